@@ -1,0 +1,148 @@
+/* Backend-neutral lease store. One implementation per backend ("memfile" now;
+ * "mysql" and "postgresql" later) behind one vtable.
+ *
+ * Threading: a lease_store_t is shared by all threads; each thread that touches
+ * leases opens its own lease_conn_t and uses it from that thread only. The
+ * backend synchronises internally (store-mem: sharded mutexes; SQL: the DB).
+ * Lock order: shard locks in ascending index order, never two stores at once.
+ *
+ * Every update is compare-and-swap against the value last read (address,
+ * expire, state): a shared database's only guard against two servers racing.
+ *
+ * Durability: add/update/del make the change visible at once; lease_conn_sync()
+ * returns only when every change this connection made is on durable storage.
+ * The worker calls it once per batch, before any reply of that batch leaves. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lease/lease.h"
+#include "util/macro.h"
+
+typedef struct lease_store lease_store_t;
+typedef struct lease_conn lease_conn_t;
+
+/* "lease-database" as configured (strings borrowed from the config). */
+typedef struct lease_store_cfg {
+	const char *type;               /* "memfile" */
+	const char *name;               /* memfile: lease file path */
+	bool persist;                   /* memfile: false = no file at all */
+	uint32_t lfc_interval;          /* seconds between compactions, 0 = never */
+	uint32_t max_row_errors;        /* 0 = unlimited */
+	const char *host;               /* SQL (later) */
+	const char *user;
+	const char *password;
+	uint16_t port;
+} lease_store_cfg_t;
+
+/* Per (subnet, state) lease counts for statistics. */
+typedef struct lease_count {
+	uint32_t subnet_id;
+	uint64_t assigned;              /* state default, not expired or expired-unreclaimed */
+	uint64_t declined;
+} lease_count_t;
+
+typedef struct lease_store_ops {
+	const char *type;
+	/* Open the store; on failure *reterr may receive a malloc'd message. */
+	int (*open)(const lease_store_cfg_t *cfg, lease_store_t **ret_store, char **reterr);
+	void (*close)(lease_store_t *ls);
+	int (*conn_open)(lease_store_t *ls, lease_conn_t **ret_conn);
+	void (*conn_close)(lease_conn_t *c);
+
+	/* Lookups copy into *ret and return 0, -ENOENT, or a backend error. */
+	int (*get_by_addr)(lease_conn_t *c, uint32_t addr, lease4_t *ret);
+	int (*get_by_hwaddr)(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, size_t hw_len,
+	                     lease4_t *ret);
+	int (*get_by_client_id)(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
+	                        size_t cid_len, lease4_t *ret);
+
+	/* -EEXIST if the address is already leased: the caller picks another one. */
+	int (*add)(lease_conn_t *c, const lease4_t *lease);
+	/* CAS against *old (addr, expire, state): -ESTALE if it changed, -ENOENT if gone. */
+	int (*update)(lease_conn_t *c, const lease4_t *old, const lease4_t *lease);
+	int (*del)(lease_conn_t *c, const lease4_t *old);
+	/* Make every change made through @c durable. */
+	int (*sync)(lease_conn_t *c);
+
+	/* Up to @max leases in state default (or declined) whose expiry is before
+	 * @now, oldest first, into out[]; returns the count or an error. */
+	int (*get_expired)(lease_conn_t *c, int64_t now, lease4_t *out, size_t max);
+	/* Up to @max leases with address > @after, ascending; returns the count. */
+	int (*get_page)(lease_conn_t *c, uint32_t after, lease4_t *out, size_t max);
+	/* Fill per-subnet counts (caller frees *ret); returns the number of entries. */
+	int (*count)(lease_conn_t *c, lease_count_t **ret);
+	/* Delete every lease of @subnet_id (0 = all); returns the number deleted. */
+	int (*wipe)(lease_conn_t *c, uint32_t subnet_id);
+	/* Housekeeping: compact the backing file if due (memfile); never blocks
+	 * packet processing for long. May be NULL. */
+	int (*compact)(lease_store_t *ls);
+} lease_store_ops_t;
+
+struct lease_store {
+	const lease_store_ops_t *ops;
+};
+
+struct lease_conn {
+	lease_store_t *store;
+};
+
+extern const lease_store_ops_t store_memfile_ops;
+
+/** Open the backend named by cfg->type. -EOPNOTSUPP for an unknown type. */
+int lease_store_open(const lease_store_cfg_t *cfg, lease_store_t **ret_store, char **reterr);
+/** NULL-safe. Every connection must be closed first. */
+void lease_store_close(lease_store_t *ls);
+DEFINE_FREEP(lease_store_t, lease_store_close)
+
+static inline int lease_conn_open(lease_store_t *ls, lease_conn_t **ret)
+{
+	return ls->ops->conn_open(ls, ret);
+}
+
+static inline void lease_conn_close(lease_conn_t *c)
+{
+	if (c != NULL) {
+		c->store->ops->conn_close(c);
+	}
+}
+
+DEFINE_FREEP(lease_conn_t, lease_conn_close)
+
+static inline int lease_get_by_addr(lease_conn_t *c, uint32_t addr, lease4_t *ret)
+{
+	return c->store->ops->get_by_addr(c, addr, ret);
+}
+
+static inline int lease_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw,
+                                      size_t hw_len, lease4_t *ret)
+{
+	return c->store->ops->get_by_hwaddr(c, subnet_id, hw, hw_len, ret);
+}
+
+static inline int lease_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
+                                         size_t cid_len, lease4_t *ret)
+{
+	return c->store->ops->get_by_client_id(c, subnet_id, cid, cid_len, ret);
+}
+
+static inline int lease_add(lease_conn_t *c, const lease4_t *l)
+{
+	return c->store->ops->add(c, l);
+}
+
+static inline int lease_update(lease_conn_t *c, const lease4_t *old, const lease4_t *l)
+{
+	return c->store->ops->update(c, old, l);
+}
+
+static inline int lease_del(lease_conn_t *c, const lease4_t *old)
+{
+	return c->store->ops->del(c, old);
+}
+
+static inline int lease_conn_sync(lease_conn_t *c)
+{
+	return c->store->ops->sync(c);
+}

@@ -1,0 +1,22 @@
+/* Load files from tests/fixtures: raw bytes, or commented hex (.hex: '#' to end
+ * of line is a comment, whitespace ignored). A missing fixture fails the test. */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct fixture {
+	uint8_t *data;
+	size_t len;
+} fixture_t;
+
+/** Load tests/fixtures/@rel. Aborts the test run (cmocka fail) if missing. */
+fixture_t *fixture_load(const char *rel);
+/** Absolute path of a fixture (static buffer, not thread-safe). */
+const char *fixture_path(const char *rel);
+void fixture_free(fixture_t *f);
+
+static inline void fixture_freep(fixture_t **f)
+{
+	fixture_free(*f);
+}
