@@ -1,4 +1,175 @@
-int main(void)
+/* lessor: a drop-in replacement for kea-dhcp4. Command line as Kea's:
+ *   lessor -c FILE [-d] [-p PORT] [-P PORT]      run in the foreground
+ *   lessor -t FILE | -T FILE                     check the configuration and exit
+ *   lessor -v | -V | -W                          version / extended version
+ * Exit codes as Kea: 0 success (including a clean SIGTERM/SIGINT stop),
+ * 1 for a usage error, an invalid configuration or a start failure.
+ * See man/lessor.8. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon/server.h"
+#include "util/log.h"
+#include "util/macro.h"
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+
+static void usage(FILE *f)
 {
+	fprintf(f,
+	        "lessor DHCPv4 server, version %s (Kea %s compatible)\n"
+	        "\n"
+	        "Usage: lessor -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p number] [-P number]\n"
+	        "  -v: print version number and exit\n"
+	        "  -V: print extended version and exit\n"
+	        "  -W: display the configuration report and exit\n"
+	        "  -d: debug mode with extra verbosity (former -v)\n"
+	        "  -c file: specify configuration file\n"
+	        "  -t file: check the configuration file syntax and exit\n"
+	        "  -T file: check the configuration file doing extra checks and exit\n"
+	        "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
+	        "  -P number: specify non-standard client port number 1-65535 (useful for testing only)\n"
+	        "  -h, --help: print this help and exit\n",
+	        LESSOR_VERSION_STRING, LESSOR_KEA_COMPAT);
+}
+
+static void version_extended(void)
+{
+	printf("%s\n", LESSOR_VERSION_STRING);
+	printf("lessor %s, a DHCPv4 server compatible with kea-dhcp4 %s\n", LESSOR_VERSION, LESSOR_KEA_COMPAT);
+#ifdef __VERSION__
+	printf("compiler: %s\n", __VERSION__);
+#endif
+	printf("linked with:\n");
+	printf("jansson %s\n", jansson_version_str());
+	printf("database:\n");
+	printf("Memfile backend 2.1\n");
+}
+
+static int parse_port(const char *s, uint16_t *ret)
+{
+	char *end = NULL;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 65535) {
+		return -EINVAL;
+	}
+	*ret = (uint16_t)v;
 	return 0;
+}
+
+/* -t / -T: load, validate, check the system (interfaces exist), as
+ * `kea-dhcp4 -t`. Does not open the lease database or any socket. */
+static int check_config(const char *path)
+{
+	_cleanup_(cfg_freep) cfg_t *cfg = NULL;
+	cfg_err_t err = { 0 };
+	char buf[1200];
+	int r;
+
+	r = cfg_load_file(path, &cfg, &err);
+	if (r < 0) {
+		fprintf(stderr, "Syntax check failed with: %s\n", cfg_err_format(&err, buf, sizeof(buf)));
+		return EXIT_FAIL;
+	}
+	r = server_check_system(cfg, buf, sizeof(buf));
+	if (r < 0) {
+		fprintf(stderr, "Syntax check failed with: %s\n", buf);
+		return EXIT_FAIL;
+	}
+	printf("Syntax check OK\n");
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	server_opts_t opts = { .server_port = 67, .client_port = 68 };
+	_cleanup_(server_freep) server_t *s = NULL;
+	const char *check_path = NULL;
+	int c;
+	int r;
+
+	while ((c = getopt_long(argc, argv, "c:t:T:p:P:dvVWh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			opts.config_path = optarg;
+			break;
+		case 't':
+		case 'T':
+			check_path = optarg;
+			break;
+		case 'p':
+			if (parse_port(optarg, &opts.server_port) < 0) {
+				fprintf(stderr, "port specified must be an integer in range 1-65535: %s\n", optarg);
+				usage(stderr);
+				return EXIT_FAIL;
+			}
+			break;
+		case 'P':
+			if (parse_port(optarg, &opts.client_port) < 0) {
+				fprintf(stderr, "client port specified must be an integer in range 1-65535: %s\n",
+				        optarg);
+				usage(stderr);
+				return EXIT_FAIL;
+			}
+			break;
+		case 'd':
+			opts.debug = true;
+			break;
+		case 'v':
+			printf("%s\n", LESSOR_VERSION_STRING);
+			return EXIT_OK;
+		case 'V':
+		case 'W':
+			version_extended();
+			return EXIT_OK;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_FAIL;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "extraneous command line information: %s\n", argv[optind]);
+		usage(stderr);
+		return EXIT_FAIL;
+	}
+
+	if (opts.debug) {
+		log_set_debug_override(true);
+	}
+	if (check_path != NULL) {
+		return check_config(check_path);
+	}
+	if (opts.config_path == NULL) {
+		fprintf(stderr, "Configuration file not specified.\n");
+		usage(stderr);
+		return EXIT_FAIL;
+	}
+
+	r = server_new(&opts, &s);
+	if (r < 0) {
+		fprintf(stderr, "lessor: %s\n", strerror(-r));
+		return EXIT_FAIL;
+	}
+	r = server_start(s);
+	if (r < 0) {
+		return EXIT_FAIL;
+	}
+	r = server_run(s);
+	s = server_free(s);
+	return r < 0 ? EXIT_FAIL : EXIT_OK;
 }

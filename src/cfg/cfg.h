@@ -137,6 +137,8 @@ typedef struct cfg_shared_network {
 
 /* ---- host reservations ---- */
 
+struct cfg;                            /* defined below; the lookups take it */
+
 typedef enum cfg_host_id_type {
 	CFG_HOST_ID_HWADDR = 0,         /* Kea's host_identifier_type codes */
 	CFG_HOST_ID_DUID = 1,

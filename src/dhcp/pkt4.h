@@ -56,10 +56,13 @@ typedef struct pkt4 {
  *  the sname/file areas when option 52 says so. @pkt receives views into @buf,
  *  which must outlive it. Joined (split) options are copied into @arena.
  *  Returns 0, -EBADMSG for anything malformed, -ENOMEM if the arena is full.
- *  Never logs. Any thread. */
+ *  As in Kea 2.2, a truncated last option ends its area without failing the
+ *  parse (the options before it are kept), a missing END is accepted and
+ *  hlen > 16 is kept as is. Never logs. Any thread. */
 int pkt4_parse(pkt4_t *pkt, arena_t *arena, const uint8_t *buf, size_t len);
 
-/** Value of option 53, or 0 when absent or not exactly one byte. */
+/** Value of option 53, or 0 when absent, not exactly one byte, or present more
+ *  than once (Kea drops such a packet). */
 int pkt4_msg_type(const pkt4_t *pkt);
 
 static inline const opt_view_t *pkt4_opt(const pkt4_t *pkt, uint8_t code)
@@ -92,8 +95,9 @@ void pkt4_out_set_siaddr(pkt4_out_t *o, uint32_t addr);
 void pkt4_out_set_sname(pkt4_out_t *o, const char *s, size_t len);
 void pkt4_out_set_file(pkt4_out_t *o, const char *s, size_t len);
 
-/** Append one option. Data longer than 255 bytes is split into several
- *  instances (RFC 3396), in chunks of 253 then the rest, as Kea does. */
+/** Append one option. Data longer than 253 bytes is split into several
+ *  instances (RFC 3396), in chunks of 253 then the rest, as Kea does
+ *  (LibDHCP::splitOptions4 splits whenever data + 2-byte header > 255). */
 void pkt4_out_opt(pkt4_out_t *o, uint8_t code, const void *data, size_t len);
 
 /** Append END. Returns the reply length, or -EMSGSIZE if anything did not fit. */

@@ -61,6 +61,8 @@ typedef struct dhcp4_ctx {
 	int64_t now;                    /* epoch seconds, cached per batch */
 	uint32_t rand_state;            /* for the random allocator */
 	bool dhcp_disabled;             /* dhcp-disable in force: drop everything */
+	struct allocator *allocator;    /* worker's address-picker state (engine/allocator.h,
+	                                 * allocator_new()); NULL = scan pools from the start */
 } dhcp4_ctx_t;
 
 /** Process one datagram. Returns 0 with *ret_verdict set, or a negative code

@@ -78,6 +78,11 @@ typedef struct lease_store_ops {
 	/* Housekeeping: compact the backing file if due (memfile); never blocks
 	 * packet processing for long. May be NULL. */
 	int (*compact)(lease_store_t *ls);
+	/* Up to @max leases in state expired-reclaimed whose expiry is before
+	 * @before, oldest first (flushing reclaimed leases after
+	 * hold-reclaimed-time); returns the count. May be NULL: callers then
+	 * page through get_page. */
+	int (*get_reclaimed)(lease_conn_t *c, int64_t before, lease4_t *out, size_t max);
 } lease_store_ops_t;
 
 struct lease_store {

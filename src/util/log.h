@@ -22,6 +22,7 @@ typedef enum log_sev {
 #define LOG_DBG_START_SHUT 0
 #define LOG_DBG_BASIC 10
 #define LOG_DBG_TRACE 40
+#define LOG_DBG_TRACE_DATA 45          /* Kea's DBGLVL_TRACE_BASIC_DATA (DHCP4_PACKET_RECEIVED) */
 #define LOG_DBG_DETAIL 50
 #define LOG_DBG_DETAIL_DATA 55
 #define LOG_DBG_ALLOC 50

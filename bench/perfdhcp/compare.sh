@@ -1,0 +1,225 @@
+#!/bin/bash
+# lessor vs ISC Kea 2.2 under perfdhcp, same configuration (memfile), same run, interleaved.
+#
+# Topology (as the system tests): netns cli runs perfdhcp as relay 10.0.0.2, netns srv runs
+# the server on 192.0.2.1; a veth pair joins them. Both servers get the identical JSON file.
+#
+# Prints for each server:
+#   - DORA exchanges/s reached with < 1 % drops: the offered rate is stepped up and ACKs are
+#     counted (perfdhcp's own "Rate:" line divides by period + -W and under-reports);
+#     drop = 1 - ACKs / DISCOVERs sent
+#   - server CPU time per exchange at a common fixed rate (utime+stime from /proc/PID/stat)
+#   - peak RSS (VmHWM)
+#   - the ratio lessor/Kea
+# and perfdhcp's own ceiling (DISCOVERs/s it can send with nobody answering).
+#
+# Usage: bench/perfdhcp/compare.sh            (as root; builds the release preset if needed)
+# Env:   LESSOR_BIN (default build/release/lessor), KEA_BIN (kea-dhcp4),
+#        STEP_S (2) seconds per rate step, FIXED_RATE (2000), FIXED_S (4),
+#        RATES ("1000 2000 3000 ... 30000"),
+#        BENCH_DIR (build/bench-perfdhcp: the lease files live here, on disk; tmpfs would make
+#        lessor's fsync free)
+# Bounded: every perfdhcp call has a timeout, the ramp stops after 200 s, the whole script
+# stays under 5 minutes.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+LESSOR_BIN=${LESSOR_BIN:-$repo/build/release/lessor}
+KEA_BIN=${KEA_BIN:-$(command -v kea-dhcp4 || echo /usr/sbin/kea-dhcp4)}
+PERFDHCP=${PERFDHCP:-$(command -v perfdhcp || echo /usr/sbin/perfdhcp)}
+STEP_S=${STEP_S:-2}
+FIXED_RATE=${FIXED_RATE:-2000}
+FIXED_S=${FIXED_S:-4}
+RATES=${RATES:-"1000 2000 3000 4000 5000 6000 8000 10000 12000 15000 20000 25000 30000"}
+BENCH_DIR=${BENCH_DIR:-$repo/build/bench-perfdhcp}
+RAMP_BUDGET_S=${RAMP_BUDGET_S:-200}
+
+die() { echo "compare.sh: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
+[ -x "$PERFDHCP" ] || die "perfdhcp not found (Debian package kea-admin)"
+[ -x "$KEA_BIN" ] || die "kea-dhcp4 not found (Debian package kea-dhcp4-server)"
+if [ ! -x "$LESSOR_BIN" ]; then
+	echo "# building lessor (release preset)" >&2
+	(cd "$repo" && cmake --preset release >/dev/null && cmake --build --preset release --target lessor-bin >/dev/null)
+fi
+[ -x "$LESSOR_BIN" ] || die "lessor binary $LESSOR_BIN missing"
+
+tag=$$
+SRV=lsrb-srv-$tag
+CLI=lsrb-cli-$tag
+rm -rf "$BENCH_DIR"
+mkdir -p "$BENCH_DIR"
+SERVER_PID=
+
+cleanup() {
+	set +e
+	[ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null
+	for ns in "$SRV" "$CLI"; do
+		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ip netns add "$SRV"
+ip netns add "$CLI"
+ip link add "lbs$tag" type veth peer name "lbc$tag"
+ip link set "lbs$tag" netns "$SRV"
+ip link set "lbc$tag" netns "$CLI"
+ip -n "$SRV" link set "lbs$tag" name vsrv
+ip -n "$CLI" link set "lbc$tag" name vcli
+ip -n "$SRV" addr add 192.0.2.1/24 dev vsrv
+ip -n "$CLI" addr add 192.0.2.2/24 dev vcli
+ip -n "$CLI" addr add 10.0.0.2/16 dev vcli
+ip -n "$SRV" link set lo up
+ip -n "$CLI" link set lo up
+ip -n "$SRV" link set vsrv up
+ip -n "$CLI" link set vcli up
+ip -n "$SRV" route add 10.0.0.0/16 via 192.0.2.2 dev vsrv
+sleep 0.5
+
+write_config() { # $1 = dir
+	cat > "$1/bench.json" <<JSON
+{
+  "Dhcp4": {
+    "interfaces-config": { "interfaces": [ "vsrv" ], "dhcp-socket-type": "udp" },
+    "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
+                        "name": "$1/leases4.csv" },
+    "valid-lifetime": 4000,
+    "subnet4": [
+      { "id": 1, "subnet": "10.0.0.0/16", "pools": [ { "pool": "10.0.1.0 - 10.0.255.250" } ] }
+    ],
+    "loggers": [ { "name": "kea-dhcp4", "severity": "WARN",
+                   "output_options": [ { "output": "stdout" } ] } ]
+  }
+}
+JSON
+}
+
+# start_server KIND -> sets SERVER_PID, SERVER_DIR
+run_id=0
+start_server() {
+	local kind=$1 bin
+	[ "$kind" = lessor ] && bin=$LESSOR_BIN || bin=$KEA_BIN
+	run_id=$((run_id + 1))
+	SERVER_DIR=$BENCH_DIR/$run_id-$kind
+	mkdir -p "$SERVER_DIR"
+	write_config "$SERVER_DIR"
+	KEA_PIDFILE_DIR=$SERVER_DIR KEA_LOCKFILE_DIR=$SERVER_DIR \
+		ip netns exec "$SRV" "$bin" -c "$SERVER_DIR/bench.json" > "$SERVER_DIR/server.log" 2>&1 &
+	SERVER_PID=$!
+	# Ready = a relayed DISCOVER is answered (logging is at WARN, so no DHCP4_STARTED line).
+	local i
+	for i in $(seq 1 100); do
+		kill -0 "$SERVER_PID" 2>/dev/null || { cat "$SERVER_DIR/server.log" >&2; die "$kind exited at start"; }
+		local out
+		out=$(timeout 5 ip netns exec "$CLI" "$PERFDHCP" -4 -l 10.0.0.2 -n 1 -r 1 -R 1 -d 0.3 \
+			-W 100000 -b mac=02:00:00:00:00:01 192.0.2.1 2>/dev/null || true)
+		case $out in *"received packets: 1"*) return 0 ;; esac
+		sleep 0.1
+	done
+	die "$kind did not answer within 10 s"
+}
+
+stop_server() {
+	kill -TERM "$SERVER_PID" 2>/dev/null || true
+	local i
+	for i in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+	kill -9 "$SERVER_PID" 2>/dev/null || true
+	wait "$SERVER_PID" 2>/dev/null || true
+	SERVER_PID=
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# perf RATE SECONDS [extra...] -> prints "discovers acks"
+perf() {
+	local rate=$1 secs=$2; shift 2
+	local clients=$((rate * secs))
+	[ "$clients" -lt 1000 ] && clients=1000
+	local out
+	out=$(timeout $((secs + 20)) ip netns exec "$CLI" "$PERFDHCP" -4 -l 10.0.0.2 -r "$rate" \
+		-R "$clients" -p "$secs" -d 1 -W 500000 "$@" 192.0.2.1 2>&1) || true
+	echo "$out" | awk '
+		/Statistics for: DISCOVER-OFFER/ { s = "do" } /Statistics for: REQUEST-ACK/ { s = "ra" }
+		/^sent packets:/ && s == "do" { d = $3 }
+		/^received packets:/ && s == "ra" { a = $3 }
+		END { printf "%d %d\n", d, a }'
+}
+
+echo "# lessor: $LESSOR_BIN ($("$LESSOR_BIN" -v 2>/dev/null | head -1))"
+echo "# kea:    $KEA_BIN ($("$KEA_BIN" -v 2>/dev/null | head -1)), memfile, multi-threading off (2.2 default)"
+echo "# lease files in $BENCH_DIR ($(df -T "$BENCH_DIR" | awk 'NR==2 { print $2 }'))"
+echo "# host: $(nproc) cores, $(uname -r)"
+
+# perfdhcp's ceiling: DISCOVERs/s it sends with nobody answering (no server running).
+read -r pd_sent _ < <(perf 200000 2)
+pd_ceiling=$((pd_sent / 2))
+echo "# perfdhcp alone sends $pd_ceiling DISCOVER/s (no server); with full DORA it needs ~4 packets of work per exchange"
+
+# Ramp: lessor and Kea alternate at each step; each drops out at its first step with >= 1 % drops.
+declare -A best=( [lessor]=0 [kea]=0 ) besta=( [lessor]=0 [kea]=0 ) done_=( [lessor]=0 [kea]=0 )
+start_ramp=$SECONDS
+printf '\n%-8s %8s %10s %10s %8s\n' server rate DISCOVERs ACKs/s drop%
+for rate in $RATES; do
+	for kind in lessor kea; do
+		[ "${done_[$kind]}" = 1 ] && continue
+		if [ $((SECONDS - start_ramp)) -gt "$RAMP_BUDGET_S" ]; then done_[$kind]=1; continue; fi
+		start_server "$kind"
+		read -r disc acks < <(perf "$rate" "$STEP_S")
+		stop_server
+		drop=$(awk -v d="$disc" -v a="$acks" 'BEGIN { printf "%.2f", d ? 100 * (1 - a / d) : 100 }')
+		aps=$((acks / STEP_S))
+		note=
+		[ "$disc" -lt $((rate * STEP_S * 95 / 100)) ] && note="  (perfdhcp sent only $((disc / STEP_S))/s)"
+		printf '%-8s %8d %10d %10d %8s%s\n' "$kind" "$rate" "$disc" "$aps" "$drop" "$note"
+		if awk -v d="$drop" 'BEGIN { exit !(d < 1.0) }'; then
+			best[$kind]=$rate
+			besta[$kind]=$aps
+		else
+			done_[$kind]=1
+		fi
+	done
+	[ "${done_[lessor]}" = 1 ] && [ "${done_[kea]}" = 1 ] && break
+done
+
+# Fixed rate: CPU per exchange and peak RSS, two rounds interleaved lessor, kea, lessor, kea.
+declare -A cpu_us=( [lessor]=0 [kea]=0 ) hwm=( [lessor]=0 [kea]=0 ) nacks=( [lessor]=0 [kea]=0 )
+hz=$(getconf CLK_TCK)
+for round in 1 2; do
+	for kind in lessor kea; do
+		start_server "$kind"
+		t0=$(cpu_ticks "$SERVER_PID")
+		read -r disc acks < <(perf "$FIXED_RATE" "$FIXED_S")
+		t1=$(cpu_ticks "$SERVER_PID")
+		h=$(hwm_kib "$SERVER_PID")
+		stop_server
+		cpu_us[$kind]=$((cpu_us[$kind] + (t1 - t0) * 1000000 / hz))
+		nacks[$kind]=$((nacks[$kind] + acks))
+		[ "$h" -gt "${hwm[$kind]}" ] && hwm[$kind]=$h
+	done
+done
+
+per_ex() { awk -v c="$1" -v n="$2" 'BEGIN { printf "%.1f", n ? c / n : 0 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+lc=$(per_ex "${cpu_us[lessor]}" "${nacks[lessor]}")
+kc=$(per_ex "${cpu_us[kea]}" "${nacks[kea]}")
+lm=$(awk -v k="${hwm[lessor]}" 'BEGIN { printf "%.1f", k / 1024 }')
+km=$(awk -v k="${hwm[kea]}" 'BEGIN { printf "%.1f", k / 1024 }')
+
+echo
+printf '%-44s %12s %12s %12s\n' "" lessor kea lessor/kea
+printf '%-44s %12s %12s %12s\n' "DORA/s with < 1 % drops (ACKs counted)" "${besta[lessor]}" "${besta[kea]}" "$(ratio "${besta[lessor]}" "${besta[kea]}")"
+printf '%-44s %12s %12s %12s\n' "  (highest offered rate passed)" "${best[lessor]}" "${best[kea]}" ""
+printf '%-44s %12s %12s %12s\n' "server CPU us per exchange at $FIXED_RATE/s" "$lc" "$kc" "$(ratio "$lc" "$kc")"
+printf '%-44s %12s %12s %12s\n' "peak RSS (VmHWM) MiB" "$lm" "$km" "$(ratio "$lm" "$km")"
+printf '%-44s %12s\n' "perfdhcp ceiling, DISCOVER/s sent alone" "$pd_ceiling"
+echo
+echo "Notes: lessor fsyncs every lease before its ACK leaves; Kea's memfile does not fsync (it"
+echo "only flushes to the page cache), so Kea does less work per exchange here. Server and"
+echo "perfdhcp share the $(nproc) cores: a result near the last rate step or near perfdhcp's"
+echo "ceiling is a bound of the load generator, not of the server."
+echo "# total ${SECONDS}s"

@@ -1,0 +1,605 @@
+/* The server: start, reload, housekeeping, stop. See daemon/server.h. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon/server.h"
+#include "cfg/cfg-current.h"
+#include "daemon/signals.h"
+#include "daemon/sock.h"
+#include "daemon/worker.h"
+#include "lease/reclaim.h"
+#include "lease/store.h"
+#include "util/log.h"
+#include "util/macro.h"
+
+/* Shards: [0] main thread (housekeeping), [1..] workers. Sized once at start so
+ * readers never see the array move; a reload that asks for more workers than
+ * this is capped (and says so). */
+#define SERVER_MIN_SHARDS 65
+
+struct server {
+	server_opts_t opts;
+	bool started;                   /* DHCP4_STARTED was logged */
+	bool stop;
+	int sig_fd;
+	int timer_fd;
+
+	lease_store_t *store;
+	lease_conn_t *hk_conn;          /* main thread's connection (housekeeping) */
+	stats_t stats;
+
+	worker_t **workers;
+	unsigned n_workers;
+
+	/* housekeeping: monotonic seconds of the last run of each task */
+	int64_t last_reclaim;
+	int64_t last_flush;
+};
+
+static int64_t mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+int server_new(const server_opts_t *opts, server_t **ret)
+{
+	server_t *s;
+
+	assert_return(opts != NULL && ret != NULL, -EINVAL);
+	s = calloc(1, sizeof(*s));
+	if (s == NULL) {
+		return -ENOMEM;
+	}
+	s->opts = *opts;
+	if (s->opts.server_port == 0) {
+		s->opts.server_port = 67;
+	}
+	if (s->opts.client_port == 0) {
+		s->opts.client_port = 68;
+	}
+	s->sig_fd = -1;
+	s->timer_fd = -1;
+	*ret = s;
+	return 0;
+}
+
+unsigned server_worker_count(const cfg_t *cfg)
+{
+	long n;
+
+	if (cfg == NULL || !cfg->mt.enabled) {
+		return 1;
+	}
+	if (cfg->mt.thread_pool_size > 0) {
+		return cfg->mt.thread_pool_size;
+	}
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+int server_check_system(const cfg_t *cfg, char *err, size_t errlen)
+{
+	sock_ifaces_t t = { 0 };
+	int r;
+
+	if (cfg->interfaces.n_names == 0) {
+		return 0;
+	}
+	r = sock_ifaces_load(&t);
+	if (r < 0) {
+		snprintf(err, errlen, "failed to list network interfaces: %s", strerror(-r));
+		return r;
+	}
+	for (size_t i = 0; i < cfg->interfaces.n_names; i++) {
+		const char *spec = cfg->interfaces.names[i];
+		char name[IF_NAMESIZE + 1];
+		const char *slash = strchr(spec, '/');
+		size_t n = slash != NULL ? (size_t)(slash - spec) : strlen(spec);
+
+		if (strcmp(spec, "*") == 0) {
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)MIN(n, sizeof(name) - 1), spec);
+		const sock_iface_t *ifc = sock_ifaces_by_name(&t, name);
+		if (ifc == NULL || n >= sizeof(name)) {
+			/* Kea: IfaceMgr "interface ... doesn't exist in the system" */
+			snprintf(err, errlen, "Dhcp4.interfaces-config.interfaces[%zu]: Failed to select "
+			         "interface: interface '%s' doesn't exist in the system", i, name);
+			sock_ifaces_done(&t);
+			return -ENODEV;
+		}
+		uint32_t pinned;
+		if (slash != NULL && (!sock_iface_spec_match(spec, ifc, &pinned) || pinned == 0)) {
+			snprintf(err, errlen, "Dhcp4.interfaces-config.interfaces[%zu]: Failed to select "
+			         "interface: interface '%s' doesn't have address '%s' assigned", i, name, slash + 1);
+			sock_ifaces_done(&t);
+			return -EADDRNOTAVAIL;
+		}
+	}
+	sock_ifaces_done(&t);
+	return 0;
+}
+
+const stats_t *server_stats(const server_t *s)
+{
+	return &s->stats;
+}
+
+/* ---- configuration application ---- */
+
+static bool str_eq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL) {
+		return a == b;
+	}
+	return strcmp(a, b) == 0;
+}
+
+/* Does switching from @o to @n need a different lease store? Kea reopens the
+ * lease database on every reconfiguration; lessor does so only when it would
+ * open a different one (type, file or server), so a reload never stalls on
+ * re-reading a large lease file. Parameters such as lfc-interval take effect at
+ * the next start. */
+static bool store_differs(const lease_store_cfg_t *o, const lease_store_cfg_t *n)
+{
+	return !str_eq(o->type, n->type) || !str_eq(o->name, n->name) || o->persist != n->persist ||
+	       !str_eq(o->host, n->host) || !str_eq(o->user, n->user) ||
+	       !str_eq(o->password, n->password) || o->port != n->port;
+}
+
+static bool ifaces_differ(const cfg_interfaces_t *o, const cfg_interfaces_t *n)
+{
+	if (o->n_names != n->n_names || o->socket_type != n->socket_type) {
+		return true;
+	}
+	for (size_t i = 0; i < o->n_names; i++) {
+		if (!str_eq(o->names[i], n->names[i])) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void log_interfaces(const cfg_t *cfg)
+{
+	if (cfg->interfaces.n_names == 0) {
+		log_warn(LOGGER_DHCPSRV, "DHCPSRV_NO_SOCKETS_OPEN", "no interface configured to listen to DHCP traffic");
+	}
+	for (size_t i = 0; i < cfg->interfaces.n_names; i++) {
+		if (strcmp(cfg->interfaces.names[i], "*") == 0) {
+			log_info(LOGGER_DHCPSRV, "DHCPSRV_CFGMGR_ALL_IFACES_ACTIVE", "enabling listening on all interfaces");
+		} else {
+			log_info(LOGGER_DHCPSRV, "DHCPSRV_CFGMGR_ADD_IFACE", "listening on interface %s",
+			         cfg->interfaces.names[i]);
+		}
+	}
+}
+
+static void workers_free(worker_t **v, unsigned n)
+{
+	if (v == NULL) {
+		return;
+	}
+	/* ask all first so they wind down in parallel, then join one by one */
+	for (unsigned i = 0; i < n; i++) {
+		worker_request_stop(v[i]);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		worker_free(v[i]);
+	}
+	free(v);
+}
+
+/* Make @ncfg the running configuration. @ocfg is the running one (NULL at
+ * start). Everything that can fail is done before anything running is torn
+ * down, so a failure leaves the old state untouched. On success the caller's
+ * reference to @ncfg has been handed to cfg_publish(). */
+static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, size_t errlen)
+{
+	lease_store_t *nstore = NULL;
+	worker_t **nworkers = NULL;
+	unsigned n = server_worker_count(ncfg);
+	bool store_change = ocfg == NULL || store_differs(&ocfg->lease_db, &ncfg->lease_db);
+	bool sock_change = ocfg == NULL || ifaces_differ(&ocfg->interfaces, &ncfg->interfaces) ||
+	                   n != s->n_workers;
+	int r;
+
+	r = server_check_system(ncfg, err, errlen);
+	if (r < 0) {
+		return r;
+	}
+	if (n > s->stats.n_shards - 1) {
+		log_warn(LOGGER_DHCP4, "LESSOR_THREADS_CAPPED",
+		         "thread-pool-size %u exceeds the %u workers this process was started for; using %u",
+		         n, s->stats.n_shards - 1, s->stats.n_shards - 1);
+		n = s->stats.n_shards - 1;
+		sock_change = ocfg == NULL || ifaces_differ(&ocfg->interfaces, &ncfg->interfaces) ||
+		              n != s->n_workers;
+	}
+
+	if (s->n_workers == 0) {
+		/* Nothing of ours holds the port yet: make sure nobody else does, since
+		 * SO_REUSEPORT would let a second server share it without a word. */
+		char dev[IF_NAMESIZE];
+		const char *bind_dev = worker_bind_dev(&ncfg->interfaces, dev, sizeof(dev));
+
+		r = sock_udp_probe(s->opts.server_port, bind_dev);
+		if (r < 0) {
+			snprintf(err, errlen, "cannot use UDP port %u%s%s: %s", s->opts.server_port,
+			         bind_dev != NULL ? " on " : "", bind_dev != NULL ? bind_dev : "",
+			         r == -EADDRINUSE ? "another process is already listening on it" : strerror(-r));
+			return r;
+		}
+	}
+
+	if (store_change) {
+		char *msg = NULL;
+
+		r = lease_store_open(&ncfg->lease_db, &nstore, &msg);
+		if (r < 0) {
+			snprintf(err, errlen, "failed to open lease database (type %s): %s",
+			         ncfg->lease_db.type != NULL ? ncfg->lease_db.type : "memfile",
+			         msg != NULL ? msg : strerror(-r));
+			free(msg);
+			return r;
+		}
+	}
+
+	if (store_change || sock_change) {
+		log_debug(LOGGER_DHCP4, LOG_DBG_START_SHUT, "DHCP4_OPEN_SOCKET", "opening service sockets on port %u",
+		          s->opts.server_port);
+		nworkers = calloc(n, sizeof(*nworkers));
+		if (nworkers == NULL) {
+			lease_store_close(nstore);
+			return -ENOMEM;
+		}
+		for (unsigned i = 0; i < n; i++) {
+			worker_cfg_t wc = {
+				.id = i + 1,
+				.n_workers = n,
+				.server_port = s->opts.server_port,
+				.client_port = s->opts.client_port,
+				.ifaces = &ncfg->interfaces,
+				.store = nstore != NULL ? nstore : s->store,
+				.stats = &s->stats.shards[i + 1],
+				.batch = WORKER_BATCH_MAX,
+			};
+
+			r = worker_new(&wc, &nworkers[i], err, errlen);
+			if (r < 0) {
+				workers_free(nworkers, i);
+				lease_store_close(nstore);
+				return r;
+			}
+		}
+
+		/* Point of no return. Old workers sync and close their connections as
+		 * they stop; the new ones' sockets are already bound (SO_REUSEPORT), so
+		 * datagrams arriving meanwhile wait in their queues. */
+		workers_free(s->workers, s->n_workers);
+		s->workers = NULL;
+		s->n_workers = 0;
+		if (nstore != NULL) {
+			lease_conn_close(s->hk_conn);
+			s->hk_conn = NULL;
+			if (s->store != NULL) {
+				log_debug(LOGGER_DHCPSRV, LOG_DBG_START_SHUT, "DHCPSRV_CLOSE_DB",
+				          "closing currently open %s database", s->store->ops->type);
+				lease_store_close(s->store);
+			}
+			s->store = TAKE_PTR(nstore);
+			r = lease_conn_open(s->store, &s->hk_conn);
+			if (r < 0) {
+				s->hk_conn = NULL;      /* housekeeping skips without it */
+				log_error(LOGGER_DHCPSRV, "LESSOR_HOUSEKEEPING_CONN_FAIL",
+				          "failed to open the housekeeping lease database connection: %s", strerror(-r));
+			}
+		}
+	}
+
+	if (ocfg == NULL || ifaces_differ(&ocfg->interfaces, &ncfg->interfaces)) {
+		log_interfaces(ncfg);
+	}
+	cfg_publish(ncfg);
+
+	if (nworkers != NULL) {
+		unsigned started = 0;
+
+		for (unsigned i = 0; i < n; i++) {
+			if (worker_start(nworkers[i]) == 0) {
+				nworkers[started++] = nworkers[i];
+			} else {
+				/* the configuration is already published: run with the
+				 * workers that did start rather than undo */
+				log_error(LOGGER_DHCP4, "LESSOR_WORKER_START_FAIL",
+				          "failed to start packet worker %u of %u", i + 1, n);
+				worker_free(nworkers[i]);
+			}
+		}
+		s->workers = nworkers;
+		s->n_workers = started;
+	}
+	return 0;
+}
+
+static void log_config_complete(const cfg_t *cfg)
+{
+	log_info(LOGGER_DHCP4, "DHCP4_CONFIG_COMPLETE",
+	         "DHCPv4 server has completed configuration: added IPv4 subnets: %zu; DDNS: disabled",
+	         cfg->n_subnets);
+}
+
+int server_start(server_t *s)
+{
+	_cleanup_(cfg_freep) cfg_t *cfg = NULL;
+	cfg_err_t cerr = { 0 };
+	char err[1024] = "";
+	char ebuf[1200];
+	int r;
+
+	assert_return(s != NULL && s->opts.config_path != NULL, -EINVAL);
+	log_set_debug_override(s->opts.debug);
+	log_info(LOGGER_DHCP4, "DHCP4_STARTING", "Kea DHCPv4 server version %s (%s) starting",
+	         LESSOR_VERSION_STRING, "lessor");
+
+	/* Signals first: every thread created later inherits the blocked mask. */
+	r = signals_open();
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_INIT_FAIL", "failed to initialize Kea server: signalfd: %s",
+		          strerror(-r));
+		return r;
+	}
+	s->sig_fd = r;
+
+	r = cfg_load_file(s->opts.config_path, &cfg, &cerr);
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_CONFIG_LOAD_FAIL", "configuration error using file: %s, reason: %s",
+		          s->opts.config_path, cfg_err_format(&cerr, ebuf, sizeof(ebuf)));
+		return r;
+	}
+	r = log_configure(cfg->loggers, cfg->n_loggers);
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_CONFIG_LOAD_FAIL", "configuration error using file: %s, reason: %s",
+		          s->opts.config_path, "Dhcp4.loggers: cannot open an output");
+		return r;
+	}
+
+	unsigned n = server_worker_count(cfg);
+	r = stats_init(&s->stats, MAX(n + 1, (unsigned)SERVER_MIN_SHARDS));
+	if (r < 0) {
+		return r;
+	}
+
+	r = server_apply(s, cfg, NULL, err, sizeof(err));
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_INIT_FAIL", "failed to initialize Kea server: %s",
+		          err[0] != '\0' ? err : strerror(-r));
+		return r;
+	}
+	const cfg_t *cur = TAKE_PTR(cfg);     /* published: the snapshot owns it now */
+	log_config_complete(cur);
+
+	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (s->timer_fd < 0) {
+		r = -errno;
+		log_error(LOGGER_DHCP4, "DHCP4_INIT_FAIL", "failed to initialize Kea server: timerfd: %s",
+		          strerror(-r));
+		return r;
+	}
+	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	timerfd_settime(s->timer_fd, 0, &its, NULL);
+	s->last_reclaim = s->last_flush = mono_s();
+
+	const cfg_t *c = cfg_acquire();
+	log_info(LOGGER_DHCP4, "DHCP4_MULTI_THREADING_INFO", "enabled: %s, number of threads: %u, queue size: %u",
+	         c->mt.enabled ? "yes" : "no", s->n_workers, c->mt.packet_queue_size);
+	cfg_release(c);
+	log_info(LOGGER_DHCP4, "DHCP4_STARTED", "Kea DHCPv4 server version %s started", LESSOR_VERSION_STRING);
+	s->started = true;
+	return 0;
+}
+
+int server_reload(server_t *s)
+{
+	_cleanup_(cfg_freep) cfg_t *cfg = NULL;
+	cfg_err_t cerr = { 0 };
+	char err[1024] = "";
+	char ebuf[1200];
+	const cfg_t *old;
+	int r;
+
+	log_info(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION",
+	         "initiate server reconfiguration using file: %s, after receiving SIGHUP signal or "
+	         "config-reload command", s->opts.config_path);
+
+	r = cfg_load_file(s->opts.config_path, &cfg, &cerr);
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_CONFIG_LOAD_FAIL", "configuration error using file: %s, reason: %s",
+		          s->opts.config_path, cfg_err_format(&cerr, ebuf, sizeof(ebuf)));
+		log_error(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_FAIL",
+		          "dynamic server reconfiguration failed with file: %s", s->opts.config_path);
+		return r;
+	}
+
+	old = cfg_acquire();
+	r = log_configure(cfg->loggers, cfg->n_loggers);
+	if (r < 0) {
+		snprintf(err, sizeof(err), "Dhcp4.loggers: cannot open an output: %s", strerror(-r));
+	} else {
+		r = server_apply(s, cfg, old, err, sizeof(err));
+		if (r < 0) {
+			/* back to the running configuration's logging */
+			(void)log_configure(old->loggers, old->n_loggers);
+		}
+	}
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_CONFIG_LOAD_FAIL", "configuration error using file: %s, reason: %s",
+		          s->opts.config_path, err[0] != '\0' ? err : strerror(-r));
+		log_error(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_FAIL",
+		          "dynamic server reconfiguration failed with file: %s", s->opts.config_path);
+		cfg_release(old);
+		return r;
+	}
+	cfg_release(old);
+	const cfg_t *cur = TAKE_PTR(cfg);     /* published */
+	log_config_complete(cur);
+	log_info(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS",
+	         "dynamic server reconfiguration succeeded with file: %s", s->opts.config_path);
+	return 0;
+}
+
+/* ---- housekeeping ----
+ *
+ * housekeeping() runs on the main thread once a second (timerfd) and is the
+ * only periodic work outside the packet path. Everything it does:
+ *
+ *   - Expired lease reclamation, every expired-leases-processing
+ *     .reclaim-timer-wait-time seconds (default 10; 0 = never): lease_reclaim()
+ *     moves leases past their expiry to expired-reclaimed (or deletes them,
+ *     declined ones always), bounded by max-reclaim-leases / max-reclaim-time,
+ *     and adds to reclaimed-leases / reclaimed-declined-addresses (shard 0).
+ *   - Flushing reclaimed leases, every flush-reclaimed-timer-wait-time seconds
+ *     (default 25; 0 = never): lease_reclaim_flush() deletes expired-reclaimed
+ *     leases whose expiry is more than hold-reclaimed-time seconds old.
+ *   - Lease file compaction (memfile LFC): the store's compact() is offered the
+ *     chance every tick and starts Kea's lease file cleanup once lfc-interval
+ *     seconds have passed since the last one (0 = never). It returns at once;
+ *     the merge runs off the main thread.
+ *
+ * Not here, by design: worker interface tables refresh themselves (every 30 s
+ * or on an unknown ifindex); signals are handled by the same poll loop but
+ * outside this function; statistics need no aggregation (readers sum shards).
+ * A tick that falls behind (a slow reclaim) simply runs late: timers do not
+ * queue up, each task runs at most once per tick. */
+static void housekeeping(server_t *s)
+{
+	const cfg_t *cfg = cfg_acquire();
+	int64_t mono = mono_s();
+	int64_t now = (int64_t)time(NULL);
+	int r;
+
+	if (cfg == NULL) {
+		return;
+	}
+	const cfg_expired_t *exp = &cfg->expired;
+
+	if (s->hk_conn != NULL && exp->reclaim_timer_wait_time > 0 &&
+	    mono - s->last_reclaim >= exp->reclaim_timer_wait_time) {
+		uint64_t n = 0, nd = 0;
+
+		s->last_reclaim = mono;
+		log_debug(LOGGER_DHCPSRV, LOG_DBG_TRACE, "DHCPSRV_TIMERMGR_RUN_TIMER_OPERATION",
+		          "running operation for timer: %s", "reclaim-expired-leases");
+		r = lease_reclaim(s->hk_conn, exp, now, &n, &nd);
+		stats_add(&s->stats.shards[0], STAT_RECLAIMED_LEASES, n);
+		stats_add(&s->stats.shards[0], STAT_RECLAIMED_DECLINED_ADDRESSES, nd);
+		if (r < 0) {
+			log_error(LOGGER_DHCP4, "DHCP4_RECLAIM_EXPIRED_LEASES_FAIL", "failed to reclaim expired leases: %s",
+			          strerror(-r));
+		}
+	}
+
+	if (s->hk_conn != NULL && exp->flush_reclaimed_timer_wait_time > 0 &&
+	    mono - s->last_flush >= exp->flush_reclaimed_timer_wait_time) {
+		s->last_flush = mono;
+		log_debug(LOGGER_DHCPSRV, LOG_DBG_TRACE, "DHCPSRV_TIMERMGR_RUN_TIMER_OPERATION",
+		          "running operation for timer: %s", "flush-reclaimed-leases");
+		r = lease_reclaim_flush(s->hk_conn, exp->hold_reclaimed_time, now);
+		if (r < 0) {
+			log_error(LOGGER_ALLOC, "ALLOC_ENGINE_V4_RECLAIMED_LEASES_DELETE_FAILED",
+			          "deletion of expired-reclaimed leases failed: %s", strerror(-r));
+		}
+	}
+
+	if (s->store != NULL && s->store->ops->compact != NULL) {
+		r = s->store->ops->compact(s->store);
+		if (r < 0) {
+			log_error(LOGGER_DHCPSRV, "LESSOR_LFC_FAIL", "lease file cleanup failed: %s", strerror(-r));
+		}
+	}
+	cfg_release(cfg);
+}
+
+int server_run(server_t *s)
+{
+	assert_return(s != NULL && s->started, -EINVAL);
+
+	while (!s->stop) {
+		struct pollfd p[2] = {
+			{ .fd = s->sig_fd, .events = POLLIN },
+			{ .fd = s->timer_fd, .events = POLLIN },
+		};
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR) {
+				continue;
+			}
+			log_error(LOGGER_DHCP4, "DHCP4_SERVER_FAILED", "server failed: poll: %s", strerror(errno));
+			return -errno;
+		}
+		if (p[0].revents & POLLIN) {
+			signals_event_t ev;
+			int signo;
+
+			while (signals_read(s->sig_fd, &ev, &signo) == 0 && ev != SIGNALS_NONE) {
+				if (ev == SIGNALS_STOP) {
+					log_info(LOGGER_DHCP4, "DHCP4_SHUTDOWN_REQUEST", "shutdown of server requested");
+					s->stop = true;
+					break;
+				}
+				(void)server_reload(s);
+			}
+		}
+		if (!s->stop && (p[1].revents & POLLIN)) {
+			uint64_t ticks;
+
+			(void)!read(s->timer_fd, &ticks, sizeof(ticks));
+			housekeeping(s);
+		}
+	}
+	return 0;
+}
+
+server_t *server_free(server_t *s)
+{
+	if (s == NULL) {
+		return NULL;
+	}
+	/* Workers stop after their current batch; each syncs its connection, so
+	 * every lease that was acknowledged is on disk before the store closes. */
+	workers_free(s->workers, s->n_workers);
+	s->workers = NULL;
+	s->n_workers = 0;
+	if (s->hk_conn != NULL) {
+		(void)lease_conn_sync(s->hk_conn);
+		lease_conn_close(s->hk_conn);
+	}
+	if (s->store != NULL) {
+		log_debug(LOGGER_DHCPSRV, LOG_DBG_START_SHUT, "DHCPSRV_CLOSE_DB", "closing currently open %s database",
+		          s->store->ops->type);
+		lease_store_close(s->store);
+	}
+	if (s->started) {
+		log_info(LOGGER_DHCP4, "DHCP4_SHUTDOWN", "server shutdown");
+	}
+	/* drop the published snapshot so its memory is released */
+	cfg_publish(NULL);
+	if (s->timer_fd >= 0) {
+		close(s->timer_fd);
+	}
+	if (s->sig_fd >= 0) {
+		signals_close(s->sig_fd);
+	}
+	stats_done(&s->stats);
+	free(s);
+	return NULL;
+}

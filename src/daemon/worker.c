@@ -1,0 +1,708 @@
+/* Packet worker thread. See daemon/worker.h for the loop and its invariants. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg/cfg-current.h"
+#include "daemon/worker.h"
+#include "daemon/sock.h"
+#include "dhcp/pkt4-dump.h"
+#include "dhcp/proto.h"
+#include "engine/allocator.h"
+#include "engine/dhcp4.h"
+#include "util/inaddr.h"
+#include "util/log.h"
+#include "util/macro.h"
+#include "util/wire.h"
+
+/* The arena holds one packet's parse and processing state (pkt4_t alone is
+ * ~4 KiB); 256 KiB leaves room for joined options and class evaluation. */
+#define WORKER_ARENA_SIZE (256 * 1024)
+#define WORKER_IFACES_REFRESH_S 30
+
+/* One receive slot and the reply built for it. */
+typedef struct slot {
+	uint8_t rx[DHCP_PKT_MAX];
+	uint8_t tx[SOCK_IPUDP_HDR_LEN + DHCP_PKT_MAX];  /* headroom for the raw path */
+	struct sockaddr_in from;
+	_Alignas(struct cmsghdr) uint8_t cbuf[SOCK_CMSG_SPACE];
+	uint32_t iface_addr;            /* of the receiving interface, for raw sends */
+} slot_t;
+
+struct worker {
+	unsigned id;
+	uint16_t server_port;
+	uint16_t client_port;
+	unsigned batch;
+	int fd;
+	int raw_fd;                     /* -1: no packet socket (udp type or no CAP_NET_RAW) */
+	lease_store_t *store;
+	lease_conn_t *conn;
+	stats_shard_t *stats;
+	arena_t arena;
+	uint32_t rand_state;
+	allocator_t *allocator;         /* this worker's address cursors */
+
+	pthread_t thread;
+	bool started;
+	atomic_bool stop;
+	_Atomic uint64_t send_fail;
+
+	sock_ifaces_t ifs;
+	time_t ifs_loaded;
+
+	slot_t *slots;                  /* batch entries */
+	struct mmsghdr msgs[WORKER_BATCH_MAX];
+	struct iovec iov[WORKER_BATCH_MAX];
+	dhcp4_tx_t tx[WORKER_BATCH_MAX];
+	unsigned tx_slot[WORKER_BATCH_MAX];
+};
+
+/* ---- setup ---- */
+
+const char *worker_bind_dev(const cfg_interfaces_t *ifaces, char *buf, size_t size)
+{
+	/* RFC 2131 §4.1 lets a server restrict itself to some interfaces; binding
+	 * to the device is only possible (and only useful) with exactly one. */
+	if (ifaces->n_names != 1 || strcmp(ifaces->names[0], "*") == 0) {
+		return NULL;
+	}
+	const char *name = ifaces->names[0];
+	const char *slash = strchr(name, '/');
+	size_t n = slash != NULL ? (size_t)(slash - name) : strlen(name);
+
+	if (n == 0 || n >= size) {
+		return NULL;
+	}
+	memcpy(buf, name, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errlen)
+{
+	worker_t *w;
+	const char *bind_dev;
+	char dev[IF_NAMESIZE];
+	int r;
+
+	assert_return(wc != NULL && ret != NULL && wc->store != NULL && wc->stats != NULL, -EINVAL);
+	w = calloc(1, sizeof(*w));
+	if (w == NULL) {
+		return -ENOMEM;
+	}
+	w->id = wc->id;
+	w->server_port = wc->server_port;
+	w->client_port = wc->client_port;
+	w->batch = wc->batch == 0 ? WORKER_BATCH_MAX : MIN(wc->batch, WORKER_BATCH_MAX);
+	w->fd = -1;
+	w->raw_fd = -1;
+	w->store = wc->store;
+	w->stats = wc->stats;
+	w->rand_state = (uint32_t)time(NULL) ^ (wc->id * 2654435761u);
+	atomic_init(&w->stop, false);
+	atomic_init(&w->send_fail, 0);
+
+	w->slots = calloc(w->batch, sizeof(*w->slots));
+	if (w->slots == NULL) {
+		worker_free(w);
+		return -ENOMEM;
+	}
+	r = arena_init(&w->arena, WORKER_ARENA_SIZE);
+	if (r < 0) {
+		worker_free(w);
+		return r;
+	}
+	r = allocator_new(wc->id > 0 ? wc->id - 1 : 0, MAX(wc->n_workers, 1u), &w->allocator);
+	if (r < 0) {
+		worker_free(w);
+		return r;
+	}
+
+	bind_dev = wc->ifaces != NULL ? worker_bind_dev(wc->ifaces, dev, sizeof(dev)) : NULL;
+	r = sock_udp_open(wc->server_port, bind_dev, WORKER_RCVTIMEO_MS, &w->fd);
+	if (r < 0) {
+		snprintf(reterr, errlen, "failed to open UDP socket on port %u%s%s: %s", wc->server_port,
+		         bind_dev != NULL ? " bound to " : "", bind_dev != NULL ? bind_dev : "", strerror(-r));
+		worker_free(w);
+		return r;
+	}
+	if (wc->ifaces == NULL || wc->ifaces->socket_type == CFG_SOCKET_RAW) {
+		r = sock_raw_open(&w->raw_fd);
+		if (r < 0 && wc->id == 1) {
+			log_warn(LOGGER_DHCPSRV, "DHCPSRV_OPEN_SOCKET_FAIL", "failed to open socket: %s",
+			         "packet socket for direct replies unavailable, falling back to broadcast");
+		}
+	}
+	r = lease_conn_open(wc->store, &w->conn);
+	if (r < 0) {
+		snprintf(reterr, errlen, "failed to open a lease database connection: %s", strerror(-r));
+		worker_free(w);
+		return r;
+	}
+	(void)sock_ifaces_load(&w->ifs);
+	w->ifs_loaded = time(NULL);
+
+	for (unsigned i = 0; i < w->batch; i++) {
+		w->iov[i] = (struct iovec){ .iov_base = w->slots[i].rx, .iov_len = sizeof(w->slots[i].rx) };
+	}
+	*ret = w;
+	return 0;
+}
+
+/* ---- receive side ---- */
+
+static void msgs_arm(worker_t *w)
+{
+	for (unsigned i = 0; i < w->batch; i++) {
+		slot_t *s = &w->slots[i];
+
+		w->msgs[i].msg_hdr = (struct msghdr){
+			.msg_name = &s->from,
+			.msg_namelen = sizeof(s->from),
+			.msg_iov = &w->iov[i],
+			.msg_iovlen = 1,
+			.msg_control = s->cbuf,
+			.msg_controllen = sizeof(s->cbuf),
+		};
+		w->msgs[i].msg_len = 0;
+	}
+}
+
+/* The receiving interface, reloading the table when it is stale or the index is
+ * unknown (an interface that appeared after start), at most once a second. */
+static const sock_iface_t *iface_lookup(worker_t *w, int ifindex, time_t now)
+{
+	const sock_iface_t *ifc = sock_ifaces_by_index(&w->ifs, ifindex);
+
+	if ((ifc == NULL && now != w->ifs_loaded) || now - w->ifs_loaded >= WORKER_IFACES_REFRESH_S) {
+		sock_ifaces_t t = { 0 };
+
+		w->ifs_loaded = now;
+		if (sock_ifaces_load(&t) == 0) {
+			sock_ifaces_done(&w->ifs);
+			w->ifs = t;
+		}
+		ifc = sock_ifaces_by_index(&w->ifs, ifindex);
+	}
+	return ifc;
+}
+
+/* interfaces-config: accept only what arrives on a configured interface ("*" =
+ * all but loopback). Relayed unicast arrives on some configured interface too,
+ * so the same test covers it. Returns false to drop; *ret_addr gets the address
+ * an "eth0/ADDR" entry pins, else the interface's primary address. */
+static bool iface_allowed(const cfg_t *cfg, const sock_iface_t *ifc, uint32_t *ret_addr)
+{
+	for (size_t i = 0; i < cfg->interfaces.n_names; i++) {
+		uint32_t pinned = 0;
+
+		if (sock_iface_spec_match(cfg->interfaces.names[i], ifc, &pinned)) {
+			*ret_addr = pinned != 0 ? pinned : (ifc->n_addrs > 0 ? ifc->addrs[0] : 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ---- logging helpers (only called when the level is enabled) ---- */
+
+/* Kea's Pkt4::getLabel() from the raw fixed header and option 61:
+ * "[hwtype=1 00:0c:01:02:03:05], cid=[no info], tid=0x1b9a9d0f". */
+static const char *label_raw(const uint8_t *p, size_t len, char *buf, size_t size)
+{
+	char hw[3 * DHCP_CHADDR_LEN + 1] = "";
+	char cid[3 * 64 + 8] = "no info";
+	size_t o = 0;
+
+	if (len < DHCP_FIXED_LEN + 4) {
+		snprintf(buf, size, "[no info], cid=[no info], tid=0x0");
+		return buf;
+	}
+	size_t hlen = MIN((size_t)p[2], (size_t)DHCP_CHADDR_LEN);
+	for (size_t i = 0; i < hlen; i++) {
+		o += (size_t)snprintf(hw + o, sizeof(hw) - o, "%s%02x", i > 0 ? ":" : "", p[28 + i]);
+	}
+	/* option 61 in the main option area (bounded walk) */
+	for (size_t i = DHCP_FIXED_LEN + 4; i < len;) {
+		uint8_t code = p[i];
+
+		if (code == DHO_END) {
+			break;
+		}
+		if (code == DHO_PAD) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || i + 2 + p[i + 1] > len) {
+			break;
+		}
+		if (code == DHO_DHCP_CLIENT_IDENTIFIER && p[i + 1] > 0) {
+			o = 0;
+			for (size_t k = 0; k < p[i + 1] && k < 64; k++) {
+				o += (size_t)snprintf(cid + o, sizeof(cid) - o, "%s%02x", k > 0 ? ":" : "", p[i + 2 + k]);
+			}
+			break;
+		}
+		i += 2 + (size_t)p[i + 1];
+	}
+	snprintf(buf, size, "[hwtype=%u %s], cid=[%s], tid=0x%x", p[1], hw, cid, be32_load(p + 4));
+	return buf;
+}
+
+static const char *tx_kind_name(dhcp4_tx_kind_t k)
+{
+	switch (k) {
+	case DHCP4_TX_UDP:
+		return "udp";
+	case DHCP4_TX_BROADCAST:
+		return "broadcast";
+	case DHCP4_TX_RAW_UNICAST:
+		return "raw";
+	default:
+		return "?";
+	}
+}
+
+static void log_send(worker_t *w, const dhcp4_tx_t *tx, uint32_t src, uint32_t dst, uint16_t dport,
+                     const char *ifname)
+{
+	char label[256], sa[INADDR_STRLEN], da[INADDR_STRLEN];
+
+	if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE)) {
+		label_raw(tx->buf, tx->len, label, sizeof(label));
+		log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE, "DHCP4_PACKET_SEND",
+		         "%s: trying to send packet %s (type %u) from %s:%u to %s:%u on interface %s", label,
+		         pkt4_dump_msg_type_name(tx->msg_type), tx->msg_type, src != 0 ? inaddr_fmt(src, sa) : "*",
+		         w->server_port, inaddr_fmt(dst, da), dport, ifname);
+	}
+	if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA)) {
+		pkt4_t *pkt = arena_alloc(&w->arena, sizeof(*pkt));
+		char line[PKT4_DUMP_LINE_MAX];
+
+		label_raw(tx->buf, tx->len, label, sizeof(label));
+		if (pkt != NULL && pkt4_parse(pkt, &w->arena, tx->buf, tx->len) == 0) {
+			log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA, "DHCP4_RESPONSE_DATA",
+			         "%s: responding with packet %s (type %u), packet details: %s (via %s)", label,
+			         pkt4_dump_msg_type_name(tx->msg_type), tx->msg_type,
+			         pkt4_dump_line(pkt, line, sizeof(line)), tx_kind_name(tx->kind));
+		}
+		arena_reset(&w->arena);
+	}
+}
+
+/* DHCP4_PACKET_RECEIVED (45) and DHCP4_QUERY_DATA (55) for a datagram that
+ * parses; one that does not is the engine's DHCP4_PACKET_DROP_0001. */
+static void log_query(worker_t *w, const dhcp4_rx_t *rx)
+{
+	pkt4_t *pkt = arena_alloc(&w->arena, sizeof(*pkt));
+	char label[256], sa[INADDR_STRLEN], da[INADDR_STRLEN];
+
+	if (pkt != NULL && pkt4_parse(pkt, &w->arena, rx->buf, rx->len) == 0) {
+		int type = pkt4_msg_type(pkt);
+
+		label_raw(rx->buf, rx->len, label, sizeof(label));
+		log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE_DATA, "DHCP4_PACKET_RECEIVED",
+		         "%s: %s (type %d) received from %s to %s on interface %s", label,
+		         pkt4_dump_msg_type_name(type), type, inaddr_fmt(rx->src_addr, sa),
+		         inaddr_fmt(rx->dst_addr, da), rx->ifname);
+		if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA)) {
+			char line[PKT4_DUMP_LINE_MAX];
+
+			log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA, "DHCP4_QUERY_DATA",
+			         "%s, packet details: %s", label, pkt4_dump_line(pkt, line, sizeof(line)));
+		}
+	}
+	arena_reset(&w->arena);
+}
+
+/* ---- send side ---- */
+
+static int send_udp(worker_t *w, const dhcp4_tx_t *tx, uint32_t dst, uint16_t dport, int ifindex)
+{
+	struct sockaddr_in to;
+	_Alignas(struct cmsghdr) uint8_t cbuf[SOCK_CMSG_SPACE];
+	struct iovec iov = { .iov_base = tx->buf, .iov_len = tx->len };
+	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1 };
+
+	sock_sin(&to, dst, dport);
+	if (tx->src_addr != 0 || ifindex != 0) {
+		sock_msg_set_pktinfo(&msg, cbuf, tx->src_addr, ifindex);
+	}
+	if (sendmsg(w->fd, &msg, 0) >= 0) {
+		return 0;
+	}
+	if (errno == EINVAL && msg.msg_control != NULL && ifindex == 0) {
+		/* the source address is not local (e.g. a configured server id):
+		 * let routing pick one rather than not answering */
+		msg.msg_control = NULL;
+		msg.msg_controllen = 0;
+		if (sendmsg(w->fd, &msg, 0) >= 0) {
+			return 0;
+		}
+	}
+	return -errno;
+}
+
+/* Ethernet frame to chaddr carrying an IPv4/UDP datagram built here: how a
+ * client without an address is reached without ARP (RFC 2131 §4.1). The DHCP
+ * payload already sits after the header room in the slot's tx buffer. */
+static int send_raw(worker_t *w, const dhcp4_tx_t *tx, uint32_t src, uint32_t dst, uint16_t dport)
+{
+	uint8_t *hdr = tx->buf - SOCK_IPUDP_HDR_LEN;
+	int n = sock_ipv4_udp_build(hdr, SOCK_IPUDP_HDR_LEN + DHCP_PKT_MAX, src, dst, w->server_port, dport,
+	                            tx->buf, tx->len);
+
+	if (n < 0) {
+		return n;
+	}
+	return sock_raw_send(w->raw_fd, tx->ifindex, tx->chaddr, tx->hlen, hdr, (size_t)n);
+}
+
+static bool raw_possible(const worker_t *w, const dhcp4_tx_t *tx)
+{
+	return w->raw_fd >= 0 && tx->hlen == 6 && tx->ifindex > 0 && tx->len >= 2 && tx->buf[1] == 1;
+}
+
+/* -p / -P: the engine addresses Kea's standard ports; map them to the ports
+ * this server was started with. */
+static uint16_t map_port(const worker_t *w, uint16_t port)
+{
+	if (port == DHCP_CLIENT_PORT) {
+		return w->client_port;
+	}
+	if (port == DHCP_SERVER_PORT) {
+		return w->server_port;
+	}
+	return port;
+}
+
+static void send_failed(worker_t *w, const dhcp4_tx_t *tx, int r)
+{
+	char label[256];
+
+	atomic_fetch_add_explicit(&w->send_fail, 1, memory_order_relaxed);
+	log_error(LOGGER_PACKETS, "DHCP4_PACKET_SEND_FAIL", "%s: failed to send DHCPv4 packet: %s",
+	          label_raw(tx->buf, tx->len, label, sizeof(label)), strerror(-r));
+}
+
+static const char *tx_ifname(const worker_t *w, const dhcp4_tx_t *tx)
+{
+	const sock_iface_t *ifc = sock_ifaces_by_index(&w->ifs, tx->ifindex);
+
+	return ifc != NULL ? ifc->name : "*";
+}
+
+/* Send one reply on its own (broadcast, packet socket, or a UDP reply that
+ * sendmmsg could not send). @logged: DHCP4_PACKET_SEND was already written.
+ * pkt4-sent and pkt4-<type>-sent are counted by the engine when it builds the
+ * reply (dhcp4.c); only failures are counted here. */
+static void send_one(worker_t *w, const dhcp4_tx_t *tx, const slot_t *s, bool logged)
+{
+	const char *ifname = tx_ifname(w, tx);
+	uint32_t src = tx->src_addr != 0 ? tx->src_addr : s->iface_addr;
+	uint16_t dport = w->client_port;
+	int r;
+
+	switch (tx->kind) {
+	case DHCP4_TX_UDP:
+		dport = map_port(w, tx->dst_port);
+		if (!logged) {
+			log_send(w, tx, tx->src_addr, tx->dst_addr, dport, ifname);
+		}
+		r = send_udp(w, tx, tx->dst_addr, dport, 0);
+		break;
+	case DHCP4_TX_BROADCAST:
+		log_send(w, tx, src, INADDR_BROADCAST, dport, ifname);
+		if (raw_possible(w, tx)) {
+			/* Kea's packet filter: IP broadcast inside a frame to chaddr. */
+			r = send_raw(w, tx, src, INADDR_BROADCAST, dport);
+		} else {
+			r = send_udp(w, tx, INADDR_BROADCAST, dport, tx->ifindex);
+		}
+		break;
+	case DHCP4_TX_RAW_UNICAST:
+		log_send(w, tx, src, tx->dst_addr, dport, ifname);
+		if (raw_possible(w, tx)) {
+			r = send_raw(w, tx, src, tx->dst_addr, dport);
+		} else {
+			/* dhcp-socket-type udp: without a packet socket the client
+			 * can only be reached by broadcast (RFC 2131 §4.1). */
+			r = send_udp(w, tx, INADDR_BROADCAST, dport, tx->ifindex);
+		}
+		break;
+	default:
+		r = -EINVAL;
+		break;
+	}
+	if (r < 0) {
+		send_failed(w, tx, r);
+	}
+}
+
+/* Send the batch's replies: plain UDP ones (every relayed reply) with one
+ * sendmmsg, the rest one by one. A message sendmmsg stops at is retried alone
+ * (send_udp() knows how to recover from a non-local source address). */
+static void send_batch(worker_t *w, unsigned n_tx)
+{
+	struct mmsghdr mm[WORKER_BATCH_MAX];
+	struct sockaddr_in to[WORKER_BATCH_MAX];
+	struct iovec iov[WORKER_BATCH_MAX];
+	unsigned idx[WORKER_BATCH_MAX];
+	unsigned nu = 0;
+
+	for (unsigned k = 0; k < n_tx; k++) {
+		dhcp4_tx_t *tx = &w->tx[k];
+		slot_t *s = &w->slots[w->tx_slot[k]];
+
+		if (tx->kind != DHCP4_TX_UDP) {
+			send_one(w, tx, s, false);
+			continue;
+		}
+		uint16_t dport = map_port(w, tx->dst_port);
+
+		log_send(w, tx, tx->src_addr, tx->dst_addr, dport, tx_ifname(w, tx));
+		sock_sin(&to[nu], tx->dst_addr, dport);
+		iov[nu] = (struct iovec){ .iov_base = tx->buf, .iov_len = tx->len };
+		mm[nu] = (struct mmsghdr){ .msg_hdr = { .msg_name = &to[nu], .msg_namelen = sizeof(to[nu]),
+		                                         .msg_iov = &iov[nu], .msg_iovlen = 1 } };
+		if (tx->src_addr != 0) {
+			/* the slot's receive control buffer is free again: reuse it */
+			sock_msg_set_pktinfo(&mm[nu].msg_hdr, s->cbuf, tx->src_addr, 0);
+		}
+		idx[nu++] = k;
+	}
+
+	unsigned done = 0;
+	while (done < nu) {
+		int r = sendmmsg(w->fd, mm + done, nu - done, 0);
+
+		if (r > 0) {
+			done += (unsigned)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		/* the first unsent message failed: handle it alone, go on after it */
+		send_one(w, &w->tx[idx[done]], &w->slots[w->tx_slot[idx[done]]], true);
+		done++;
+	}
+}
+
+/* ---- the loop ---- */
+
+static void batch_process(worker_t *w, unsigned n)
+{
+	const cfg_t *cfg = cfg_acquire();
+	unsigned n_tx = 0;
+	time_t now = time(NULL);
+	int r;
+
+	if (cfg == NULL) {
+		/* not configured yet (cannot happen after start) */
+		stats_add(w->stats, STAT_PKT4_RECEIVE_DROP, n);
+		return;
+	}
+
+	dhcp4_ctx_t ctx = {
+		.cfg = cfg,
+		.conn = w->conn,
+		.stats = w->stats,
+		.arena = &w->arena,
+		.now = (int64_t)now,
+		.rand_state = w->rand_state,
+		.allocator = w->allocator,
+	};
+
+	for (unsigned i = 0; i < n; i++) {
+		slot_t *s = &w->slots[i];
+		struct msghdr *mh = &w->msgs[i].msg_hdr;
+		sock_meta_t meta;
+		const sock_iface_t *ifc;
+		verdict_t verdict = VERDICT_DROP;
+
+		sock_meta_from_msg(mh, &meta);
+		ifc = iface_lookup(w, meta.ifindex, now);
+		if (ifc == NULL || !iface_allowed(cfg, ifc, &s->iface_addr)) {
+			continue;       /* Kea has no socket there: not even counted */
+		}
+		/* The kernel hands a copy of every broadcast datagram to each socket
+		 * of the SO_REUSEPORT group (unicast goes to exactly one). Worker 1
+		 * answers broadcasts, the others ignore their copies. */
+		if (w->id != 1 && sock_iface_is_bcast(ifc, meta.dst_addr)) {
+			continue;
+		}
+		if ((mh->msg_flags & MSG_TRUNC) != 0) {
+			stats_inc(w->stats, STAT_PKT4_RECEIVED);
+			stats_inc(w->stats, STAT_PKT4_RECEIVE_DROP);
+			continue;
+		}
+
+		dhcp4_rx_t rx = {
+			.buf = s->rx,
+			.len = w->msgs[i].msg_len,
+			.src_addr = meta.src_addr,
+			.src_port = meta.src_port,
+			.dst_addr = meta.dst_addr,
+			.ifindex = meta.ifindex,
+			.iface_addr = s->iface_addr,
+		};
+		snprintf(rx.ifname, sizeof(rx.ifname), "%s", ifc->name);
+
+		if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL)) {
+			char sa[INADDR_STRLEN], da[INADDR_STRLEN];
+
+			log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL, "DHCP4_BUFFER_RECEIVED",
+			         "received buffer from %s:%u to %s:%u over interface %s",
+			         inaddr_fmt(rx.src_addr, sa), rx.src_port, inaddr_fmt(rx.dst_addr, da),
+			         w->server_port, rx.ifname);
+		}
+
+		if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE_DATA)) {
+			log_query(w, &rx);
+		}
+
+		dhcp4_tx_t *tx = &w->tx[n_tx];
+		*tx = (dhcp4_tx_t){ .buf = s->tx + SOCK_IPUDP_HDR_LEN };
+		arena_reset(&w->arena);
+		r = dhcp4_process(&ctx, &rx, tx, &verdict);
+		arena_reset(&w->arena);
+		if (r < 0) {
+			stats_inc(w->stats, STAT_PKT4_RECEIVE_DROP);
+			log_debug(LOGGER_PACKETS, LOG_DBG_TRACE, "DHCP4_PACKET_PROCESS_EXCEPTION",
+			          "exception occurred during packet processing: %s", strerror(-r));
+			continue;
+		}
+		if (verdict == VERDICT_REPLY && tx->len > 0 && tx->len <= DHCP_PKT_MAX) {
+			w->tx_slot[n_tx] = i;
+			n_tx++;
+		}
+		/* VERDICT_PARK needs the HA thread (not built yet): never sent
+		 * without the partner's ack, so it is dropped here. */
+	}
+	w->rand_state = ctx.rand_state;
+
+	/* Durability before the reply: every lease change this batch made reaches
+	 * stable storage before any OFFER/ACK of the batch leaves. If that fails no
+	 * reply may go out, since the client would hold a lease we could forget. */
+	r = lease_conn_sync(w->conn);
+	if (r < 0) {
+		log_error(LOGGER_DHCPSRV, "LESSOR_LEASE_SYNC_FAIL",
+		          "failed to make %u lease change(s) durable: %s; replies of this batch are dropped",
+		          n_tx, strerror(-r));
+		atomic_fetch_add_explicit(&w->send_fail, n_tx, memory_order_relaxed);
+		n_tx = 0;
+	}
+
+	send_batch(w, n_tx);
+	cfg_release(cfg);
+}
+
+static void *worker_main(void *arg)
+{
+	worker_t *w = arg;
+	unsigned errors = 0;
+
+	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
+		msgs_arm(w);
+		/* Blocks for the first datagram (up to SO_RCVTIMEO), then takes what
+		 * is already queued, up to a batch. */
+		int n = recvmmsg(w->fd, w->msgs, w->batch, MSG_WAITFORONE, NULL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+				continue;
+			}
+			if (errors++ < 10) {
+				log_error(LOGGER_PACKETS, "DHCP4_BUFFER_RECEIVE_FAIL",
+				          "error on attempt to receive packet: %s", strerror(errno));
+			}
+			usleep(10000);
+			continue;
+		}
+		if (n == 0) {
+			continue;
+		}
+		batch_process(w, (unsigned)n);
+	}
+
+	/* Stopping (shutdown, or a reload that replaces the sockets): answer what
+	 * is already queued on this socket, since closing it would discard those
+	 * datagrams. Bounded, so a flood cannot hold the stop up. */
+	for (unsigned i = 0; i < 16; i++) {
+		msgs_arm(w);
+		int n = recvmmsg(w->fd, w->msgs, w->batch, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			break;
+		}
+		batch_process(w, (unsigned)n);
+	}
+	return NULL;
+}
+
+int worker_start(worker_t *w)
+{
+	int r;
+
+	assert_return(w != NULL && !w->started, -EINVAL);
+	r = pthread_create(&w->thread, NULL, worker_main, w);
+	if (r != 0) {
+		return -r;
+	}
+	w->started = true;
+	char name[16];
+	snprintf(name, sizeof(name), "lessor-w%u", w->id);
+	(void)pthread_setname_np(w->thread, name);
+	return 0;
+}
+
+void worker_request_stop(worker_t *w)
+{
+	if (w != NULL) {
+		atomic_store(&w->stop, true);
+	}
+}
+
+worker_t *worker_free(worker_t *w)
+{
+	if (w == NULL) {
+		return NULL;
+	}
+	if (w->started) {
+		worker_request_stop(w);
+		pthread_join(w->thread, NULL);
+		w->started = false;
+	}
+	if (w->conn != NULL) {
+		(void)lease_conn_sync(w->conn);
+		lease_conn_close(w->conn);
+	}
+	if (w->fd >= 0) {
+		close(w->fd);
+	}
+	if (w->raw_fd >= 0) {
+		close(w->raw_fd);
+	}
+	sock_ifaces_done(&w->ifs);
+	allocator_free(w->allocator);
+	arena_done(&w->arena);
+	free(w->slots);
+	free(w);
+	return NULL;
+}
+
+uint64_t worker_send_failures(const worker_t *w)
+{
+	return atomic_load_explicit(&((worker_t *)w)->send_fail, memory_order_relaxed);
+}
+
+bool worker_has_raw(const worker_t *w)
+{
+	return w->raw_fd >= 0;
+}

@@ -1,0 +1,91 @@
+/* DHCPv4 option definitions: the standard table Kea 2.4 knows (names, codes,
+ * data types; src/lib/dhcp/std_option_defs.h), custom `option-def`s, and the
+ * csv-format text -> wire encoder used by the configuration loader.
+ * Wire format only: no policy, no config objects. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum optdef_type {
+	OPTDEF_EMPTY,
+	OPTDEF_BINARY,
+	OPTDEF_BOOLEAN,
+	OPTDEF_INT8,
+	OPTDEF_INT16,
+	OPTDEF_INT32,
+	OPTDEF_UINT8,
+	OPTDEF_UINT16,
+	OPTDEF_UINT32,
+	OPTDEF_IPV4,
+	OPTDEF_IPV6,
+	OPTDEF_IPV6_PREFIX,
+	OPTDEF_PSID,
+	OPTDEF_FQDN,
+	OPTDEF_STRING,
+	OPTDEF_TUPLE,
+	OPTDEF_RECORD,
+	_OPTDEF_TYPE_MAX,
+	_OPTDEF_TYPE_INVALID = -22,
+} optdef_type_t;
+
+#define OPTDEF_RECORD_MAX 8
+#define OPTDEF_NAME_MAX 64
+
+typedef struct optdef {
+	char name[OPTDEF_NAME_MAX];
+	uint8_t code;
+	optdef_type_t type;
+	bool array;                     /* record + array: the last field repeats */
+	uint8_t n_fields;               /* record only */
+	optdef_type_t fields[OPTDEF_RECORD_MAX];
+	char encapsulate[OPTDEF_NAME_MAX]; /* "" = none */
+} optdef_t;
+
+/* Custom definitions (option-def), in the dhcp4 space. */
+typedef struct optdef_set {
+	optdef_t *v;
+	size_t n;
+} optdef_set_t;
+
+/** Standard definition of @name, or NULL. */
+const optdef_t *optdef_std_by_name(const char *name);
+/** Standard definition of @code, or NULL. */
+const optdef_t *optdef_std_by_code(uint8_t code);
+
+/** Look @name up in @custom (may be NULL) first, then the standard table. */
+const optdef_t *optdef_find_name(const optdef_set_t *custom, const char *name);
+/** Look @code up in @custom (may be NULL) first, then the standard table. */
+const optdef_t *optdef_find_code(const optdef_set_t *custom, uint8_t code);
+
+/** Kea's type name ("uint8", "ipv4-address", "record", ...) -> type, or _OPTDEF_TYPE_INVALID. */
+optdef_type_t optdef_type_from_string(const char *s);
+/** Type -> Kea's name. */
+const char *optdef_type_to_string(optdef_type_t t);
+
+/** Append a copy of @def to @set; -EEXIST if its name or code is already
+ *  there, -ENOMEM. */
+int optdef_set_add(optdef_set_t *set, const optdef_t *def);
+void optdef_set_done(optdef_set_t *set);
+
+/** Options the server builds itself (1 subnet-mask, 12 host-name, 50, 51, 53,
+ *  55, 58, 59, 61, 81, 82, 118). Kea 2.2 accepts them in option-data (checked
+ *  with kea-dhcp4 -t) but the server's own value wins in replies; the engine
+ *  uses this to skip configured copies. */
+bool optdef_is_server_controlled(uint8_t code);
+
+/** Encode csv-format @data per @def into @out (capacity @cap, at most 65535).
+ *  Fields are separated by commas ("\\," is a literal comma) and trimmed.
+ *  Returns the byte count, or -EINVAL with a message in @reterr (size
+ *  @errsz), or -ENOSPC. Any thread. */
+int optdef_encode_csv(const optdef_t *def, const char *data, uint8_t *out, size_t cap,
+                      char *reterr, size_t errsz);
+
+/** Encode csv-format=false @data: hex digits with optional "0x" prefix and
+ *  ':' / ' ' separators; "" gives zero bytes. Returns the count or -EINVAL/-ENOSPC. */
+int optdef_encode_hex(const char *data, uint8_t *out, size_t cap);
+
+/** DNS wire format (RFC 1035 §3.1, uncompressed) of @name ("a.b.c" or
+ *  "a.b.c."). Returns the count or -EINVAL / -ENOSPC. */
+int optdef_encode_fqdn(const char *name, uint8_t *out, size_t cap);

@@ -1,0 +1,149 @@
+/* Iterative allocator (Kea's default "iterative"): a next-free cursor per
+ * pool, per worker. See allocator.h for the sharing rules. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/allocator.h"
+
+typedef struct pool_cursor {
+	uint32_t next;                  /* next candidate; 0 = not started */
+	int64_t full_at;                /* time a full scan found nothing, -1 = never */
+} pool_cursor_t;
+
+struct allocator {
+	unsigned worker;
+	unsigned n_workers;
+	const cfg_t *cfg;               /* identity only, never dereferenced after bind */
+	size_t n_subnets;
+	size_t *first_pool;             /* per subnet: index of its first pool in cur[] */
+	pool_cursor_t *cur;
+	size_t n_cur;
+};
+
+int allocator_new(unsigned worker, unsigned n_workers, allocator_t **ret_alloc)
+{
+	allocator_t *a = calloc(1, sizeof(*a));
+
+	if (a == NULL) {
+		return -ENOMEM;
+	}
+	a->n_workers = n_workers == 0 ? 1 : n_workers;
+	a->worker = worker % a->n_workers;
+	*ret_alloc = a;
+	return 0;
+}
+
+allocator_t *allocator_free(allocator_t *a)
+{
+	if (a != NULL) {
+		free(a->first_pool);
+		free(a->cur);
+		free(a);
+	}
+	return NULL;
+}
+
+int allocator_bind(allocator_t *a, const cfg_t *cfg)
+{
+	size_t total = 0;
+
+	if (a == NULL || (a->cfg == cfg && a->n_subnets == cfg->n_subnets)) {
+		return 0;
+	}
+	free(a->first_pool);
+	free(a->cur);
+	a->first_pool = NULL;
+	a->cur = NULL;
+	a->n_cur = 0;
+	a->n_subnets = 0;
+	a->cfg = cfg;
+
+	size_t *first = calloc(cfg->n_subnets + 1, sizeof(*first));
+	if (first == NULL) {
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < cfg->n_subnets; i++) {
+		first[i] = total;
+		total += cfg->subnets[i].n_pools;
+	}
+	first[cfg->n_subnets] = total;
+	pool_cursor_t *cur = calloc(total + 1, sizeof(*cur));
+	if (cur == NULL) {
+		free(first);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < total; i++) {
+		cur[i].full_at = -1;
+	}
+	a->first_pool = first;
+	a->cur = cur;
+	a->n_cur = total;
+	a->n_subnets = cfg->n_subnets;
+	return 0;
+}
+
+static pool_cursor_t *cursor_of(const allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *s,
+                                size_t pool_idx)
+{
+	if (a == NULL || a->cur == NULL || a->cfg != cfg || s < cfg->subnets ||
+	    s >= cfg->subnets + cfg->n_subnets) {
+		return NULL;
+	}
+	size_t si = (size_t)(s - cfg->subnets);
+	size_t ci = a->first_pool[si] + pool_idx;
+
+	if (si >= a->n_subnets || pool_idx >= s->n_pools || ci >= a->n_cur) {
+		return NULL;
+	}
+	return &a->cur[ci];
+}
+
+uint32_t allocator_pick(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet,
+                        size_t pool_idx)
+{
+	const cfg_pool_t *p = &subnet->pools[pool_idx];
+	pool_cursor_t *c = cursor_of(a, cfg, subnet, pool_idx);
+	uint64_t size = (uint64_t)p->last - p->first + 1;
+	uint32_t pick;
+
+	if (c == NULL) {
+		return p->first;
+	}
+	if (c->next == 0 || c->next < p->first || c->next > p->last) {
+		/* Fresh cursor: worker k of n starts k/n into the pool so that
+		 * concurrent workers do not all race for the same address. */
+		c->next = p->first + (uint32_t)(size * a->worker / a->n_workers);
+	}
+	pick = c->next;
+	c->next = pick >= p->last ? p->first : pick + 1;
+	return pick;
+}
+
+bool allocator_pool_is_full(const allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet,
+                            size_t pool_idx, int64_t now)
+{
+	const pool_cursor_t *c = cursor_of(a, cfg, subnet, pool_idx);
+
+	return c != NULL && c->full_at == now;
+}
+
+void allocator_pool_set_full(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet,
+                             size_t pool_idx, int64_t now)
+{
+	pool_cursor_t *c = cursor_of(a, cfg, subnet, pool_idx);
+
+	if (c != NULL) {
+		c->full_at = now;
+	}
+}
+
+void allocator_pool_note_free(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet,
+                              size_t pool_idx)
+{
+	pool_cursor_t *c = cursor_of(a, cfg, subnet, pool_idx);
+
+	if (c != NULL) {
+		c->full_at = -1;
+	}
+}

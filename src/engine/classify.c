@@ -1,0 +1,108 @@
+/* Client classification; see classify.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "dhcp/proto.h"
+#include "engine/classify.h"
+
+static bool eval_class(const cfg_class_t *cl, const class_eval_ctx_t *ec)
+{
+	return cl->test != NULL && ec->scratch != NULL && class_expr_eval(cl->test, ec);
+}
+
+/* Kea classifyByVendor(): "VENDOR_CLASS_" + option 60 content. Only a
+ * class the configuration defines or references can matter (options,
+ * member()), so an undefined name is not recorded. */
+static void classify_vendor(const cfg_t *cfg, const pkt4_t *pkt, class_set_t *set)
+{
+	static const char prefix[] = "VENDOR_CLASS_";
+	const opt_view_t *o = pkt4_opt(pkt, DHO_VENDOR_CLASS_IDENTIFIER);
+	char name[sizeof(prefix) + DHCP_OPT_LEN_MAX];
+
+	if (o == NULL || o->len == 0 || o->len > DHCP_OPT_LEN_MAX || memchr(o->data, 0, o->len)) {
+		return;
+	}
+	memcpy(name, prefix, sizeof(prefix) - 1);
+	memcpy(name + sizeof(prefix) - 1, o->data, o->len);
+	name[sizeof(prefix) - 1 + o->len] = '\0';
+	class_set_add(set, cfg_class_find(cfg, name));
+}
+
+static void eval_pass(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
+                      bool known_pass)
+{
+	for (size_t i = _CFG_CLASS_BUILTIN_MAX; i < cfg->n_classes; i++) {
+		const cfg_class_t *cl = &cfg->classes[i];
+
+		if (cl->builtin || cl->only_if_required || cl->depends_on_known != known_pass ||
+		    class_set_has(set, (int)i)) {
+			continue;
+		}
+		if (eval_class(cl, ec)) {
+			class_set_add(set, (int)i);
+		}
+	}
+	/* DROP is a built-in index with a user-supplied test. */
+	const cfg_class_t *drop = cfg->n_classes > CFG_CLASS_DROP ? &cfg->classes[CFG_CLASS_DROP]
+	                                                          : NULL;
+	if (drop != NULL && drop->depends_on_known == known_pass && !class_set_has(set, CFG_CLASS_DROP) &&
+	    eval_class(drop, ec)) {
+		class_set_add(set, CFG_CLASS_DROP);
+	}
+}
+
+void classify_early(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set)
+{
+	class_set_add(set, CFG_CLASS_ALL);
+	classify_vendor(cfg, ec->pkt, set);
+	eval_pass(cfg, ec, set, false);
+}
+
+void classify_late(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
+                   const cfg_host_t *host)
+{
+	if (host != NULL) {
+		for (size_t i = 0; i < host->classes.n; i++) {
+			if (host->classes.idx[i] < cfg->n_classes) {
+				class_set_add(set, host->classes.idx[i]);
+			}
+		}
+	}
+	class_set_add(set, host != NULL ? CFG_CLASS_KNOWN : CFG_CLASS_UNKNOWN);
+	eval_pass(cfg, ec, set, true);
+}
+
+bool classify_is_drop(const class_set_t *set)
+{
+	return class_set_has(set, CFG_CLASS_DROP);
+}
+
+static void eval_required_list(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
+                               const cfg_class_list_t *list)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		uint16_t idx = list->idx[i];
+
+		if (idx >= cfg->n_classes || class_set_has(set, idx)) {
+			continue;
+		}
+		if (eval_class(&cfg->classes[idx], ec)) {
+			class_set_add(set, idx);
+		}
+	}
+}
+
+void classify_required(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
+                       const cfg_subnet4_t *subnet, const cfg_pool_t *pool)
+{
+	if (subnet == NULL) {
+		return;
+	}
+	if (subnet->network != NULL) {
+		eval_required_list(cfg, ec, set, &subnet->network->require);
+	}
+	eval_required_list(cfg, ec, set, &subnet->require);
+	if (pool != NULL) {
+		eval_required_list(cfg, ec, set, &pool->require);
+	}
+}

@@ -1,0 +1,903 @@
+/* Per-packet pipeline (Kea 2.2 Dhcpv4Srv::processPacket and the process*
+ * functions): parse -> accept (direct, message type, server id, sanity) ->
+ * classify -> select subnet -> host lookup -> classify (known) -> allocate ->
+ * required classes -> reply -> where to send it. */
+#include <errno.h>
+#include <string.h>
+
+#include "engine/dhcp4.h"
+#include "cfg/subnet.h"
+#include "dhcp/agent.h"
+#include "dhcp/proto.h"
+#include "engine/alloc.h"
+#include "engine/classify.h"
+#include "engine/reply.h"
+#include "util/hex.h"
+#include "util/inaddr.h"
+#include "util/log.h"
+#include "util/wire.h"
+
+#define INADDR_BCAST 0xffffffffu
+
+/* Offsets into a built reply for the fields INFORM rewrites after the build. */
+#define OFF_HOPS 3
+#define OFF_FLAGS 10
+#define OFF_GIADDR 24
+
+/* Everything known about one packet while it is processed. */
+typedef struct exch {
+	dhcp4_ctx_t *ctx;
+	const dhcp4_rx_t *rx;
+	pkt4_t *pkt;
+	int type;
+	agent_t *agent;                 /* NULL when no (valid) option 82 */
+	bool relayed;                   /* giaddr != 0 (Kea Pkt4::isRelayed) */
+	bool broadcast_rx;              /* sent to 255.255.255.255 */
+	uint32_t socket_addr;           /* our address on the receiving socket */
+	class_set_t classes;
+	class_eval_ctx_t ec;
+	const cfg_subnet4_t *subnet;
+	const cfg_host_t *host;
+	alloc_client_t client;
+	uint8_t zero_hw[DHCP_CHADDR_LEN];
+	char hostname[DHCP_HOSTNAME_MAX + 1];   /* lease / option 12 name, "" = none */
+	bool send_hostname;
+} exch_t;
+
+static int drop(exch_t *x, verdict_t *ret_verdict)
+{
+	stats_inc(x->ctx->stats, STAT_PKT4_RECEIVE_DROP);
+	*ret_verdict = VERDICT_DROP;
+	return 0;
+}
+
+/* ---- Kea's log lines ---- */
+
+/* Kea's client label: "[hwtype=1 02:00:00:00:00:01], cid=[01:02], tid=0x1234". */
+#define LABEL_MAX (3 * DHCP_OPT_LEN_MAX + 3 * DHCP_CHADDR_LEN + 64)
+
+static const char *client_label(const exch_t *x, char *buf)
+{
+	char hw[3 * DHCP_CHADDR_LEN + 1], cid[3 * DHCP_OPT_LEN_MAX + 1];
+	const alloc_client_t *c = &x->client;
+
+	if (c->client_id != NULL) {
+		hex_fmt(c->client_id, c->client_id_len, ':', cid);
+	} else {
+		strcpy(cid, "no info");
+	}
+	if (c->hwaddr_len > 0) {
+		hex_fmt(c->hwaddr, c->hwaddr_len, ':', hw);
+		snprintf(buf, LABEL_MAX, "[hwtype=%u %s], cid=[%s], tid=0x%x", c->htype, hw, cid,
+		         x->pkt->xid);
+	} else {
+		snprintf(buf, LABEL_MAX, "[no hwaddr info], cid=[%s], tid=0x%x", cid, x->pkt->xid);
+	}
+	return buf;
+}
+
+static bool want_log(const char *logger, log_sev_t sev, int dbglevel)
+{
+	return log_enabled(logger, sev, dbglevel);
+}
+
+static void log_lease(const exch_t *x, const char *msgid, const lease4_t *l)
+{
+	char label[LABEL_MAX], a[INADDR_STRLEN];
+
+	if (!want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
+		return;
+	}
+	client_label(x, label);
+	inaddr_fmt(l->addr, a);
+	if (strcmp(msgid, "DHCP4_LEASE_ADVERT") == 0) {
+		log_info(LOGGER_LEASES, msgid, "%s: lease %s will be advertised", label, a);
+	} else {
+		log_info(LOGGER_LEASES, msgid, "%s: lease %s has been allocated for %u seconds", label,
+		         a, l->valid_lft);
+	}
+}
+
+/* Kea's ALLOC_ENGINE_V4_ALLOC_FAIL_* trio, in Kea's order. */
+static void log_alloc_fail(const exch_t *x, const alloc_result_t *res)
+{
+	char label[LABEL_MAX], a[INADDR_STRLEN], classes[1024];
+	const cfg_t *cfg = x->ctx->cfg;
+	const cfg_subnet4_t *s = res->subnet;
+	size_t n = 0;
+
+	if (!want_log(LOGGER_ALLOC, LOG_SEV_WARN, 0) || s == NULL) {
+		return;
+	}
+	client_label(x, label);
+	if (res->fail_kind == STAT_V4_ALLOCATION_FAIL_SHARED_NETWORK) {
+		log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_SHARED_NETWORK",
+		         "%s: failed to allocate an IPv4 lease in the shared network %s: tried %zu subnets",
+		         label, s->network->name, s->network->n_subnets);
+	} else if (res->fail_kind == STAT_V4_ALLOCATION_FAIL_NO_POOLS) {
+		log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_NO_POOLS",
+		         "%s: no pools were available for the address allocation", label);
+	} else {
+		log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_SUBNET",
+		         "%s: failed to allocate an IPv4 lease in the subnet %s/%u, subnet-id %u, shared network %s",
+		         label, inaddr_fmt(s->net, a), s->plen, s->id,
+		         s->network != NULL ? s->network->name : "(none)");
+	}
+	log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL",
+	         "%s: failed to allocate an IPv4 address after %llu attempt(s)", label,
+	         (unsigned long long)res->attempts);
+	classes[0] = '\0';
+	for (uint16_t i = 0; i < x->classes.n && n < sizeof(classes) - 1; i++) {
+		const cfg_class_t *cl = &cfg->classes[x->classes.idx[i]];
+		int w = snprintf(classes + n, sizeof(classes) - n, "%s%s", i == 0 ? "" : ", ",
+		                 cl->name != NULL ? cl->name : "");
+
+		n = w < 0 ? n : MIN(sizeof(classes) - 1, n + (size_t)w);
+	}
+	log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_CLASSES",
+	         "%s: Failed to allocate an IPv4 address for client with classes: %s", label, classes);
+}
+
+/* ---- received-packet statistics (Kea processStatsReceived) ---- */
+
+static void count_received(stats_shard_t *st, int type)
+{
+	static const stat_id_t by_type[] = {
+		[DHCPDISCOVER] = STAT_PKT4_DISCOVER_RECEIVED,
+		[DHCPOFFER] = STAT_PKT4_OFFER_RECEIVED,
+		[DHCPREQUEST] = STAT_PKT4_REQUEST_RECEIVED,
+		[DHCPDECLINE] = STAT_PKT4_DECLINE_RECEIVED,
+		[DHCPACK] = STAT_PKT4_ACK_RECEIVED,
+		[DHCPNAK] = STAT_PKT4_NAK_RECEIVED,
+		[DHCPRELEASE] = STAT_PKT4_RELEASE_RECEIVED,
+		[DHCPINFORM] = STAT_PKT4_INFORM_RECEIVED,
+	};
+
+	if (type > 0 && (size_t)type < ARRAY_SIZE(by_type) && by_type[type] != STAT_PKT4_RECEIVED) {
+		stats_inc(st, by_type[type]);
+	} else {
+		stats_inc(st, STAT_PKT4_UNKNOWN_RECEIVED);
+	}
+}
+
+static void count_sent(stats_shard_t *st, uint8_t msg_type)
+{
+	stats_inc(st, STAT_PKT4_SENT);
+	switch (msg_type) {
+	case DHCPOFFER:
+		stats_inc(st, STAT_PKT4_OFFER_SENT);
+		break;
+	case DHCPACK:
+		stats_inc(st, STAT_PKT4_ACK_SENT);
+		break;
+	case DHCPNAK:
+		stats_inc(st, STAT_PKT4_NAK_SENT);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- validation ---- */
+
+/* Option-level checks that make Kea's unpack fail (the packet is then
+ * counted as parse-failed and dropped): empty 55 or 61, a 1-byte client-id,
+ * a short 57, option 53 twice or not one byte, a server-id that is not one
+ * address. */
+static bool options_sane(const pkt4_t *pkt)
+{
+	const opt_view_t *o;
+
+	o = &pkt->opts[DHO_DHCP_MESSAGE_TYPE];
+	if (o->count > 1 || (o->count == 1 && o->len != 1)) {
+		return false;
+	}
+	o = pkt4_opt(pkt, DHO_DHCP_PARAMETER_REQUEST_LIST);
+	if (o != NULL && o->len == 0) {
+		return false;
+	}
+	o = pkt4_opt(pkt, DHO_DHCP_CLIENT_IDENTIFIER);
+	if (o != NULL && o->len < 2) {
+		return false;
+	}
+	o = pkt4_opt(pkt, DHO_DHCP_MAX_MESSAGE_SIZE);
+	if (o != NULL && o->len < 2) {
+		return false;
+	}
+	return true;
+}
+
+static bool opt_addr(const pkt4_t *pkt, uint8_t code, uint32_t *ret)
+{
+	const opt_view_t *o = pkt4_opt(pkt, code);
+
+	if (o == NULL || o->len != 4) {
+		return false;
+	}
+	*ret = be32_load(o->data);
+	return true;
+}
+
+/* Kea acceptDirectRequest(): relayed and unicast traffic is accepted; a
+ * broadcast from a directly connected client only if a subnet exists for it;
+ * an INFORM with neither ciaddr nor a source address has nowhere to go. */
+static bool accept_direct(const exch_t *x)
+{
+	const cfg_t *cfg = x->ctx->cfg;
+
+	if (x->relayed) {
+		return true;
+	}
+	if (x->type == DHCPINFORM && x->rx->src_addr == 0 && x->pkt->ciaddr == 0) {
+		return false;
+	}
+	if (!x->broadcast_rx) {
+		return true;
+	}
+	subnet_sel_t sel = {
+		.ciaddr = x->pkt->ciaddr,
+		.src_addr = x->rx->src_addr,
+		.from_broadcast = true,
+		.ifname = x->rx->ifname[0] != '\0' ? x->rx->ifname : NULL,
+		.iface_addr = x->rx->iface_addr,
+	};
+	return subnet_select(cfg, &sel) != NULL;
+}
+
+/* Kea acceptMessageType(): only the five client messages a server handles. */
+static bool accept_type(int type)
+{
+	return type == DHCPDISCOVER || type == DHCPREQUEST || type == DHCPDECLINE ||
+	       type == DHCPRELEASE || type == DHCPINFORM;
+}
+
+static bool optset_has_server_id(const cfg_optset_t *set, uint32_t id)
+{
+	const cfg_option_t *o = cfg_optset_find(set, DHO_DHCP_SERVER_IDENTIFIER);
+
+	return o != NULL && o->len == 4 && be32_load(o->data) == id;
+}
+
+/* Whether @id is configured as dhcp-server-identifier anywhere. */
+static bool server_id_configured(const cfg_t *cfg, uint32_t id)
+{
+	if ((cfg->has_server_id && cfg->server_id == id) || optset_has_server_id(&cfg->opts, id)) {
+		return true;
+	}
+	for (size_t i = 0; i < cfg->n_subnets; i++) {
+		const cfg_subnet4_t *s = &cfg->subnets[i];
+
+		if ((s->has_server_id && s->server_id == id) || optset_has_server_id(&s->opts, id)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < cfg->n_networks; i++) {
+		if (optset_has_server_id(&cfg->networks[i].opts, id)) {
+			return true;
+		}
+	}
+	for (size_t i = 0; i < cfg->n_classes; i++) {
+		if (optset_has_server_id(&cfg->classes[i].opts, id)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Kea acceptServerId(): a packet naming a server identifier is ours only if
+ * it names RAI server-id-override (RFC 5107 §4), one of our socket
+ * addresses, or a configured option 54. */
+static bool accept_server_id(const exch_t *x)
+{
+	const opt_view_t *o = pkt4_opt(x->pkt, DHO_DHCP_SERVER_IDENTIFIER);
+	uint32_t id, ovr;
+
+	if (o == NULL) {
+		return true;
+	}
+	if (o->len != 4) {
+		return false;
+	}
+	id = be32_load(o->data);
+	if (x->agent != NULL && agent_server_id_override(x->agent, &ovr) == 0 && ovr == id) {
+		return true;
+	}
+	if (id != 0 && (id == x->rx->dst_addr || id == x->rx->iface_addr)) {
+		return true;
+	}
+	return server_id_configured(x->ctx->cfg, id);
+}
+
+/* Kea sanityCheck(): a client needs a hardware address or a client-id. */
+static bool sane_identity(const exch_t *x)
+{
+	return x->client.hwaddr_len > 0 || x->client.client_id != NULL;
+}
+
+/* ---- identity and selection ---- */
+
+static void client_init(exch_t *x)
+{
+	const pkt4_t *p = x->pkt;
+	alloc_client_t *c = &x->client;
+	const opt_view_t *o;
+
+	memset(c, 0, sizeof(*c));
+	c->htype = p->htype;
+	if (p->hlen <= DHCP_CHADDR_LEN) {
+		c->hwaddr = p->chaddr;
+		c->hwaddr_len = p->hlen;
+	} else {
+		/* Kea cannot hold more than 16 bytes: 16 zero bytes stand in. */
+		memset(x->zero_hw, 0, sizeof(x->zero_hw));
+		c->hwaddr = x->zero_hw;
+		c->hwaddr_len = DHCP_CHADDR_LEN;
+	}
+	o = pkt4_opt(p, DHO_DHCP_CLIENT_IDENTIFIER);
+	if (o != NULL && o->len >= 2 && o->len <= DHCP_OPT_LEN_MAX) {
+		c->client_id = o->data;
+		c->client_id_len = (uint8_t)o->len;
+		/* RFC 4361 §6.1: type 255, IAID (4 bytes), then the DUID. */
+		if (o->data[0] == 255 && o->len > 5) {
+			c->duid = o->data + 5;
+			c->duid_len = (uint8_t)(o->len - 5);
+		}
+	}
+	if (x->agent != NULL) {
+		const opt_view_t *cid = agent_circuit_id(x->agent);
+
+		if (cid != NULL && cid->len > 0 && cid->len <= DHCP_OPT_LEN_MAX) {
+			c->circuit_id = cid->data;
+			c->circuit_id_len = (uint8_t)cid->len;
+		}
+	}
+}
+
+/* Kea selectSubnet() / CfgSubnets4::initSelector(). */
+static const cfg_subnet4_t *select_subnet(const exch_t *x)
+{
+	subnet_sel_t sel = {
+		.giaddr = x->pkt->giaddr,
+		.ciaddr = x->pkt->ciaddr,
+		.src_addr = x->rx->src_addr,
+		.from_broadcast = x->broadcast_rx,
+		.ifname = x->rx->ifname[0] != '\0' ? x->rx->ifname : NULL,
+		.iface_addr = x->rx->iface_addr,
+		.classes = &x->classes,
+	};
+	uint32_t a;
+
+	if (x->agent != NULL) {
+		/* RFC 3527: link-selection, used only when exactly 4 bytes. */
+		if (agent_link_selection(x->agent, &a) == 0) {
+			sel.link_select = a;
+		}
+	} else if (pkt4_opt(x->pkt, DHO_DHCP_AGENT_OPTIONS) == NULL &&
+	           opt_addr(x->pkt, DHO_SUBNET_SELECTION, &a)) {
+		/* RFC 3011 subnet selection, only without option 82 (as Kea). */
+		sel.subnet_select = a;
+	}
+	return subnet_select(x->ctx->cfg, &sel);
+}
+
+/* Kea findReservation(): the selected subnet, then its shared-network
+ * siblings the client may use, then global reservations. */
+static const cfg_host_t *find_host(const exch_t *x)
+{
+	const cfg_t *cfg = x->ctx->cfg;
+	const cfg_subnet4_t *s = x->subnet;
+	const cfg_host_t *h;
+
+	if (cfg->n_hosts == 0 || s == NULL) {
+		return NULL;
+	}
+	h = alloc_host_for_subnet(cfg, s, &x->client);
+	if (h != NULL || s->network == NULL) {
+		return h;
+	}
+	for (size_t i = 0; i < s->network->n_subnets; i++) {
+		const cfg_subnet4_t *sib = s->network->subnets[i];
+
+		if (sib != s && subnet_class_allows(sib->client_class, &x->classes)) {
+			h = alloc_host_for_subnet(cfg, sib, &x->client);
+			if (h != NULL) {
+				return h;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Kea processHostnameOption() with the defaults (hostname-char-set
+ * "[^A-Za-z0-9.-]" replaced by "", empty qualifying suffix, no DDNS):
+ * disallowed characters removed, lower-cased, a trailing dot dropped, and
+ * option 12 sent back when the result is not empty. A reserved hostname wins
+ * and is always sent, lower-cased (both checked against Kea 2.2). */
+static size_t hostname_clean(const uint8_t *in, size_t len, char *out)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n < DHCP_HOSTNAME_MAX; i++) {
+		uint8_t ch = in[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-') {
+			out[n++] = (char)ch;
+		} else if (ch >= 'A' && ch <= 'Z') {
+			out[n++] = (char)(ch - 'A' + 'a');
+		}
+	}
+	while (n > 0 && out[n - 1] == '.') {
+		n--;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static void process_hostname(exch_t *x)
+{
+	const opt_view_t *o = pkt4_opt(x->pkt, DHO_HOST_NAME);
+	size_t n = 0;
+
+	x->hostname[0] = '\0';
+	if (x->host != NULL && x->host->hostname != NULL && x->host->hostname[0] != '\0') {
+		const char *h = x->host->hostname;
+
+		n = hostname_clean((const uint8_t *)h, strnlen(h, DHCP_HOSTNAME_MAX), x->hostname);
+	} else if (o != NULL) {
+		n = hostname_clean(o->data, o->len, x->hostname);
+	}
+	x->send_hostname = n > 0;
+}
+
+/* ---- reply destination (Kea adjustIfaceData / adjustRemoteAddr) ---- */
+
+static void set_dst(const exch_t *x, dhcp4_tx_t *tx, uint32_t yiaddr)
+{
+	const pkt4_t *q = x->pkt;
+	const cfg_t *cfg = x->ctx->cfg;
+	bool bcast_flag = (q->flags & DHCP_FLAG_BROADCAST) != 0;
+	bool direct_ok = cfg->interfaces.socket_type == CFG_SOCKET_RAW;
+	uint32_t dst;
+
+	tx->kind = DHCP4_TX_UDP;
+	if (x->type == DHCPINFORM) {
+		dst = q->ciaddr != 0 ? q->ciaddr : x->relayed ? q->giaddr : x->rx->src_addr;
+	} else if (x->relayed) {
+		dst = q->giaddr;
+	} else if (q->ciaddr != 0) {
+		dst = q->ciaddr;
+	} else if (tx->msg_type == DHCPNAK) {
+		dst = INADDR_BCAST;
+	} else if (yiaddr != 0) {
+		if (bcast_flag || !direct_ok) {
+			dst = INADDR_BCAST;
+		} else {
+			dst = yiaddr;
+			tx->kind = DHCP4_TX_RAW_UNICAST;
+		}
+	} else {
+		dst = x->rx->src_addr;
+	}
+	if (dst == INADDR_BCAST) {
+		tx->kind = DHCP4_TX_BROADCAST;
+	}
+	tx->dst_addr = dst;
+	/* RFC 2131 §4.1: relays listen on 67, clients on 68; RFC 8357: with
+	 * sub-option 19 the relay's source port. An INFORM answered straight
+	 * to ciaddr goes to 68 even when it came through a relay (Kea 2.2). */
+	if (x->relayed && !(x->type == DHCPINFORM && dst != q->giaddr)) {
+		tx->dst_port = agent_reply_port(x->agent, x->rx->src_port);
+	} else {
+		tx->dst_port = DHCP_CLIENT_PORT;
+	}
+	tx->src_addr = cfg->interfaces.outbound_use_routing && x->relayed ? 0 : x->socket_addr;
+	tx->ifindex = x->rx->ifindex;
+	tx->hlen = q->hlen <= DHCP_CHADDR_LEN ? q->hlen : DHCP_CHADDR_LEN;
+	memset(tx->chaddr, 0, sizeof(tx->chaddr));
+	if (q->hlen <= DHCP_CHADDR_LEN) {
+		memcpy(tx->chaddr, q->chaddr, q->hlen);
+	}
+}
+
+/* ---- reply ---- */
+
+static int send_reply(exch_t *x, reply_in_t *in, dhcp4_tx_t *tx, verdict_t *ret_verdict)
+{
+	int len;
+
+	in->cfg = x->ctx->cfg;
+	in->query = x->pkt;
+	/* Kea processInform(): answered to ciaddr (not through the relay), the
+	 * reply loses option 82, hops and giaddr. */
+	bool inform_direct = x->type == DHCPINFORM && x->pkt->ciaddr != 0 &&
+	                     x->pkt->ciaddr != x->pkt->giaddr;
+	in->drop_rai = inform_direct;
+	in->classes = &x->classes;
+	if (x->send_hostname && in->lease != NULL) {
+		in->hostname = x->hostname;
+	}
+	in->server_id = reply_server_id(x->ctx->cfg, in->subnet, &x->classes, x->socket_addr);
+	len = reply_build(in, tx->buf, DHCP_PKT_MAX);
+	if (len < 0) {
+		log_debug(LOGGER_PACKETS, LOG_DBG_BASIC, "DHCP4_PACKET_PACK_FAIL",
+		          "failed to assemble response correctly: %d", len);
+		return drop(x, ret_verdict);
+	}
+	tx->len = (size_t)len;
+	tx->msg_type = in->msg_type;
+	set_dst(x, tx, in->lease != NULL ? in->lease->addr : 0);
+	if (x->type == DHCPINFORM) {
+		/* Kea processInform(): a relayed INFORM without ciaddr is answered
+		 * through the relay with the broadcast flag; one answered to
+		 * ciaddr loses hops, giaddr and option 82. */
+		if (x->pkt->ciaddr == 0 && x->relayed) {
+			tx->buf[OFF_FLAGS] |= DHCP_FLAG_BROADCAST >> 8;
+		}
+		if (inform_direct || tx->dst_addr != x->pkt->giaddr) {
+			tx->buf[OFF_HOPS] = 0;
+			memset(tx->buf + OFF_GIADDR, 0, 4);
+		}
+	}
+	count_sent(x->ctx->stats, tx->msg_type);
+	*ret_verdict = VERDICT_REPLY;
+	return 0;
+}
+
+static alloc_req_t make_req(const exch_t *x)
+{
+	const pkt4_t *p = x->pkt;
+	uint32_t hint = 0, lft = 0;
+	alloc_req_t req = {
+		.cfg = x->ctx->cfg,
+		.conn = x->ctx->conn,
+		.stats = x->ctx->stats,
+		.allocator = x->ctx->allocator,
+		.rand_state = &x->ctx->rand_state,
+		.now = x->ctx->now,
+		.subnet = x->subnet,
+		.classes = &x->classes,
+		.client = x->client,
+	};
+	const opt_view_t *o;
+
+	if (x->hostname[0] != '\0') {
+		req.hostname = x->hostname;
+	}
+	if (opt_addr(p, DHO_DHCP_REQUESTED_ADDRESS, &hint)) {
+		req.hint = hint;
+	} else {
+		req.hint = p->ciaddr;
+	}
+	o = pkt4_opt(p, DHO_DHCP_LEASE_TIME);
+	if (o != NULL && o->len == 4) {
+		lft = be32_load(o->data);
+		req.has_lft_hint = true;
+		req.lft_hint = lft;
+	}
+	return req;
+}
+
+static void required_classes(exch_t *x, const cfg_subnet4_t *s, const cfg_pool_t *pool)
+{
+	classify_required(x->ctx->cfg, &x->ec, &x->classes, s, pool);
+}
+
+static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
+{
+	alloc_req_t req;
+	alloc_result_t res;
+	int r;
+
+	if (pkt4_opt(x->pkt, DHO_DHCP_SERVER_IDENTIFIER) != NULL) {
+		/* Kea sanityCheck(FORBIDDEN), RFC 2131 table 5: a DISCOVER
+		 * carries no server identifier, even our own. */
+		return drop(x, ret_verdict);
+	}
+	if (x->subnet == NULL) {
+		log_debug(LOGGER_PACKETS, LOG_DBG_BASIC, "DHCP4_SUBNET_SELECTION_FAILED",
+		          "failed to select subnet for the client");
+		return drop(x, ret_verdict);
+	}
+	req = make_req(x);
+	r = alloc_discover(&req, &res);
+	if (r < 0) {
+		return r;
+	}
+	if (res.status != ALLOC_OK) {
+		/* RFC 2131 §4.3.1 lets a server stay silent; Kea does. */
+		log_alloc_fail(x, &res);
+		*ret_verdict = VERDICT_DROP;
+		return 0;
+	}
+	log_lease(x, "DHCP4_LEASE_ADVERT", &res.lease);
+	required_classes(x, res.subnet, res.pool);
+	reply_in_t in = {
+		.msg_type = DHCPOFFER,
+		.subnet = res.subnet,
+		.pool = res.pool,
+		.host = res.host != NULL ? res.host : x->host,
+		.lease = &res.lease,
+	};
+	return send_reply(x, &in, tx, ret_verdict);
+}
+
+static int send_nak(exch_t *x, const cfg_subnet4_t *s, dhcp4_tx_t *tx, verdict_t *ret_verdict)
+{
+	reply_in_t in = {
+		.msg_type = DHCPNAK,
+		.subnet = s,
+	};
+
+	return send_reply(x, &in, tx, ret_verdict);
+}
+
+/* The global "authoritative" flag, needed only when no subnet was selected. */
+static bool global_authoritative(const cfg_t *cfg)
+{
+	json_t *v = cfg->json != NULL ? json_object_get(cfg->json, "authoritative") : NULL;
+
+	return v != NULL && json_is_true(v);
+}
+
+static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
+{
+	/* RFC 2131 §4.3.2: option 50 without option 54 is INIT-REBOOT. */
+	bool init_reboot = pkt4_opt(x->pkt, DHO_DHCP_REQUESTED_ADDRESS) != NULL &&
+	                   pkt4_opt(x->pkt, DHO_DHCP_SERVER_IDENTIFIER) == NULL;
+	alloc_req_t req;
+	alloc_result_t res;
+	int r;
+
+	if (x->subnet == NULL) {
+		/* Kea: NAK, except an INIT-REBOOT to a non-authoritative server. */
+		if (init_reboot && !global_authoritative(x->ctx->cfg)) {
+			*ret_verdict = VERDICT_DROP;
+			return 0;
+		}
+		return send_nak(x, NULL, tx, ret_verdict);
+	}
+	req = make_req(x);
+	if (init_reboot && want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
+		char label[LABEL_MAX], a[INADDR_STRLEN];
+
+		log_info(LOGGER_LEASES, "DHCP4_INIT_REBOOT",
+		         "%s: client is in INIT-REBOOT state and requests address %s",
+		         client_label(x, label), inaddr_fmt(req.hint, a));
+	}
+	r = alloc_request(&req, init_reboot, &res);
+	if (r < 0) {
+		return r;
+	}
+	switch (res.status) {
+	case ALLOC_OK:
+		log_lease(x, "DHCP4_LEASE_ALLOC", &res.lease);
+		break;
+	case ALLOC_FAIL:
+		log_alloc_fail(x, &res);
+		return send_nak(x, x->subnet, tx, ret_verdict);
+	case ALLOC_IGNORE:
+		log_debug(LOGGER_PACKETS, LOG_DBG_BASIC, "DHCP4_UNKNOWN_ADDRESS_REQUESTED",
+		          "client requested an unknown address, client sent ciaddr/option 50");
+		*ret_verdict = VERDICT_DROP;
+		return 0;
+	default:
+		return send_nak(x, x->subnet, tx, ret_verdict);
+	}
+	required_classes(x, res.subnet, res.pool);
+	reply_in_t in = {
+		.msg_type = DHCPACK,
+		.subnet = res.subnet,
+		.pool = res.pool,
+		.host = res.host != NULL ? res.host : x->host,
+		.lease = &res.lease,
+		.ciaddr = x->pkt->ciaddr,
+	};
+	return send_reply(x, &in, tx, ret_verdict);
+}
+
+static int process_release(exch_t *x, verdict_t *ret_verdict)
+{
+	alloc_req_t req = make_req(x);
+	alloc_done_t done;
+	lease4_t l;
+	char label[LABEL_MAX], a[INADDR_STRLEN];
+	int r = alloc_release(&req, x->pkt->ciaddr, &done, &l);
+
+	*ret_verdict = VERDICT_DROP;            /* RFC 2131 §4.3.4: no reply */
+	if (r < 0) {
+		return r;
+	}
+	if (done == ALLOC_DONE && want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
+		log_info(LOGGER_LEASES, "DHCP4_RELEASE", "%s: address %s was released properly.",
+		         client_label(x, label), inaddr_fmt(x->pkt->ciaddr, a));
+	} else if (done == ALLOC_WRONG_CLIENT && want_log(LOGGER_LEASES, LOG_SEV_DEBUG, LOG_DBG_DETAIL)) {
+		log_emit(LOGGER_LEASES, LOG_SEV_DEBUG, LOG_DBG_DETAIL, "DHCP4_RELEASE_FAIL_WRONG_CLIENT",
+		         "%s: client is trying to release the lease %s which belongs to a different client",
+		         client_label(x, label), inaddr_fmt(x->pkt->ciaddr, a));
+	}
+	return 0;
+}
+
+static void log_decline_mismatch(const exch_t *x, uint32_t addr, const lease4_t *l)
+{
+	char label[LABEL_MAX], a[INADDR_STRLEN];
+	char rhw[3 * DHCP_CHADDR_LEN + 8], lhw[3 * DHCP_HWADDR_MAX + 8];
+	char rcid[3 * DHCP_OPT_LEN_MAX + 8], lcid[3 * DHCP_OPT_LEN_MAX + 8];
+	const alloc_client_t *c = &x->client;
+
+	if (!want_log(LOGGER_DHCP4, LOG_SEV_WARN, 0)) {
+		return;
+	}
+	strcpy(rhw, "(none)");
+	strcpy(lhw, "(none)");
+	strcpy(rcid, "(none)");
+	strcpy(lcid, "(none)");
+	if (c->hwaddr_len > 0) {
+		hex_fmt(c->hwaddr, c->hwaddr_len, ':', rhw);
+	}
+	if (l->hwaddr_len > 0) {
+		hex_fmt(l->hwaddr, l->hwaddr_len, ':', lhw);
+	}
+	if (c->client_id != NULL) {
+		hex_fmt(c->client_id, c->client_id_len, ':', rcid);
+	}
+	if (l->client_id_len > 0) {
+		hex_fmt(l->client_id, l->client_id_len, ':', lcid);
+	}
+	log_warn(LOGGER_DHCP4, "DHCP4_DECLINE_LEASE_MISMATCH",
+	         "Received DHCPDECLINE for addr %s from client %s, but the data doesn't match: "
+	         "received hwaddr: %s, lease hwaddr: %s, received client-id: %s, lease client-id: %s",
+	         inaddr_fmt(addr, a), client_label(x, label), rhw, lhw, rcid, lcid);
+}
+
+static int process_decline(exch_t *x, verdict_t *ret_verdict)
+{
+	uint32_t addr;
+	alloc_done_t done;
+	lease4_t l;
+	char label[LABEL_MAX], a[INADDR_STRLEN];
+
+	if (!opt_addr(x->pkt, DHO_DHCP_REQUESTED_ADDRESS, &addr)) {
+		/* RFC 2131 §4.3.3: the declined address travels in option 50. */
+		return drop(x, ret_verdict);
+	}
+	alloc_req_t req = make_req(x);
+	int r = alloc_decline(&req, addr, &done, &l);
+
+	*ret_verdict = VERDICT_DROP;
+	if (r < 0) {
+		return r;
+	}
+	if (done == ALLOC_DONE && want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
+		log_info(LOGGER_LEASES, "DHCP4_DECLINE_LEASE",
+		         "Received DHCPDECLINE for addr %s from client %s. The lease will be unavailable for %u seconds.",
+		         inaddr_fmt(addr, a), client_label(x, label), x->ctx->cfg->decline_probation_period);
+	} else if (done == ALLOC_WRONG_CLIENT) {
+		log_decline_mismatch(x, addr, &l);
+	}
+	return 0;
+}
+
+static int process_inform(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
+{
+	required_classes(x, x->subnet, NULL);
+	reply_in_t in = {
+		.msg_type = DHCPACK,
+		.inform = true,
+		.subnet = x->subnet,
+		.host = x->host,
+		.ciaddr = x->pkt->ciaddr,
+	};
+	return send_reply(x, &in, tx, ret_verdict);
+}
+
+/* ---- pipeline ---- */
+
+/* Only user classes (and a user-defined DROP) have tests to evaluate. */
+static bool classes_need_eval(const cfg_t *cfg)
+{
+	return cfg->n_classes > _CFG_CLASS_BUILTIN_MAX ||
+	       (cfg->n_classes > CFG_CLASS_DROP && cfg->classes[CFG_CLASS_DROP].test != NULL);
+}
+
+static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
+{
+	const dhcp4_rx_t *rx = x->rx;
+	const cfg_t *cfg = x->ctx->cfg;
+
+	x->relayed = x->pkt->giaddr != 0;
+	x->broadcast_rx = rx->dst_addr == INADDR_BCAST;
+	x->socket_addr = rx->dst_addr != 0 && !x->broadcast_rx ? rx->dst_addr : rx->iface_addr;
+
+	if (!accept_direct(x) || !accept_type(x->type) || !accept_server_id(x)) {
+		return drop(x, ret_verdict);
+	}
+	client_init(x);
+	if (!sane_identity(x)) {
+		return drop(x, ret_verdict);
+	}
+
+	x->ec = (class_eval_ctx_t){
+		.pkt = x->pkt,
+		.classes = &x->classes,
+		.ifname = rx->ifname[0] != '\0' ? rx->ifname : NULL,
+		.src_addr = rx->src_addr,
+		.dst_addr = rx->dst_addr,
+	};
+	if (classes_need_eval(cfg)) {
+		x->ec.scratch = arena_alloc(x->ctx->arena, CLASS_EVAL_SCRATCH);
+		if (x->ec.scratch == NULL) {
+			return -ENOMEM;
+		}
+		x->ec.scratch_size = CLASS_EVAL_SCRATCH;
+	}
+	classify_early(cfg, &x->ec, &x->classes);
+	if (classify_is_drop(&x->classes)) {
+		return drop(x, ret_verdict);
+	}
+	x->subnet = select_subnet(x);
+	x->host = find_host(x);
+	process_hostname(x);
+	classify_late(cfg, &x->ec, &x->classes, x->host);
+	if (classify_is_drop(&x->classes)) {
+		return drop(x, ret_verdict);
+	}
+
+	switch (x->type) {
+	case DHCPDISCOVER:
+		return process_discover(x, tx, ret_verdict);
+	case DHCPREQUEST:
+		return process_request(x, tx, ret_verdict);
+	case DHCPRELEASE:
+		return process_release(x, ret_verdict);
+	case DHCPDECLINE:
+		return process_decline(x, ret_verdict);
+	case DHCPINFORM:
+		return process_inform(x, tx, ret_verdict);
+	default:
+		return drop(x, ret_verdict);
+	}
+}
+
+int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdict_t *ret_verdict)
+{
+	exch_t *x;
+	int r;
+
+	assert_return(ctx != NULL && rx != NULL && tx != NULL && ret_verdict != NULL, -EINVAL);
+	stats_inc(ctx->stats, STAT_PKT4_RECEIVED);
+	if (ctx->dhcp_disabled || ctx->cfg == NULL) {
+		stats_inc(ctx->stats, STAT_PKT4_RECEIVE_DROP);
+		*ret_verdict = VERDICT_DROP;
+		return 0;
+	}
+	x = arena_zalloc(ctx->arena, sizeof(*x) + sizeof(pkt4_t) + sizeof(agent_t));
+	if (x == NULL) {
+		return -ENOMEM;
+	}
+	x->ctx = ctx;
+	x->rx = rx;
+	x->pkt = (pkt4_t *)(void *)(x + 1);
+	r = pkt4_parse(x->pkt, ctx->arena, rx->buf, rx->len);
+	if (r == -ENOMEM) {
+		return r;
+	}
+	if (r < 0 || !options_sane(x->pkt)) {
+		stats_inc(ctx->stats, STAT_PKT4_PARSE_FAILED);
+		return drop(x, ret_verdict);
+	}
+	x->type = pkt4_msg_type(x->pkt);
+	count_received(ctx->stats, x->type);
+
+	agent_t *agent = (agent_t *)(void *)(x->pkt + 1);
+	r = agent_parse(pkt4_opt(x->pkt, DHO_DHCP_AGENT_OPTIONS), agent);
+	if (r == -EBADMSG) {
+		/* A sub-option running past option 82 fails Kea's unpack too. */
+		stats_inc(ctx->stats, STAT_PKT4_PARSE_FAILED);
+		return drop(x, ret_verdict);
+	}
+	x->agent = r == 0 ? agent : NULL;
+
+	*ret_verdict = VERDICT_DROP;
+	return pipeline(x, tx, ret_verdict);
+}

@@ -1,0 +1,391 @@
+/* Reply assembly; see reply.h. */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "dhcp/proto.h"
+#include "engine/reply.h"
+#include "util/wire.h"
+
+/* One outgoing option: a view into the config, the query, or the slot's own
+ * small buffer for generated values. */
+typedef struct out_opt {
+	const uint8_t *data;
+	size_t len;
+	uint8_t own[4];
+} out_opt_t;
+
+/* The reply's options by code; only slots whose bit is set are initialised
+ * (no 8 KiB memset per reply). */
+typedef struct out_tab {
+	uint64_t set[4];
+	out_opt_t slot[256];
+} out_tab_t;
+
+static bool tab_has(const out_tab_t *t, uint8_t code)
+{
+	return (t->set[code >> 6] >> (code & 63)) & 1;
+}
+
+static out_opt_t *tab_slot(out_tab_t *t, uint8_t code)
+{
+	t->set[code >> 6] |= UINT64_C(1) << (code & 63);
+	return &t->slot[code];
+}
+
+typedef struct scope_list {
+	const cfg_optset_t *v[CLASS_SET_MAX + 8];
+	size_t n;
+} scope_list_t;
+
+static void scope_add(scope_list_t *sl, const cfg_optset_t *set)
+{
+	if (set != NULL && set->n > 0 && sl->n < sizeof(sl->v) / sizeof(sl->v[0])) {
+		sl->v[sl->n++] = set;
+	}
+}
+
+/* Kea buildCfgOptionList(): host > pool > subnet > shared network > classes
+ * (join order) > global. */
+static void scopes_build(const reply_in_t *in, scope_list_t *sl)
+{
+	const cfg_t *cfg = in->cfg;
+
+	sl->n = 0;
+	if (in->host != NULL) {
+		scope_add(sl, &in->host->opts);
+	}
+	if (in->pool != NULL) {
+		scope_add(sl, &in->pool->opts);
+	}
+	if (in->subnet != NULL) {
+		scope_add(sl, &in->subnet->opts);
+		if (in->subnet->network != NULL) {
+			scope_add(sl, &in->subnet->network->opts);
+		}
+	}
+	for (uint16_t i = 0; in->classes != NULL && i < in->classes->n; i++) {
+		if (in->classes->idx[i] < cfg->n_classes) {
+			scope_add(sl, &cfg->classes[in->classes->idx[i]].opts);
+		}
+	}
+	scope_add(sl, &cfg->opts);
+}
+
+static const cfg_option_t *scopes_find(const scope_list_t *sl, uint8_t code)
+{
+	for (size_t i = 0; i < sl->n; i++) {
+		const cfg_option_t *o = cfg_optset_find(sl->v[i], code);
+
+		if (o != NULL) {
+			return o;
+		}
+	}
+	return NULL;
+}
+
+/* never-send anywhere in the chain wins (ARM "sticky" flags). */
+static bool scopes_never(const scope_list_t *sl, uint8_t code)
+{
+	for (size_t i = 0; i < sl->n; i++) {
+		const cfg_option_t *o = cfg_optset_find(sl->v[i], code);
+
+		if (o != NULL && o->never_send) {
+			return true;
+		}
+	}
+	return false;
+}
+
+uint32_t reply_server_id(const cfg_t *cfg, const cfg_subnet4_t *subnet, const class_set_t *classes,
+                         uint32_t socket_addr)
+{
+	const cfg_option_t *o;
+
+	if (subnet != NULL) {
+		o = cfg_optset_find(&subnet->opts, DHO_DHCP_SERVER_IDENTIFIER);
+		if (o == NULL && subnet->network != NULL) {
+			o = cfg_optset_find(&subnet->network->opts, DHO_DHCP_SERVER_IDENTIFIER);
+		}
+		if (o != NULL && o->len == 4) {
+			return be32_load(o->data);
+		}
+	}
+	for (uint16_t i = 0; classes != NULL && i < classes->n; i++) {
+		const cfg_class_t *cl = classes->idx[i] < cfg->n_classes ? &cfg->classes[classes->idx[i]]
+		                                                         : NULL;
+
+		if (cl == NULL || cl->only_if_required) {
+			continue;
+		}
+		o = cfg_optset_find(&cl->opts, DHO_DHCP_SERVER_IDENTIFIER);
+		if (o != NULL && o->len == 4) {
+			return be32_load(o->data);
+		}
+	}
+	o = cfg_optset_find(&cfg->opts, DHO_DHCP_SERVER_IDENTIFIER);
+	if (o != NULL && o->len == 4) {
+		return be32_load(o->data);
+	}
+	if (subnet != NULL && subnet->has_server_id) {
+		return subnet->server_id;
+	}
+	if (cfg->has_server_id) {
+		return cfg->server_id;
+	}
+	return socket_addr;
+}
+
+void reply_tee_times(const cfg_subnet4_t *s, uint32_t valid, uint32_t *ret_t1, uint32_t *ret_t2)
+{
+	uint32_t t1 = 0, t2 = 0, ceiling = valid;
+
+	*ret_t1 = 0;
+	*ret_t2 = 0;
+	if (valid == LEASE_LFT_INFINITE) {
+		return;
+	}
+	if (s->lft.has_rebind) {
+		t2 = s->lft.rebind;
+	} else if (s->lft.calculate_tee_times) {
+		t2 = (uint32_t)round(s->lft.t2_percent * valid);
+	}
+	if (t2 > 0 && t2 < ceiling) {
+		*ret_t2 = t2;
+		ceiling = t2;
+	}
+	if (s->lft.has_renew) {
+		t1 = s->lft.renew;
+	} else if (s->lft.calculate_tee_times) {
+		t1 = (uint32_t)round(s->lft.t1_percent * valid);
+	}
+	if (t1 > 0 && t1 < ceiling) {
+		*ret_t1 = t1;
+	}
+}
+
+static void put_u32(out_tab_t *t, uint8_t code, uint32_t v)
+{
+	out_opt_t *slot = tab_slot(t, code);
+
+	be32_store(slot->own, v);
+	slot->data = slot->own;
+	slot->len = 4;
+}
+
+static void put_view(out_tab_t *t, uint8_t code, const uint8_t *data, size_t len)
+{
+	out_opt_t *slot = tab_slot(t, code);
+
+	slot->data = data;
+	slot->len = len;
+}
+
+/* Codes the server controls: never taken from option-data. */
+static bool server_controlled(uint8_t code)
+{
+	switch (code) {
+	case DHO_PAD:
+	case DHO_DHCP_REQUESTED_ADDRESS:
+	case DHO_DHCP_LEASE_TIME:
+	case DHO_DHCP_OPTION_OVERLOAD:
+	case DHO_DHCP_MESSAGE_TYPE:
+	case DHO_DHCP_SERVER_IDENTIFIER:
+	case DHO_DHCP_PARAMETER_REQUEST_LIST:
+	case DHO_DHCP_CLIENT_IDENTIFIER:
+	case DHO_DHCP_AGENT_OPTIONS:
+	case DHO_SUBNET_SELECTION:
+	case DHO_END:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void add_configured(out_tab_t *t, const scope_list_t *sl, uint8_t code)
+{
+	const cfg_option_t *o;
+
+	if (tab_has(t, code) || server_controlled(code) || scopes_never(sl, code)) {
+		return;
+	}
+	o = scopes_find(sl, code);
+	if (o != NULL) {
+		put_view(t, code, o->data, o->len);
+	}
+}
+
+/* Kea appendRequestedOptions() + appendBasicOptions(). */
+static void add_option_data(const reply_in_t *in, out_tab_t *t)
+{
+	static const uint8_t basic[] = { DHO_SUBNET_MASK, DHO_ROUTERS, DHO_DOMAIN_NAME_SERVERS,
+		                         DHO_DOMAIN_NAME };
+	const opt_view_t *prl = pkt4_opt(in->query, DHO_DHCP_PARAMETER_REQUEST_LIST);
+	scope_list_t sl;
+
+	scopes_build(in, &sl);
+	for (size_t i = 0; prl != NULL && i < prl->len; i++) {
+		add_configured(t, &sl, prl->data[i]);
+	}
+	/* always-send anywhere in the chain makes the code requested; the value
+	 * still comes from the most specific scope. */
+	for (size_t i = 0; i < sl.n; i++) {
+		for (size_t j = 0; j < sl.v[i]->n; j++) {
+			if (sl.v[i]->v[j].always_send) {
+				add_configured(t, &sl, sl.v[i]->v[j].code);
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof(basic); i++) {
+		add_configured(t, &sl, basic[i]);
+	}
+}
+
+/* Dhcpv4Exchange::copyDefaultOptions(): 61 (echo-client-id), 82 (non-empty), 118. */
+static void add_echoes(const reply_in_t *in, out_tab_t *t)
+{
+	const opt_view_t *o;
+
+	o = pkt4_opt(in->query, DHO_DHCP_CLIENT_IDENTIFIER);
+	if (o != NULL && in->cfg->echo_client_id) {
+		put_view(t, DHO_DHCP_CLIENT_IDENTIFIER, o->data, o->len);
+	}
+	o = pkt4_opt(in->query, DHO_DHCP_AGENT_OPTIONS);
+	if (o != NULL && o->len > 0 && !in->drop_rai) {
+		put_view(t, DHO_DHCP_AGENT_OPTIONS, o->data, o->len);
+	}
+	o = pkt4_opt(in->query, DHO_SUBNET_SELECTION);
+	if (o != NULL) {
+		put_view(t, DHO_SUBNET_SELECTION, o->data, o->len);
+	}
+}
+
+/* Kea setFixedFields(): subnet, then classes (first value per field in join
+ * order), then the reservation. */
+static void set_fixed_fields(const reply_in_t *in, pkt4_out_t *o)
+{
+	const cfg_t *cfg = in->cfg;
+	uint32_t siaddr = 0;
+	const char *sname = NULL, *file = NULL;
+
+	if (in->subnet != NULL) {
+		if (in->subnet->has_next_server && in->subnet->next_server != 0) {
+			siaddr = in->subnet->next_server;
+		}
+		if (in->subnet->server_hostname != NULL && in->subnet->server_hostname[0] != '\0') {
+			sname = in->subnet->server_hostname;
+		}
+		if (in->subnet->boot_file_name != NULL && in->subnet->boot_file_name[0] != '\0') {
+			file = in->subnet->boot_file_name;
+		}
+	}
+	uint32_t c_siaddr = 0;
+	const char *c_sname = NULL, *c_file = NULL;
+	for (uint16_t i = 0; in->classes != NULL && i < in->classes->n; i++) {
+		const cfg_class_t *cl;
+
+		if (in->classes->idx[i] >= cfg->n_classes) {
+			continue;
+		}
+		cl = &cfg->classes[in->classes->idx[i]];
+		if (c_siaddr == 0 && cl->has_next_server) {
+			c_siaddr = cl->next_server;
+		}
+		if (c_sname == NULL && cl->server_hostname != NULL && cl->server_hostname[0] != '\0') {
+			c_sname = cl->server_hostname;
+		}
+		if (c_file == NULL && cl->boot_file_name != NULL && cl->boot_file_name[0] != '\0') {
+			c_file = cl->boot_file_name;
+		}
+	}
+	if (c_siaddr != 0) {
+		siaddr = c_siaddr;
+	}
+	sname = c_sname != NULL ? c_sname : sname;
+	file = c_file != NULL ? c_file : file;
+	if (in->host != NULL) {
+		if (in->host->has_next_server && in->host->next_server != 0) {
+			siaddr = in->host->next_server;
+		}
+		if (in->host->server_hostname != NULL && in->host->server_hostname[0] != '\0') {
+			sname = in->host->server_hostname;
+		}
+		if (in->host->boot_file_name != NULL && in->host->boot_file_name[0] != '\0') {
+			file = in->host->boot_file_name;
+		}
+	}
+	if (siaddr != 0) {
+		pkt4_out_set_siaddr(o, siaddr);
+	}
+	if (sname != NULL) {
+		pkt4_out_set_sname(o, sname, strnlen(sname, DHCP_SNAME_LEN));
+	}
+	if (file != NULL) {
+		pkt4_out_set_file(o, file, strnlen(file, DHCP_FILE_LEN));
+	}
+}
+
+static void emit(pkt4_out_t *o, const out_tab_t *t, uint8_t code)
+{
+	if (tab_has(t, code)) {
+		pkt4_out_opt(o, code, t->slot[code].data, t->slot[code].len);
+	}
+}
+
+int reply_build(const reply_in_t *in, uint8_t *buf, size_t cap)
+{
+	out_tab_t t;
+	pkt4_out_t o;
+	uint8_t mt = in->msg_type;
+
+	memset(t.set, 0, sizeof(t.set));
+	pkt4_out_init(&o, buf, cap, in->query);
+	pkt4_out_set_ciaddr(&o, in->ciaddr);
+
+	tab_slot(&t, DHO_DHCP_MESSAGE_TYPE)->own[0] = mt;
+	put_view(&t, DHO_DHCP_MESSAGE_TYPE, t.slot[DHO_DHCP_MESSAGE_TYPE].own, 1);
+	put_u32(&t, DHO_DHCP_SERVER_IDENTIFIER, in->server_id);
+	add_echoes(in, &t);
+
+	if (mt != DHCPNAK) {
+		if (in->lease != NULL) {
+			uint32_t t1, t2;
+
+			pkt4_out_set_yiaddr(&o, in->lease->addr);
+			put_u32(&t, DHO_DHCP_LEASE_TIME, in->lease->valid_lft);
+			if (in->subnet != NULL) {
+				put_u32(&t, DHO_SUBNET_MASK, in->subnet->mask);
+				reply_tee_times(in->subnet, in->lease->valid_lft, &t1, &t2);
+				if (t1 != 0) {
+					put_u32(&t, DHO_DHCP_RENEWAL_TIME, t1);
+				}
+				if (t2 != 0) {
+					put_u32(&t, DHO_DHCP_REBINDING_TIME, t2);
+				}
+			}
+		}
+		if (in->hostname != NULL && in->hostname[0] != '\0') {
+			put_view(&t, DHO_HOST_NAME, (const uint8_t *)in->hostname,
+			         strnlen(in->hostname, DHCP_OPT_LEN_MAX));
+		}
+		add_option_data(in, &t);
+		set_fixed_fields(in, &o);
+	}
+
+	/* Kea's LibDHCP::packOptions4(): message type first, then by code, RAI last. */
+	emit(&o, &t, DHO_DHCP_MESSAGE_TYPE);
+	for (unsigned w = 0; w < 4; w++) {
+		uint64_t bits = t.set[w];
+
+		while (bits != 0) {
+			unsigned c = w * 64 + (unsigned)__builtin_ctzll(bits);
+
+			bits &= bits - 1;
+			if (c != DHO_DHCP_MESSAGE_TYPE && c != DHO_DHCP_AGENT_OPTIONS) {
+				emit(&o, &t, (uint8_t)c);
+			}
+		}
+	}
+	emit(&o, &t, DHO_DHCP_AGENT_OPTIONS);
+	return pkt4_out_finish(&o);
+}

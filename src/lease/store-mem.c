@@ -1,0 +1,1074 @@
+/* Sharded in-memory lease indexes. See store-mem.h for layout and lock order. */
+#include "lease/store-mem.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEAP_NONE UINT32_MAX
+#define FLAG_FWD 0x1
+#define FLAG_REV 0x2
+
+/* Compact lease: fixed part + hw, client-id, hostname, user context bytes. */
+typedef struct mlease {
+	struct mlease *hw_next;
+	struct mlease *cid_next;
+	int64_t cltt;
+	uint32_t addr;
+	uint32_t subnet_id;
+	uint32_t pool_id;
+	uint32_t valid_lft;
+	uint32_t heap_idx;              /* position in its heap, HEAP_NONE if none */
+	uint16_t host_len;
+	uint16_t uctx_len;
+	uint8_t state;
+	uint8_t flags;
+	uint8_t htype;
+	uint8_t hw_len;
+	uint8_t cid_len;
+	uint8_t data[];                 /* hw, cid, hostname, uctx; no NULs */
+} mlease_t;
+
+typedef struct heap {
+	mlease_t **v;
+	uint32_t n;
+	uint32_t cap;
+} heap_t;
+
+typedef struct count_slot {
+	uint32_t subnet_id;
+	bool used;
+	uint64_t n[_LEASE_STATE_MAX];
+} count_slot_t;
+
+typedef struct shard {
+	pthread_mutex_t mu;
+	mlease_t **addr_tab;            /* open addressing, linear probing */
+	size_t addr_cap;                /* power of two */
+	size_t n;
+	mlease_t **hw_tab;              /* chained by hw_next */
+	mlease_t **cid_tab;             /* chained by cid_next */
+	size_t chain_cap;               /* power of two, both chain tables */
+	heap_t active;                  /* state default/declined, finite lifetime */
+	heap_t reclaimed;               /* state expired-reclaimed */
+	count_slot_t *counts;
+	size_t counts_cap;
+	size_t counts_used;
+} __attribute__((aligned(64))) shard_t;
+
+struct mem_store {
+	shard_t *shards;
+	unsigned n_shards;              /* power of two */
+	mem_journal_fn journal;
+	void *userdata;
+};
+
+/* ---- helpers --------------------------------------------------------- */
+
+static inline size_t hash_u32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352dU;
+	x ^= x >> 15;
+	x *= 0x846ca68bU;
+	x ^= x >> 16;
+	return x;
+}
+
+static size_t hash_key(uint32_t subnet_id, const uint8_t *p, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ subnet_id;
+
+	for (size_t i = 0; i < len; i++) {
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	}
+	return (size_t)(h ^ (h >> 29));
+}
+
+static inline const uint8_t *ml_hw(const mlease_t *m)
+{
+	return m->data;
+}
+
+static inline const uint8_t *ml_cid(const mlease_t *m)
+{
+	return m->data + m->hw_len;
+}
+
+static inline int64_t ml_expire(const mlease_t *m)
+{
+	return m->cltt + (int64_t)m->valid_lft;
+}
+
+static inline shard_t *shard_of(mem_store_t *ms, uint32_t addr)
+{
+	return &ms->shards[addr & (ms->n_shards - 1)];
+}
+
+static mlease_t *ml_new(const lease4_t *l)
+{
+	size_t hw_len = MIN(l->hwaddr_len, DHCP_HWADDR_MAX);
+	size_t host_len = strnlen(l->hostname, sizeof(l->hostname) - 1);
+	size_t uctx_len = strnlen(l->user_context, sizeof(l->user_context) - 1);
+	mlease_t *m = malloc(sizeof(*m) + hw_len + l->client_id_len + host_len + uctx_len);
+
+	if (m == NULL) {
+		return NULL;
+	}
+	*m = (mlease_t){
+		.cltt = l->cltt,
+		.addr = l->addr,
+		.subnet_id = l->subnet_id,
+		.pool_id = l->pool_id,
+		.valid_lft = l->valid_lft,
+		.heap_idx = HEAP_NONE,
+		.host_len = (uint16_t)host_len,
+		.uctx_len = (uint16_t)uctx_len,
+		.state = (uint8_t)l->state,
+		.flags = (uint8_t)((l->fqdn_fwd ? FLAG_FWD : 0) | (l->fqdn_rev ? FLAG_REV : 0)),
+		.htype = l->htype,
+		.hw_len = (uint8_t)hw_len,
+		.cid_len = l->client_id_len,
+	};
+	uint8_t *p = m->data;
+	memcpy(p, l->hwaddr, hw_len);
+	p += hw_len;
+	memcpy(p, l->client_id, l->client_id_len);
+	p += l->client_id_len;
+	memcpy(p, l->hostname, host_len);
+	p += host_len;
+	memcpy(p, l->user_context, uctx_len);
+	return m;
+}
+
+static void ml_copy(const mlease_t *m, lease4_t *l)
+{
+	const uint8_t *p = m->data;
+
+	memset(l, 0, offsetof(lease4_t, hostname));
+	l->addr = m->addr;
+	l->subnet_id = m->subnet_id;
+	l->pool_id = m->pool_id;
+	memcpy(l->hwaddr, p, m->hw_len);
+	p += m->hw_len;
+	l->hwaddr_len = m->hw_len;
+	l->htype = m->htype;
+	memcpy(l->client_id, p, m->cid_len);
+	p += m->cid_len;
+	l->client_id_len = m->cid_len;
+	l->valid_lft = m->valid_lft;
+	l->cltt = m->cltt;
+	l->state = (lease_state_t)m->state;
+	l->fqdn_fwd = (m->flags & FLAG_FWD) != 0;
+	l->fqdn_rev = (m->flags & FLAG_REV) != 0;
+	memcpy(l->hostname, p, m->host_len);
+	l->hostname[m->host_len] = '\0';
+	p += m->host_len;
+	memcpy(l->user_context, p, m->uctx_len);
+	l->user_context[m->uctx_len] = '\0';
+}
+
+/* ---- heap by (expire, addr) ----------------------------------------- */
+
+static inline bool ml_before(const mlease_t *a, const mlease_t *b)
+{
+	int64_t ea = ml_expire(a), eb = ml_expire(b);
+
+	return ea < eb || (ea == eb && a->addr < b->addr);
+}
+
+static void heap_set(heap_t *h, uint32_t i, mlease_t *m)
+{
+	h->v[i] = m;
+	m->heap_idx = i;
+}
+
+static void heap_up(heap_t *h, uint32_t i)
+{
+	mlease_t *m = h->v[i];
+
+	while (i > 0) {
+		uint32_t p = (i - 1) / 2;
+		if (!ml_before(m, h->v[p])) {
+			break;
+		}
+		heap_set(h, i, h->v[p]);
+		i = p;
+	}
+	heap_set(h, i, m);
+}
+
+static void heap_down(heap_t *h, uint32_t i)
+{
+	mlease_t *m = h->v[i];
+
+	for (;;) {
+		uint32_t c = 2 * i + 1;
+		if (c >= h->n) {
+			break;
+		}
+		if (c + 1 < h->n && ml_before(h->v[c + 1], h->v[c])) {
+			c++;
+		}
+		if (!ml_before(h->v[c], m)) {
+			break;
+		}
+		heap_set(h, i, h->v[c]);
+		i = c;
+	}
+	heap_set(h, i, m);
+}
+
+static int heap_push(heap_t *h, mlease_t *m)
+{
+	if (h->n == h->cap) {
+		uint32_t cap = h->cap == 0 ? 64 : h->cap * 2;
+		mlease_t **v = realloc(h->v, cap * sizeof(*v));
+		if (v == NULL) {
+			return -ENOMEM;
+		}
+		h->v = v;
+		h->cap = cap;
+	}
+	h->v[h->n++] = m;
+	heap_up(h, h->n - 1);
+	return 0;
+}
+
+static void heap_remove(heap_t *h, mlease_t *m)
+{
+	uint32_t i = m->heap_idx;
+
+	m->heap_idx = HEAP_NONE;
+	h->n--;
+	if (i == h->n) {
+		return;
+	}
+	mlease_t *moved = h->v[h->n];
+	heap_set(h, i, moved);
+	heap_up(h, i);
+	heap_down(h, moved->heap_idx);
+}
+
+static heap_t *heap_for(shard_t *s, const mlease_t *m)
+{
+	if (m->state == LEASE_STATE_EXPIRED_RECLAIMED) {
+		return &s->reclaimed;
+	}
+	if (m->valid_lft == LEASE_LFT_INFINITE) {
+		return NULL;
+	}
+	return &s->active;
+}
+
+/* ---- per-subnet counts ------------------------------------------------ */
+
+static count_slot_t *count_find(count_slot_t *t, size_t cap, uint32_t subnet_id)
+{
+	size_t i = hash_u32(subnet_id) & (cap - 1);
+
+	while (t[i].used && t[i].subnet_id != subnet_id) {
+		i = (i + 1) & (cap - 1);
+	}
+	return &t[i];
+}
+
+static int count_add(shard_t *s, uint32_t subnet_id, unsigned state, int delta)
+{
+	count_slot_t *c = s->counts_cap > 0 ? count_find(s->counts, s->counts_cap, subnet_id) : NULL;
+
+	/* An existing subnet never allocates: link/unlink rely on that. */
+	if (c != NULL && c->used) {
+		if (state < _LEASE_STATE_MAX) {
+			c->n[state] += (uint64_t)(int64_t)delta;
+		}
+		return 0;
+	}
+	if ((s->counts_used + 1) * 2 > s->counts_cap) {
+		size_t cap = s->counts_cap == 0 ? 16 : s->counts_cap * 2;
+		count_slot_t *t = calloc(cap, sizeof(*t));
+		if (t == NULL) {
+			return -ENOMEM;
+		}
+		for (size_t i = 0; i < s->counts_cap; i++) {
+			if (s->counts[i].used) {
+				*count_find(t, cap, s->counts[i].subnet_id) = s->counts[i];
+			}
+		}
+		free(s->counts);
+		s->counts = t;
+		s->counts_cap = cap;
+	}
+	c = count_find(s->counts, s->counts_cap, subnet_id);
+	if (!c->used) {
+		c->used = true;
+		c->subnet_id = subnet_id;
+		s->counts_used++;
+	}
+	if (state < _LEASE_STATE_MAX) {
+		c->n[state] += (uint64_t)(int64_t)delta;
+	}
+	return 0;
+}
+
+/* ---- shard indexes ---------------------------------------------------- */
+
+static size_t addr_slot(const shard_t *s, uint32_t addr)
+{
+	size_t i = hash_u32(addr) & (s->addr_cap - 1);
+
+	while (s->addr_tab[i] != NULL && s->addr_tab[i]->addr != addr) {
+		i = (i + 1) & (s->addr_cap - 1);
+	}
+	return i;
+}
+
+static mlease_t *addr_find(const shard_t *s, uint32_t addr)
+{
+	return s->addr_tab[addr_slot(s, addr)];
+}
+
+/* Backward-shift deletion keeps probe chains intact without tombstones. */
+static void addr_remove(shard_t *s, uint32_t addr)
+{
+	size_t mask = s->addr_cap - 1;
+	size_t i = addr_slot(s, addr);
+
+	if (s->addr_tab[i] == NULL) {
+		return;
+	}
+	s->addr_tab[i] = NULL;
+	for (size_t j = (i + 1) & mask; s->addr_tab[j] != NULL; j = (j + 1) & mask) {
+		size_t home = hash_u32(s->addr_tab[j]->addr) & mask;
+		/* Move j back to the hole at i unless its home lies in (i, j]. */
+		bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!stays) {
+			s->addr_tab[i] = s->addr_tab[j];
+			s->addr_tab[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static size_t hw_bucket(const shard_t *s, const mlease_t *m)
+{
+	return hash_key(m->subnet_id, ml_hw(m), m->hw_len) & (s->chain_cap - 1);
+}
+
+static size_t cid_bucket(const shard_t *s, const mlease_t *m)
+{
+	return hash_key(m->subnet_id, ml_cid(m), m->cid_len) & (s->chain_cap - 1);
+}
+
+static void chain_remove(mlease_t **head, mlease_t *m, bool hw)
+{
+	for (mlease_t **pp = head; *pp != NULL; pp = hw ? &(*pp)->hw_next : &(*pp)->cid_next) {
+		if (*pp == m) {
+			*pp = hw ? m->hw_next : m->cid_next;
+			return;
+		}
+	}
+}
+
+/* Make room for one more lease (all allocation happens here, so that
+ * link() below cannot fail half-way). */
+static int shard_reserve(shard_t *s)
+{
+	if ((s->n + 1) * 2 > s->addr_cap) {
+		size_t cap = s->addr_cap == 0 ? 64 : s->addr_cap * 2;
+		mlease_t **t = calloc(cap, sizeof(*t));
+		if (t == NULL) {
+			return -ENOMEM;
+		}
+		mlease_t **old = s->addr_tab;
+		size_t old_cap = s->addr_cap;
+		s->addr_tab = t;
+		s->addr_cap = cap;
+		for (size_t i = 0; i < old_cap; i++) {
+			if (old[i] != NULL) {
+				s->addr_tab[addr_slot(s, old[i]->addr)] = old[i];
+			}
+		}
+		free(old);
+	}
+	if (s->n + 1 > s->chain_cap) {
+		size_t cap = s->chain_cap == 0 ? 64 : s->chain_cap * 2;
+		mlease_t **hw = calloc(cap, sizeof(*hw));
+		mlease_t **cid = calloc(cap, sizeof(*cid));
+		if (hw == NULL || cid == NULL) {
+			free(hw);
+			free(cid);
+			return -ENOMEM;
+		}
+		mlease_t **ohw = s->hw_tab, **ocid = s->cid_tab;
+		size_t old_cap = s->chain_cap;
+		s->hw_tab = hw;
+		s->cid_tab = cid;
+		s->chain_cap = cap;
+		for (size_t i = 0; i < old_cap; i++) {
+			for (mlease_t *m = ohw[i], *next; m != NULL; m = next) {
+				next = m->hw_next;
+				size_t b = hw_bucket(s, m);
+				m->hw_next = s->hw_tab[b];
+				s->hw_tab[b] = m;
+			}
+			for (mlease_t *m = ocid[i], *next; m != NULL; m = next) {
+				next = m->cid_next;
+				size_t b = cid_bucket(s, m);
+				m->cid_next = s->cid_tab[b];
+				s->cid_tab[b] = m;
+			}
+		}
+		free(ohw);
+		free(ocid);
+	}
+	if (s->active.n == s->active.cap || s->reclaimed.n == s->reclaimed.cap) {
+		/* Grow both heaps ahead so heap_push cannot fail in link(). */
+		heap_t *hs[2] = { &s->active, &s->reclaimed };
+		for (size_t k = 0; k < 2; k++) {
+			heap_t *h = hs[k];
+			if (h->n < h->cap) {
+				continue;
+			}
+			uint32_t cap = h->cap == 0 ? 64 : h->cap * 2;
+			mlease_t **v = realloc(h->v, cap * sizeof(*v));
+			if (v == NULL) {
+				return -ENOMEM;
+			}
+			h->v = v;
+			h->cap = cap;
+		}
+	}
+	return 0;
+}
+
+/* Insert m into every index. shard_reserve() and count_add() for m's subnet
+ * must have succeeded first. */
+static void shard_link(shard_t *s, mlease_t *m)
+{
+	heap_t *h;
+
+	s->addr_tab[addr_slot(s, m->addr)] = m;
+	s->n++;
+	m->hw_next = NULL;
+	m->cid_next = NULL;
+	if (m->hw_len > 0) {
+		size_t b = hw_bucket(s, m);
+		m->hw_next = s->hw_tab[b];
+		s->hw_tab[b] = m;
+	}
+	if (m->cid_len > 0) {
+		size_t b = cid_bucket(s, m);
+		m->cid_next = s->cid_tab[b];
+		s->cid_tab[b] = m;
+	}
+	h = heap_for(s, m);
+	if (h != NULL) {
+		(void)heap_push(h, m);  /* capacity reserved */
+	}
+	(void)count_add(s, m->subnet_id, m->state, +1);
+}
+
+static void shard_unlink(shard_t *s, mlease_t *m)
+{
+	addr_remove(s, m->addr);
+	s->n--;
+	if (m->hw_len > 0) {
+		chain_remove(&s->hw_tab[hw_bucket(s, m)], m, true);
+	}
+	if (m->cid_len > 0) {
+		chain_remove(&s->cid_tab[cid_bucket(s, m)], m, false);
+	}
+	if (m->heap_idx != HEAP_NONE) {
+		heap_remove(heap_for(s, m), m);
+	}
+	(void)count_add(s, m->subnet_id, m->state, -1);
+}
+
+/* ---- lifecycle -------------------------------------------------------- */
+
+int mem_store_new(unsigned n_shards, mem_journal_fn journal, void *userdata, mem_store_t **ret)
+{
+	mem_store_t *ms;
+	unsigned n = 1;
+
+	assert_return(n_shards >= 1 && n_shards <= 1024, -EINVAL);
+	while (n < n_shards) {
+		n *= 2;
+	}
+	ms = calloc(1, sizeof(*ms));
+	if (ms == NULL) {
+		return -ENOMEM;
+	}
+	ms->shards = aligned_alloc(64, sizeof(shard_t) * n);
+	if (ms->shards == NULL) {
+		free(ms);
+		return -ENOMEM;
+	}
+	memset(ms->shards, 0, sizeof(shard_t) * n);
+	for (unsigned i = 0; i < n; i++) {
+		pthread_mutex_init(&ms->shards[i].mu, NULL);
+	}
+	ms->n_shards = n;
+	ms->journal = journal;
+	ms->userdata = userdata;
+	*ret = ms;
+	return 0;
+}
+
+mem_store_t *mem_store_free(mem_store_t *ms)
+{
+	if (ms == NULL) {
+		return NULL;
+	}
+	for (unsigned i = 0; i < ms->n_shards; i++) {
+		shard_t *s = &ms->shards[i];
+		for (size_t j = 0; j < s->addr_cap; j++) {
+			free(s->addr_tab[j]);
+		}
+		free(s->addr_tab);
+		free(s->hw_tab);
+		free(s->cid_tab);
+		free(s->active.v);
+		free(s->reclaimed.v);
+		free(s->counts);
+		pthread_mutex_destroy(&s->mu);
+	}
+	free(ms->shards);
+	free(ms);
+	return NULL;
+}
+
+size_t mem_store_size(mem_store_t *ms)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < ms->n_shards; i++) {
+		pthread_mutex_lock(&ms->shards[i].mu);
+		n += ms->shards[i].n;
+		pthread_mutex_unlock(&ms->shards[i].mu);
+	}
+	return n;
+}
+
+/* ---- lookups ---------------------------------------------------------- */
+
+int mem_store_get_by_addr(mem_store_t *ms, uint32_t addr, lease4_t *ret)
+{
+	shard_t *s = shard_of(ms, addr);
+	int r = -ENOENT;
+
+	pthread_mutex_lock(&s->mu);
+	if (s->n > 0) {
+		mlease_t *m = addr_find(s, addr);
+		if (m != NULL) {
+			ml_copy(m, ret);
+			r = 0;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	return r;
+}
+
+/* Shared walk for the two identifier indexes. */
+static int get_by_ident(mem_store_t *ms, bool hw, uint32_t subnet_id, const uint8_t *key,
+                        size_t len, lease4_t *ret)
+{
+	size_t h = hash_key(subnet_id, key, len);
+	bool found = false;
+	int64_t best_exp = 0;
+	uint32_t best_addr = 0;
+
+	if (len == 0 || key == NULL) {
+		return -ENOENT;
+	}
+	for (unsigned i = 0; i < ms->n_shards; i++) {
+		shard_t *s = &ms->shards[i];
+
+		pthread_mutex_lock(&s->mu);
+		if (s->chain_cap > 0) {
+			mlease_t *m = hw ? s->hw_tab[h & (s->chain_cap - 1)]
+			                 : s->cid_tab[h & (s->chain_cap - 1)];
+			for (; m != NULL; m = hw ? m->hw_next : m->cid_next) {
+				const uint8_t *k = hw ? ml_hw(m) : ml_cid(m);
+				size_t klen = hw ? m->hw_len : m->cid_len;
+				if (m->subnet_id != subnet_id || klen != len || memcmp(k, key, len) != 0) {
+					continue;
+				}
+				int64_t e = ml_expire(m);
+				if (!found || e > best_exp || (e == best_exp && m->addr < best_addr)) {
+					found = true;
+					best_exp = e;
+					best_addr = m->addr;
+					ml_copy(m, ret);
+				}
+			}
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+	return found ? 0 : -ENOENT;
+}
+
+int mem_store_get_by_hwaddr(mem_store_t *ms, uint32_t subnet_id, const uint8_t *hw, size_t hw_len,
+                            lease4_t *ret)
+{
+	return get_by_ident(ms, true, subnet_id, hw, hw_len, ret);
+}
+
+int mem_store_get_by_client_id(mem_store_t *ms, uint32_t subnet_id, const uint8_t *cid,
+                               size_t cid_len, lease4_t *ret)
+{
+	return get_by_ident(ms, false, subnet_id, cid, cid_len, ret);
+}
+
+/* ---- changes ---------------------------------------------------------- */
+
+static bool cas_matches(const mlease_t *m, const lease4_t *old)
+{
+	return ml_expire(m) == lease4_expire(old) && m->state == (uint8_t)old->state;
+}
+
+static bool lease_valid(const lease4_t *l)
+{
+	return l->hwaddr_len <= DHCP_HWADDR_MAX && (unsigned)l->state < _LEASE_STATE_MAX;
+}
+
+int mem_store_add(mem_store_t *ms, const lease4_t *l, void *jctx)
+{
+	shard_t *s = shard_of(ms, l->addr);
+	mlease_t *m;
+	int r;
+
+	assert_return(lease_valid(l), -EINVAL);
+	m = ml_new(l);
+	if (m == NULL) {
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->n > 0 && addr_find(s, l->addr) != NULL) {
+		r = -EEXIST;
+	} else {
+		r = shard_reserve(s);
+		if (r == 0) {
+			r = count_add(s, l->subnet_id, l->state, 0);
+		}
+		if (r == 0 && ms->journal != NULL) {
+			r = ms->journal(ms->userdata, jctx, l, false);
+		}
+		if (r == 0) {
+			shard_link(s, m);
+			m = NULL;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	free(m);
+	return r;
+}
+
+int mem_store_update(mem_store_t *ms, const lease4_t *old, const lease4_t *l, void *jctx)
+{
+	shard_t *s = shard_of(ms, l->addr);
+	mlease_t *m, *cur;
+	int r;
+
+	assert_return(old->addr == l->addr && lease_valid(l), -EINVAL);
+	m = ml_new(l);
+	if (m == NULL) {
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&s->mu);
+	cur = s->n > 0 ? addr_find(s, l->addr) : NULL;
+	if (cur == NULL) {
+		r = -ENOENT;
+	} else if (!cas_matches(cur, old)) {
+		r = -ESTALE;
+	} else {
+		r = shard_reserve(s);
+		if (r == 0) {
+			r = count_add(s, l->subnet_id, l->state, 0);
+		}
+		if (r == 0 && ms->journal != NULL) {
+			r = ms->journal(ms->userdata, jctx, l, false);
+		}
+		if (r == 0) {
+			shard_unlink(s, cur);
+			shard_link(s, m);
+			m = cur;        /* freed below */
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	free(m);
+	return r;
+}
+
+int mem_store_del(mem_store_t *ms, const lease4_t *old, void *jctx)
+{
+	shard_t *s = shard_of(ms, old->addr);
+	mlease_t *cur;
+	int r = 0;
+
+	pthread_mutex_lock(&s->mu);
+	cur = s->n > 0 ? addr_find(s, old->addr) : NULL;
+	if (cur == NULL) {
+		r = -ENOENT;
+	} else if (!cas_matches(cur, old)) {
+		r = -ESTALE;
+	} else {
+		if (ms->journal != NULL) {
+			lease4_t l;
+			ml_copy(cur, &l);
+			r = ms->journal(ms->userdata, jctx, &l, true);
+		}
+		if (r == 0) {
+			shard_unlink(s, cur);
+		} else {
+			cur = NULL;
+		}
+	}
+	pthread_mutex_unlock(&s->mu);
+	if (r == 0) {
+		free(cur);
+	}
+	return r;
+}
+
+int mem_store_load(mem_store_t *ms, const lease4_t *l)
+{
+	shard_t *s = shard_of(ms, l->addr);
+	mlease_t *m = NULL, *cur;
+	int r = 0;
+
+	assert_return(lease_valid(l), -EINVAL);
+	if (l->valid_lft != 0) {
+		m = ml_new(l);
+		if (m == NULL) {
+			return -ENOMEM;
+		}
+	}
+	pthread_mutex_lock(&s->mu);
+	cur = s->n > 0 ? addr_find(s, l->addr) : NULL;
+	if (m != NULL) {
+		r = shard_reserve(s);
+		if (r == 0) {
+			r = count_add(s, l->subnet_id, l->state, 0);
+		}
+	}
+	if (r == 0) {
+		if (cur != NULL) {
+			shard_unlink(s, cur);
+		}
+		if (m != NULL) {
+			shard_link(s, m);
+			m = NULL;
+		}
+	} else {
+		cur = NULL;
+	}
+	pthread_mutex_unlock(&s->mu);
+	free(cur);
+	free(m);
+	return r;
+}
+
+/* ---- scans ------------------------------------------------------------ */
+
+typedef struct cand {
+	int64_t expire;
+	uint32_t addr;
+} cand_t;
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const cand_t *x = a, *y = b;
+
+	if (x->expire != y->expire) {
+		return x->expire < y->expire ? -1 : 1;
+	}
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Append to c[] the up-to-@max smallest heap entries with expire < @before,
+ * in order, without modifying the heap: a secondary heap of positions walks
+ * the main heap's k smallest in O(k log k). Returns the number appended. */
+static size_t heap_smallest(const heap_t *h, int64_t before, size_t max, cand_t *c, uint32_t *aux)
+{
+	size_t na = 0, out = 0;
+
+	if (h->n == 0 || max == 0) {
+		return 0;
+	}
+	aux[na++] = 0;
+	while (na > 0 && out < max) {
+		/* Pop the aux minimum. */
+		uint32_t top = aux[0];
+		aux[0] = aux[--na];
+		for (size_t i = 0;;) {
+			size_t l = 2 * i + 1, r = l + 1, s = i;
+			if (l < na && ml_before(h->v[aux[l]], h->v[aux[s]])) {
+				s = l;
+			}
+			if (r < na && ml_before(h->v[aux[r]], h->v[aux[s]])) {
+				s = r;
+			}
+			if (s == i) {
+				break;
+			}
+			uint32_t t = aux[i];
+			aux[i] = aux[s];
+			aux[s] = t;
+			i = s;
+		}
+		const mlease_t *m = h->v[top];
+		if (ml_expire(m) >= before) {
+			break;          /* everything else is later still */
+		}
+		c[out++] = (cand_t){ .expire = ml_expire(m), .addr = m->addr };
+		for (uint32_t ch = 2 * top + 1; ch <= 2 * top + 2 && ch < h->n; ch++) {
+			size_t i = na++;
+			aux[i] = ch;
+			while (i > 0 && ml_before(h->v[aux[i]], h->v[aux[(i - 1) / 2]])) {
+				uint32_t t = aux[i];
+				aux[i] = aux[(i - 1) / 2];
+				aux[(i - 1) / 2] = t;
+				i = (i - 1) / 2;
+			}
+		}
+	}
+	return out;
+}
+
+static int get_by_expiry(mem_store_t *ms, bool reclaimed, int64_t before, lease4_t *out,
+                         size_t max)
+{
+	cand_t *c;
+	uint32_t *aux;
+	size_t n = 0, got = 0;
+
+	if (max == 0) {
+		return 0;
+	}
+	if (max > (size_t)INT32_MAX) {
+		max = INT32_MAX;
+	}
+	c = malloc(sizeof(*c) * 2 * max);
+	aux = malloc(sizeof(*aux) * (2 * max + 2));
+	if (c == NULL || aux == NULL) {
+		free(c);
+		free(aux);
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < ms->n_shards; i++) {
+		shard_t *s = &ms->shards[i];
+		pthread_mutex_lock(&s->mu);
+		n += heap_smallest(reclaimed ? &s->reclaimed : &s->active, before, max, c + n, aux);
+		pthread_mutex_unlock(&s->mu);
+		if (n > max) {
+			qsort(c, n, sizeof(*c), cmp_cand);
+			n = max;
+		}
+	}
+	qsort(c, n, sizeof(*c), cmp_cand);
+	free(aux);
+
+	/* Copy each candidate, re-checking it under its lock: it may have been
+	 * renewed or removed since. */
+	for (size_t i = 0; i < n; i++) {
+		shard_t *s = shard_of(ms, c[i].addr);
+		pthread_mutex_lock(&s->mu);
+		mlease_t *m = s->n > 0 ? addr_find(s, c[i].addr) : NULL;
+		heap_t *want = reclaimed ? &s->reclaimed : &s->active;
+		if (m != NULL && m->heap_idx != HEAP_NONE && heap_for(s, m) == want &&
+		    ml_expire(m) < before) {
+			ml_copy(m, &out[got++]);
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+	free(c);
+	return (int)got;
+}
+
+int mem_store_get_expired(mem_store_t *ms, int64_t now, lease4_t *out, size_t max)
+{
+	return get_by_expiry(ms, false, now, out, max);
+}
+
+int mem_store_get_reclaimed(mem_store_t *ms, int64_t before, lease4_t *out, size_t max)
+{
+	return get_by_expiry(ms, true, before, out, max);
+}
+
+/* Max-heap of addresses, bounded to @max: keeps the @max smallest. */
+static void page_offer(uint32_t *h, size_t *n, size_t max, uint32_t a)
+{
+	size_t i;
+
+	if (*n < max) {
+		i = (*n)++;
+		h[i] = a;
+		while (i > 0 && h[(i - 1) / 2] < h[i]) {
+			uint32_t t = h[i];
+			h[i] = h[(i - 1) / 2];
+			h[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+		return;
+	}
+	if (a >= h[0]) {
+		return;
+	}
+	h[0] = a;
+	for (i = 0;;) {
+		size_t l = 2 * i + 1, r = l + 1, s = i;
+		if (l < *n && h[l] > h[s]) {
+			s = l;
+		}
+		if (r < *n && h[r] > h[s]) {
+			s = r;
+		}
+		if (s == i) {
+			break;
+		}
+		uint32_t t = h[i];
+		h[i] = h[s];
+		h[s] = t;
+		i = s;
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int mem_store_get_page(mem_store_t *ms, uint32_t after, lease4_t *out, size_t max)
+{
+	uint32_t *h;
+	size_t n = 0, got = 0;
+
+	if (max == 0) {
+		return 0;
+	}
+	if (max > (size_t)INT32_MAX) {
+		max = INT32_MAX;
+	}
+	h = malloc(sizeof(*h) * max);
+	if (h == NULL) {
+		return -ENOMEM;
+	}
+	for (unsigned i = 0; i < ms->n_shards; i++) {
+		shard_t *s = &ms->shards[i];
+		pthread_mutex_lock(&s->mu);
+		for (size_t j = 0; j < s->addr_cap; j++) {
+			if (s->addr_tab[j] != NULL && s->addr_tab[j]->addr > after) {
+				page_offer(h, &n, max, s->addr_tab[j]->addr);
+			}
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+	qsort(h, n, sizeof(*h), cmp_u32);
+	for (size_t i = 0; i < n; i++) {
+		if (mem_store_get_by_addr(ms, h[i], &out[got]) == 0) {
+			got++;
+		}
+	}
+	free(h);
+	return (int)got;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const lease_count_t *x = a, *y = b;
+
+	return x->subnet_id < y->subnet_id ? -1 : x->subnet_id > y->subnet_id;
+}
+
+int mem_store_count(mem_store_t *ms, lease_count_t **ret)
+{
+	lease_count_t *res = NULL;
+	size_t n = 0, cap = 0;
+
+	for (unsigned i = 0; i < ms->n_shards; i++) {
+		shard_t *s = &ms->shards[i];
+		pthread_mutex_lock(&s->mu);
+		for (size_t j = 0; j < s->counts_cap; j++) {
+			const count_slot_t *c = &s->counts[j];
+			if (!c->used || (c->n[LEASE_STATE_DEFAULT] == 0 && c->n[LEASE_STATE_DECLINED] == 0)) {
+				continue;
+			}
+			size_t k;
+			for (k = 0; k < n && res[k].subnet_id != c->subnet_id; k++) {
+			}
+			if (k == n) {
+				if (n == cap) {
+					size_t ncap = cap == 0 ? 16 : cap * 2;
+					lease_count_t *t = realloc(res, ncap * sizeof(*t));
+					if (t == NULL) {
+						pthread_mutex_unlock(&s->mu);
+						free(res);
+						return -ENOMEM;
+					}
+					res = t;
+					cap = ncap;
+				}
+				res[n++] = (lease_count_t){ .subnet_id = c->subnet_id };
+			}
+			res[k].assigned += c->n[LEASE_STATE_DEFAULT];
+			res[k].declined += c->n[LEASE_STATE_DECLINED];
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+	if (n > 0) {
+		qsort(res, n, sizeof(*res), cmp_count);
+	}
+	*ret = res;
+	return (int)n;
+}
+
+int mem_store_wipe(mem_store_t *ms, uint32_t subnet_id, void *jctx)
+{
+	int deleted = 0;
+
+	for (unsigned i = 0; i < ms->n_shards; i++) {
+		shard_t *s = &ms->shards[i];
+		mlease_t **victims = NULL;
+		size_t nv = 0;
+		int r = 0;
+
+		pthread_mutex_lock(&s->mu);
+		if (s->n > 0) {
+			victims = malloc(sizeof(*victims) * s->n);
+			if (victims == NULL) {
+				pthread_mutex_unlock(&s->mu);
+				return -ENOMEM;
+			}
+		}
+		for (size_t j = 0; j < s->addr_cap; j++) {
+			mlease_t *m = s->addr_tab[j];
+			if (m != NULL && (subnet_id == 0 || m->subnet_id == subnet_id)) {
+				victims[nv++] = m;
+			}
+		}
+		for (size_t j = 0; j < nv && r == 0; j++) {
+			if (ms->journal != NULL) {
+				lease4_t l;
+				ml_copy(victims[j], &l);
+				r = ms->journal(ms->userdata, jctx, &l, true);
+				if (r < 0) {
+					break;
+				}
+			}
+			shard_unlink(s, victims[j]);
+			free(victims[j]);
+			deleted++;
+		}
+		pthread_mutex_unlock(&s->mu);
+		free(victims);
+		if (r < 0) {
+			return r;
+		}
+	}
+	return deleted;
+}
