@@ -49,7 +49,7 @@ static void pkt_build(pkt_t *p, uint8_t type, uint32_t client, uint32_t giaddr, 
 		be32_store(p->buf + n, SERVER_ADDR);
 		n += 4;
 	}
-	static const uint8_t prl[] = { DHO_DHCP_PARAMETER_REQUEST_LIST, 4, 1, 3, 6, 15 };
+	static const uint8_t prl[] = {DHO_DHCP_PARAMETER_REQUEST_LIST, 4, 1, 3, 6, 15};
 	memcpy(p->buf + n, prl, sizeof(prl));
 	n += sizeof(prl);
 	p->buf[n++] = DHO_END;
@@ -73,18 +73,20 @@ static char *config_many(unsigned n_subnets)
 	if (s == NULL) {
 		return NULL;
 	}
-	len += (size_t)snprintf(s + len, cap - len,
-	                        "{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": [\"*\"]},"
-	                        "\"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	                        "\"option-data\": [{\"name\": \"domain-name-servers\", \"data\": \"192.0.2.53\"}],"
-	                        "\"subnet4\": [");
+	len += (size_t)snprintf(
+	        s + len, cap - len,
+	        "{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": [\"*\"]},"
+	        "\"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+	        "\"option-data\": [{\"name\": \"domain-name-servers\", \"data\": \"192.0.2.53\"}],"
+	        "\"subnet4\": [");
 	for (unsigned i = 0; i < n_subnets; i++) {
 		unsigned a = 10 + i / 250, b = i % 250;
-		len += (size_t)snprintf(s + len, cap - len,
-		                        "%s{\"id\": %u, \"subnet\": \"%u.%u.0.0/16\", \"pools\": [{\"pool\": "
-		                        "\"%u.%u.1.1 - %u.%u.4.254\"}], \"option-data\": [{\"name\": "
-		                        "\"routers\", \"data\": \"%u.%u.0.1\"}]}",
-		                        i == 0 ? "" : ",", 1000 + i, a, b, a, b, a, b, a, b);
+		len += (size_t)snprintf(
+		        s + len, cap - len,
+		        "%s{\"id\": %u, \"subnet\": \"%u.%u.0.0/16\", \"pools\": [{\"pool\": "
+		        "\"%u.%u.1.1 - %u.%u.4.254\"}], \"option-data\": [{\"name\": "
+		        "\"routers\", \"data\": \"%u.%u.0.1\"}]}",
+		        i == 0 ? "" : ",", 1000 + i, a, b, a, b, a, b, a, b);
 	}
 	snprintf(s + len, cap - len, "]}}");
 	return s;
@@ -111,7 +113,7 @@ static int run(const char *label, const char *json, unsigned n_subnets, unsigned
 		return 1;
 	}
 	t_load = now_ns() - t0;
-	lease_store_cfg_t lcfg = { .type = "memfile", .persist = false };
+	lease_store_cfg_t lcfg = {.type = "memfile", .persist = false};
 	if (lease_store_open(&lcfg, &store, &msg) < 0 || lease_conn_open(store, &conn) < 0 ||
 	    stats_init(&st, 1) < 0 || arena_init(&arena, 1 << 20) < 0 ||
 	    allocator_new(0, 1, &alloc) < 0) {
@@ -119,12 +121,16 @@ static int run(const char *label, const char *json, unsigned n_subnets, unsigned
 		return 1;
 	}
 	dhcp4_ctx_t ctx = {
-		.cfg = cfg, .conn = conn, .stats = &st.shards[0], .arena = &arena,
-		.now = 1700000000, .allocator = alloc,
+	        .cfg = cfg,
+	        .conn = conn,
+	        .stats = &st.shards[0],
+	        .arena = &arena,
+	        .now = 1700000000,
+	        .allocator = alloc,
 	};
-	dhcp4_rx_t rx = { .src_port = 67, .dst_addr = SERVER_ADDR, .ifindex = 2,
-		          .iface_addr = SERVER_ADDR };
-	dhcp4_tx_t tx = { .buf = txbuf };
+	dhcp4_rx_t rx = {
+	        .src_port = 67, .dst_addr = SERVER_ADDR, .ifindex = 2, .iface_addr = SERVER_ADDR};
+	dhcp4_tx_t tx = {.buf = txbuf};
 	pkt_t p;
 	verdict_t v;
 
@@ -146,12 +152,14 @@ static int run(const char *label, const char *json, unsigned n_subnets, unsigned
 		pkt_build(&p, DHCPREQUEST, i + 1, gi, yiaddr);
 		rx.len = p.len;
 		arena_reset(&arena);
-		if (dhcp4_process(&ctx, &rx, &tx, &v) == 0 && v == VERDICT_REPLY && txbuf[242] == DHCPACK) {
+		if (dhcp4_process(&ctx, &rx, &tx, &v) == 0 && v == VERDICT_REPLY &&
+		    txbuf[242] == DHCPACK) {
 			acks++;
 		}
 	}
 	double dt = now_ns() - t0;
-	printf("%-28s subnets=%-4u exchanges=%u acks=%u  %.0f ns/DORA (%.0f DORA/s)  cfg load %.1f ms\n",
+	printf("%-28s subnets=%-4u exchanges=%u acks=%u  %.0f ns/DORA (%.0f DORA/s)  cfg load %.1f "
+	       "ms\n",
 	       label, n_subnets, n, acks, dt / n, n / (dt / 1e9), t_load / 1e6);
 	allocator_free(alloc);
 	arena_done(&arena);
@@ -167,20 +175,21 @@ int main(int argc, char **argv)
 {
 	unsigned n = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 100000;
 	static char lname[] = "kea-dhcp4", lout[] = "stdout";
-	cfg_log_output_t lo = { .output = lout };
-	cfg_logger_t lg = { .name = lname, .severity = LOG_SEV_NONE, .outputs = &lo, .n_outputs = 1 };
+	cfg_log_output_t lo = {.output = lout};
+	cfg_logger_t lg = {.name = lname, .severity = LOG_SEV_NONE, .outputs = &lo, .n_outputs = 1};
 
 	/* Per-lease INFO lines off: this measures the engine, not the logger. */
 	if (getenv("BENCH_LOG") == NULL) {
 		log_configure(&lg, 1);
 	}
 	static const char one[] =
-		"{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": [\"*\"]},"
-		"\"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-		"\"option-data\": [{\"name\": \"domain-name-servers\", \"data\": \"192.0.2.53\"}],"
-		"\"subnet4\": [{\"id\": 1, \"subnet\": \"10.0.0.0/8\", \"pools\": [{\"pool\": "
-		"\"10.1.0.0 - 10.255.255.254\"}], \"option-data\": [{\"name\": \"routers\", \"data\": "
-		"\"10.0.0.1\"}]}]}}";
+	        "{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": [\"*\"]},"
+	        "\"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+	        "\"option-data\": [{\"name\": \"domain-name-servers\", \"data\": \"192.0.2.53\"}],"
+	        "\"subnet4\": [{\"id\": 1, \"subnet\": \"10.0.0.0/8\", \"pools\": [{\"pool\": "
+	        "\"10.1.0.0 - 10.255.255.254\"}], \"option-data\": [{\"name\": \"routers\", "
+	        "\"data\": "
+	        "\"10.0.0.1\"}]}]}}";
 	int rc = run("one subnet", one, 1, n);
 	char *many = config_many(829);
 

@@ -58,8 +58,9 @@ static const class_resolver_t fz_resolver = {
 };
 
 /* BOOTREQUEST header, cookie, and options 53, 12, 60, 61, 77, 82 (with 0
- * and 255 sub-options and a truncated tail), 124 (two tuples), 125, and a
- * 300-byte option 43 split in two instances (joined by pkt4_parse). */
+ * and 255 sub-options and a truncated tail), 124 (two tuples), 125, typed
+ * 55/51/3/19, and a 300-byte option 43 split in two instances (joined by
+ * pkt4_parse). */
 static const uint8_t fz_opts[] = {
 	53, 1, 1,
 	12, 5, 'h', 'o', 's', 't', 0,
@@ -69,6 +70,11 @@ static const uint8_t fz_opts[] = {
 	82, 12, 1, 3, 'p', '1', 0, 2, 2, 'r', 'x', 255, 9, 9,
 	124, 17, 0, 0, 0x11, 0x8b, 5, 'h', 'e', 'l', 'l', 'o', 0, 0, 0x11, 0x8b, 2, 'a', 'b',
 	125, 13, 0, 0, 0x11, 0x8b, 8, 1, 2, 'h', 'i', 2, 2, 'x', 'y',
+	/* typed options for .text: uint8 array, uint32, ipv4 array, boolean */
+	55, 3, 1, 3, 6,
+	51, 4, 0, 0, 1, 0,
+	3, 4, 10, 0, 0, 1,
+	19, 1, 1,
 };
 
 static uint8_t fz_buf[DHCP_PKT_MAX];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "class/class-int.h"
+#include "dhcp/optdef.h"
 #include "dhcp/proto.h"
 #include "util/macro.h"
 #include "util/wire.h"
@@ -200,19 +201,12 @@ static bool opt_get(const pkt4_t *pkt, uint8_t code, const uint8_t **ret_p, size
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* Option::toText(0) for an option without a specialised class:
- * "type=077, len=007: 57:31:30". */
-static bool push_generic_text(ev_t *ev, uint8_t code, const uint8_t *p, size_t n)
+/* Option::headerToText(0): "type=077, len=007" (3-digit fields for v4). */
+static size_t fmt_header(uint8_t *o, uint8_t code, size_t n)
 {
-	size_t need = 32 + 3 * n;
-	uint8_t *o = ev->top;
-	size_t k = 0;
+	size_t k = 5;
 
-	if (need > heap_left(ev)) {
-		return false;
-	}
 	memcpy(o, "type=", 5);
-	k = 5;
 	o[k++] = (uint8_t)('0' + code / 100);
 	o[k++] = (uint8_t)('0' + code / 10 % 10);
 	o[k++] = (uint8_t)('0' + code % 10);
@@ -235,6 +229,145 @@ static bool push_generic_text(ev_t *ev, uint8_t code, const uint8_t *p, size_t n
 		o[k++] = (uint8_t)('0' + n % 10);
 	}
 	o[k++] = ':';
+	return k;
+}
+
+static size_t fmt_i64(uint8_t *o, int64_t v);
+
+static size_t int_type_size(optdef_type_t t)
+{
+	switch (t) {
+	case OPTDEF_INT8:
+	case OPTDEF_UINT8:
+		return 1;
+	case OPTDEF_INT16:
+	case OPTDEF_UINT16:
+		return 2;
+	case OPTDEF_INT32:
+	case OPTDEF_UINT32:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+static int64_t int_value(optdef_type_t t, const uint8_t *p)
+{
+	switch (t) {
+	case OPTDEF_INT8:
+		return (int8_t)p[0];
+	case OPTDEF_UINT8:
+		return p[0];
+	case OPTDEF_INT16:
+		return (int16_t)be16_load(p);
+	case OPTDEF_UINT16:
+		return be16_load(p);
+	case OPTDEF_INT32:
+		return (int32_t)be32_load(p);
+	default:
+		return be32_load(p);
+	}
+}
+
+static size_t fmt_str(uint8_t *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(o, s, n);
+	return n;
+}
+
+static size_t fmt_ipv4(uint8_t *o, const uint8_t *p)
+{
+	size_t k = 0;
+
+	for (int i = 0; i < 4; i++) {
+		if (i > 0) {
+			o[k++] = '.';
+		}
+		k += fmt_i64(o + k, p[i]);
+	}
+	return k;
+}
+
+/* Kea's toText(0) for standard options with a typed class, checked with
+ * kea-dhcp4 2.2: OptionInt "type=051, len=004: 3600 (uint32)", OptionIntArray
+ * "type=055, len=004: 1(uint8) 3(uint8)", Option4AddrLst "type=003,
+ * len=008: 10.0.0.1 10.0.0.2", OptionCustom (single ipv4-address, boolean)
+ * "type=050, len=004: 10.0.1.5 (ipv4-address)". Returns the length written
+ * at @o (room for 32 + 24 * n bytes), or 0 when the option has no such
+ * class or a malformed payload (the generic form is used then). */
+static size_t fmt_typed_text(uint8_t *o, uint8_t code, const uint8_t *p, size_t n)
+{
+	const optdef_t *def = optdef_std_by_code(code);
+	size_t sz, k;
+
+	if (def == NULL || n == 0) {
+		return 0;
+	}
+	sz = int_type_size(def->type);
+	if (sz > 0 && !def->array && n == sz) {
+		k = fmt_header(o, code, n);
+		o[k++] = ' ';
+		k += fmt_i64(o + k, int_value(def->type, p));
+		o[k++] = ' ';
+		o[k++] = '(';
+		k += fmt_str(o + k, optdef_type_to_string(def->type));
+		o[k++] = ')';
+		return k;
+	}
+	if (sz > 0 && def->array && n % sz == 0) {
+		k = fmt_header(o, code, n);
+		for (size_t i = 0; i < n; i += sz) {
+			o[k++] = ' ';
+			k += fmt_i64(o + k, int_value(def->type, p + i));
+			o[k++] = '(';
+			k += fmt_str(o + k, optdef_type_to_string(def->type));
+			o[k++] = ')';
+		}
+		return k;
+	}
+	if (def->type == OPTDEF_IPV4 && def->array && n % 4 == 0) {
+		k = fmt_header(o, code, n);
+		for (size_t i = 0; i < n; i += 4) {
+			o[k++] = ' ';
+			k += fmt_ipv4(o + k, p + i);
+		}
+		return k;
+	}
+	if (def->type == OPTDEF_IPV4 && !def->array && n == 4) {
+		k = fmt_header(o, code, n);
+		o[k++] = ' ';
+		k += fmt_ipv4(o + k, p);
+		k += fmt_str(o + k, " (ipv4-address)");
+		return k;
+	}
+	if (def->type == OPTDEF_BOOLEAN && !def->array && n == 1 && p[0] <= 1) {
+		k = fmt_header(o, code, n);
+		k += fmt_str(o + k, p[0] ? " true (boolean)" : " false (boolean)");
+		return k;
+	}
+	return 0;
+}
+
+/* Option::toText(0) for an option without a specialised class:
+ * "type=077, len=007: 57:31:30". @typed: try the typed forms first (only for
+ * top-level standard options; sub-options are binary unless noted). */
+static bool push_generic_text(ev_t *ev, uint8_t code, const uint8_t *p, size_t n, bool typed)
+{
+	uint8_t *o = ev->top;
+	size_t k;
+
+	if (typed && 32 + 24 * n <= heap_left(ev)) {
+		k = fmt_typed_text(o, code, p, n);
+		if (k > 0) {
+			return push_new(ev, k);
+		}
+	}
+	if (32 + 3 * n > heap_left(ev)) {
+		return false;
+	}
+	k = fmt_header(o, code, n);
 	o[k++] = ' ';
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0) {
@@ -248,7 +381,7 @@ static bool push_generic_text(ev_t *ev, uint8_t code, const uint8_t *p, size_t n
 
 /* TokenOption::evaluate for a found (@found) or missing option value. */
 static bool push_option(ev_t *ev, uint8_t rep, bool found, uint8_t code, bool is_string,
-                        const uint8_t *p, size_t n)
+                        bool typed, const uint8_t *p, size_t n)
 {
 	if (rep == CLASS_REP_EXISTS) {
 		return push_bool(ev, found);
@@ -259,7 +392,7 @@ static bool push_option(ev_t *ev, uint8_t rep, bool found, uint8_t code, bool is
 	if (rep == CLASS_REP_HEX || is_string) {
 		return push_view(ev, p, n);
 	}
-	return push_generic_text(ev, code, p, n);
+	return push_generic_text(ev, code, p, n, typed);
 }
 
 /* Option 125 (RFC 3925 §4): enterprise-number, data-len, then sub-options.
@@ -682,7 +815,7 @@ static bool op_vendor(ev_t *ev, const class_insn_t *in)
 
 	if (!vendor_get(ev->ctx->pkt, &ent, &sub, &subn) || (in->a != 0 && in->a != ent)) {
 		/* TokenOption::pushFailure */
-		return push_option(ev, in->rep, false, 0, false, NULL, 0);
+		return push_option(ev, in->rep, false, 0, false, false, NULL, 0);
 	}
 	switch (in->mode) {
 	case CLASS_VF_ENTERPRISE:
@@ -691,7 +824,7 @@ static bool op_vendor(ev_t *ev, const class_insn_t *in)
 		return push_bool(ev, true);
 	case CLASS_VF_SUBOPTION: {
 		bool found = tlv_find(sub, subn, (uint8_t)in->sub, &p, &n);
-		return push_option(ev, in->rep, found, (uint8_t)in->sub, false, p, found ? n : 0);
+		return push_option(ev, in->rep, found, (uint8_t)in->sub, false, false, p, found ? n : 0);
 	}
 	default:
 		return false;
@@ -706,7 +839,7 @@ static bool op_vclass(ev_t *ev, const class_insn_t *in)
 	bool found = false;
 
 	if (!vclass_get(ev->ctx->pkt, &ent, in->b, &p, &n, &found) || (in->a != 0 && in->a != ent)) {
-		return push_option(ev, in->rep, false, 0, false, NULL, 0);
+		return push_option(ev, in->rep, false, 0, false, false, NULL, 0);
 	}
 	switch (in->mode) {
 	case CLASS_VF_ENTERPRISE:
@@ -737,7 +870,7 @@ static bool step(ev_t *ev, const class_expr_t *e, const class_insn_t *in)
 	case CLASS_OP_OPTION: {
 		bool found = opt_get(pkt, (uint8_t)in->code, &p, &n);
 		return push_option(ev, in->rep, found, (uint8_t)in->code,
-		                   class_opt_is_string((uint8_t)in->code), p, n);
+		                   class_opt_is_string((uint8_t)in->code), true, p, n);
 	}
 	case CLASS_OP_SUBOPTION:
 	case CLASS_OP_RELAY4: {
@@ -754,8 +887,8 @@ static bool step(ev_t *ev, const class_expr_t *e, const class_insn_t *in)
 				sn--;
 			}
 		}
-		return push_option(ev, in->rep, found, (uint8_t)in->sub, is_string, found ? sp : NULL,
-		                   found ? sn : 0);
+		return push_option(ev, in->rep, found, (uint8_t)in->sub, is_string, false,
+		                   found ? sp : NULL, found ? sn : 0);
 	}
 	case CLASS_OP_PKT:
 		return op_pkt(ev, in->mode);

@@ -26,8 +26,7 @@ static bool cid_equal(const lease4_t *l, const uint8_t *cid, uint8_t cid_len)
 }
 
 /* Kea's Lease4::belongsToClient(hw, client_id) with an explicit client-id. */
-static bool belongs(const lease4_t *l, const alloc_client_t *c, const uint8_t *cid,
-                    uint8_t cid_len)
+static bool belongs(const lease4_t *l, const alloc_client_t *c, const uint8_t *cid, uint8_t cid_len)
 {
 	if (cid_equal(l, cid, cid_len)) {
 		return true;
@@ -191,7 +190,7 @@ typedef struct net_iter {
 
 static net_iter_t net_iter_init(const alloc_req_t *req, const cfg_subnet4_t *first)
 {
-	return (net_iter_t){ .req = req, .first = first };
+	return (net_iter_t){.req = req, .first = first};
 }
 
 static const cfg_subnet4_t *net_next(net_iter_t *it)
@@ -319,8 +318,8 @@ static void lease_fill(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg
                        const cfg_host_t *host, uint32_t addr, lease4_t *l)
 {
 	const alloc_client_t *c = &req->client;
-	const char *hostname = host != NULL && host->hostname != NULL ? host->hostname
-	                                                               : req->hostname;
+	const char *hostname =
+	        host != NULL && host->hostname != NULL ? host->hostname : req->hostname;
 
 	memset(l, 0, sizeof(*l));
 	l->addr = addr;
@@ -348,7 +347,7 @@ static void lease_fill(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg
 
 typedef enum take {
 	TAKE_OK,
-	TAKE_BUSY,                      /* leased to someone else */
+	TAKE_BUSY, /* leased to someone else */
 } take_t;
 
 /* Kea's allocateOrReuseLease4 for one address: create the lease, or reuse an
@@ -370,7 +369,7 @@ static int take_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const lease
 			}
 			r = lease_add(req->conn, want);
 			if (r == -EEXIST) {
-				continue;               /* lost the race: look again */
+				continue; /* lost the race: look again */
 			}
 			if (r < 0) {
 				return r;
@@ -478,7 +477,8 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 
 			if (random) {
 				allocator_walk_init(&walk, p,
-				                    req->rand_state != NULL ? req->rand_state : &seed);
+				                    req->rand_state != NULL ? req->rand_state
+				                                            : &seed);
 			}
 			for (uint64_t n = 0; n < size; n++) {
 				uint32_t a;
@@ -573,7 +573,7 @@ static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lea
 
 int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 {
-	alloc_result_t res = { .status = ALLOC_FAIL };
+	alloc_result_t res = {.status = ALLOC_FAIL};
 	const cfg_subnet4_t *first = req->subnet, *ls = NULL;
 	lease4_t client_lease;
 	bool have_client = false, done = false;
@@ -599,8 +599,9 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 		const cfg_pool_t *p = NULL;
 		const cfg_subnet4_t *s = in_allowed_pool(req, first, client_lease.addr, &p);
 
-		if (s != NULL && !reserved_for_other(req->cfg, s, client_lease.addr,
-		                                     alloc_host_for_subnet(req->cfg, s, &req->client))) {
+		if (s != NULL &&
+		    !reserved_for_other(req->cfg, s, client_lease.addr,
+		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
 			r = renew_lease(req, s, &client_lease, p, NULL, true, &res, &done);
 			if (r < 0) {
 				return r;
@@ -613,8 +614,9 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 		const cfg_pool_t *p = NULL;
 		const cfg_subnet4_t *s = in_allowed_pool(req, first, req->hint, &p);
 
-		if (s != NULL && !reserved_for_other(req->cfg, s, req->hint,
-		                                     alloc_host_for_subnet(req->cfg, s, &req->client))) {
+		if (s != NULL &&
+		    !reserved_for_other(req->cfg, s, req->hint,
+		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
 			r = try_addr(req, s, p, NULL, req->hint, true, &res, &done);
 			if (r < 0) {
 				return r;
@@ -735,7 +737,7 @@ static int request_addr(const alloc_req_t *req, const cfg_subnet4_t *first, uint
 
 int alloc_request(const alloc_req_t *req, bool init_reboot, alloc_result_t *ret_res)
 {
-	alloc_result_t res = { .status = ALLOC_FAIL };
+	alloc_result_t res = {.status = ALLOC_FAIL};
 	const cfg_subnet4_t *first = req->subnet, *ls = NULL, *hs = NULL;
 	lease4_t client_lease;
 	bool have_client = false, stop = false, done = false;
@@ -844,7 +846,7 @@ int alloc_release(const alloc_req_t *req, uint32_t addr, alloc_done_t *ret_done,
 		bool mine = s != NULL ? belongs_in(s, &cur, &req->client)
 		                      : alloc_lease_belongs_to(&cur, &req->client);
 		if (!mine || cur.state != LEASE_STATE_DEFAULT) {
-			*ret_done = ALLOC_WRONG_CLIENT;         /* Kea: DHCP4_RELEASE_FAIL_WRONG_CLIENT */
+			*ret_done = ALLOC_WRONG_CLIENT; /* Kea: DHCP4_RELEASE_FAIL_WRONG_CLIENT */
 			return 0;
 		}
 		if (req->cfg->expired.flush_reclaimed_timer_wait_time != 0 &&
@@ -883,7 +885,7 @@ int alloc_decline(const alloc_req_t *req, uint32_t addr, alloc_done_t *ret_done,
 		int r = lease_get_by_addr(req->conn, addr, &cur);
 
 		if (r == -ENOENT) {
-			return 0;                       /* Kea: DHCP4_DECLINE_LEASE_NOT_FOUND */
+			return 0; /* Kea: DHCP4_DECLINE_LEASE_NOT_FOUND */
 		}
 		if (r < 0) {
 			return r;
@@ -893,7 +895,7 @@ int alloc_decline(const alloc_req_t *req, uint32_t addr, alloc_done_t *ret_done,
 		bool mine = s != NULL ? belongs_in(s, &cur, &req->client)
 		                      : alloc_lease_belongs_to(&cur, &req->client);
 		if (!mine) {
-			*ret_done = ALLOC_WRONG_CLIENT;         /* Kea: DHCP4_DECLINE_LEASE_MISMATCH */
+			*ret_done = ALLOC_WRONG_CLIENT; /* Kea: DHCP4_DECLINE_LEASE_MISMATCH */
 			return 0;
 		}
 		/* Kea declineLease(): state declined, identity wiped, held for the

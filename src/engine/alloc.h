@@ -15,14 +15,14 @@
 
 /* Who the client is: the identifiers Kea matches leases and reservations on. */
 typedef struct alloc_client {
-	const uint8_t *hwaddr;          /* chaddr, hwaddr_len bytes (0 when hlen > 16) */
+	const uint8_t *hwaddr; /* chaddr, hwaddr_len bytes (0 when hlen > 16) */
 	uint8_t hwaddr_len;
 	uint8_t htype;
-	const uint8_t *client_id;       /* option 61 payload, NULL if absent */
+	const uint8_t *client_id; /* option 61 payload, NULL if absent */
 	uint8_t client_id_len;
-	const uint8_t *circuit_id;      /* option 82 sub-option 1, NULL if absent */
+	const uint8_t *circuit_id; /* option 82 sub-option 1, NULL if absent */
 	uint8_t circuit_id_len;
-	const uint8_t *duid;            /* RFC 4361 DUID inside option 61 (type 255), or NULL */
+	const uint8_t *duid; /* RFC 4361 DUID inside option 61 (type 255), or NULL */
 	uint8_t duid_len;
 } alloc_client_t;
 
@@ -31,40 +31,40 @@ typedef struct alloc_req {
 	const cfg_t *cfg;
 	lease_conn_t *conn;
 	stats_shard_t *stats;
-	allocator_t *allocator;         /* may be NULL */
-	uint32_t *rand_state;           /* PRNG word for "random" subnets; may be NULL */
+	allocator_t *allocator; /* may be NULL */
+	uint32_t *rand_state;   /* PRNG word for "random" subnets; may be NULL */
 	int64_t now;
-	const cfg_subnet4_t *subnet;    /* selected subnet (non-NULL) */
-	const class_set_t *classes;     /* for pool / subnet class guards */
+	const cfg_subnet4_t *subnet; /* selected subnet (non-NULL) */
+	const class_set_t *classes;  /* for pool / subnet class guards */
 	alloc_client_t client;
-	uint32_t hint;                  /* option 50, else ciaddr; 0 = none */
+	uint32_t hint; /* option 50, else ciaddr; 0 = none */
 	bool has_lft_hint;
-	uint32_t lft_hint;              /* option 51 */
-	const char *hostname;           /* stored in the lease; NULL = none */
+	uint32_t lft_hint;    /* option 51 */
+	const char *hostname; /* stored in the lease; NULL = none */
 } alloc_req_t;
 
 typedef enum alloc_status {
-	ALLOC_OK,                       /* lease chosen (and written unless a DISCOVER) */
-	ALLOC_NAK,                      /* REQUEST refused: send DHCPNAK */
-	ALLOC_FAIL,                     /* no address (DISCOVER: stay silent; REQUEST: NAK) */
-	ALLOC_IGNORE,                   /* stay silent (Kea's "unknown address requested") */
+	ALLOC_OK,     /* lease chosen (and written unless a DISCOVER) */
+	ALLOC_NAK,    /* REQUEST refused: send DHCPNAK */
+	ALLOC_FAIL,   /* no address (DISCOVER: stay silent; REQUEST: NAK) */
+	ALLOC_IGNORE, /* stay silent (Kea's "unknown address requested") */
 } alloc_status_t;
 
 typedef struct alloc_result {
 	alloc_status_t status;
-	lease4_t lease;                 /* valid when ALLOC_OK */
-	const cfg_subnet4_t *subnet;    /* subnet of the lease (a shared-network sibling maybe) */
-	const cfg_pool_t *pool;         /* pool of the lease, NULL for out-of-pool reservations */
-	const cfg_host_t *host;         /* reservation used for the lease subnet, or NULL */
-	uint64_t attempts;              /* ALLOC_FAIL: candidate addresses considered */
-	stat_id_t fail_kind;            /* ALLOC_FAIL: STAT_V4_ALLOCATION_FAIL_{SUBNET,...} */
+	lease4_t lease;              /* valid when ALLOC_OK */
+	const cfg_subnet4_t *subnet; /* subnet of the lease (a shared-network sibling maybe) */
+	const cfg_pool_t *pool;      /* pool of the lease, NULL for out-of-pool reservations */
+	const cfg_host_t *host;      /* reservation used for the lease subnet, or NULL */
+	uint64_t attempts;           /* ALLOC_FAIL: candidate addresses considered */
+	stat_id_t fail_kind;         /* ALLOC_FAIL: STAT_V4_ALLOCATION_FAIL_{SUBNET,...} */
 } alloc_result_t;
 
 /* What RELEASE / DECLINE did, for the caller's log line. */
 typedef enum alloc_done {
-	ALLOC_DONE,                     /* released / declined */
-	ALLOC_NOT_FOUND,                /* no lease for the address */
-	ALLOC_WRONG_CLIENT,             /* the lease belongs to another client */
+	ALLOC_DONE,         /* released / declined */
+	ALLOC_NOT_FOUND,    /* no lease for the address */
+	ALLOC_WRONG_CLIENT, /* the lease belongs to another client */
 } alloc_done_t;
 
 /** Lease-owner test (Kea's Lease4::belongsToClient): client-ids compared when

@@ -7,16 +7,16 @@
 #include "engine/allocator.h"
 
 typedef struct pool_cursor {
-	uint32_t next;                  /* next candidate; 0 = not started */
-	int64_t full_at;                /* time a full scan found nothing, -1 = never */
+	uint32_t next;   /* next candidate; 0 = not started */
+	int64_t full_at; /* time a full scan found nothing, -1 = never */
 } pool_cursor_t;
 
 struct allocator {
 	unsigned worker;
 	unsigned n_workers;
-	const cfg_t *cfg;               /* identity only, never dereferenced after bind */
+	const cfg_t *cfg; /* identity only, never dereferenced after bind */
 	size_t n_subnets;
-	size_t *first_pool;             /* per subnet: index of its first pool in cur[] */
+	size_t *first_pool; /* per subnet: index of its first pool in cur[] */
 	pool_cursor_t *cur;
 	size_t n_cur;
 };

@@ -43,10 +43,10 @@ static void eval_pass(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t 
 		}
 	}
 	/* DROP is a built-in index with a user-supplied test. */
-	const cfg_class_t *drop = cfg->n_classes > CFG_CLASS_DROP ? &cfg->classes[CFG_CLASS_DROP]
-	                                                          : NULL;
-	if (drop != NULL && drop->depends_on_known == known_pass && !class_set_has(set, CFG_CLASS_DROP) &&
-	    eval_class(drop, ec)) {
+	const cfg_class_t *drop =
+	        cfg->n_classes > CFG_CLASS_DROP ? &cfg->classes[CFG_CLASS_DROP] : NULL;
+	if (drop != NULL && drop->depends_on_known == known_pass &&
+	    !class_set_has(set, CFG_CLASS_DROP) && eval_class(drop, ec)) {
 		class_set_add(set, CFG_CLASS_DROP);
 	}
 }

@@ -3,6 +3,7 @@
  * classify -> select subnet -> host lookup -> classify (known) -> allocate ->
  * required classes -> reply -> where to send it. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/dhcp4.h"
@@ -30,17 +31,17 @@ typedef struct exch {
 	const dhcp4_rx_t *rx;
 	pkt4_t *pkt;
 	int type;
-	agent_t *agent;                 /* NULL when no (valid) option 82 */
-	bool relayed;                   /* giaddr != 0 (Kea Pkt4::isRelayed) */
-	bool broadcast_rx;              /* sent to 255.255.255.255 */
-	uint32_t socket_addr;           /* our address on the receiving socket */
+	agent_t *agent;       /* NULL when no (valid) option 82 */
+	bool relayed;         /* giaddr != 0 (Kea Pkt4::isRelayed) */
+	bool broadcast_rx;    /* sent to 255.255.255.255 */
+	uint32_t socket_addr; /* our address on the receiving socket */
 	class_set_t classes;
 	class_eval_ctx_t ec;
 	const cfg_subnet4_t *subnet;
 	const cfg_host_t *host;
 	alloc_client_t client;
 	uint8_t zero_hw[DHCP_CHADDR_LEN];
-	char hostname[DHCP_HOSTNAME_MAX + 1];   /* lease / option 12 name, "" = none */
+	char hostname[DHCP_HOSTNAME_MAX + 1]; /* lease / option 12 name, "" = none */
 	bool send_hostname;
 } exch_t;
 
@@ -93,8 +94,8 @@ static void log_lease(const exch_t *x, const char *msgid, const lease4_t *l)
 	if (strcmp(msgid, "DHCP4_LEASE_ADVERT") == 0) {
 		log_info(LOGGER_LEASES, msgid, "%s: lease %s will be advertised", label, a);
 	} else {
-		log_info(LOGGER_LEASES, msgid, "%s: lease %s has been allocated for %u seconds", label,
-		         a, l->valid_lft);
+		log_info(LOGGER_LEASES, msgid, "%s: lease %s has been allocated for %u seconds",
+		         label, a, l->valid_lft);
 	}
 }
 
@@ -112,14 +113,16 @@ static void log_alloc_fail(const exch_t *x, const alloc_result_t *res)
 	client_label(x, label);
 	if (res->fail_kind == STAT_V4_ALLOCATION_FAIL_SHARED_NETWORK) {
 		log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_SHARED_NETWORK",
-		         "%s: failed to allocate an IPv4 lease in the shared network %s: tried %zu subnets",
+		         "%s: failed to allocate an IPv4 lease in the shared network %s: tried %zu "
+		         "subnets",
 		         label, s->network->name, s->network->n_subnets);
 	} else if (res->fail_kind == STAT_V4_ALLOCATION_FAIL_NO_POOLS) {
 		log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_NO_POOLS",
 		         "%s: no pools were available for the address allocation", label);
 	} else {
 		log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_SUBNET",
-		         "%s: failed to allocate an IPv4 lease in the subnet %s/%u, subnet-id %u, shared network %s",
+		         "%s: failed to allocate an IPv4 lease in the subnet %s/%u, subnet-id %u, "
+		         "shared network %s",
 		         label, inaddr_fmt(s->net, a), s->plen, s->id,
 		         s->network != NULL ? s->network->name : "(none)");
 	}
@@ -135,7 +138,8 @@ static void log_alloc_fail(const exch_t *x, const alloc_result_t *res)
 		n = w < 0 ? n : MIN(sizeof(classes) - 1, n + (size_t)w);
 	}
 	log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_CLASSES",
-	         "%s: Failed to allocate an IPv4 address for client with classes: %s", label, classes);
+	         "%s: Failed to allocate an IPv4 address for client with classes: %s", label,
+	         classes);
 }
 
 /* ---- received-packet statistics (Kea processStatsReceived) ---- */
@@ -143,14 +147,14 @@ static void log_alloc_fail(const exch_t *x, const alloc_result_t *res)
 static void count_received(stats_shard_t *st, int type)
 {
 	static const stat_id_t by_type[] = {
-		[DHCPDISCOVER] = STAT_PKT4_DISCOVER_RECEIVED,
-		[DHCPOFFER] = STAT_PKT4_OFFER_RECEIVED,
-		[DHCPREQUEST] = STAT_PKT4_REQUEST_RECEIVED,
-		[DHCPDECLINE] = STAT_PKT4_DECLINE_RECEIVED,
-		[DHCPACK] = STAT_PKT4_ACK_RECEIVED,
-		[DHCPNAK] = STAT_PKT4_NAK_RECEIVED,
-		[DHCPRELEASE] = STAT_PKT4_RELEASE_RECEIVED,
-		[DHCPINFORM] = STAT_PKT4_INFORM_RECEIVED,
+	        [DHCPDISCOVER] = STAT_PKT4_DISCOVER_RECEIVED,
+	        [DHCPOFFER] = STAT_PKT4_OFFER_RECEIVED,
+	        [DHCPREQUEST] = STAT_PKT4_REQUEST_RECEIVED,
+	        [DHCPDECLINE] = STAT_PKT4_DECLINE_RECEIVED,
+	        [DHCPACK] = STAT_PKT4_ACK_RECEIVED,
+	        [DHCPNAK] = STAT_PKT4_NAK_RECEIVED,
+	        [DHCPRELEASE] = STAT_PKT4_RELEASE_RECEIVED,
+	        [DHCPINFORM] = STAT_PKT4_INFORM_RECEIVED,
 	};
 
 	if (type > 0 && (size_t)type < ARRAY_SIZE(by_type) && by_type[type] != STAT_PKT4_RECEIVED) {
@@ -235,11 +239,11 @@ static bool accept_direct(const exch_t *x)
 		return true;
 	}
 	subnet_sel_t sel = {
-		.ciaddr = x->pkt->ciaddr,
-		.src_addr = x->rx->src_addr,
-		.from_broadcast = true,
-		.ifname = x->rx->ifname[0] != '\0' ? x->rx->ifname : NULL,
-		.iface_addr = x->rx->iface_addr,
+	        .ciaddr = x->pkt->ciaddr,
+	        .src_addr = x->rx->src_addr,
+	        .from_broadcast = true,
+	        .ifname = x->rx->ifname[0] != '\0' ? x->rx->ifname : NULL,
+	        .iface_addr = x->rx->iface_addr,
 	};
 	return subnet_select(cfg, &sel) != NULL;
 }
@@ -267,7 +271,8 @@ static bool server_id_configured(const cfg_t *cfg, uint32_t id)
 	for (size_t i = 0; i < cfg->n_subnets; i++) {
 		const cfg_subnet4_t *s = &cfg->subnets[i];
 
-		if ((s->has_server_id && s->server_id == id) || optset_has_server_id(&s->opts, id)) {
+		if ((s->has_server_id && s->server_id == id) ||
+		    optset_has_server_id(&s->opts, id)) {
 			return true;
 		}
 	}
@@ -357,24 +362,23 @@ static void client_init(exch_t *x)
 static const cfg_subnet4_t *select_subnet(const exch_t *x)
 {
 	subnet_sel_t sel = {
-		.giaddr = x->pkt->giaddr,
-		.ciaddr = x->pkt->ciaddr,
-		.src_addr = x->rx->src_addr,
-		.from_broadcast = x->broadcast_rx,
-		.ifname = x->rx->ifname[0] != '\0' ? x->rx->ifname : NULL,
-		.iface_addr = x->rx->iface_addr,
-		.classes = &x->classes,
+	        .giaddr = x->pkt->giaddr,
+	        .ciaddr = x->pkt->ciaddr,
+	        .src_addr = x->rx->src_addr,
+	        .from_broadcast = x->broadcast_rx,
+	        .ifname = x->rx->ifname[0] != '\0' ? x->rx->ifname : NULL,
+	        .iface_addr = x->rx->iface_addr,
+	        .classes = &x->classes,
 	};
 	uint32_t a;
 
-	if (x->agent != NULL) {
-		/* RFC 3527: link-selection, used only when exactly 4 bytes. */
-		if (agent_link_selection(x->agent, &a) == 0) {
-			sel.link_select = a;
-		}
-	} else if (pkt4_opt(x->pkt, DHO_DHCP_AGENT_OPTIONS) == NULL &&
-	           opt_addr(x->pkt, DHO_SUBNET_SELECTION, &a)) {
-		/* RFC 3011 subnet selection, only without option 82 (as Kea). */
+	/* RFC 3527 link-selection (exactly 4 bytes) wins; otherwise RFC 3011
+	 * option 118, also when option 82 is present without sub-option 5
+	 * (checked against Kea 2.2). */
+	if (x->agent != NULL && agent_link_selection(x->agent, &a) == 0) {
+		sel.link_select = a;
+	}
+	if (opt_addr(x->pkt, DHO_SUBNET_SELECTION, &a)) {
 		sel.subnet_select = a;
 	}
 	return subnet_select(x->ctx->cfg, &sel);
@@ -420,7 +424,8 @@ static size_t hostname_clean(const uint8_t *in, size_t len, char *out)
 	for (size_t i = 0; i < len && n < DHCP_HOSTNAME_MAX; i++) {
 		uint8_t ch = in[i];
 
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-') {
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
+		    ch == '-') {
 			out[n++] = (char)ch;
 		} else if (ch >= 'A' && ch <= 'Z') {
 			out[n++] = (char)(ch - 'A' + 'a');
@@ -509,14 +514,18 @@ static int send_reply(exch_t *x, reply_in_t *in, dhcp4_tx_t *tx, verdict_t *ret_
 	in->query = x->pkt;
 	/* Kea processInform(): answered to ciaddr (not through the relay), the
 	 * reply loses option 82, hops and giaddr. */
-	bool inform_direct = x->type == DHCPINFORM && x->pkt->ciaddr != 0 &&
-	                     x->pkt->ciaddr != x->pkt->giaddr;
+	bool inform_direct =
+	        x->type == DHCPINFORM && x->pkt->ciaddr != 0 && x->pkt->ciaddr != x->pkt->giaddr;
 	in->drop_rai = inform_direct;
 	in->classes = &x->classes;
 	if (x->send_hostname && in->lease != NULL) {
 		in->hostname = x->hostname;
 	}
-	in->server_id = reply_server_id(x->ctx->cfg, in->subnet, &x->classes, x->socket_addr);
+	/* Kea builds the configured-option list only for OFFER/ACK: a NAK
+	 * always names the receiving socket's address (checked on Kea 2.2). */
+	in->server_id = in->msg_type == DHCPNAK ? x->socket_addr
+	                                        : reply_server_id(x->ctx->cfg, in->subnet,
+	                                                          &x->classes, x->socket_addr);
 	len = reply_build(in, tx->buf, DHCP_PKT_MAX);
 	if (len < 0) {
 		log_debug(LOGGER_PACKETS, LOG_DBG_BASIC, "DHCP4_PACKET_PACK_FAIL",
@@ -548,15 +557,15 @@ static alloc_req_t make_req(const exch_t *x)
 	const pkt4_t *p = x->pkt;
 	uint32_t hint = 0, lft = 0;
 	alloc_req_t req = {
-		.cfg = x->ctx->cfg,
-		.conn = x->ctx->conn,
-		.stats = x->ctx->stats,
-		.allocator = x->ctx->allocator,
-		.rand_state = &x->ctx->rand_state,
-		.now = x->ctx->now,
-		.subnet = x->subnet,
-		.classes = &x->classes,
-		.client = x->client,
+	        .cfg = x->ctx->cfg,
+	        .conn = x->ctx->conn,
+	        .stats = x->ctx->stats,
+	        .allocator = x->ctx->allocator,
+	        .rand_state = &x->ctx->rand_state,
+	        .now = x->ctx->now,
+	        .subnet = x->subnet,
+	        .classes = &x->classes,
+	        .client = x->client,
 	};
 	const opt_view_t *o;
 
@@ -612,11 +621,11 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	log_lease(x, "DHCP4_LEASE_ADVERT", &res.lease);
 	required_classes(x, res.subnet, res.pool);
 	reply_in_t in = {
-		.msg_type = DHCPOFFER,
-		.subnet = res.subnet,
-		.pool = res.pool,
-		.host = res.host != NULL ? res.host : x->host,
-		.lease = &res.lease,
+	        .msg_type = DHCPOFFER,
+	        .subnet = res.subnet,
+	        .pool = res.pool,
+	        .host = res.host != NULL ? res.host : x->host,
+	        .lease = &res.lease,
 	};
 	return send_reply(x, &in, tx, ret_verdict);
 }
@@ -624,8 +633,8 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 static int send_nak(exch_t *x, const cfg_subnet4_t *s, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 {
 	reply_in_t in = {
-		.msg_type = DHCPNAK,
-		.subnet = s,
+	        .msg_type = DHCPNAK,
+	        .subnet = s,
 	};
 
 	return send_reply(x, &in, tx, ret_verdict);
@@ -685,12 +694,12 @@ static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	}
 	required_classes(x, res.subnet, res.pool);
 	reply_in_t in = {
-		.msg_type = DHCPACK,
-		.subnet = res.subnet,
-		.pool = res.pool,
-		.host = res.host != NULL ? res.host : x->host,
-		.lease = &res.lease,
-		.ciaddr = x->pkt->ciaddr,
+	        .msg_type = DHCPACK,
+	        .subnet = res.subnet,
+	        .pool = res.pool,
+	        .host = res.host != NULL ? res.host : x->host,
+	        .lease = &res.lease,
+	        .ciaddr = x->pkt->ciaddr,
 	};
 	return send_reply(x, &in, tx, ret_verdict);
 }
@@ -703,16 +712,19 @@ static int process_release(exch_t *x, verdict_t *ret_verdict)
 	char label[LABEL_MAX], a[INADDR_STRLEN];
 	int r = alloc_release(&req, x->pkt->ciaddr, &done, &l);
 
-	*ret_verdict = VERDICT_DROP;            /* RFC 2131 §4.3.4: no reply */
+	*ret_verdict = VERDICT_DROP; /* RFC 2131 §4.3.4: no reply */
 	if (r < 0) {
 		return r;
 	}
 	if (done == ALLOC_DONE && want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
 		log_info(LOGGER_LEASES, "DHCP4_RELEASE", "%s: address %s was released properly.",
 		         client_label(x, label), inaddr_fmt(x->pkt->ciaddr, a));
-	} else if (done == ALLOC_WRONG_CLIENT && want_log(LOGGER_LEASES, LOG_SEV_DEBUG, LOG_DBG_DETAIL)) {
-		log_emit(LOGGER_LEASES, LOG_SEV_DEBUG, LOG_DBG_DETAIL, "DHCP4_RELEASE_FAIL_WRONG_CLIENT",
-		         "%s: client is trying to release the lease %s which belongs to a different client",
+	} else if (done == ALLOC_WRONG_CLIENT &&
+	           want_log(LOGGER_LEASES, LOG_SEV_DEBUG, LOG_DBG_DETAIL)) {
+		log_emit(LOGGER_LEASES, LOG_SEV_DEBUG, LOG_DBG_DETAIL,
+		         "DHCP4_RELEASE_FAIL_WRONG_CLIENT",
+		         "%s: client is trying to release the lease %s which belongs to a "
+		         "different client",
 		         client_label(x, label), inaddr_fmt(x->pkt->ciaddr, a));
 	}
 	return 0;
@@ -746,7 +758,8 @@ static void log_decline_mismatch(const exch_t *x, uint32_t addr, const lease4_t 
 	}
 	log_warn(LOGGER_DHCP4, "DHCP4_DECLINE_LEASE_MISMATCH",
 	         "Received DHCPDECLINE for addr %s from client %s, but the data doesn't match: "
-	         "received hwaddr: %s, lease hwaddr: %s, received client-id: %s, lease client-id: %s",
+	         "received hwaddr: %s, lease hwaddr: %s, received client-id: %s, lease client-id: "
+	         "%s",
 	         inaddr_fmt(addr, a), client_label(x, label), rhw, lhw, rcid, lcid);
 }
 
@@ -770,8 +783,10 @@ static int process_decline(exch_t *x, verdict_t *ret_verdict)
 	}
 	if (done == ALLOC_DONE && want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
 		log_info(LOGGER_LEASES, "DHCP4_DECLINE_LEASE",
-		         "Received DHCPDECLINE for addr %s from client %s. The lease will be unavailable for %u seconds.",
-		         inaddr_fmt(addr, a), client_label(x, label), x->ctx->cfg->decline_probation_period);
+		         "Received DHCPDECLINE for addr %s from client %s. The lease will be "
+		         "unavailable for %u seconds.",
+		         inaddr_fmt(addr, a), client_label(x, label),
+		         x->ctx->cfg->decline_probation_period);
 	} else if (done == ALLOC_WRONG_CLIENT) {
 		log_decline_mismatch(x, addr, &l);
 	}
@@ -782,11 +797,11 @@ static int process_inform(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 {
 	required_classes(x, x->subnet, NULL);
 	reply_in_t in = {
-		.msg_type = DHCPACK,
-		.inform = true,
-		.subnet = x->subnet,
-		.host = x->host,
-		.ciaddr = x->pkt->ciaddr,
+	        .msg_type = DHCPACK,
+	        .inform = true,
+	        .subnet = x->subnet,
+	        .host = x->host,
+	        .ciaddr = x->pkt->ciaddr,
 	};
 	return send_reply(x, &in, tx, ret_verdict);
 }
@@ -818,11 +833,11 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	}
 
 	x->ec = (class_eval_ctx_t){
-		.pkt = x->pkt,
-		.classes = &x->classes,
-		.ifname = rx->ifname[0] != '\0' ? rx->ifname : NULL,
-		.src_addr = rx->src_addr,
-		.dst_addr = rx->dst_addr,
+	        .pkt = x->pkt,
+	        .classes = &x->classes,
+	        .ifname = rx->ifname[0] != '\0' ? rx->ifname : NULL,
+	        .src_addr = rx->src_addr,
+	        .dst_addr = rx->dst_addr,
 	};
 	if (classes_need_eval(cfg)) {
 		x->ec.scratch = arena_alloc(x->ctx->arena, CLASS_EVAL_SCRATCH);

@@ -68,5 +68,8 @@ typedef struct dhcp4_ctx {
 /** Process one datagram. Returns 0 with *ret_verdict set, or a negative code
  *  for an internal failure (OOM, lease backend error): the caller counts and
  *  drops. A malformed or unwanted packet is VERDICT_DROP, not an error, and is
- *  counted in ctx->stats here. Worker only. */
+ *  counted in ctx->stats here. Counted here too: pkt4-received, the per-type
+ *  pkt4-*-received, pkt4-parse-failed, pkt4-receive-drop, v4-allocation-fail*,
+ *  and pkt4-sent + pkt4-{offer,ack,nak}-sent for every VERDICT_REPLY (from
+ *  tx->msg_type), so the caller must not count sends again. Worker only. */
 int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdict_t *ret_verdict);

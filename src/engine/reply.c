@@ -112,8 +112,8 @@ uint32_t reply_server_id(const cfg_t *cfg, const cfg_subnet4_t *subnet, const cl
 		}
 	}
 	for (uint16_t i = 0; classes != NULL && i < classes->n; i++) {
-		const cfg_class_t *cl = classes->idx[i] < cfg->n_classes ? &cfg->classes[classes->idx[i]]
-		                                                         : NULL;
+		const cfg_class_t *cl =
+		        classes->idx[i] < cfg->n_classes ? &cfg->classes[classes->idx[i]] : NULL;
 
 		if (cl == NULL || cl->only_if_required) {
 			continue;
@@ -218,8 +218,8 @@ static void add_configured(out_tab_t *t, const scope_list_t *sl, uint8_t code)
 /* Kea appendRequestedOptions() + appendBasicOptions(). */
 static void add_option_data(const reply_in_t *in, out_tab_t *t)
 {
-	static const uint8_t basic[] = { DHO_SUBNET_MASK, DHO_ROUTERS, DHO_DOMAIN_NAME_SERVERS,
-		                         DHO_DOMAIN_NAME };
+	static const uint8_t basic[] = {DHO_SUBNET_MASK, DHO_ROUTERS, DHO_DOMAIN_NAME_SERVERS,
+	                                DHO_DOMAIN_NAME};
 	const opt_view_t *prl = pkt4_opt(in->query, DHO_DHCP_PARAMETER_REQUEST_LIST);
 	scope_list_t sl;
 
@@ -291,7 +291,8 @@ static void set_fixed_fields(const reply_in_t *in, pkt4_out_t *o)
 		if (c_siaddr == 0 && cl->has_next_server) {
 			c_siaddr = cl->next_server;
 		}
-		if (c_sname == NULL && cl->server_hostname != NULL && cl->server_hostname[0] != '\0') {
+		if (c_sname == NULL && cl->server_hostname != NULL &&
+		    cl->server_hostname[0] != '\0') {
 			c_sname = cl->server_hostname;
 		}
 		if (c_file == NULL && cl->boot_file_name != NULL && cl->boot_file_name[0] != '\0') {

@@ -16,17 +16,17 @@
 typedef struct reply_in {
 	const cfg_t *cfg;
 	const pkt4_t *query;
-	uint8_t msg_type;               /* DHCPOFFER, DHCPACK or DHCPNAK */
-	bool inform;                    /* DHCPACK answering a DHCPINFORM */
-	const cfg_subnet4_t *subnet;    /* may be NULL (NAK or INFORM without subnet) */
-	const cfg_pool_t *pool;         /* pool of the lease, may be NULL */
-	const cfg_host_t *host;         /* client's reservation, may be NULL */
-	const class_set_t *classes;     /* classes the packet joined, in join order */
-	const lease4_t *lease;          /* OFFER/ACK with a lease; NULL for NAK/INFORM */
-	uint32_t server_id;             /* option 54 value (see reply_server_id) */
-	uint32_t ciaddr;                /* ciaddr of the reply */
-	const char *hostname;           /* option 12 to send (OFFER/ACK), NULL = none */
-	bool drop_rai;                  /* do not echo option 82 (INFORM answered directly) */
+	uint8_t msg_type;            /* DHCPOFFER, DHCPACK or DHCPNAK */
+	bool inform;                 /* DHCPACK answering a DHCPINFORM */
+	const cfg_subnet4_t *subnet; /* may be NULL (NAK or INFORM without subnet) */
+	const cfg_pool_t *pool;      /* pool of the lease, may be NULL */
+	const cfg_host_t *host;      /* client's reservation, may be NULL */
+	const class_set_t *classes;  /* classes the packet joined, in join order */
+	const lease4_t *lease;       /* OFFER/ACK with a lease; NULL for NAK/INFORM */
+	uint32_t server_id;          /* option 54 value (see reply_server_id) */
+	uint32_t ciaddr;             /* ciaddr of the reply */
+	const char *hostname;        /* option 12 to send (OFFER/ACK), NULL = none */
+	bool drop_rai;               /* do not echo option 82 (INFORM answered directly) */
 } reply_in_t;
 
 /** The option-54 value Kea's appendServerID() sends: configured

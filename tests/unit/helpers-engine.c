@@ -11,8 +11,8 @@ static void quiet_logs(void)
 {
 	static char name[] = "kea-dhcp4";
 	static char out[] = "stdout";
-	cfg_log_output_t o = { .output = out };
-	cfg_logger_t lg = { .name = name, .severity = LOG_SEV_NONE, .outputs = &o, .n_outputs = 1 };
+	cfg_log_output_t o = {.output = out};
+	cfg_logger_t lg = {.name = name, .severity = LOG_SEV_NONE, .outputs = &o, .n_outputs = 1};
 
 	if (getenv("LESSOR_TEST_LOG") == NULL) {
 		log_configure(&lg, 1);
@@ -22,7 +22,7 @@ static void quiet_logs(void)
 eng_env_t *eng_env_new(const char *json)
 {
 	eng_env_t *e = test_calloc(1, sizeof(*e));
-	cfg_err_t err = { 0 };
+	cfg_err_t err = {0};
 	char *msg = NULL;
 	int r;
 
@@ -34,7 +34,7 @@ eng_env_t *eng_env_new(const char *json)
 		print_error("cfg_load_text: %s\n", cfg_err_format(&err, buf, sizeof(buf)));
 	}
 	assert_int_equal(r, 0);
-	lease_store_cfg_t lcfg = { .type = "memfile", .persist = false };
+	lease_store_cfg_t lcfg = {.type = "memfile", .persist = false};
 	r = lease_store_open(&lcfg, &e->store, &msg);
 	assert_int_equal(r, 0);
 	free(msg);
@@ -44,12 +44,12 @@ eng_env_t *eng_env_new(const char *json)
 	assert_int_equal(arena_init(&e->reply_arena, 1 << 16), 0);
 	assert_int_equal(allocator_new(0, 1, &e->alloc), 0);
 	e->ctx = (dhcp4_ctx_t){
-		.cfg = e->cfg,
-		.conn = e->conn,
-		.stats = &e->stats.shards[0],
-		.arena = &e->arena,
-		.now = ENG_NOW,
-		.allocator = e->alloc,
+	        .cfg = e->cfg,
+	        .conn = e->conn,
+	        .stats = &e->stats.shards[0],
+	        .arena = &e->arena,
+	        .now = ENG_NOW,
+	        .allocator = e->alloc,
 	};
 	return e;
 }
@@ -140,13 +140,13 @@ void eng_pkt_end(eng_pkt_t *p)
 verdict_t eng_send(eng_env_t *e, const eng_pkt_t *p)
 {
 	dhcp4_rx_t rx = {
-		.buf = p->buf,
-		.len = p->len,
-		.src_addr = p->src_addr,
-		.src_port = p->src_port,
-		.dst_addr = p->dst_addr,
-		.ifindex = 2,
-		.iface_addr = ENG_SERVER_ADDR,
+	        .buf = p->buf,
+	        .len = p->len,
+	        .src_addr = p->src_addr,
+	        .src_port = p->src_port,
+	        .dst_addr = p->dst_addr,
+	        .ifindex = 2,
+	        .iface_addr = ENG_SERVER_ADDR,
 	};
 	verdict_t v = _VERDICT_MAX;
 	int r;

@@ -16,7 +16,7 @@
 #include "stats/stats.h"
 
 #define ENG_NOW 1700000000
-#define ENG_SERVER_ADDR 0xc0000201u     /* 192.0.2.1: receiving interface address */
+#define ENG_SERVER_ADDR 0xc0000201u /* 192.0.2.1: receiving interface address */
 
 typedef struct eng_env {
 	cfg_t *cfg;
@@ -28,7 +28,7 @@ typedef struct eng_env {
 	dhcp4_ctx_t ctx;
 	uint8_t txbuf[DHCP_PKT_MAX];
 	dhcp4_tx_t tx;
-	pkt4_t reply;                   /* parsed tx after eng_send() with a reply */
+	pkt4_t reply; /* parsed tx after eng_send() with a reply */
 	arena_t reply_arena;
 } eng_env_t;
 

@@ -17,25 +17,25 @@
 
 #define A(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
-static const uint8_t MAC1[6] = { 0x02, 0, 0, 0, 0, 1 };
-static const uint8_t MAC2[6] = { 0x02, 0, 0, 0, 0, 2 };
-static const uint8_t CID1[] = { 1, 2, 0, 0, 0, 0, 1 };
-static const uint8_t CID2[] = { 1, 2, 0, 0, 0, 0, 2 };
+static const uint8_t MAC1[6] = {0x02, 0, 0, 0, 0, 1};
+static const uint8_t MAC2[6] = {0x02, 0, 0, 0, 0, 2};
+static const uint8_t CID1[] = {1, 2, 0, 0, 0, 0, 1};
+static const uint8_t CID2[] = {1, 2, 0, 0, 0, 0, 2};
 
-static const char *CFG =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"valid-lifetime\": 3600,"
-	" \"subnet4\": ["
-	"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-	"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.19\"}, {\"pool\": \"192.0.2.100 - 192.0.2.101\"}]},"
-	"  {\"id\": 2, \"subnet\": \"10.0.0.0/16\", \"match-client-id\": false,"
-	"   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.200\"}]},"
-	"  {\"id\": 3, \"subnet\": \"10.9.0.0/16\","
-	"   \"pools\": [{\"pool\": \"10.9.0.1 - 10.9.3.255\"}]}"
-	" ]"
-	"}}";
+static const char *CFG = "{\"Dhcp4\": {"
+                         " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+                         " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+                         " \"valid-lifetime\": 3600,"
+                         " \"subnet4\": ["
+                         "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+                         "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.19\"}, {\"pool\": "
+                         "\"192.0.2.100 - 192.0.2.101\"}]},"
+                         "  {\"id\": 2, \"subnet\": \"10.0.0.0/16\", \"match-client-id\": false,"
+                         "   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.200\"}]},"
+                         "  {\"id\": 3, \"subnet\": \"10.9.0.0/16\","
+                         "   \"pools\": [{\"pool\": \"10.9.0.1 - 10.9.3.255\"}]}"
+                         " ]"
+                         "}}";
 
 static int setup(void **state)
 {
@@ -49,19 +49,19 @@ static int teardown(void **state)
 	return 0;
 }
 
-static alloc_req_t req_for(eng_env_t *e, uint32_t subnet_id, const uint8_t *mac,
-                           const uint8_t *cid, size_t cid_len, uint32_t hint)
+static alloc_req_t req_for(eng_env_t *e, uint32_t subnet_id, const uint8_t *mac, const uint8_t *cid,
+                           size_t cid_len, uint32_t hint)
 {
 	static class_set_t none;
 	alloc_req_t r = {
-		.cfg = e->cfg,
-		.conn = e->conn,
-		.stats = &e->stats.shards[0],
-		.allocator = e->alloc,
-		.now = e->ctx.now,
-		.subnet = cfg_subnet_by_id(e->cfg, subnet_id),
-		.classes = &none,
-		.hint = hint,
+	        .cfg = e->cfg,
+	        .conn = e->conn,
+	        .stats = &e->stats.shards[0],
+	        .allocator = e->alloc,
+	        .now = e->ctx.now,
+	        .subnet = cfg_subnet_by_id(e->cfg, subnet_id),
+	        .classes = &none,
+	        .hint = hint,
 	};
 
 	assert_non_null(r.subnet);
@@ -76,7 +76,7 @@ static alloc_req_t req_for(eng_env_t *e, uint32_t subnet_id, const uint8_t *mac,
 static void test_belongs_to(void **state)
 {
 	lease4_t l;
-	alloc_client_t c = { .hwaddr = MAC1, .hwaddr_len = 6, .htype = 1 };
+	alloc_client_t c = {.hwaddr = MAC1, .hwaddr_len = 6, .htype = 1};
 
 	(void)state;
 	memset(&l, 0, sizeof(l));
@@ -107,7 +107,7 @@ static void test_iterative_order_and_pools(void **state)
 {
 	eng_env_t *e = *state;
 	alloc_result_t res;
-	uint8_t mac[6] = { 2, 0, 0, 0, 1, 0 };
+	uint8_t mac[6] = {2, 0, 0, 0, 1, 0};
 
 	/* Sequential fill: first pool in order, then the second pool. */
 	for (int i = 0; i < 12; i++) {
@@ -115,7 +115,8 @@ static void test_iterative_order_and_pools(void **state)
 		alloc_req_t r = req_for(e, 1, mac, NULL, 0, 0);
 		assert_int_equal(alloc_request(&r, false, &res), 0);
 		assert_int_equal(res.status, ALLOC_OK);
-		assert_int_equal(res.lease.addr, i < 10 ? A(192, 0, 2, 10 + i) : A(192, 0, 2, 90 + i));
+		assert_int_equal(res.lease.addr,
+		                 i < 10 ? A(192, 0, 2, 10 + i) : A(192, 0, 2, 90 + i));
 		assert_int_equal(res.pool, &r.subnet->pools[i < 10 ? 0 : 1]);
 	}
 	mac[5] = 99;
@@ -288,7 +289,7 @@ static void test_allocator_workers(void **state)
 
 static void test_random_walk(void **state)
 {
-	cfg_pool_t p = { .first = A(10, 0, 0, 1), .last = A(10, 0, 0, 100) };
+	cfg_pool_t p = {.first = A(10, 0, 0, 1), .last = A(10, 0, 0, 100)};
 	uint8_t seen[100];
 	uint32_t rs = 12345;
 	allocator_walk_t w;
@@ -313,15 +314,15 @@ static void test_random_walk(void **state)
 
 static void test_random_subnet(void **state)
 {
-	static const char *cfg =
-		"{\"Dhcp4\": {"
-		" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-		" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-		" \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\", \"allocator\": \"random\","
-		"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.29\"}]}]"
-		"}}";
+	static const char *cfg = "{\"Dhcp4\": {"
+	                         " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+	                         " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+	                         " \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\", "
+	                         "\"allocator\": \"random\","
+	                         "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.29\"}]}]"
+	                         "}}";
 	eng_env_t *e = eng_env_new(cfg);
-	uint8_t mac[6] = { 2, 0, 0, 0, 7, 0 };
+	uint8_t mac[6] = {2, 0, 0, 0, 7, 0};
 	uint32_t prev = 0;
 	int in_order = 0;
 
@@ -334,9 +335,9 @@ static void test_random_subnet(void **state)
 		in_order += a == prev + 1;
 		prev = a;
 	}
-	assert_true(in_order < 19);             /* not the iterative order */
+	assert_true(in_order < 19); /* not the iterative order */
 	mac[5] = 99;
-	assert_int_equal(eng_dora(e, mac), 0);  /* all 20 taken, no duplicates */
+	assert_int_equal(eng_dora(e, mac), 0); /* all 20 taken, no duplicates */
 	eng_env_free(e);
 }
 
@@ -358,14 +359,14 @@ static void *worker_main(void *p)
 	static const class_set_t none;
 
 	for (int i = 0; i < 400; i++) {
-		uint8_t mac[6] = { 2, 1, (uint8_t)w->idx, 0, (uint8_t)(i >> 8), (uint8_t)i };
+		uint8_t mac[6] = {2, 1, (uint8_t)w->idx, 0, (uint8_t)(i >> 8), (uint8_t)i};
 		alloc_req_t r = {
-			.cfg = w->e->cfg,
-			.conn = w->conn,
-			.allocator = w->alloc,
-			.now = ENG_NOW,
-			.subnet = cfg_subnet_by_id(w->e->cfg, 3),
-			.classes = &none,
+		        .cfg = w->e->cfg,
+		        .conn = w->conn,
+		        .allocator = w->alloc,
+		        .now = ENG_NOW,
+		        .subnet = cfg_subnet_by_id(w->e->cfg, 3),
+		        .classes = &none,
 		};
 		alloc_result_t res;
 
@@ -432,18 +433,18 @@ static void test_concurrent_workers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_belongs_to),
-		cmocka_unit_test_setup_teardown(test_iterative_order_and_pools, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hint, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_match_client_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_request_moves_client, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_expired_lease_reused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_release_and_decline_states, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_valid_lft, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_allocator_workers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_concurrent_workers, setup, teardown),
-		cmocka_unit_test(test_random_walk),
-		cmocka_unit_test(test_random_subnet),
+	        cmocka_unit_test(test_belongs_to),
+	        cmocka_unit_test_setup_teardown(test_iterative_order_and_pools, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_hint, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_match_client_id, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_request_moves_client, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_expired_lease_reused, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_release_and_decline_states, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_valid_lft, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_allocator_workers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_concurrent_workers, setup, teardown),
+	        cmocka_unit_test(test_random_walk),
+	        cmocka_unit_test(test_random_subnet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -252,6 +252,46 @@ static void test_options(void **state)
 	tpkt_free(t);
 }
 
+/* .text of typed standard options: each line below evaluated to true in
+ * kea-dhcp4 2.2 for exactly this packet. */
+static void test_typed_text(void **state)
+{
+	static const char *const cases[] = {
+		"option[51].text == 'type=051, len=004: 3600 (uint32)'",
+		"option[50].text == 'type=050, len=004: 10.0.1.5 (ipv4-address)'",
+		"option[55].text == 'type=055, len=004: 1(uint8) 3(uint8) 6(uint8) 15(uint8)'",
+		"option[57].text == 'type=057, len=002: 1500 (uint16)'",
+		"option[93].text == 'type=093, len=004: 7(uint16) 9(uint16)'",
+		"option[53].text == 'type=053, len=001: 1 (uint8)'",
+		"option[1].text == 'type=001, len=004: 255.255.255.0 (ipv4-address)'",
+		"option[19].text == 'type=019, len=001: true (boolean)'",
+		"option[2].text == 'type=002, len=004: -16 (int32)'",
+		"option[3].text == 'type=003, len=008: 10.0.0.1 10.0.0.2'",
+		"option[6].text == 'type=006, len=004: 8.8.8.8'",
+		"option[23].text == 'type=023, len=001: 64 (uint8)'",
+		"option[200].text == 'type=200, len=002: ab:cd'",
+		"option[43].text == 'type=043, len=004: 01:02:68:69'",
+	};
+	tpkt_t *t = tpkt_new(OPTS(53, 1, 1, 51, 4, 0, 0, 0x0e, 0x10, 50, 4, 10, 0, 1, 5, 55, 4, 1, 3,
+	                          6, 15, 57, 2, 0x05, 0xdc, 93, 4, 0, 7, 0, 9, 1, 4, 255, 255, 255,
+	                          0, 19, 1, 1, 2, 4, 0xff, 0xff, 0xff, 0xf0, 3, 8, 10, 0, 0, 1, 10,
+	                          0, 0, 2, 6, 4, 8, 8, 8, 8, 23, 1, 64, 43, 4, 1, 2, 'h', 'i', 200,
+	                          2, 0xab, 0xcd));
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		T(t, cases[i]);
+	}
+	tpkt_free(t);
+
+	/* Malformed for its type (Kea would drop the packet): generic form. */
+	t = tpkt_new(OPTS(51, 3, 1, 2, 3, 55, 0, 19, 1, 7));
+	T(t, "option[51].text == 'type=051, len=003: 01:02:03'");
+	T(t, "option[55].text == 'type=055, len=000: '");
+	T(t, "option[19].text == 'type=019, len=001: 07'");
+	tpkt_free(t);
+}
+
 static void test_pkt_fields(void **state)
 {
 	tpkt_t *t = std_pkt();
@@ -559,6 +599,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_deployment_expressions),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_typed_text),
 		cmocka_unit_test(test_pkt_fields),
 		cmocka_unit_test(test_vendor),
 		cmocka_unit_test(test_substring),

@@ -14,26 +14,26 @@
 
 #define A(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
-static const uint8_t MAC1[6] UNUSED = { 0x02, 0, 0, 0, 0, 1 };
-static const uint8_t MAC2[6] UNUSED = { 0x02, 0, 0, 0, 0, 2 };
-static const uint8_t MAC3[6] UNUSED = { 0x02, 0, 0, 0, 0, 3 };
-static const uint8_t MAC4[6] UNUSED = { 0x02, 0, 0, 0, 0, 4 };
+static const uint8_t MAC1[6] UNUSED = {0x02, 0, 0, 0, 0, 1};
+static const uint8_t MAC2[6] UNUSED = {0x02, 0, 0, 0, 0, 2};
+static const uint8_t MAC3[6] UNUSED = {0x02, 0, 0, 0, 0, 3};
+static const uint8_t MAC4[6] UNUSED = {0x02, 0, 0, 0, 0, 4};
 
 static const char *CFG_BASIC =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"valid-lifetime\": 3600,"
-	" \"option-data\": [{\"name\": \"domain-name-servers\", \"data\": \"192.0.2.53\"},"
-	"                   {\"name\": \"ntp-servers\", \"data\": \"192.0.2.123\"}],"
-	" \"subnet4\": ["
-	"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-	"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}],"
-	"   \"option-data\": [{\"name\": \"routers\", \"data\": \"192.0.2.1\"}]},"
-	"  {\"id\": 2, \"subnet\": \"10.0.0.0/16\","
-	"   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.3\"}]}"
-	" ]"
-	"}}";
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"valid-lifetime\": 3600,"
+        " \"option-data\": [{\"name\": \"domain-name-servers\", \"data\": \"192.0.2.53\"},"
+        "                   {\"name\": \"ntp-servers\", \"data\": \"192.0.2.123\"}],"
+        " \"subnet4\": ["
+        "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+        "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}],"
+        "   \"option-data\": [{\"name\": \"routers\", \"data\": \"192.0.2.1\"}]},"
+        "  {\"id\": 2, \"subnet\": \"10.0.0.0/16\","
+        "   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.3\"}]}"
+        " ]"
+        "}}";
 
 static int setup_basic(void **state)
 {
@@ -155,7 +155,7 @@ static void test_dora_relayed(void **state)
 	assert_int_equal(e->reply.giaddr, A(10, 0, 0, 2));
 	assert_int_equal(e->reply.hops, 1);
 	assert_int_equal(eng_reply_u32(e, DHO_SUBNET_MASK), 0xffff0000u);
-	assert_false(eng_reply_has(e, DHO_ROUTERS));    /* subnet 1's routers */
+	assert_false(eng_reply_has(e, DHO_ROUTERS)); /* subnet 1's routers */
 	assert_int_equal(e->tx.kind, DHCP4_TX_UDP);
 	assert_int_equal(e->tx.dst_addr, A(10, 0, 0, 2));
 	assert_int_equal(e->tx.dst_port, 67);
@@ -191,8 +191,8 @@ static void test_relay_port(void **state)
 {
 	eng_env_t *e = *state;
 	/* circuit-id "ab", relay-port (RFC 8357: sub-option 19, length 0). */
-	static const uint8_t rai19[] = { 1, 2, 'a', 'b', 19, 0 };
-	static const uint8_t rai[] = { 1, 2, 'a', 'b' };
+	static const uint8_t rai19[] = {1, 2, 'a', 'b', 19, 0};
+	static const uint8_t rai[] = {1, 2, 'a', 'b'};
 	const opt_view_t *o;
 	uint8_t codes[32];
 	size_t n;
@@ -218,17 +218,75 @@ static void test_relay_link_selection(void **state)
 {
 	eng_env_t *e = *state;
 	/* giaddr in 10.0/16 but link-selection says 192.0.2.0/24. */
-	static const uint8_t rai5[] = { 5, 4, 192, 0, 2, 0 };
+	static const uint8_t rai5[] = {5, 4, 192, 0, 2, 0};
 
 	relayed_discover_82(e, rai5, sizeof(rai5), 67);
 	assert_int_equal(e->reply.yiaddr, A(192, 0, 2, 10));
 	assert_int_equal(e->tx.dst_addr, A(10, 0, 0, 2));
 }
 
+static void test_subnet_selection_option(void **state)
+{
+	eng_env_t *e = *state;
+	static const uint8_t rai_remote[] = {2, 1, 'A'};
+	eng_pkt_t p;
+
+	/* RFC 3011 option 118 beats giaddr, also with option 82 present but
+	 * without link-selection (as Kea 2.2 does); it is echoed back. */
+	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
+	eng_pkt_opt_addr(&p, DHO_SUBNET_SELECTION, A(192, 0, 2, 0));
+	eng_pkt_opt(&p, DHO_DHCP_AGENT_OPTIONS, rai_remote, sizeof(rai_remote));
+	eng_pkt_relay(&p, A(10, 0, 0, 2), 67);
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(e->reply.yiaddr, A(192, 0, 2, 10));
+	assert_int_equal(eng_reply_u32(e, DHO_SUBNET_SELECTION), A(192, 0, 2, 0));
+}
+
+static void test_no_subnet(void **state)
+{
+	eng_env_t *e = *state;
+	eng_pkt_t p;
+
+	/* DISCOVER: silence. */
+	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
+	eng_pkt_relay(&p, A(172, 16, 0, 1), 67);
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_DROP);
+	/* SELECTING REQUEST: NAK (Kea DHCP4_PACKET_NAK_0001), to the relay. */
+	eng_pkt_init(&p, DHCPREQUEST, MAC1);
+	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(172, 16, 0, 9));
+	eng_pkt_opt_addr(&p, DHO_DHCP_SERVER_IDENTIFIER, ENG_SERVER_ADDR);
+	eng_pkt_relay(&p, A(172, 16, 0, 1), 67);
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(eng_reply_type(e), DHCPNAK);
+	assert_int_equal(e->tx.dst_addr, A(172, 16, 0, 1));
+	/* INIT-REBOOT, not authoritative: silence. */
+	eng_pkt_init(&p, DHCPREQUEST, MAC1);
+	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(172, 16, 0, 9));
+	eng_pkt_relay(&p, A(172, 16, 0, 1), 67);
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_DROP);
+	/* A direct broadcast from a link without a subnet is not accepted. */
+	e->ctx.cfg = e->cfg;
+	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
+	eng_pkt_end(&p);
+	dhcp4_rx_t rx = {.buf = p.buf,
+	                 .len = p.len,
+	                 .src_port = 68,
+	                 .dst_addr = 0xffffffffu,
+	                 .iface_addr = A(172, 17, 0, 1)};
+	verdict_t v;
+	e->tx.buf = e->txbuf;
+	assert_int_equal(dhcp4_process(&e->ctx, &rx, &e->tx, &v), 0);
+	assert_int_equal(v, VERDICT_DROP);
+}
+
 static void test_relay_bad_rai_dropped(void **state)
 {
 	eng_env_t *e = *state;
-	static const uint8_t bad[] = { 1, 9, 'a' };
+	static const uint8_t bad[] = {1, 9, 'a'};
 	eng_pkt_t p;
 
 	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
@@ -326,16 +384,15 @@ static void test_init_reboot(void **state)
 	assert_int_equal(init_reboot(e, MAC2, A(192, 0, 2, 15)), VERDICT_DROP);
 }
 
-static const char *CFG_AUTH =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"authoritative\": true,"
-	" \"subnet4\": ["
-	"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-	"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]}"
-	" ]"
-	"}}";
+static const char *CFG_AUTH = "{\"Dhcp4\": {"
+                              " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+                              " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+                              " \"authoritative\": true,"
+                              " \"subnet4\": ["
+                              "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+                              "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]}"
+                              " ]"
+                              "}}";
 
 static int setup_auth(void **state)
 {
@@ -394,15 +451,15 @@ static void test_release_then_new_address(void **state)
 }
 
 static const char *CFG_NO_AFFINITY =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"expired-leases-processing\": {\"hold-reclaimed-time\": 0},"
-	" \"subnet4\": ["
-	"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-	"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]}"
-	" ]"
-	"}}";
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"expired-leases-processing\": {\"hold-reclaimed-time\": 0},"
+        " \"subnet4\": ["
+        "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+        "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]}"
+        " ]"
+        "}}";
 
 static int setup_no_affinity(void **state)
 {
@@ -474,7 +531,7 @@ static void test_decline(void **state)
 static void test_inform(void **state)
 {
 	eng_env_t *e = *state;
-	static const uint8_t prl[] = { 1, 3, 6, 42 };
+	static const uint8_t prl[] = {1, 3, 6, 42};
 	eng_pkt_t p;
 
 	eng_pkt_init(&p, DHCPINFORM, MAC1);
@@ -487,7 +544,7 @@ static void test_inform(void **state)
 	assert_int_equal(e->reply.yiaddr, 0);
 	assert_int_equal(e->reply.ciaddr, A(192, 0, 2, 77));
 	assert_false(eng_reply_has(e, DHO_DHCP_LEASE_TIME));
-	assert_false(eng_reply_has(e, DHO_SUBNET_MASK));       /* not configured */
+	assert_false(eng_reply_has(e, DHO_SUBNET_MASK)); /* not configured */
 	assert_int_equal(eng_reply_u32(e, DHO_ROUTERS), A(192, 0, 2, 1));
 	assert_int_equal(eng_reply_u32(e, 42), A(192, 0, 2, 123));
 	assert_int_equal(eng_reply_u32(e, DHO_DHCP_SERVER_IDENTIFIER), ENG_SERVER_ADDR);
@@ -507,7 +564,7 @@ static void test_inform(void **state)
 
 	/* Relayed with ciaddr: straight to ciaddr:68 without hops, giaddr and
 	 * option 82 (checked against Kea 2.2). */
-	static const uint8_t rai[] = { 1, 2, 'a', 'b' };
+	static const uint8_t rai[] = {1, 2, 'a', 'b'};
 	eng_pkt_init(&p, DHCPINFORM, MAC1);
 	eng_pkt_set_ciaddr(&p, A(192, 0, 2, 77));
 	eng_pkt_opt(&p, DHO_DHCP_AGENT_OPTIONS, rai, sizeof(rai));
@@ -560,7 +617,7 @@ static void test_server_id_filter(void **state)
 
 	/* RFC 5107: 54 equal to RAI 11 is accepted; option 54 in the reply is
 	 * not rewritten (Kea 2.2). */
-	static const uint8_t rai11[] = { 11, 4, 10, 0, 0, 1 };
+	static const uint8_t rai11[] = {11, 4, 10, 0, 0, 1};
 	eng_pkt_init(&p, DHCPREQUEST, MAC1);
 	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(10, 0, 1, 1));
 	eng_pkt_opt_addr(&p, DHO_DHCP_SERVER_IDENTIFIER, A(10, 0, 0, 1));
@@ -574,18 +631,18 @@ static void test_server_id_filter(void **state)
 
 static void test_server_id_configured(void **state)
 {
-	static const char *cfg =
-		"{\"Dhcp4\": {"
-		" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-		" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-		" \"subnet4\": ["
-		"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-		"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]},"
-		"  {\"id\": 2, \"subnet\": \"10.0.0.0/16\","
-		"   \"option-data\": [{\"name\": \"dhcp-server-identifier\", \"data\": \"10.0.0.254\"}],"
-		"   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.3\"}]}"
-		" ]"
-		"}}";
+	static const char *cfg = "{\"Dhcp4\": {"
+	                         " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+	                         " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+	                         " \"subnet4\": ["
+	                         "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+	                         "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]},"
+	                         "  {\"id\": 2, \"subnet\": \"10.0.0.0/16\","
+	                         "   \"option-data\": [{\"name\": \"dhcp-server-identifier\", "
+	                         "\"data\": \"10.0.0.254\"}],"
+	                         "   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.3\"}]}"
+	                         " ]"
+	                         "}}";
 	eng_env_t *e = eng_env_new(cfg);
 	eng_pkt_t p;
 
@@ -605,6 +662,16 @@ static void test_server_id_configured(void **state)
 	eng_pkt_end(&p);
 	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
 	assert_int_equal(eng_reply_u32(e, DHO_DHCP_SERVER_IDENTIFIER), A(10, 0, 0, 254));
+
+	/* A NAK names the socket address, not the configured one (Kea 2.2). */
+	eng_pkt_init(&p, DHCPREQUEST, MAC2);
+	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(192, 0, 2, 10)); /* MAC1's */
+	eng_pkt_opt_addr(&p, DHO_DHCP_SERVER_IDENTIFIER, A(10, 0, 0, 254));
+	eng_pkt_relay(&p, A(10, 0, 0, 2), 67);
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(eng_reply_type(e), DHCPNAK);
+	assert_int_equal(eng_reply_u32(e, DHO_DHCP_SERVER_IDENTIFIER), ENG_SERVER_ADDR);
 	eng_env_free(e);
 }
 
@@ -692,7 +759,7 @@ static void test_hlen_17(void **state)
 	eng_pkt_end(&p);
 	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
 	assert_int_equal(e->reply.hlen, 16);
-	static const uint8_t zero[16] = { 0 };
+	static const uint8_t zero[16] = {0};
 	assert_memory_equal(e->reply.chaddr, zero, 16);
 }
 
@@ -725,7 +792,7 @@ static void test_unicast_renew_never_leased(void **state)
 	/* ... but one leased to another client is NAKed. */
 	assert_int_equal(renew(e, MAC2, A(192, 0, 2, 15), true), VERDICT_REPLY);
 	assert_int_equal(eng_reply_type(e), DHCPNAK);
-	assert_int_equal(e->tx.dst_addr, A(192, 0, 2, 15));    /* ciaddr wins over NAK */
+	assert_int_equal(e->tx.dst_addr, A(192, 0, 2, 15)); /* ciaddr wins over NAK */
 }
 
 static void test_selecting_out_of_pool_ignored(void **state)
@@ -736,8 +803,7 @@ static void test_selecting_out_of_pool_ignored(void **state)
 	                 VERDICT_DROP);
 	assert_int_equal(eng_stat(e, STAT_PKT4_NAK_SENT), 0);
 	/* Outside the subnet altogether: also silent in Kea 2.2. */
-	assert_int_equal(request_selecting(e, MAC1, A(10, 9, 9, 9), ENG_SERVER_ADDR),
-	                 VERDICT_DROP);
+	assert_int_equal(request_selecting(e, MAC1, A(10, 9, 9, 9), ENG_SERVER_ADDR), VERDICT_DROP);
 }
 
 static void test_hostname(void **state)
@@ -767,7 +833,7 @@ static void test_hostname(void **state)
 static void test_pool_exhaustion(void **state)
 {
 	eng_env_t *e = *state;
-	const uint8_t *macs[] = { MAC1, MAC2, MAC3 };
+	const uint8_t *macs[] = {MAC1, MAC2, MAC3};
 	eng_pkt_t p;
 
 	for (size_t i = 0; i < 3; i++) {
@@ -804,24 +870,28 @@ static void test_pool_exhaustion(void **state)
 /* ---- reservations ---- */
 
 static const char *CFG_RESV =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"host-reservation-identifiers\": [\"circuit-id\", \"hw-address\", \"client-id\"],"
-	" \"client-classes\": [{\"name\": \"gold\", \"option-data\": [{\"name\": \"ntp-servers\", \"data\": \"10.9.9.9\", \"always-send\": true}]},"
-	"                      {\"name\": \"known-cls\", \"test\": \"member('KNOWN')\","
-	"                       \"option-data\": [{\"name\": \"time-offset\", \"data\": \"7\", \"always-send\": true}]}],"
-	" \"subnet4\": ["
-	"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-	"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}],"
-	"   \"reservations\": ["
-	"     {\"hw-address\": \"02:00:00:00:00:01\", \"ip-address\": \"192.0.2.201\", \"hostname\": \"Resv1\","
-	"      \"client-classes\": [\"gold\"], \"next-server\": \"192.0.2.5\", \"boot-file-name\": \"pxe.0\"},"
-	"     {\"client-id\": \"01:02:00:00:00:00:02\", \"ip-address\": \"192.0.2.15\"},"
-	"     {\"circuit-id\": \"'port7'\", \"ip-address\": \"192.0.2.207\"}"
-	"   ]}"
-	" ]"
-	"}}";
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"host-reservation-identifiers\": [\"circuit-id\", \"hw-address\", \"client-id\"],"
+        " \"client-classes\": [{\"name\": \"gold\", \"option-data\": [{\"name\": \"ntp-servers\", "
+        "\"data\": \"10.9.9.9\", \"always-send\": true}]},"
+        "                      {\"name\": \"known-cls\", \"test\": \"member('KNOWN')\","
+        "                       \"option-data\": [{\"name\": \"time-offset\", \"data\": \"7\", "
+        "\"always-send\": true}]}],"
+        " \"subnet4\": ["
+        "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+        "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}],"
+        "   \"reservations\": ["
+        "     {\"hw-address\": \"02:00:00:00:00:01\", \"ip-address\": \"192.0.2.201\", "
+        "\"hostname\": \"Resv1\","
+        "      \"client-classes\": [\"gold\"], \"next-server\": \"192.0.2.5\", \"boot-file-name\": "
+        "\"pxe.0\"},"
+        "     {\"client-id\": \"01:02:00:00:00:00:02\", \"ip-address\": \"192.0.2.15\"},"
+        "     {\"circuit-id\": \"'port7'\", \"ip-address\": \"192.0.2.207\"}"
+        "   ]}"
+        " ]"
+        "}}";
 
 static int setup_resv(void **state)
 {
@@ -832,7 +902,7 @@ static int setup_resv(void **state)
 static void test_reservation_hwaddr(void **state)
 {
 	eng_env_t *e = *state;
-	static const uint8_t prl[] = { 12 };
+	static const uint8_t prl[] = {12};
 	const opt_view_t *o;
 	eng_pkt_t p;
 
@@ -848,11 +918,11 @@ static void test_reservation_hwaddr(void **state)
 	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, prl, sizeof(prl));
 	eng_pkt_end(&p);
 	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
-	assert_int_equal(e->reply.yiaddr, A(192, 0, 2, 201));   /* out of pool: reserved */
+	assert_int_equal(e->reply.yiaddr, A(192, 0, 2, 201)); /* out of pool: reserved */
 	assert_int_equal(e->reply.siaddr, A(192, 0, 2, 5));
 	assert_string_equal((const char *)e->reply.file, "pxe.0");
-	assert_int_equal(eng_reply_u32(e, 42), A(10, 9, 9, 9));  /* reservation class */
-	assert_int_equal(eng_reply_u32(e, 2), 7);                 /* KNOWN-dependent class */
+	assert_int_equal(eng_reply_u32(e, 42), A(10, 9, 9, 9)); /* reservation class */
+	assert_int_equal(eng_reply_u32(e, 2), 7);               /* KNOWN-dependent class */
 	o = pkt4_opt(&e->reply, DHO_HOST_NAME);
 	assert_non_null(o);
 	assert_memory_equal(o->data, "resv1", 5);
@@ -867,7 +937,7 @@ static void test_reservation_hwaddr(void **state)
 static void test_reservation_client_id(void **state)
 {
 	eng_env_t *e = *state;
-	static const uint8_t cid[] = { 1, 2, 0, 0, 0, 0, 2 };
+	static const uint8_t cid[] = {1, 2, 0, 0, 0, 0, 2};
 	eng_pkt_t p;
 
 	/* Another client asking for the reserved in-pool address: NAK. */
@@ -884,14 +954,14 @@ static void test_reservation_client_id(void **state)
 	const opt_view_t *o = pkt4_opt(&e->reply, DHO_DHCP_CLIENT_IDENTIFIER);
 	assert_non_null(o);
 	assert_memory_equal(o->data, cid, sizeof(cid));
-	assert_true(eng_reply_has(e, 2));    /* KNOWN through the client-id */
+	assert_true(eng_reply_has(e, 2)); /* KNOWN through the client-id */
 }
 
 static void test_reservation_circuit_id(void **state)
 {
 	eng_env_t *e = *state;
-	static const uint8_t rai[] = { 1, 5, 'p', 'o', 'r', 't', '7' };
-	static const uint8_t rai5[] = { 1, 5, 'p', 'o', 'r', 't', '7', 5, 4, 192, 0, 2, 0 };
+	static const uint8_t rai[] = {1, 5, 'p', 'o', 'r', 't', '7'};
+	static const uint8_t rai5[] = {1, 5, 'p', 'o', 'r', 't', '7', 5, 4, 192, 0, 2, 0};
 	eng_pkt_t p;
 
 	eng_pkt_init(&p, DHCPDISCOVER, MAC4);
@@ -913,18 +983,20 @@ static void test_reservation_circuit_id(void **state)
 /* ---- shared networks ---- */
 
 static const char *CFG_SHARED =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"shared-networks\": [{\"name\": \"net\","
-	"   \"option-data\": [{\"name\": \"domain-name\", \"data\": \"net.example\"}],"
-	"   \"subnet4\": ["
-	"    {\"id\": 1001, \"subnet\": \"10.1.0.0/24\", \"pools\": [{\"pool\": \"10.1.0.10 - 10.1.0.11\"}],"
-	"     \"option-data\": [{\"name\": \"routers\", \"data\": \"10.1.0.1\"}]},"
-	"    {\"id\": 1002, \"subnet\": \"10.2.0.0/24\", \"pools\": [{\"pool\": \"10.2.0.10 - 10.2.0.11\"}],"
-	"     \"option-data\": [{\"name\": \"routers\", \"data\": \"10.2.0.1\"}]}"
-	"   ]}]"
-	"}}";
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"shared-networks\": [{\"name\": \"net\","
+        "   \"option-data\": [{\"name\": \"domain-name\", \"data\": \"net.example\"}],"
+        "   \"subnet4\": ["
+        "    {\"id\": 1001, \"subnet\": \"10.1.0.0/24\", \"pools\": [{\"pool\": \"10.1.0.10 - "
+        "10.1.0.11\"}],"
+        "     \"option-data\": [{\"name\": \"routers\", \"data\": \"10.1.0.1\"}]},"
+        "    {\"id\": 1002, \"subnet\": \"10.2.0.0/24\", \"pools\": [{\"pool\": \"10.2.0.10 - "
+        "10.2.0.11\"}],"
+        "     \"option-data\": [{\"name\": \"routers\", \"data\": \"10.2.0.1\"}]}"
+        "   ]}]"
+        "}}";
 
 static int setup_shared(void **state)
 {
@@ -985,7 +1057,7 @@ static void test_shared_network_fallthrough(void **state)
 	assert_int_equal(e->reply.yiaddr, A(10, 2, 0, 10));
 	assert_int_equal(relayed_dora(e, MAC4, gi), A(10, 2, 0, 11));
 	/* All full. */
-	static const uint8_t mac5[6] = { 2, 0, 0, 0, 0, 5 };
+	static const uint8_t mac5[6] = {2, 0, 0, 0, 0, 5};
 	eng_pkt_init(&p, DHCPDISCOVER, mac5);
 	eng_pkt_relay(&p, gi, 67);
 	eng_pkt_end(&p);
@@ -996,24 +1068,27 @@ static void test_shared_network_fallthrough(void **state)
 /* ---- classification ---- */
 
 static const char *CFG_CLASSES =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"client-classes\": ["
-	"   {\"name\": \"DROP\", \"test\": \"option[60].text == 'evil'\"},"
-	"   {\"name\": \"VENDOR_CLASS_pxe\", \"option-data\": [{\"name\": \"boot-file-name\", \"data\": \"pxe.efi\"}]},"
-	"   {\"name\": \"phones\", \"test\": \"substring(option[60].hex, 0, 5) == 'phone'\"},"
-	"   {\"name\": \"unk\", \"test\": \"member('UNKNOWN') and option[60].text == 'needs-resv'\","
-	"    \"option-data\": [{\"name\": \"time-offset\", \"data\": \"42\", \"always-send\": true}]}"
-	" ],"
-	" \"subnet4\": ["
-	"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-	"   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.19\", \"client-class\": \"phones\"},"
-	"             {\"pool\": \"192.0.2.20 - 192.0.2.29\"}]},"
-	"  {\"id\": 2, \"subnet\": \"10.0.0.0/16\", \"client-class\": \"phones\","
-	"   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.3\"}]}"
-	" ]"
-	"}}";
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"client-classes\": ["
+        "   {\"name\": \"DROP\", \"test\": \"option[60].text == 'evil'\"},"
+        "   {\"name\": \"VENDOR_CLASS_pxe\", \"option-data\": [{\"name\": \"boot-file-name\", "
+        "\"data\": \"pxe.efi\"}]},"
+        "   {\"name\": \"phones\", \"test\": \"substring(option[60].hex, 0, 5) == 'phone'\"},"
+        "   {\"name\": \"unk\", \"test\": \"member('UNKNOWN') and option[60].text == "
+        "'needs-resv'\","
+        "    \"option-data\": [{\"name\": \"time-offset\", \"data\": \"42\", \"always-send\": "
+        "true}]}"
+        " ],"
+        " \"subnet4\": ["
+        "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+        "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.19\", \"client-class\": \"phones\"},"
+        "             {\"pool\": \"192.0.2.20 - 192.0.2.29\"}]},"
+        "  {\"id\": 2, \"subnet\": \"10.0.0.0/16\", \"client-class\": \"phones\","
+        "   \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.3\"}]}"
+        " ]"
+        "}}";
 
 static int setup_classes(void **state)
 {
@@ -1023,7 +1098,7 @@ static int setup_classes(void **state)
 
 static verdict_t discover_vendor(eng_env_t *e, const char *vendor, uint32_t giaddr)
 {
-	static const uint8_t prl[] = { 67 };
+	static const uint8_t prl[] = {67};
 	eng_pkt_t p;
 
 	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
@@ -1081,11 +1156,11 @@ static void test_mutations(void **state)
 {
 	eng_env_t *e = *state;
 	uint32_t rs = 0x1234567u;
-	static const uint8_t types[] = { 1, 3, 4, 7, 8, 2, 0 };
+	static const uint8_t types[] = {1, 3, 4, 7, 8, 2, 0};
 
 	for (int iter = 0; iter < 20000; iter++) {
 		eng_pkt_t p;
-		uint8_t mac[6] = { 2, 0, 0, 0, (uint8_t)(iter >> 8), (uint8_t)iter };
+		uint8_t mac[6] = {2, 0, 0, 0, (uint8_t)(iter >> 8), (uint8_t)iter};
 		uint8_t buf[64];
 
 		eng_pkt_init(&p, types[iter % sizeof(types)], mac);
@@ -1094,7 +1169,8 @@ static void test_mutations(void **state)
 		}
 		int nopts = (int)(fuzz_rand(&rs) % 6);
 		for (int k = 0; k < nopts; k++) {
-			static const uint8_t codes[] = { 50, 54, 55, 61, 82, 118, 12, 51, 57, 60, 52, 53 };
+			static const uint8_t codes[] = {50, 54, 55, 61, 82, 118,
+			                                12, 51, 57, 60, 52, 53};
 			uint8_t len = (uint8_t)(fuzz_rand(&rs) % 12);
 
 			for (size_t b = 0; b < len; b++) {
@@ -1124,37 +1200,46 @@ static void test_mutations(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dora_direct, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_dora_broadcast_flag, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_dora_relayed, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_relay_port, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_relay_link_selection, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_relay_bad_rai_dropped, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_renew, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_rebind, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_init_reboot, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_init_reboot_authoritative, setup_auth, teardown),
-		cmocka_unit_test_setup_teardown(test_release_then_new_address, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_release_deletes, setup_no_affinity, teardown),
-		cmocka_unit_test_setup_teardown(test_decline, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_inform, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_server_id_filter, setup_basic, teardown),
-		cmocka_unit_test(test_server_id_configured),
-		cmocka_unit_test_setup_teardown(test_silent_drops, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_op_not_checked, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_hlen_17, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_request_without_address, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_unicast_renew_never_leased, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_selecting_out_of_pool_ignored, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_hostname, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_pool_exhaustion, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_reservation_hwaddr, setup_resv, teardown),
-		cmocka_unit_test_setup_teardown(test_reservation_client_id, setup_resv, teardown),
-		cmocka_unit_test_setup_teardown(test_reservation_circuit_id, setup_resv, teardown),
-		cmocka_unit_test_setup_teardown(test_shared_network_fallthrough, setup_shared, teardown),
-		cmocka_unit_test_setup_teardown(test_classes, setup_classes, teardown),
-		cmocka_unit_test_setup_teardown(test_mutations, setup_basic, teardown),
-		cmocka_unit_test_setup_teardown(test_mutations, setup_resv, teardown),
+	        cmocka_unit_test_setup_teardown(test_dora_direct, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_dora_broadcast_flag, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_dora_relayed, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_relay_port, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_relay_link_selection, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_relay_bad_rai_dropped, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_no_subnet, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_subnet_selection_option, setup_basic,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_renew, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_rebind, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_init_reboot, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_init_reboot_authoritative, setup_auth,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_release_then_new_address, setup_basic,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_release_deletes, setup_no_affinity, teardown),
+	        cmocka_unit_test_setup_teardown(test_decline, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_inform, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_server_id_filter, setup_basic, teardown),
+	        cmocka_unit_test(test_server_id_configured),
+	        cmocka_unit_test_setup_teardown(test_silent_drops, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_op_not_checked, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_hlen_17, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_request_without_address, setup_basic,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_unicast_renew_never_leased, setup_basic,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_selecting_out_of_pool_ignored, setup_basic,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_hostname, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_pool_exhaustion, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_reservation_hwaddr, setup_resv, teardown),
+	        cmocka_unit_test_setup_teardown(test_reservation_client_id, setup_resv, teardown),
+	        cmocka_unit_test_setup_teardown(test_reservation_circuit_id, setup_resv, teardown),
+	        cmocka_unit_test_setup_teardown(test_shared_network_fallthrough, setup_shared,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_classes, setup_classes, teardown),
+	        cmocka_unit_test_setup_teardown(test_mutations, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_mutations, setup_resv, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,51 +15,88 @@
 
 #define A(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
-static const uint8_t MAC1[6] = { 0x02, 0, 0, 0, 0, 1 };
-static const uint8_t MAC2[6] = { 0x02, 0, 0, 0, 0, 2 };
+static const uint8_t MAC1[6] = {0x02, 0, 0, 0, 0, 1};
+static const uint8_t MAC2[6] = {0x02, 0, 0, 0, 0, 2};
 
 #define OPT(name, val) "{\"name\": \"" name "\", \"data\": \"" val "\"}"
 
-static const char *CFG_PREC =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"option-data\": [" OPT("time-servers", "1.0.0.6") "," OPT("name-servers", "1.0.0.6") ","
-	"   " OPT("log-servers", "1.0.0.6") "," OPT("cookie-servers", "1.0.0.6") ","
-	"   " OPT("lpr-servers", "1.0.0.6") "," OPT("impress-servers", "1.0.0.6") ","
-	"   {\"name\": \"tftp-server-name\", \"data\": \"global.tftp\", \"always-send\": true}],"
-	" \"client-classes\": ["
-	"   {\"name\": \"c1\", \"test\": \"member('ALL')\", \"option-data\": ["
-	"     " OPT("time-servers", "1.0.0.5") "," OPT("name-servers", "1.0.0.5") ","
-	"     " OPT("log-servers", "1.0.0.5") "," OPT("cookie-servers", "1.0.0.5") ","
-	"     " OPT("lpr-servers", "1.0.0.5") "," OPT("resource-location-servers", "1.0.0.51") "],"
-	"    \"next-server\": \"192.0.2.51\", \"boot-file-name\": \"class.boot\"},"
-	"   {\"name\": \"c2\", \"test\": \"member('c1')\", \"option-data\": ["
-	"     " OPT("resource-location-servers", "1.0.0.52") "," OPT("swap-server", "1.0.0.52") "]},"
-	"   {\"name\": \"req\", \"test\": \"member('ALL')\", \"only-if-required\": true, \"option-data\": ["
-	"     " OPT("resource-location-servers", "1.0.0.53") "," OPT("swap-server", "1.0.0.53") ","
-	"     " OPT("root-path", "req") "]},"
-	"   {\"name\": \"notreq\", \"test\": \"member('ALL')\", \"only-if-required\": true, \"option-data\": ["
-	"     " OPT("extensions-path", "notreq") "]}"
-	" ],"
-	" \"shared-networks\": [{\"name\": \"net\","
-	"   \"option-data\": [" OPT("time-servers", "1.0.0.4") "," OPT("name-servers", "1.0.0.4") ","
-	"     " OPT("log-servers", "1.0.0.4") "," OPT("cookie-servers", "1.0.0.4") ","
-	"     {\"name\": \"domain-name-servers\", \"data\": \"1.0.0.4\", \"never-send\": true}],"
-	"   \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\","
-	"     \"require-client-classes\": [\"req\"],"
-	"     \"next-server\": \"192.0.2.50\", \"server-hostname\": \"subnet-srv\", \"boot-file-name\": \"subnet.boot\","
-	"     \"option-data\": [" OPT("time-servers", "1.0.0.3") "," OPT("name-servers", "1.0.0.3") ","
-	"       " OPT("log-servers", "1.0.0.3") "," OPT("domain-name-servers", "1.0.0.3") ","
-	"       " OPT("tftp-server-name", "subnet.tftp") "," OPT("routers", "192.0.2.1") "],"
-	"     \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\","
-	"       \"option-data\": [" OPT("time-servers", "1.0.0.2") "," OPT("name-servers", "1.0.0.2") "]}],"
-	"     \"reservations\": [{\"hw-address\": \"02:00:00:00:00:02\", \"ip-address\": \"192.0.2.12\","
-	"       \"next-server\": \"192.0.2.52\","
-	"       \"option-data\": [" OPT("time-servers", "1.0.0.1") "]}]"
-	"   }]"
-	" }]"
-	"}}";
+static const char
+        *CFG_PREC =
+                "{\"Dhcp4\": {"
+                " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+                " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+                " \"option-data\": [" OPT("time-servers", "1.0.0.6") "," OPT(
+                        "name-servers",
+                        "1.0.0.6") ","
+                                   "   " OPT("log-servers", "1.0.0.6") "," OPT(
+                                           "cookie-servers",
+                                           "1.0.0.6") ","
+                                                      "   " OPT("lpr-servers", "1.0.0.6") "," OPT(
+                                                              "impress-servers",
+                                                              "1.0.0.6") ","
+                                                                         "   {\"name\": "
+                                                                         "\"tftp-server-name\", "
+                                                                         "\"data\": "
+                                                                         "\"global.tftp\", "
+                                                                         "\"always-send\": true}],"
+                                                                         " \"client-classes\": ["
+                                                                         "   {\"name\": \"c1\", "
+                                                                         "\"test\": "
+                                                                         "\"member('ALL')\", "
+                                                                         "\"option-data\": ["
+                                                                         "     " OPT("time-servers", "1.0.0.5") "," OPT(
+                                                                                 "name-servers",
+                                                                                 "1.0.0.5") ","
+                                                                                            "    "
+                                                                                            " " OPT("log-servers", "1.0.0.5") "," OPT(
+                                                                                                    "cookie-servers", "1.0.0.5") ","
+                                                                                                                                 "     " OPT("lpr-servers",
+                                                                                                                                             "1.0.0.5") "," OPT("resource-location-servers", "1.0.0.51") "],"
+                                                                                                                                                                                                         "    \"next-server\": \"192.0.2.51\", \"boot-file-name\": \"class.boot\"},"
+                                                                                                                                                                                                         "   {\"name\": \"c2\", \"test\": \"member('c1')\", \"option-data\": ["
+                                                                                                                                                                                                         "     " OPT("resource-location-servers", "1.0.0.52") "," OPT("swap-server", "1.0.0.52") "]},"
+                                                                                                                                                                                                                                                                                                 "   {\"name\": \"req\", \"test\": \"member('ALL')\", \"only-if-required\": true, \"option-data\": ["
+                                                                                                                                                                                                                                                                                                 "     " OPT(
+                                                                                                                                                                                                                                                                                                         "resource-location-servers",
+                                                                                                                                                                                                                                                                                                         "1.0.0.53") "," OPT("swap-server", "1.0.0.53") ","
+                                                                                                                                                                                                                                                                                                                                                        "     " OPT("root-path",
+                                                                                                                                                                                                                                                                                                                                                                    "req") "]},"
+                                                                                                                                                                                                                                                                                                                                                                           "   {\"name\": \"notreq\", \"test\": \"member('ALL')\", \"only-if-required\": true, \"option-data\": ["
+                                                                                                                                                                                                                                                                                                                                                                           "     " OPT("extensions-path",
+                                                                                                                                                                                                                                                                                                                                                                                       "notreq") "]}"
+                                                                                                                                                                                                                                                                                                                                                                                                 " ],"
+                                                                                                                                                                                                                                                                                                                                                                                                 " \"shared-networks\": [{\"name\": \"net\","
+                                                                                                                                                                                                                                                                                                                                                                                                 "   \"option-data\": [" OPT("time-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                             "1.0.0.4") "," OPT("name-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                "1.0.0.4") ","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                           "     " OPT(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "log-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "1.0.0.4") "," OPT("cookie-servers", "1.0.0.4") ","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "     {\"name\": \"domain-name-servers\", \"data\": \"1.0.0.4\", \"never-send\": true}],"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "   \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "     \"require-client-classes\": [\"req\"],"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "     \"next-server\": \"192.0.2.50\", \"server-hostname\": \"subnet-srv\", \"boot-file-name\": \"subnet.boot\","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                   "     \"option-data\": [" OPT("time-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                 "1.0.0.3") "," OPT("name-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                    "1.0.0.3") ","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                               "       " OPT(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       "log-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                       "1.0.0.3") "," OPT("domain-name-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                          "1.0.0.3") ","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                     "       " OPT(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                             "tftp-server-name", "subnet.tftp") "," OPT("routers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "192.0.2.1") "],"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                     "     \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                     "       \"option-data\": [" OPT("time-servers", "1.0.0.2") "," OPT(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                             "name-servers",
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                             "1.0.0.2") "]}],"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "     \"reservations\": [{\"hw-address\": \"02:00:00:00:00:02\", \"ip-address\": \"192.0.2.12\","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "       \"next-server\": \"192.0.2.52\","
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                        "       \"option-data\": [" OPT(
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                "time-servers", "1.0.0.1") "]}]"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "   }]"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           " }]"
+                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                           "}}";
 
 static int setup_prec(void **state)
 {
@@ -75,7 +112,7 @@ static int teardown(void **state)
 
 static void discover_prl(eng_env_t *e, const uint8_t *mac)
 {
-	static const uint8_t prl[] = { 4, 5, 7, 8, 9, 10, 11, 16, 17, 18, 6 };
+	static const uint8_t prl[] = {4, 5, 7, 8, 9, 10, 11, 16, 17, 18, 6};
 	eng_pkt_t p;
 
 	eng_pkt_init(&p, DHCPDISCOVER, mac);
@@ -98,14 +135,14 @@ static void test_precedence(void **state)
 {
 	eng_env_t *e = *state;
 
-	discover_prl(e, MAC2);          /* has a reservation */
+	discover_prl(e, MAC2); /* has a reservation */
 	assert_int_equal(e->reply.yiaddr, A(192, 0, 2, 12));
-	assert_int_equal(eng_reply_u32(e, 4), A(1, 0, 0, 1));   /* reservation */
-	assert_int_equal(eng_reply_u32(e, 5), A(1, 0, 0, 2));   /* pool */
-	assert_int_equal(eng_reply_u32(e, 7), A(1, 0, 0, 3));   /* subnet */
-	assert_int_equal(eng_reply_u32(e, 8), A(1, 0, 0, 4));   /* shared network */
-	assert_int_equal(eng_reply_u32(e, 9), A(1, 0, 0, 5));   /* class */
-	assert_int_equal(eng_reply_u32(e, 10), A(1, 0, 0, 6));  /* global */
+	assert_int_equal(eng_reply_u32(e, 4), A(1, 0, 0, 1));  /* reservation */
+	assert_int_equal(eng_reply_u32(e, 5), A(1, 0, 0, 2));  /* pool */
+	assert_int_equal(eng_reply_u32(e, 7), A(1, 0, 0, 3));  /* subnet */
+	assert_int_equal(eng_reply_u32(e, 8), A(1, 0, 0, 4));  /* shared network */
+	assert_int_equal(eng_reply_u32(e, 9), A(1, 0, 0, 5));  /* class */
+	assert_int_equal(eng_reply_u32(e, 10), A(1, 0, 0, 6)); /* global */
 	/* Classes in join order: c1 before c2 before the required class. */
 	assert_int_equal(eng_reply_u32(e, 11), A(1, 0, 0, 51));
 	assert_int_equal(eng_reply_u32(e, 16), A(1, 0, 0, 52));
@@ -124,8 +161,8 @@ static void test_precedence_no_host(void **state)
 
 	discover_prl(e, MAC1);
 	assert_int_equal(e->reply.yiaddr, A(192, 0, 2, 10));
-	assert_int_equal(eng_reply_u32(e, 4), A(1, 0, 0, 2));   /* pool */
-	assert_int_equal(e->reply.siaddr, A(192, 0, 2, 51));    /* class */
+	assert_int_equal(eng_reply_u32(e, 4), A(1, 0, 0, 2)); /* pool */
+	assert_int_equal(e->reply.siaddr, A(192, 0, 2, 51));  /* class */
 }
 
 static void test_always_never_send(void **state)
@@ -159,21 +196,24 @@ static void test_option_order(void **state)
 /* ---- lifetimes ---- */
 
 static const char *CFG_LFT =
-	"{\"Dhcp4\": {"
-	" \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
-	" \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
-	" \"client-classes\": [{\"name\": \"short\", \"test\": \"option[60].text == 'short'\","
-	"   \"valid-lifetime\": 600, \"min-valid-lifetime\": 300, \"max-valid-lifetime\": 900}],"
-	" \"subnet4\": ["
-	"  {\"id\": 1, \"subnet\": \"192.0.2.0/24\", \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}],"
-	"   \"valid-lifetime\": 3000, \"min-valid-lifetime\": 1000, \"max-valid-lifetime\": 5000,"
-	"   \"renew-timer\": 1000, \"rebind-timer\": 2000},"
-	"  {\"id\": 2, \"subnet\": \"10.0.0.0/16\", \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.9\"}],"
-	"   \"valid-lifetime\": 4000, \"calculate-tee-times\": true},"
-	"  {\"id\": 3, \"subnet\": \"10.1.0.0/16\", \"pools\": [{\"pool\": \"10.1.1.1 - 10.1.1.9\"}],"
-	"   \"valid-lifetime\": 1500, \"renew-timer\": 1000, \"rebind-timer\": 2000}"
-	" ]"
-	"}}";
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"client-classes\": [{\"name\": \"short\", \"test\": \"option[60].text == 'short'\","
+        "   \"valid-lifetime\": 600, \"min-valid-lifetime\": 300, \"max-valid-lifetime\": 900}],"
+        " \"subnet4\": ["
+        "  {\"id\": 1, \"subnet\": \"192.0.2.0/24\", \"pools\": [{\"pool\": \"192.0.2.10 - "
+        "192.0.2.20\"}],"
+        "   \"valid-lifetime\": 3000, \"min-valid-lifetime\": 1000, \"max-valid-lifetime\": 5000,"
+        "   \"renew-timer\": 1000, \"rebind-timer\": 2000},"
+        "  {\"id\": 2, \"subnet\": \"10.0.0.0/16\", \"pools\": [{\"pool\": \"10.0.1.1 - "
+        "10.0.1.9\"}],"
+        "   \"valid-lifetime\": 4000, \"calculate-tee-times\": true},"
+        "  {\"id\": 3, \"subnet\": \"10.1.0.0/16\", \"pools\": [{\"pool\": \"10.1.1.1 - "
+        "10.1.1.9\"}],"
+        "   \"valid-lifetime\": 1500, \"renew-timer\": 1000, \"rebind-timer\": 2000}"
+        " ]"
+        "}}";
 
 static int setup_lft(void **state)
 {
@@ -263,13 +303,13 @@ static void test_tee_times_unit(void **state)
 	s.lft.has_renew = true;
 	s.lft.renew = 3600;
 	reply_tee_times(&s, 3600, &t1, &t2);
-	assert_int_equal(t1, 0);                /* T1 == valid: not sent */
+	assert_int_equal(t1, 0); /* T1 == valid: not sent */
 	s.lft.renew = 1800;
 	s.lft.has_rebind = true;
 	s.lft.rebind = 1000;
 	reply_tee_times(&s, 3600, &t1, &t2);
 	assert_int_equal(t2, 1000);
-	assert_int_equal(t1, 0);                /* T1 >= T2: not sent */
+	assert_int_equal(t1, 0); /* T1 >= T2: not sent */
 	reply_tee_times(&s, LEASE_LFT_INFINITE, &t1, &t2);
 	assert_int_equal(t1, 0);
 	assert_int_equal(t2, 0);
@@ -280,14 +320,14 @@ static void test_tee_times_unit(void **state)
 static void test_nak_content(void **state)
 {
 	eng_env_t *e = *state;
-	static const uint8_t cid[] = { 1, 2, 0, 0, 0, 0, 9 };
-	static const uint8_t rai[] = { 1, 2, 'x', 'y' };
-	static const uint8_t prl[] = { 1, 3, 6, 12 };
+	static const uint8_t cid[] = {1, 2, 0, 0, 0, 0, 9};
+	static const uint8_t rai[] = {1, 2, 'x', 'y'};
+	static const uint8_t prl[] = {1, 3, 6, 12};
 	uint8_t codes[16];
 	eng_pkt_t p;
 
 	eng_pkt_init(&p, DHCPREQUEST, MAC1);
-	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(192, 0, 2, 12));   /* MAC2's */
+	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(192, 0, 2, 12)); /* MAC2's */
 	eng_pkt_opt_addr(&p, DHO_DHCP_SERVER_IDENTIFIER, ENG_SERVER_ADDR);
 	eng_pkt_opt(&p, DHO_DHCP_CLIENT_IDENTIFIER, cid, sizeof(cid));
 	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, prl, sizeof(prl));
@@ -310,14 +350,14 @@ static void test_nak_content(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_precedence, setup_prec, teardown),
-		cmocka_unit_test_setup_teardown(test_precedence_no_host, setup_prec, teardown),
-		cmocka_unit_test_setup_teardown(test_always_never_send, setup_prec, teardown),
-		cmocka_unit_test_setup_teardown(test_option_order, setup_prec, teardown),
-		cmocka_unit_test_setup_teardown(test_tee_times, setup_lft, teardown),
-		cmocka_unit_test_setup_teardown(test_lease_time_hint, setup_lft, teardown),
-		cmocka_unit_test(test_tee_times_unit),
-		cmocka_unit_test_setup_teardown(test_nak_content, setup_prec, teardown),
+	        cmocka_unit_test_setup_teardown(test_precedence, setup_prec, teardown),
+	        cmocka_unit_test_setup_teardown(test_precedence_no_host, setup_prec, teardown),
+	        cmocka_unit_test_setup_teardown(test_always_never_send, setup_prec, teardown),
+	        cmocka_unit_test_setup_teardown(test_option_order, setup_prec, teardown),
+	        cmocka_unit_test_setup_teardown(test_tee_times, setup_lft, teardown),
+	        cmocka_unit_test_setup_teardown(test_lease_time_hint, setup_lft, teardown),
+	        cmocka_unit_test(test_tee_times_unit),
+	        cmocka_unit_test_setup_teardown(test_nak_content, setup_prec, teardown),
 	};
 
 	(void)MAC2;

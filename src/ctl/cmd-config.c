@@ -1,0 +1,195 @@
+/* config-get, config-hash-get, config-test, config-set, config-reload,
+ * config-write. A new configuration is built and validated on the ctl thread
+ * (never on a packet worker) and swapped in by the daemon's reload callback;
+ * a failure leaves the running configuration in place. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg/cfg-current.h"
+#include "ctl/ctl-int.h"
+
+static json_t *running_root(void)
+{
+	const cfg_t *cfg = cfg_acquire();
+	json_t *root;
+
+	if (cfg == NULL || cfg->json == NULL) {
+		cfg_release(cfg);
+		return NULL;
+	}
+	root = json_pack("{s:O}", "Dhcp4", cfg->json);
+	if (root != NULL) {
+		/* a private copy: the answer outlives our reference */
+		json_t *copy = json_deep_copy(root);
+
+		json_decref(root);
+		root = copy;
+	}
+	cfg_release(cfg);
+	return root;
+}
+
+json_t *ctl_cmd_config_get(ctl_t *ctl, json_t *args)
+{
+	json_t *root = running_root();
+
+	(void)ctl;
+	(void)args;
+	if (root == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "No configuration is loaded.");
+	}
+	return ctl_answer(CTL_RESULT_SUCCESS, root, NULL);
+}
+
+json_t *ctl_cmd_config_hash_get(ctl_t *ctl, json_t *args)
+{
+	_cleanup_(json_decrefp) json_t *root = running_root();
+	_cleanup_free_ char *text = NULL;
+	char hex[65];
+
+	(void)ctl;
+	(void)args;
+	if (root == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "No configuration is loaded.");
+	}
+	text = json_dumps(root, JSON_SORT_KEYS | JSON_COMPACT);
+	if (text == NULL) {
+		return NULL;
+	}
+	ctl_sha256_hex(text, strlen(text), hex);
+	return ctl_answer(CTL_RESULT_SUCCESS, json_pack("{s:s}", "hash", hex), NULL);
+}
+
+/* The checks Kea's config-test and config-set share: a map holding a map
+ * "Dhcp4" (and optionally "loggers"-era siblings Kea ignores: none in 2.2). */
+static json_t *check_args(json_t *args)
+{
+	const char *key;
+	json_t *v;
+
+	if (args == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Missing mandatory 'arguments' parameter.");
+	}
+	if (!json_is_object(args)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "'arguments' parameter expected to be a map.");
+	}
+	json_t *d4 = json_object_get(args, "Dhcp4");
+	if (d4 == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Missing mandatory 'Dhcp4' parameter.");
+	}
+	if (!json_is_object(d4)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "'Dhcp4' parameter expected to be a map.");
+	}
+	json_object_foreach(args, key, v) {
+		if (strcmp(key, "Dhcp4") != 0) {
+			return ctl_answer(CTL_RESULT_ERROR, NULL, "Unsupported '%s' parameter.", key);
+		}
+	}
+	return NULL;
+}
+
+json_t *ctl_cmd_config_test(ctl_t *ctl, json_t *args)
+{
+	_cleanup_(cfg_freep) cfg_t *cfg = NULL;
+	cfg_err_t err;
+	char buf[1200];
+	json_t *bad = check_args(args);
+
+	(void)ctl;
+	if (bad != NULL) {
+		return bad;
+	}
+	memset(&err, 0, sizeof(err));
+	int r = cfg_load_json(args, &cfg, &err);
+	if (r == -ENOMEM) {
+		return NULL;
+	}
+	if (r < 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", cfg_err_format(&err, buf, sizeof(buf)));
+	}
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL,
+	                  "Configuration seems sane. Control-socket, hook-libraries, and D2 "
+	                  "configuration were sanity checked, but not applied.");
+}
+
+static json_t *do_reload(ctl_t *ctl, json_t *root, const char *fail_prefix)
+{
+	_cleanup_free_ char *err = NULL;
+
+	if (ctl->env.reload == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.",
+		                  root != NULL ? "config-set" : "config-reload");
+	}
+	int r = ctl->env.reload(ctl->env.ud, root, &err);
+	if (r < 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s%s", fail_prefix,
+		                  err != NULL ? err : strerror(-r));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ctl->reloaded);
+	/* Statistics follow the new subnet list at once. */
+	ctl_sample_locked(ctl);
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Configuration successful.");
+}
+
+json_t *ctl_cmd_config_set(ctl_t *ctl, json_t *args)
+{
+	json_t *bad = check_args(args);
+
+	if (bad != NULL) {
+		return bad;
+	}
+	return do_reload(ctl, args, "");
+}
+
+json_t *ctl_cmd_config_reload(ctl_t *ctl, json_t *args)
+{
+	(void)args;
+	return do_reload(ctl, NULL, "Config reload failed: ");
+}
+
+json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
+{
+	_cleanup_(json_decrefp) json_t *root = NULL;
+	_cleanup_free_ char *text = NULL;
+	const char *path = ctl->env.config_path;
+
+	if (json_is_object(args)) {
+		json_t *f = json_object_get(args, "filename");
+
+		if (f != NULL) {
+			if (!json_is_string(f)) {
+				return ctl_answer(CTL_RESULT_ERROR, NULL,
+				                  "passed parameter 'filename' is not a string");
+			}
+			path = json_string_value(f);
+		}
+	}
+	if (path == NULL || path[0] == '\0') {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Unable to determine filename.");
+	}
+	root = running_root();
+	if (root == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "No configuration is loaded.");
+	}
+	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	if (text == NULL) {
+		return NULL;
+	}
+	size_t len = strlen(text);
+	FILE *f = fopen(path, "we");
+	if (f == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during config-write: Unable to open "
+		                  "file %s for writing", path);
+	}
+	bool ok = fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF;
+	ok = (fclose(f) == 0) && ok;
+	if (!ok) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during config-write: Unable to write "
+		                  "to file %s", path);
+	}
+	return ctl_answer(CTL_RESULT_SUCCESS,
+	                  json_pack("{s:s, s:I}", "filename", path, "size", (json_int_t)len + 1),
+	                  "Configuration written to %s successful", path);
+}

@@ -1,0 +1,559 @@
+/* Command table, dispatch and the process-level commands (list-commands,
+ * version-get, status-get, shutdown, dhcp-enable/-disable, ...). Every outcome
+ * is an answer map; nothing here fails except for lack of memory. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg/cfg-current.h"
+#include "ctl/ctl-int.h"
+
+#define CTL_KEA_VERSION "2.2.0"         /* the Kea release whose control API lessor answers as */
+#ifndef LESSOR_VERSION
+#define LESSOR_VERSION "0.0.0"
+#endif
+
+json_t *ctl_answer(int result, json_t *args, const char *fmt, ...)
+{
+	json_t *ans = json_object();
+
+	if (ans == NULL) {
+		json_decref(args);
+		return NULL;
+	}
+	if (json_object_set_new(ans, "result", json_integer(result)) < 0) {
+		goto fail;
+	}
+	if (fmt != NULL) {
+		_cleanup_free_ char *text = NULL;
+		va_list ap;
+
+		va_start(ap, fmt);
+		int n = vasprintf(&text, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			text = NULL;
+			goto fail;
+		}
+		if (json_object_set_new(ans, "text", json_stringn(text, (size_t)n)) < 0) {
+			goto fail;
+		}
+	}
+	if (args != NULL) {
+		json_t *a = args;
+
+		args = NULL;
+		if (json_object_set_new(ans, "arguments", a) < 0) {
+			goto fail;
+		}
+	}
+	return ans;
+fail:
+	json_decref(args);
+	json_decref(ans);
+	return NULL;
+}
+
+/* ---- process-level commands ---- */
+
+static json_t *cmd_list_commands(ctl_t *ctl, json_t *args)
+{
+	(void)ctl;
+	(void)args;
+	return ctl_answer(CTL_RESULT_SUCCESS, ctl_cmd_names(), NULL);
+}
+
+static json_t *cmd_version_get(ctl_t *ctl, json_t *args)
+{
+	(void)ctl;
+	(void)args;
+	return ctl_answer(CTL_RESULT_SUCCESS,
+	                  json_pack("{s:s}", "extended",
+	                            CTL_KEA_VERSION "\nlessor " LESSOR_VERSION
+	                            "\nlinked with:\njansson " JANSSON_VERSION
+	                            "\ndatabase:\nMemfile backend 2.1"),
+	                  CTL_KEA_VERSION);
+}
+
+static json_t *cmd_build_report(ctl_t *ctl, json_t *args)
+{
+	(void)ctl;
+	(void)args;
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL,
+	                  " \n        lessor source configure results:\n"
+	                  "     -=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-\n \n Package:\n"
+	                  "   Name:              lessor\n   Version:           %s\n"
+	                  "   Kea compatibility: %s\n",
+	                  LESSOR_VERSION, CTL_KEA_VERSION);
+}
+
+static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
+{
+	const cfg_t *cfg = cfg_acquire();
+	bool mt = cfg != NULL && cfg->mt.enabled;
+	json_t *a;
+
+	(void)args;
+	/* Kea 2.2 with multi-threading off reports exactly these keys; with it on,
+	 * thread-pool-size and packet-queue-size too. */
+	a = json_pack("{s:I, s:I, s:I, s:b, s:{s:s}}", "pid", (json_int_t)getpid(), "uptime",
+	              (json_int_t)ctl_elapsed(&ctl->started), "reload",
+	              (json_int_t)ctl_elapsed(&ctl->reloaded), "multi-threading-enabled", mt,
+	              "sockets", "status", "ready");
+	if (a != NULL && mt) {
+		json_object_set_new(a, "thread-pool-size", json_integer(cfg->mt.thread_pool_size));
+		json_object_set_new(a, "packet-queue-size", json_integer(cfg->mt.packet_queue_size));
+	}
+	cfg_release(cfg);
+	return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
+}
+
+static json_t *cmd_server_tag_get(ctl_t *ctl, json_t *args)
+{
+	const cfg_t *cfg = cfg_acquire();
+	json_t *a;
+
+	(void)ctl;
+	(void)args;
+	a = json_pack("{s:s}", "server-tag",
+	              cfg != NULL && cfg->server_tag != NULL ? cfg->server_tag : "");
+	cfg_release(cfg);
+	return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
+}
+
+static json_t *cmd_shutdown(ctl_t *ctl, json_t *args)
+{
+	int exit_value = 0;
+
+	if (json_is_object(args)) {
+		json_t *ev = json_object_get(args, "exit-value");
+
+		if (ev != NULL) {
+			if (!json_is_integer(ev)) {
+				return ctl_answer(CTL_RESULT_ERROR, NULL,
+				                  "parameter 'exit-value' is not an integer");
+			}
+			exit_value = (int)json_integer_value(ev);
+		}
+	}
+	if (ctl->env.shutdown == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'shutdown' command not supported.");
+	}
+	ctl->env.shutdown(ctl->env.ud, exit_value);
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Shutting down.");
+}
+
+/* Kea 2.2's origin values for dhcp-disable/-enable (NetworkState). */
+static json_t *parse_origin(json_t *args, const char **ret)
+{
+	json_t *o = json_object_get(args, "origin");
+
+	*ret = "user";
+	if (o == NULL) {
+		return NULL;
+	}
+	if (!json_is_string(o)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "'origin' argument must be a string");
+	}
+	const char *s = json_string_value(o);
+	if (strcmp(s, "user") != 0 && strcmp(s, "ha-partner") != 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "invalid value used for 'origin' parameter: %s", s);
+	}
+	*ret = s;
+	return NULL;
+}
+
+static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
+{
+	const char *origin = "user";
+	json_int_t period = 0;
+	json_t *err;
+
+	if (args != NULL && !json_is_object(args)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "arguments for the 'dhcp-disable' command must be a map");
+	}
+	if (args != NULL) {
+		json_t *mp = json_object_get(args, "max-period");
+
+		if (mp != NULL) {
+			if (!json_is_integer(mp)) {
+				return ctl_answer(CTL_RESULT_ERROR, NULL,
+				                  "'max-period' argument must be a number");
+			}
+			period = json_integer_value(mp);
+			if (period <= 0 || period > UINT32_MAX) {
+				return ctl_answer(CTL_RESULT_ERROR, NULL,
+				                  "'max-period' must be positive integer");
+			}
+		}
+		err = parse_origin(args, &origin);
+		if (err != NULL) {
+			return err;
+		}
+	}
+	if (ctl->env.dhcp_disable == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'dhcp-disable' command not supported.");
+	}
+	int r = ctl->env.dhcp_disable(ctl->env.ud, (uint32_t)period, origin);
+	if (r < 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to disable DHCP service: %s",
+		                  strerror(-r));
+	}
+	if (period > 0) {
+		return ctl_answer(CTL_RESULT_SUCCESS, NULL, "DHCPv4 service disabled for %lld seconds",
+		                  (long long)period);
+	}
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "DHCPv4 service disabled");
+}
+
+static json_t *cmd_dhcp_enable(ctl_t *ctl, json_t *args)
+{
+	const char *origin = "user";
+
+	if (args != NULL && !json_is_object(args)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "arguments for the 'dhcp-enable' command must be a map");
+	}
+	if (args != NULL) {
+		json_t *err = parse_origin(args, &origin);
+
+		if (err != NULL) {
+			return err;
+		}
+	}
+	if (ctl->env.dhcp_enable == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'dhcp-enable' command not supported.");
+	}
+	int r = ctl->env.dhcp_enable(ctl->env.ud, origin);
+	if (r < 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to enable DHCP service: %s",
+		                  strerror(-r));
+	}
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "DHCP service successfully enabled");
+}
+
+static json_t *cmd_leases_reclaim(ctl_t *ctl, json_t *args)
+{
+	json_t *rm = json_is_object(args) ? json_object_get(args, "remove") : NULL;
+
+	if (rm == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Missing mandatory 'remove' parameter.");
+	}
+	if (!json_is_boolean(rm)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "'remove' parameter expected to be a boolean.");
+	}
+	if (ctl->env.leases_reclaim == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'leases-reclaim' command not supported.");
+	}
+	int r = ctl->env.leases_reclaim(ctl->env.ud, json_is_true(rm));
+	if (r < 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Reclamation of expired leases failed: %s",
+		                  strerror(-r));
+	}
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Reclamation of expired leases is complete.");
+}
+
+/* ---- the table (kept sorted: list-commands returns it in this order) ---- */
+
+static const ctl_cmd_t ctl_cmds[] = {
+	{ "build-report", cmd_build_report },
+	{ "config-get", ctl_cmd_config_get },
+	{ "config-hash-get", ctl_cmd_config_hash_get },
+	{ "config-reload", ctl_cmd_config_reload },
+	{ "config-set", ctl_cmd_config_set },
+	{ "config-test", ctl_cmd_config_test },
+	{ "config-write", ctl_cmd_config_write },
+	{ "dhcp-disable", cmd_dhcp_disable },
+	{ "dhcp-enable", cmd_dhcp_enable },
+	{ "lease4-add", ctl_cmd_lease4_add },
+	{ "lease4-del", ctl_cmd_lease4_del },
+	{ "lease4-get", ctl_cmd_lease4_get },
+	{ "lease4-get-all", ctl_cmd_lease4_get_all },
+	{ "lease4-get-by-client-id", ctl_cmd_lease4_get_by_client_id },
+	{ "lease4-get-by-hostname", ctl_cmd_lease4_get_by_hostname },
+	{ "lease4-get-by-hw-address", ctl_cmd_lease4_get_by_hw_address },
+	{ "lease4-get-page", ctl_cmd_lease4_get_page },
+	{ "lease4-update", ctl_cmd_lease4_update },
+	{ "lease4-wipe", ctl_cmd_lease4_wipe },
+	{ "leases-reclaim", cmd_leases_reclaim },
+	{ "list-commands", cmd_list_commands },
+	{ "server-tag-get", cmd_server_tag_get },
+	{ "shutdown", cmd_shutdown },
+	{ "stat-lease4-get", ctl_cmd_stat_lease4_get },
+	{ "statistic-get", ctl_cmd_statistic_get },
+	{ "statistic-get-all", ctl_cmd_statistic_get_all },
+	{ "statistic-remove", ctl_cmd_statistic_remove },
+	{ "statistic-remove-all", ctl_cmd_statistic_remove_all },
+	{ "statistic-reset", ctl_cmd_statistic_reset },
+	{ "statistic-reset-all", ctl_cmd_statistic_reset_all },
+	{ "statistic-sample-age-set", ctl_cmd_statistic_sample_age_set },
+	{ "statistic-sample-age-set-all", ctl_cmd_statistic_sample_age_set_all },
+	{ "statistic-sample-count-set", ctl_cmd_statistic_sample_count_set },
+	{ "statistic-sample-count-set-all", ctl_cmd_statistic_sample_count_set_all },
+	{ "status-get", cmd_status_get },
+	{ "version-get", cmd_version_get },
+};
+
+static int cmd_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const ctl_cmd_t *)elem)->name);
+}
+
+static const ctl_cmd_t *ctl_cmd_find(const char *name)
+{
+	return bsearch(name, ctl_cmds, ARRAY_SIZE(ctl_cmds), sizeof(ctl_cmds[0]), cmd_cmp);
+}
+
+json_t *ctl_cmd_names(void)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; list != NULL && i < ARRAY_SIZE(ctl_cmds); i++) {
+		if (json_array_append_new(list, json_string(ctl_cmds[i].name)) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+/* Kea's parseCommand(): a map with a string "command", optional "arguments"
+ * and "service" and nothing else. */
+json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(req)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
+		                  "Invalid command Element specified, expected map");
+	}
+	json_t *jcmd = json_object_get(req, "command");
+	if (jcmd == NULL) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
+		                  "Invalid answer specified, does not contain mandatory 'command'");
+	}
+	if (!json_is_string(jcmd)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
+		                  "'command' element in command message is not a string");
+	}
+	json_object_foreach(req, key, v) {
+		if (strcmp(key, "command") != 0 && strcmp(key, "arguments") != 0 &&
+		    strcmp(key, "service") != 0) {
+			return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
+			                  "Received command contains unsupported parameter '%s'", key);
+		}
+	}
+	const char *name = json_string_value(jcmd);
+	const ctl_cmd_t *cmd = ctl_cmd_find(name);
+	if (cmd == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.", name);
+	}
+	return cmd->fn(ctl, json_object_get(req, "arguments"));
+}
+
+/* Kea accepts comments in commands (since 1.9.7): blank out //, # and C
+ * comments outside strings, keeping the length (and so the offsets). */
+static void strip_comments(char *s, size_t len)
+{
+	bool in_str = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (in_str) {
+			if (s[i] == '\\' && i + 1 < len) {
+				i++;
+			} else if (s[i] == '"') {
+				in_str = false;
+			}
+			continue;
+		}
+		if (s[i] == '"') {
+			in_str = true;
+		} else if (s[i] == '#' || (s[i] == '/' && i + 1 < len && s[i + 1] == '/')) {
+			while (i < len && s[i] != '\n') {
+				s[i++] = ' ';
+			}
+		} else if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
+			s[i] = s[i + 1] = ' ';
+			for (i += 2; i < len; i++) {
+				if (s[i] == '*' && i + 1 < len && s[i + 1] == '/') {
+					s[i] = s[i + 1] = ' ';
+					i++;
+					break;
+				}
+				if (s[i] != '\n') {
+					s[i] = ' ';
+				}
+			}
+		}
+	}
+}
+
+/* Parse a body; NULL + @jerr on failure. */
+static json_t *parse_body(const char *body, size_t len, json_error_t *jerr)
+{
+	_cleanup_free_ char *copy = malloc(len + 1);
+
+	if (copy == NULL) {
+		snprintf(jerr->text, sizeof(jerr->text), "out of memory");
+		return NULL;
+	}
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	strip_comments(copy, len);
+	return json_loadb(copy, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, jerr);
+}
+
+static char *dump(json_t *ans)
+{
+	if (ans == NULL) {
+		return NULL;
+	}
+	char *s = json_dumps(ans, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(ans);
+	return s;
+}
+
+char *ctl_handle(ctl_t *ctl, const char *body, size_t len)
+{
+	_cleanup_(json_decrefp) json_t *req = NULL;
+	json_error_t jerr;
+	json_t *ans;
+
+	req = parse_body(body, len, &jerr);
+	pthread_mutex_lock(&ctl->lock);
+	if (req == NULL) {
+		/* Kea waits for the rest of a partial command and then says so; a
+		 * complete but malformed body is answered at once. */
+		ans = ctl_answer(CTL_RESULT_ERROR, NULL, "invalid JSON: %s (<wire>:%d:%d)", jerr.text,
+		                 jerr.line, jerr.column);
+	} else {
+		ans = ctl_dispatch_locked(ctl, req);
+	}
+	pthread_mutex_unlock(&ctl->lock);
+	return dump(ans);
+}
+
+/* ---- the agent's side of HTTP (kea-ctrl-agent) ---- */
+
+static json_t *agent_unsupported(const char *name)
+{
+	return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+	                  "'%s' command not supported. You did not include \"service\" parameter in the "
+	                  "command, which indicates that Kea Control Agent should process this command "
+	                  "rather than forward it to one or more Kea servers. If you aimed to send this "
+	                  "command to one of the Kea servers you should include the \"service\" "
+	                  "parameter in your request, e.g. \"service\": [ \"dhcp4\" ] to forward the "
+	                  "command to the DHCPv4 server, or \"service\": [ \"dhcp4\", \"dhcp6\", \"d2\" "
+	                  "] to forward it to DHCPv4, DHCPv6 and D2 servers etc.",
+	                  name);
+}
+
+json_t *ctl_agent_dispatch_locked(ctl_t *ctl, json_t *req)
+{
+	static const char *const agent_cmds[] = { "build-report", "config-get", "config-reload",
+		                                  "config-set", "config-test", "config-write",
+		                                  "list-commands", "shutdown", "status-get",
+		                                  "version-get" };
+	const char *name = json_string_value(json_object_get(req, "command"));
+
+	if (name == NULL) {
+		return ctl_dispatch_locked(ctl, req);   /* same errors as the server */
+	}
+	if (strcmp(name, "list-commands") == 0) {
+		json_t *l = json_array();
+
+		for (size_t i = 0; l != NULL && i < ARRAY_SIZE(agent_cmds); i++) {
+			json_array_append_new(l, json_string(agent_cmds[i]));
+		}
+		return ctl_answer(CTL_RESULT_SUCCESS, l, NULL);
+	}
+	if (strcmp(name, "version-get") == 0) {
+		return ctl_answer(CTL_RESULT_SUCCESS,
+		                  json_pack("{s:s}", "extended",
+		                            CTL_KEA_VERSION "\nlessor " LESSOR_VERSION "\n"),
+		                  CTL_KEA_VERSION);
+	}
+	if (strcmp(name, "build-report") == 0) {
+		return cmd_build_report(ctl, NULL);
+	}
+	if (strcmp(name, "status-get") == 0) {
+		return ctl_answer(CTL_RESULT_SUCCESS,
+		                  json_pack("{s:I, s:I, s:I}", "pid", (json_int_t)getpid(), "reload",
+		                            (json_int_t)ctl_elapsed(&ctl->started), "uptime",
+		                            (json_int_t)ctl_elapsed(&ctl->started)),
+		                  NULL);
+	}
+	if (strcmp(name, "config-get") == 0) {
+		json_t *a = ctl->lcfg.agent_json != NULL ? json_deep_copy(ctl->lcfg.agent_json)
+		                                        : json_pack("{s:{}}", "Control-agent");
+		return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
+	}
+	/* The agent's config-set/-test/-reload/-write and shutdown would act on
+	 * the agent, which here is the daemon itself: refuse rather than guess. */
+	for (size_t i = 0; i < ARRAY_SIZE(agent_cmds); i++) {
+		if (strcmp(name, agent_cmds[i]) == 0) {
+			return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.", name);
+		}
+	}
+	return agent_unsupported(name);
+}
+
+char *ctl_handle_http(ctl_t *ctl, const char *body, size_t len, unsigned *ret_status)
+{
+	_cleanup_(json_decrefp) json_t *req = NULL;
+	_cleanup_(json_decrefp) json_t *out = NULL;
+	json_error_t jerr;
+
+	*ret_status = 200;
+	if (len == 0) {
+		/* What kea-ctrl-agent 2.2 answers to an empty body. */
+		out = json_pack("[{s:i, s:s}]", "result", CTL_RESULT_ERROR, "text",
+		                "Command processing failed: NULL command parameter");
+		return dump(TAKE_PTR(out));
+	}
+	req = parse_body(body, len, &jerr);
+	if (req == NULL || !json_is_object(req)) {
+		*ret_status = 400;
+		return dump(json_pack("{s:i, s:s}", "result", 400, "text", "Bad Request"));
+	}
+	out = json_array();
+	if (out == NULL) {
+		return NULL;
+	}
+	json_t *svc = json_object_get(req, "service");
+	pthread_mutex_lock(&ctl->lock);
+	if (svc != NULL && !json_is_array(svc)) {
+		json_array_append_new(out, ctl_answer(CTL_RESULT_ERROR, NULL,
+		                                      "service value must be a list"));
+	} else if (svc == NULL || json_array_size(svc) == 0) {
+		json_array_append_new(out, ctl_agent_dispatch_locked(ctl, req));
+	} else {
+		size_t i;
+		json_t *s;
+
+		json_array_foreach(svc, i, s) {
+			const char *sname = json_string_value(s);
+			json_t *ans;
+
+			if (sname != NULL && strcmp(sname, "dhcp4") == 0) {
+				ans = ctl_dispatch_locked(ctl, req);
+			} else if (sname == NULL) {
+				ans = ctl_answer(CTL_RESULT_ERROR, NULL, "service value must be a string");
+			} else {
+				ans = ctl_answer(CTL_RESULT_ERROR, NULL,
+				                 "forwarding socket is not configured for the server type %s",
+				                 sname);
+			}
+			if (ans == NULL || json_array_append_new(out, ans) < 0) {
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&ctl->lock);
+	return dump(TAKE_PTR(out));
+}

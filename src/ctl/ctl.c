@@ -1,0 +1,540 @@
+/* ctl lifecycle: listen configuration, the UNIX control socket and the ctl
+ * thread (UNIX socket + statistics sampler), start/stop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl/ctl-int.h"
+
+#define UNIX_TIMEOUT_MS 10000           /* Kea's TIMEOUT_DHCP_SERVER_RECEIVE_COMMAND */
+#define SAMPLE_INTERVAL_MS 1000
+
+/* ---- listen configuration ---- */
+
+static int set_str(char **dst, const json_t *v)
+{
+	if (!json_is_string(v)) {
+		return -EINVAL;
+	}
+	char *s = strdup(json_string_value(v));
+	if (s == NULL) {
+		return -ENOMEM;
+	}
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+static int fail(char **reterr, const char *fmt, const char *arg)
+{
+	if (reterr != NULL && asprintf(reterr, fmt, arg) < 0) {
+		*reterr = NULL;
+	}
+	return -EINVAL;
+}
+
+/* Read a one-line secret file (Kea's user-file/password-file). */
+static int read_secret(const char *dir, const char *file, char **ret)
+{
+	_cleanup_free_ char *path = NULL;
+	char buf[512];
+
+	if (asprintf(&path, "%s%s%s", file[0] == '/' || dir == NULL ? "" : dir,
+	             file[0] == '/' || dir == NULL ? "" : "/", file) < 0) {
+		return -ENOMEM;
+	}
+	FILE *f = fopen(path, "re");
+	if (f == NULL) {
+		return -errno;
+	}
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	*ret = strdup(buf);
+	return *ret == NULL ? -ENOMEM : 0;
+}
+
+static int parse_auth(const json_t *auth, ctl_listen_cfg_t *c, char **reterr)
+{
+	json_t *t = json_object_get(auth, "type");
+	const char *dir = json_string_value(json_object_get(auth, "directory"));
+	json_t *clients = json_object_get(auth, "clients");
+	size_t i;
+	json_t *cl;
+	int r;
+
+	if (!json_is_string(t) || strcmp(json_string_value(t), "basic") != 0) {
+		return fail(reterr, "Control-agent.authentication.type: %s", "only 'basic' is supported");
+	}
+	r = set_str(&c->auth_realm, json_object_get(auth, "realm"));
+	if (r == -EINVAL) {
+		c->auth_realm = strdup("kea-control-agent");      /* Kea's default realm */
+		r = c->auth_realm == NULL ? -ENOMEM : 0;
+	}
+	if (r < 0) {
+		return r;
+	}
+	if (clients != NULL && !json_is_array(clients)) {
+		return fail(reterr, "Control-agent.authentication.clients: %s", "must be a list");
+	}
+	c->auth_clients = calloc(json_array_size(clients) + 1, sizeof(*c->auth_clients));
+	if (c->auth_clients == NULL) {
+		return -ENOMEM;
+	}
+	json_array_foreach(clients, i, cl) {
+		ctl_auth_client_t *a = &c->auth_clients[c->n_auth_clients++];
+		json_t *u = json_object_get(cl, "user");
+		json_t *uf = json_object_get(cl, "user-file");
+		json_t *p = json_object_get(cl, "password");
+		json_t *pf = json_object_get(cl, "password-file");
+
+		r = u != NULL ? set_str(&a->user, u) : uf != NULL && json_is_string(uf)
+		                ? read_secret(dir, json_string_value(uf), &a->user) : -EINVAL;
+		if (r < 0) {
+			return fail(reterr, "Control-agent.authentication.clients: %s",
+			            "each client needs a readable user or user-file");
+		}
+		r = p != NULL ? set_str(&a->password, p) : pf != NULL && json_is_string(pf)
+		                ? read_secret(dir, json_string_value(pf), &a->password) : -EINVAL;
+		if (r < 0) {
+			return fail(reterr, "Control-agent.authentication.clients: %s",
+			            "each client needs a readable password or password-file");
+		}
+		/* Kea: a password-file alone holds "user:password". */
+		if (a->user == NULL && pf != NULL) {
+			char *colon = strchr(a->password, ':');
+			if (colon == NULL) {
+				return fail(reterr, "Control-agent.authentication.clients: %s",
+				            "password-file without user must hold user:password");
+			}
+			*colon = '\0';
+			a->user = a->password;
+			a->password = strdup(colon + 1);
+			if (a->password == NULL) {
+				return -ENOMEM;
+			}
+		}
+		if (strchr(a->user, ':') != NULL) {
+			return fail(reterr, "Control-agent.authentication.clients: user '%s' contains ':'",
+			            a->user);
+		}
+	}
+	return 0;
+}
+
+static int parse_agent(const json_t *ca, ctl_listen_cfg_t *c, char **reterr)
+{
+	json_t *v;
+	int r;
+
+	if (!json_is_object(ca)) {
+		return fail(reterr, "%s: must be a map", "Control-agent");
+	}
+	v = json_object_get(ca, "http-host");
+	if (v != NULL) {
+		r = set_str(&c->http_host, v);
+	} else {
+		free(c->http_host);
+		c->http_host = strdup("127.0.0.1");     /* Kea CA's default */
+		r = c->http_host == NULL ? -ENOMEM : 0;
+	}
+	if (r < 0) {
+		return r == -ENOMEM ? r : fail(reterr, "Control-agent.http-host: %s", "must be a string");
+	}
+	c->http_port = CTL_HTTP_PORT_DEFAULT;
+	v = json_object_get(ca, "http-port");
+	if (v != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0 || json_integer_value(v) > 65535) {
+			return fail(reterr, "Control-agent.http-port: %s", "must be 1..65535");
+		}
+		c->http_port = (uint16_t)json_integer_value(v);
+	}
+	v = json_object_get(ca, "max-body-size");       /* lessor extension */
+	if (json_is_integer(v) && json_integer_value(v) > 0) {
+		c->max_body = (size_t)json_integer_value(v);
+	}
+	static const struct {
+		const char *key;
+		size_t off;
+	} files[] = {
+		{ "trust-anchor", offsetof(ctl_listen_cfg_t, tls_ca) },
+		{ "cert-file", offsetof(ctl_listen_cfg_t, tls_cert) },
+		{ "key-file", offsetof(ctl_listen_cfg_t, tls_key) },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		v = json_object_get(ca, files[i].key);
+		if (v != NULL && set_str((char **)((char *)c + files[i].off), v) < 0) {
+			return fail(reterr, "Control-agent.%s: must be a string", files[i].key);
+		}
+	}
+	/* Kea: all three or none. */
+	if ((c->tls_ca != NULL || c->tls_cert != NULL || c->tls_key != NULL) &&
+	    (c->tls_ca == NULL || c->tls_cert == NULL || c->tls_key == NULL)) {
+		return fail(reterr, "Control-agent: %s", "trust-anchor, cert-file and key-file must "
+		            "all be given for TLS");
+	}
+	v = json_object_get(ca, "cert-required");
+	c->tls_cert_required = c->tls_ca != NULL && (v == NULL || json_is_true(v));
+	v = json_object_get(ca, "authentication");
+	if (v != NULL) {
+		r = parse_auth(v, c, reterr);
+		if (r < 0) {
+			return r;
+		}
+	}
+	v = json_object_get(json_object_get(json_object_get(ca, "control-sockets"), "dhcp4"),
+	                    "socket-name");
+	if (v != NULL && c->unix_path == NULL && set_str(&c->unix_path, v) < 0) {
+		return -ENOMEM;
+	}
+	json_decref(c->agent_json);
+	c->agent_json = json_pack("{s:O}", "Control-agent", ca);
+	return c->agent_json == NULL ? -ENOMEM : 0;
+}
+
+int ctl_listen_cfg_parse(const json_t *root, ctl_listen_cfg_t *ret, char **reterr)
+{
+	json_t *d4 = json_object_get(root, "Dhcp4");
+	json_t *ca = json_object_get(root, "Control-agent");
+	int r;
+
+	assert_return(root != NULL && ret != NULL, -EINVAL);
+	if (d4 != NULL) {
+		json_t *cs = json_object_get(d4, "control-socket");
+		json_t *name = json_object_get(cs, "socket-name");
+
+		if (cs != NULL && name != NULL) {
+			r = set_str(&ret->unix_path, name);
+			if (r < 0) {
+				return r == -ENOMEM ? r : fail(reterr, "Dhcp4.control-socket.socket-name: %s",
+				                               "must be a string");
+			}
+		}
+	}
+	if (ca != NULL) {
+		r = parse_agent(ca, ret, reterr);
+		if (r < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
+void ctl_listen_cfg_done(ctl_listen_cfg_t *c)
+{
+	if (c == NULL) {
+		return;
+	}
+	free(c->unix_path);
+	free(c->http_host);
+	free(c->tls_ca);
+	free(c->tls_cert);
+	free(c->tls_key);
+	free(c->auth_realm);
+	for (size_t i = 0; i < c->n_auth_clients; i++) {
+		free(c->auth_clients[i].user);
+		free(c->auth_clients[i].password);
+	}
+	free(c->auth_clients);
+	json_decref(c->agent_json);
+	*c = (ctl_listen_cfg_t){ 0 };
+}
+
+static int dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src == NULL) {
+		return 0;
+	}
+	*dst = strdup(src);
+	return *dst == NULL ? -ENOMEM : 0;
+}
+
+static int listen_cfg_copy(const ctl_listen_cfg_t *src, ctl_listen_cfg_t *dst)
+{
+	int r = 0;
+
+	*dst = (ctl_listen_cfg_t){ .http_port = src->http_port, .max_body = src->max_body,
+		                   .tls_cert_required = src->tls_cert_required };
+	r |= dup_opt(&dst->unix_path, src->unix_path);
+	r |= dup_opt(&dst->http_host, src->http_host);
+	r |= dup_opt(&dst->tls_ca, src->tls_ca);
+	r |= dup_opt(&dst->tls_cert, src->tls_cert);
+	r |= dup_opt(&dst->tls_key, src->tls_key);
+	r |= dup_opt(&dst->auth_realm, src->auth_realm);
+	if (src->n_auth_clients > 0) {
+		dst->auth_clients = calloc(src->n_auth_clients, sizeof(*dst->auth_clients));
+		if (dst->auth_clients == NULL) {
+			return -ENOMEM;
+		}
+		dst->n_auth_clients = src->n_auth_clients;
+		for (size_t i = 0; i < src->n_auth_clients; i++) {
+			r |= dup_opt(&dst->auth_clients[i].user, src->auth_clients[i].user);
+			r |= dup_opt(&dst->auth_clients[i].password, src->auth_clients[i].password);
+		}
+	}
+	if (src->agent_json != NULL) {
+		dst->agent_json = json_deep_copy(src->agent_json);
+		if (dst->agent_json == NULL) {
+			return -ENOMEM;
+		}
+	}
+	if (dst->max_body == 0) {
+		dst->max_body = CTL_MAX_BODY_DEFAULT;
+	}
+	return r != 0 ? -ENOMEM : 0;
+}
+
+/* ---- lifecycle ---- */
+
+int ctl_new(const ctl_env_t *env, ctl_t **ret)
+{
+	ctl_t *ctl;
+
+	assert_return(env != NULL && ret != NULL, -EINVAL);
+	ctl = calloc(1, sizeof(*ctl));
+	if (ctl == NULL) {
+		return -ENOMEM;
+	}
+	ctl->env = *env;
+	ctl->unix_fd = -1;
+	ctl->wake[0] = ctl->wake[1] = -1;
+	ctl->lcfg.max_body = CTL_MAX_BODY_DEFAULT;
+	pthread_mutex_init(&ctl->lock, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ctl->started);
+	ctl->reloaded = ctl->started;
+	if (stat_history_new(&ctl->hist) < 0) {
+		pthread_mutex_destroy(&ctl->lock);
+		free(ctl);
+		return -ENOMEM;
+	}
+	ctl_sample(ctl);
+	*ret = ctl;
+	return 0;
+}
+
+/* One UNIX connection: read one JSON command (until it parses, EOF, or the
+ * timeout), answer, close. Runs on the ctl thread. */
+static void unix_serve(ctl_t *ctl, int fd)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int waited = 0;
+	bool timed_out = false;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, 100);
+
+		if (r < 0 && errno != EINTR) {
+			return;
+		}
+		if (r <= 0) {
+			waited += 100;
+			if (waited >= UNIX_TIMEOUT_MS) {
+				timed_out = true;
+				break;
+			}
+			continue;
+		}
+		if (len + 4096 > cap) {
+			if (cap >= ctl->lcfg.max_body) {
+				break;
+			}
+			cap = cap == 0 ? 8192 : cap * 2;
+			char *nb = realloc(buf, cap + 1);
+			if (nb == NULL) {
+				return;
+			}
+			buf = nb;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			continue;
+		}
+		if (n <= 0) {
+			break;
+		}
+		len += (size_t)n;
+		/* Kea's streaming parser answers as soon as a complete map arrived. */
+		buf[len] = '\0';
+		json_error_t jerr;
+		json_t *probe = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
+		if (probe != NULL) {
+			json_decref(probe);
+			break;
+		}
+	}
+	_cleanup_free_ char *ans = NULL;
+	if (len == 0 || buf == NULL) {
+		return;
+	}
+	if (len >= ctl->lcfg.max_body && cap >= ctl->lcfg.max_body) {
+		ans = strdup("{\"result\":1,\"text\":\"Command too large.\"}");
+	} else if (timed_out) {
+		/* Kea's answer to a command that never completed. */
+		if (asprintf(&ans, "{\"result\":1,\"text\":\"Connection over control channel timed "
+		             "out, discarded partial command of %zu bytes\"}", len) < 0) {
+			ans = NULL;
+		}
+	} else {
+		ans = ctl_handle(ctl, buf, len);
+	}
+	if (ans == NULL) {
+		return;
+	}
+	size_t off = 0, alen = strlen(ans);
+	while (off < alen) {
+		ssize_t n = send(fd, ans + off, alen - off, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR) {
+			continue;
+		}
+		if (n <= 0) {
+			return;
+		}
+		off += (size_t)n;
+	}
+}
+
+static void *ctl_thread(void *arg)
+{
+	ctl_t *ctl = arg;
+	struct timespec last, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &last);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = ctl->wake[0], .events = POLLIN },
+			               { .fd = ctl->unix_fd, .events = POLLIN } };
+		int r = poll(p, ctl->unix_fd >= 0 ? 2 : 1, SAMPLE_INTERVAL_MS);
+
+		if (r > 0 && (p[0].revents & POLLIN)) {
+			break;
+		}
+		if (r > 0 && (p[1].revents & POLLIN)) {
+			int fd = accept4(ctl->unix_fd, NULL, NULL, SOCK_CLOEXEC);
+
+			if (fd >= 0) {
+				unix_serve(ctl, fd);
+				close(fd);
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >=
+		    SAMPLE_INTERVAL_MS) {
+			ctl_sample(ctl);
+			last = now;
+		}
+	}
+	return NULL;
+}
+
+static int unix_listen(const char *path, int *ret_fd, char **reterr)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -1;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		return fail(reterr, "control socket path too long: %s", path);
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		return -errno;
+	}
+	/* Kea removes a stale socket file before binding. */
+	(void)unlink(path);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
+		int r = -errno;
+
+		if (reterr != NULL && asprintf(reterr, "cannot bind control socket %s: %s", path,
+		                               strerror(-r)) < 0) {
+			*reterr = NULL;
+		}
+		return r;
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int ctl_start(const ctl_env_t *env, const ctl_listen_cfg_t *cfg, ctl_t **ret, char **reterr)
+{
+	ctl_t *ctl = NULL;
+	int r;
+
+	assert_return(env != NULL && cfg != NULL && ret != NULL, -EINVAL);
+	r = ctl_new(env, &ctl);
+	if (r < 0) {
+		return r;
+	}
+	r = listen_cfg_copy(cfg, &ctl->lcfg);
+	if (r < 0) {
+		goto fail;
+	}
+	if (pipe2(ctl->wake, O_CLOEXEC) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (ctl->lcfg.unix_path != NULL) {
+		r = unix_listen(ctl->lcfg.unix_path, &ctl->unix_fd, reterr);
+		if (r < 0) {
+			goto fail;
+		}
+	}
+	r = -pthread_create(&ctl->thread, NULL, ctl_thread, ctl);
+	if (r < 0) {
+		goto fail;
+	}
+	ctl->thread_running = true;
+	if (ctl->lcfg.http_host != NULL) {
+		r = ctl_http_start(ctl, reterr);
+		if (r < 0) {
+			goto fail;
+		}
+	}
+	*ret = ctl;
+	return 0;
+fail:
+	ctl_stop(ctl);
+	return r;
+}
+
+ctl_t *ctl_stop(ctl_t *ctl)
+{
+	if (ctl == NULL) {
+		return NULL;
+	}
+	ctl_http_stop(ctl);
+	if (ctl->thread_running) {
+		char c = 'q';
+
+		(void)!write(ctl->wake[1], &c, 1);
+		pthread_join(ctl->thread, NULL);
+	}
+	if (ctl->unix_fd >= 0) {
+		close(ctl->unix_fd);
+		if (ctl->lcfg.unix_path != NULL) {
+			(void)unlink(ctl->lcfg.unix_path);
+		}
+	}
+	for (int i = 0; i < 2; i++) {
+		if (ctl->wake[i] >= 0) {
+			close(ctl->wake[i]);
+		}
+	}
+	stat_history_free(ctl->hist);
+	ctl_listen_cfg_done(&ctl->lcfg);
+	free(ctl->tls_cert_pem);
+	free(ctl->tls_key_pem);
+	free(ctl->tls_ca_pem);
+	pthread_mutex_destroy(&ctl->lock);
+	free(ctl);
+	return NULL;
+}

@@ -1,0 +1,564 @@
+/* The HTTP listener on libmicrohttpd's own polling thread: POST / as
+ * kea-ctrl-agent, GET /metrics (Prometheus), GET /health. Body size limit,
+ * Basic authentication and TLS configured as Kea's agent. Packet workers never
+ * touch any of this. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include "cfg/cfg-current.h"
+#include "ctl/ctl-int.h"
+#include "util/inaddr.h"
+
+#define HTTP_IDLE_TIMEOUT_S 30           /* Kea's TIMEOUT_AGENT_IDLE_CONNECTION_TIMEOUT */
+#define HTTP_MAX_CONNECTIONS 64
+
+DEFINE_FREEP(const cfg_t, cfg_release)
+
+typedef struct http_req {
+	char *body;
+	size_t len;
+	size_t cap;
+	bool too_big;
+} http_req_t;
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char *text,
+                             const char *ctype)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	if (text == NULL) {
+		return MHD_NO;          /* out of memory: MHD closes the connection */
+	}
+	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(text);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result reply_json_error(struct MHD_Connection *conn, unsigned status,
+                                        const char *text)
+{
+	char *body;
+
+	if (asprintf(&body, "{\"result\":%u,\"text\":\"%s\"}", status, text) < 0) {
+		return MHD_NO;
+	}
+	return reply(conn, status, body, "application/json");
+}
+
+/* ---- Basic authentication (RFC 7617) ---- */
+
+static int b64_val(char c)
+{
+	if (c >= 'A' && c <= 'Z') {
+		return c - 'A';
+	}
+	if (c >= 'a' && c <= 'z') {
+		return c - 'a' + 26;
+	}
+	if (c >= '0' && c <= '9') {
+		return c - '0' + 52;
+	}
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* Decode base64 into out (NUL-terminated); false on bad input or overflow. */
+static bool b64_decode(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	for (; *in != '\0' && *in != '='; in++) {
+		int v = b64_val(*in);
+
+		if (v < 0) {
+			return false;
+		}
+		acc = acc << 6 | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o + 1 >= cap) {
+				return false;
+			}
+			out[o++] = (char)(acc >> bits & 0xff);
+		}
+	}
+	out[o] = '\0';
+	return true;
+}
+
+/* Constant-time comparison of two NUL-terminated strings. */
+static bool secret_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < la; i++) {
+		d |= (unsigned char)(a[i] ^ b[i % (lb > 0 ? lb : 1)]);
+	}
+	return d == 0;
+}
+
+static bool authorized(const ctl_t *ctl, struct MHD_Connection *conn)
+{
+	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	                                            MHD_HTTP_HEADER_AUTHORIZATION);
+	char cred[1024];
+
+	if (ctl->lcfg.auth_realm == NULL) {
+		return true;
+	}
+	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0 || !b64_decode(h + 6, cred, sizeof(cred))) {
+		return false;
+	}
+	char *colon = strchr(cred, ':');
+	if (colon == NULL) {
+		return false;
+	}
+	*colon = '\0';
+	bool ok = false;
+	for (size_t i = 0; i < ctl->lcfg.n_auth_clients; i++) {
+		const ctl_auth_client_t *a = &ctl->lcfg.auth_clients[i];
+
+		ok |= secret_eq(cred, a->user) & secret_eq(colon + 1, a->password);
+	}
+	return ok;
+}
+
+static enum MHD_Result reply_unauthorized(const ctl_t *ctl, struct MHD_Connection *conn)
+{
+	struct MHD_Response *resp;
+	char *body = strdup("{\"result\":401,\"text\":\"Unauthorized\"}");
+	char hdr[256];
+
+	if (body == NULL) {
+		return MHD_NO;
+	}
+	resp = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return MHD_NO;
+	}
+	snprintf(hdr, sizeof(hdr), "Basic realm=\"%s\"", ctl->lcfg.auth_realm);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, hdr);
+	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_UNAUTHORIZED, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Kea's cert-required: the client must present a certificate that verifies
+ * against the trust anchor. libmicrohttpd only *requests* one, so check the
+ * session ourselves. gnutls is already loaded (libmicrohttpd's TLS backend);
+ * it is looked up at run time so lessor does not link it directly. */
+typedef int (*gnutls_verify_fn)(void *session, unsigned *status);
+
+static bool client_cert_ok(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_verify_fn verify;
+	unsigned status = 1;
+
+	if (ci == NULL || ci->tls_session == NULL) {
+		return false;
+	}
+	*(void **)&verify = dlsym(RTLD_DEFAULT, "gnutls_certificate_verify_peers2");
+	if (verify == NULL) {
+		return false;           /* cannot verify: refuse rather than accept */
+	}
+	return verify(ci->tls_session, &status) == 0 && status == 0;
+}
+
+/* ---- Prometheus exposition ---- */
+
+/* Kea statistic name -> metric name and type. */
+static bool metric_is_gauge(const char *kea)
+{
+	return strcmp(kea, "total-addresses") == 0 || strcmp(kea, "assigned-addresses") == 0 ||
+	       strcmp(kea, "declined-addresses") == 0;
+}
+
+static void metric_name(const char *prefix, const char *kea, char *buf, size_t size)
+{
+	size_t o = (size_t)snprintf(buf, size, "%s", prefix);
+
+	for (const char *p = kea; *p != '\0' && o + 1 < size; p++) {
+		buf[o++] = *p == '-' || *p == '.' ? '_' : *p;
+	}
+	buf[o] = '\0';
+	if (!metric_is_gauge(kea)) {
+		snprintf(buf + o, size - o, "_total");
+	}
+}
+
+typedef struct metrics_ctx {
+	FILE *f;
+	const cfg_t *cfg;
+	bool subnet_pass;
+	const char *family;             /* Kea name of the per-subnet family being written */
+} metrics_ctx_t;
+
+static void emit_global(const char *name, int64_t value, void *ud)
+{
+	metrics_ctx_t *m = ud;
+	char mname[160];
+
+	if (strncmp(name, "subnet[", 7) == 0) {
+		return;
+	}
+	metric_name("kea_dhcp4_", name, mname, sizeof(mname));
+	fprintf(m->f, "# HELP %s Kea statistic %s.\n# TYPE %s %s\n%s %lld\n", mname, name, mname,
+	        metric_is_gauge(name) ? "gauge" : "counter", mname, (long long)value);
+}
+
+static void emit_subnet(const char *name, int64_t value, void *ud)
+{
+	metrics_ctx_t *m = ud;
+	unsigned id;
+	int off = 0;
+	char mname[160], net[INADDR_STRLEN];
+
+	if (sscanf(name, "subnet[%u].%n", &id, &off) != 1 || off == 0 ||
+	    strcmp(name + off, m->family) != 0) {
+		return;
+	}
+	const cfg_subnet4_t *s = m->cfg != NULL ? cfg_subnet_by_id(m->cfg, id) : NULL;
+	metric_name("kea_dhcp4_subnet_", m->family, mname, sizeof(mname));
+	fprintf(m->f, "%s{subnet_id=\"%u\",subnet=\"%s/%u\",shared_network=\"%s\"} %lld\n", mname, id,
+	        s != NULL ? inaddr_fmt(s->net, net) : "", s != NULL ? s->plen : 0,
+	        s != NULL && s->network != NULL ? s->network->name : "", (long long)value);
+}
+
+static void emit_process(FILE *f, const ctl_t *ctl)
+{
+	struct rusage ru;
+	long rss_pages = 0;
+	int nfds = 0;
+	struct timespec rt;
+
+	getrusage(RUSAGE_SELF, &ru);
+	FILE *sm = fopen("/proc/self/statm", "re");
+	if (sm != NULL) {
+		long size;
+
+		if (fscanf(sm, "%ld %ld", &size, &rss_pages) != 2) {
+			rss_pages = 0;
+		}
+		fclose(sm);
+	}
+	DIR *d = opendir("/proc/self/fd");
+	if (d != NULL) {
+		while (readdir(d) != NULL) {
+			nfds++;
+		}
+		closedir(d);
+		nfds = nfds > 2 ? nfds - 3 : 0;         /* ".", ".." and the DIR's own fd */
+	}
+	clock_gettime(CLOCK_REALTIME, &rt);
+	double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	             ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
+	fprintf(f, "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+	        "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.6f\n", cpu);
+	fprintf(f, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+	        "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %lld\n",
+	        (long long)rss_pages * sysconf(_SC_PAGESIZE));
+	fprintf(f, "# HELP process_open_fds Number of open file descriptors.\n"
+	        "# TYPE process_open_fds gauge\nprocess_open_fds %d\n", nfds);
+	fprintf(f, "# HELP process_start_time_seconds Start time of the process since unix epoch in "
+	        "seconds.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %lld\n",
+	        (long long)(rt.tv_sec - ctl_elapsed(&ctl->started)));
+	bool enabled = ctl->env.dhcp_is_enabled == NULL || ctl->env.dhcp_is_enabled(ctl->env.ud);
+	fprintf(f, "# HELP lessor_dhcp_enabled Whether DHCP service is enabled (dhcp-disable).\n"
+	        "# TYPE lessor_dhcp_enabled gauge\nlessor_dhcp_enabled %d\n", enabled ? 1 : 0);
+	fprintf(f, "# HELP lessor_config_age_seconds Seconds since the configuration was loaded.\n"
+	        "# TYPE lessor_config_age_seconds gauge\nlessor_config_age_seconds %lld\n",
+	        (long long)ctl_elapsed(&ctl->reloaded));
+}
+
+char *ctl_metrics(ctl_t *ctl)
+{
+	static const char *const families[] = { "total-addresses", "assigned-addresses",
+		                                "declined-addresses", "cumulative-assigned-addresses",
+		                                "reclaimed-declined-addresses", "reclaimed-leases",
+		                                "v4-reservation-conflicts" };
+	_cleanup_(cfg_releasep) const cfg_t *cfg = cfg_acquire();
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	metrics_ctx_t m = { .f = f, .cfg = cfg };
+
+	if (f == NULL) {
+		return NULL;
+	}
+	pthread_mutex_lock(&ctl->lock);
+	ctl_sample_locked(ctl);
+	stat_history_foreach(ctl->hist, emit_global, &m);
+	for (size_t i = 0; i < ARRAY_SIZE(families); i++) {
+		char mname[160];
+
+		metric_name("kea_dhcp4_subnet_", families[i], mname, sizeof(mname));
+		fprintf(f, "# HELP %s Kea statistic subnet[id].%s.\n# TYPE %s %s\n", mname, families[i],
+		        mname, metric_is_gauge(families[i]) ? "gauge" : "counter");
+		m.family = families[i];
+		stat_history_foreach(ctl->hist, emit_subnet, &m);
+	}
+	emit_process(f, ctl);
+	pthread_mutex_unlock(&ctl->lock);
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int ctl_health(ctl_t *ctl, const char **ret_reason)
+{
+	_cleanup_(cfg_releasep) const cfg_t *cfg = cfg_acquire();
+
+	if (cfg == NULL) {
+		*ret_reason = "no configuration loaded";
+		return -ENOENT;
+	}
+	if (ctl->env.store == NULL) {
+		*ret_reason = "no lease store";
+		return -ENOENT;
+	}
+	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
+	if (lease_conn_open(ctl->env.store, &c) < 0 || lease_conn_sync(c) < 0) {
+		*ret_reason = "lease store not writable";
+		return -EIO;
+	}
+	if (ctl->env.dhcp_is_enabled != NULL && !ctl->env.dhcp_is_enabled(ctl->env.ud)) {
+		*ret_reason = "DHCP service disabled";
+		return -EAGAIN;
+	}
+	*ret_reason = "ready";
+	return 0;
+}
+
+/* ---- request handling ---- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+	ctl_t *ctl = cls;
+	http_req_t *rq = *con_cls;
+
+	(void)version;
+	if (rq == NULL) {
+		rq = calloc(1, sizeof(*rq));
+		if (rq == NULL) {
+			return MHD_NO;
+		}
+		*con_cls = rq;
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		if (!rq->too_big) {
+			if (rq->len + *upload_size > ctl->lcfg.max_body) {
+				rq->too_big = true;
+				free(rq->body);
+				rq->body = NULL;
+				rq->len = rq->cap = 0;
+			} else {
+				if (rq->len + *upload_size + 1 > rq->cap) {
+					size_t ncap = MAX(rq->cap * 2, rq->len + *upload_size + 1);
+					char *nb = realloc(rq->body, ncap);
+
+					if (nb == NULL) {
+						return MHD_NO;
+					}
+					rq->body = nb;
+					rq->cap = ncap;
+				}
+				memcpy(rq->body + rq->len, upload, *upload_size);
+				rq->len += *upload_size;
+			}
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+
+	if (ctl->lcfg.tls_cert != NULL && ctl->lcfg.tls_cert_required && !client_cert_ok(conn)) {
+		return reply_json_error(conn, MHD_HTTP_FORBIDDEN, "Forbidden");
+	}
+	if (!authorized(ctl, conn)) {
+		return reply_unauthorized(ctl, conn);
+	}
+	if (strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0) {
+		return reply(conn, MHD_HTTP_OK, ctl_metrics(ctl), "text/plain; version=0.0.4");
+	}
+	if (strcmp(method, "GET") == 0 && strcmp(url, "/health") == 0) {
+		const char *why = NULL;
+		int r = ctl_health(ctl, &why);
+		char *body = NULL;
+
+		if (asprintf(&body, "{\"status\":\"%s\",\"reason\":\"%s\"}\n", r == 0 ? "ready" : "not-ready",
+		             why) < 0) {
+			return MHD_NO;
+		}
+		return reply(conn, r == 0 ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body,
+		             "application/json");
+	}
+	if (strcmp(method, "POST") != 0) {
+		return reply_json_error(conn, MHD_HTTP_BAD_REQUEST, "Bad Request");
+	}
+	if (rq->too_big) {
+		return reply_json_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Request Entity Too Large");
+	}
+	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
+		return reply_json_error(conn, MHD_HTTP_BAD_REQUEST, "Bad Request");
+	}
+	unsigned status = 200;
+	char *ans = ctl_handle_http(ctl, rq->body != NULL ? rq->body : "", rq->len, &status);
+	return reply(conn, status, ans, "application/json");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	http_req_t *rq = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (rq != NULL) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+static int slurp(const char *path, char **ret)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (f == NULL) {
+		return -errno;
+	}
+	FILE *m = open_memstream(&buf, &len);
+	if (m == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		fwrite(chunk, 1, n, m);
+	}
+	fclose(f);
+	if (fclose(m) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*ret = buf;
+	return 0;
+}
+
+int ctl_http_start(ctl_t *ctl, char **reterr)
+{
+	struct sockaddr_storage ss;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	struct MHD_OptionItem opts[12];
+	size_t n = 0;
+	int r;
+
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, ctl->lcfg.http_host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(ctl->lcfg.http_port);
+	} else if (inet_pton(AF_INET6, ctl->lcfg.http_host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(ctl->lcfg.http_port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		if (reterr != NULL && asprintf(reterr, "Control-agent.http-host: '%s' is not an IP "
+		                               "address", ctl->lcfg.http_host) < 0) {
+			*reterr = NULL;
+		}
+		return -EINVAL;
+	}
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16, NULL };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL };
+	if (ctl->lcfg.tls_cert != NULL) {
+		r = slurp(ctl->lcfg.tls_cert, &ctl->tls_cert_pem);
+		if (r == 0) {
+			r = slurp(ctl->lcfg.tls_key, &ctl->tls_key_pem);
+		}
+		if (r == 0 && ctl->lcfg.tls_ca != NULL) {
+			r = slurp(ctl->lcfg.tls_ca, &ctl->tls_ca_pem);
+		}
+		if (r < 0) {
+			if (reterr != NULL && asprintf(reterr, "cannot read TLS files: %s", strerror(-r)) < 0) {
+				*reterr = NULL;
+			}
+			return r;
+		}
+		flags |= MHD_USE_TLS;
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, ctl->tls_cert_pem };
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, ctl->tls_key_pem };
+		if (ctl->tls_ca_pem != NULL && ctl->lcfg.tls_cert_required) {
+			/* MHD asks for and verifies a client certificate against the
+			 * trust anchor (Kea's cert-required). */
+			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+				                             ctl->tls_ca_pem };
+		}
+	}
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	ctl->mhd = MHD_start_daemon(flags, ctl->lcfg.http_port, NULL, NULL, on_request, ctl,
+	                            MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (ctl->mhd == NULL) {
+		if (reterr != NULL && asprintf(reterr, "cannot start HTTP control listener on %s port %u",
+		                               ctl->lcfg.http_host, ctl->lcfg.http_port) < 0) {
+			*reterr = NULL;
+		}
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+uint16_t ctl_http_port(const ctl_t *ctl)
+{
+	const union MHD_DaemonInfo *di;
+
+	if (ctl == NULL || ctl->mhd == NULL) {
+		return 0;
+	}
+	di = MHD_get_daemon_info(ctl->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	return di != NULL ? di->port : 0;
+}
+
+void ctl_http_stop(ctl_t *ctl)
+{
+	if (ctl->mhd != NULL) {
+		MHD_stop_daemon(ctl->mhd);
+		ctl->mhd = NULL;
+	}
+}
