@@ -16,7 +16,7 @@
 # Usage: bench/perfdhcp/compare.sh            (as root; builds the release preset if needed)
 # Env:   LESSOR_BIN (default build/release/lessor), KEA_BIN (kea-dhcp4),
 #        STEP_S (2) seconds per rate step, FIXED_RATE (2000), FIXED_S (4),
-#        RATES ("1000 2000 3000 ... 30000"),
+#        RATES ("1000 2000 3000 ... 30000"), MT (on | off | default, see below),
 #        BENCH_DIR (build/bench-perfdhcp: the lease files live here, on disk; tmpfs would make
 #        lessor's fsync free)
 # Bounded: every perfdhcp call has a timeout, the ramp stops after 200 s, the whole script
@@ -34,6 +34,11 @@ FIXED_S=${FIXED_S:-4}
 RATES=${RATES:-"1000 2000 3000 4000 5000 6000 7000 8000 9000 10000 12000 15000 20000 25000 30000"}
 BENCH_DIR=${BENCH_DIR:-$repo/build/bench-perfdhcp}
 RAMP_BUDGET_S=${RAMP_BUDGET_S:-200}
+# Threading, written into the shared configuration so both servers get the same: "on" =
+# multi-threading with one thread per core (Kea's own recommendation for memfile), "off" =
+# single-threaded, "default" = no multi-threading block (Kea 2.2 then runs single-threaded,
+# lessor, following Kea 2.4, multi-threaded).
+MT=${MT:-on}
 
 die() { echo "compare.sh: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces)"
@@ -81,6 +86,13 @@ ip -n "$SRV" route add 10.0.0.0/16 via 192.0.2.2 dev vsrv
 sleep 0.5
 
 write_config() { # $1 = dir
+	local mt=
+	case $MT in
+	on) mt='"multi-threading": { "enable-multi-threading": true, "thread-pool-size": '"$(nproc)"', "packet-queue-size": 64 },' ;;
+	off) mt='"multi-threading": { "enable-multi-threading": false },' ;;
+	default) mt= ;;
+	*) die "MT must be on, off or default" ;;
+	esac
 	cat > "$1/bench.json" <<JSON
 {
   "Dhcp4": {
@@ -88,6 +100,7 @@ write_config() { # $1 = dir
     "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
                         "name": "$1/leases4.csv" },
     "valid-lifetime": 4000,
+    $mt
     "subnet4": [
       { "id": 1, "subnet": "10.0.0.0/16", "pools": [ { "pool": "10.0.1.0 - 10.0.255.250" } ] }
     ],
@@ -151,7 +164,8 @@ perf() {
 }
 
 echo "# lessor: $LESSOR_BIN ($("$LESSOR_BIN" -v 2>/dev/null | head -1))"
-echo "# kea:    $KEA_BIN ($("$KEA_BIN" -v 2>/dev/null | head -1)), memfile, multi-threading off (2.2 default)"
+echo "# kea:    $KEA_BIN ($("$KEA_BIN" -v 2>/dev/null | head -1))"
+echo "# both:   memfile, UDP sockets, MT=$MT (multi-threading: on = one thread per core for both)"
 echo "# lease files in $BENCH_DIR ($(df -T "$BENCH_DIR" | awk 'NR==2 { print $2 }'))"
 echo "# host: $(nproc) cores, $(uname -r)"
 

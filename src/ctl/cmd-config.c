@@ -149,6 +149,55 @@ json_t *ctl_cmd_config_reload(ctl_t *ctl, json_t *args)
 	return do_reload(ctl, NULL, "Config reload failed: ");
 }
 
+/* The absolute path @name resolves to, allowed only inside the directory of
+ * @config_path. 0, -EPERM, -ENOENT or -ENOMEM. */
+static int confine_path(const char *config_path, const char *name, char **ret)
+{
+	_cleanup_free_ char *cdir = NULL, *full = NULL, *fdir = NULL, *rcdir = NULL, *rfdir = NULL;
+
+	if (config_path == NULL || config_path[0] == '\0') {
+		return -EPERM;
+	}
+	cdir = strdup(config_path);
+	if (cdir == NULL) {
+		return -ENOMEM;
+	}
+	char *slash = strrchr(cdir, '/');
+	if (slash == NULL) {
+		strcpy(cdir, ".");
+	} else {
+		slash[slash == cdir ? 1 : 0] = '\0';
+	}
+	if (name[0] == '/') {
+		full = strdup(name);
+	} else if (asprintf(&full, "%s/%s", cdir, name) < 0) {
+		full = NULL;
+	}
+	if (full == NULL) {
+		return -ENOMEM;
+	}
+	const char *base = strrchr(full, '/') + 1;
+	if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+		return -EPERM;
+	}
+	fdir = strndup(full, (size_t)(base - full));
+	if (fdir == NULL) {
+		return -ENOMEM;
+	}
+	rcdir = realpath(cdir, NULL);
+	rfdir = realpath(fdir, NULL);
+	if (rcdir == NULL || rfdir == NULL) {
+		return -ENOENT;
+	}
+	if (strcmp(rcdir, rfdir) != 0) {
+		return -EPERM;
+	}
+	if (asprintf(ret, "%s/%s", rfdir, base) < 0) {
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 {
 	_cleanup_(json_decrefp) json_t *root = NULL;
@@ -169,6 +218,18 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 	if (path == NULL || path[0] == '\0') {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "Unable to determine filename.");
 	}
+	/* Hardening (Kea 2.6.3+, CVE-2025-32801): write only next to the
+	 * configuration file; a relative name is relative to its directory. */
+	_cleanup_free_ char *target = NULL;
+	int rr = confine_path(ctl->env.config_path, path, &target);
+	if (rr == -ENOMEM) {
+		return NULL;
+	}
+	if (rr < 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "not allowed to write config into %s: path "
+		                  "must be in the directory of the configuration file", path);
+	}
+	path = target;
 	root = running_root();
 	if (root == NULL) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "No configuration is loaded.");

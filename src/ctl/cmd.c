@@ -358,7 +358,7 @@ json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req)
 
 /* Kea accepts comments in commands (since 1.9.7): blank out //, # and C
  * comments outside strings, keeping the length (and so the offsets). */
-static void strip_comments(char *s, size_t len)
+void ctl_strip_comments(char *s, size_t len)
 {
 	bool in_str = false;
 
@@ -404,7 +404,7 @@ static json_t *parse_body(const char *body, size_t len, json_error_t *jerr)
 	}
 	memcpy(copy, body, len);
 	copy[len] = '\0';
-	strip_comments(copy, len);
+	ctl_strip_comments(copy, len);
 	return json_loadb(copy, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, jerr);
 }
 

@@ -84,6 +84,9 @@ void ctl_sample_locked(ctl_t *ctl);
 /** The agent's (no "service") answer to @req. Lock held. */
 json_t *ctl_agent_dispatch_locked(ctl_t *ctl, json_t *req);
 
+/** Blank out //, # and C comments outside JSON strings in place (Kea syntax). */
+void ctl_strip_comments(char *s, size_t len);
+
 /** Start / stop the HTTP listener (http.c). */
 int ctl_http_start(ctl_t *ctl, char **reterr);
 void ctl_http_stop(ctl_t *ctl);

@@ -161,18 +161,12 @@ static int parse_agent(const json_t *ca, ctl_listen_cfg_t *c, char **reterr)
 	if (json_is_integer(v) && json_integer_value(v) > 0) {
 		c->max_body = (size_t)json_integer_value(v);
 	}
-	static const struct {
-		const char *key;
-		size_t off;
-	} files[] = {
-		{ "trust-anchor", offsetof(ctl_listen_cfg_t, tls_ca) },
-		{ "cert-file", offsetof(ctl_listen_cfg_t, tls_cert) },
-		{ "key-file", offsetof(ctl_listen_cfg_t, tls_key) },
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		v = json_object_get(ca, files[i].key);
-		if (v != NULL && set_str((char **)((char *)c + files[i].off), v) < 0) {
-			return fail(reterr, "Control-agent.%s: must be a string", files[i].key);
+	const char *const keys[] = { "trust-anchor", "cert-file", "key-file" };
+	char **dsts[] = { &c->tls_ca, &c->tls_cert, &c->tls_key };
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		v = json_object_get(ca, keys[i]);
+		if (v != NULL && set_str(dsts[i], v) < 0) {
+			return fail(reterr, "Control-agent.%s: must be a string", keys[i]);
 		}
 	}
 	/* Kea: all three or none. */
@@ -226,6 +220,51 @@ int ctl_listen_cfg_parse(const json_t *root, ctl_listen_cfg_t *ret, char **reter
 		}
 	}
 	return 0;
+}
+
+int ctl_listen_cfg_load_file(const char *path, ctl_listen_cfg_t *ret, char **reterr)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	json_error_t jerr;
+	FILE *f, *m;
+	char chunk[4096];
+	size_t n;
+
+	assert_return(path != NULL && ret != NULL, -EINVAL);
+	f = fopen(path, "re");
+	if (f == NULL) {
+		int r = -errno;
+
+		if (reterr != NULL && asprintf(reterr, "%s: %s", path, strerror(-r)) < 0) {
+			*reterr = NULL;
+		}
+		return r;
+	}
+	m = open_memstream(&text, &len);
+	if (m == NULL) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		fwrite(chunk, 1, n, m);
+	}
+	fclose(f);
+	if (fclose(m) != 0) {
+		return -ENOMEM;
+	}
+	ctl_strip_comments(text, len);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		if (reterr != NULL && asprintf(reterr, "%s:%d:%d: %s", path, jerr.line, jerr.column,
+		                               jerr.text) < 0) {
+			*reterr = NULL;
+		}
+		return -EINVAL;
+	}
+	int r = ctl_listen_cfg_parse(root, ret, reterr);
+	json_decref(root);
+	return r;
 }
 
 void ctl_listen_cfg_done(ctl_listen_cfg_t *c)

@@ -38,7 +38,8 @@ typedef struct ctl_env {
 	void *ud;
 	lease_store_t *store;           /* borrowed; NULL: lease commands answer result 1 */
 	const stats_t *stats;           /* borrowed; NULL: global counters read as 0 */
-	const char *config_path;        /* -c FILE, for config-reload and config-write */
+	const char *config_path;        /* -c FILE; config-write writes only into its directory
+	                                 * (NULL: config-write refuses) */
 
 	/* config-set (@new_cfg = the {"Dhcp4": ...} root, borrowed) or config-reload
 	 * (@new_cfg NULL: re-read config_path). Build and validate a new cfg_t,
@@ -105,6 +106,11 @@ typedef struct ctl ctl_t;
  *  Sections found are merged into @ret (call ctl_listen_cfg_done() afterwards
  *  even on failure). 0, or -EINVAL with a malloc'd message in *reterr. Any thread. */
 int ctl_listen_cfg_parse(const json_t *root, ctl_listen_cfg_t *ret, char **reterr);
+/** Read @path (Kea syntax: comments allowed), then ctl_listen_cfg_parse().
+ *  For kea-ctrl-agent's own file (/etc/kea/kea-ctrl-agent.conf) or lessor's
+ *  configuration file. 0, -errno of the read, or -EINVAL with *reterr
+ *  ("FILE:LINE:COL: message" for JSON errors). */
+int ctl_listen_cfg_load_file(const char *path, ctl_listen_cfg_t *ret, char **reterr);
 /** Release what ctl_listen_cfg_parse() put into @c and zero it. */
 void ctl_listen_cfg_done(ctl_listen_cfg_t *c);
 

@@ -137,7 +137,11 @@ static bool authorized(const ctl_t *ctl, struct MHD_Connection *conn)
 	for (size_t i = 0; i < ctl->lcfg.n_auth_clients; i++) {
 		const ctl_auth_client_t *a = &ctl->lcfg.auth_clients[i];
 
-		ok |= secret_eq(cred, a->user) & secret_eq(colon + 1, a->password);
+		/* both compared every time: no early exit that times the user name */
+		bool user_ok = secret_eq(cred, a->user);
+		bool pass_ok = secret_eq(colon + 1, a->password);
+
+		ok = ok || (user_ok && pass_ok);
 	}
 	return ok;
 }
@@ -242,9 +246,20 @@ static void emit_subnet(const char *name, int64_t value, void *ud)
 	}
 	const cfg_subnet4_t *s = m->cfg != NULL ? cfg_subnet_by_id(m->cfg, id) : NULL;
 	metric_name("kea_dhcp4_subnet_", m->family, mname, sizeof(mname));
-	fprintf(m->f, "%s{subnet_id=\"%u\",subnet=\"%s/%u\",shared_network=\"%s\"} %lld\n", mname, id,
-	        s != NULL ? inaddr_fmt(s->net, net) : "", s != NULL ? s->plen : 0,
-	        s != NULL && s->network != NULL ? s->network->name : "", (long long)value);
+	fprintf(m->f, "%s{subnet_id=\"%u\",subnet=\"%s/%u\",shared_network=\"", mname, id,
+	        s != NULL ? inaddr_fmt(s->net, net) : "", s != NULL ? s->plen : 0);
+	/* label value escaping: backslash, double quote and line feed */
+	for (const char *p = s != NULL && s->network != NULL ? s->network->name : ""; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"') {
+			fputc('\\', m->f);
+			fputc(*p, m->f);
+		} else if (*p == '\n') {
+			fputs("\\n", m->f);
+		} else {
+			fputc(*p, m->f);
+		}
+	}
+	fprintf(m->f, "\"} %lld\n", (long long)value);
 }
 
 static void emit_process(FILE *f, const ctl_t *ctl)

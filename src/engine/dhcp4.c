@@ -603,9 +603,11 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 		return drop(x, ret_verdict);
 	}
 	if (x->subnet == NULL) {
+		/* Kea: no OFFER, and not counted as a receive drop. */
 		log_debug(LOGGER_PACKETS, LOG_DBG_BASIC, "DHCP4_SUBNET_SELECTION_FAILED",
 		          "failed to select subnet for the client");
-		return drop(x, ret_verdict);
+		*ret_verdict = VERDICT_DROP;
+		return 0;
 	}
 	req = make_req(x);
 	r = alloc_discover(&req, &res);

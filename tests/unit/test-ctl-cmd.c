@@ -140,7 +140,7 @@ static int setup(void **state)
 		.ud = &s->fake,
 		.store = s->store,
 		.stats = &s->stats,
-		.config_path = "/nonexistent/lessor.json",
+		.config_path = NULL,
 		.reload = fake_reload,
 		.shutdown = fake_shutdown,
 		.dhcp_disable = fake_disable,
@@ -409,10 +409,9 @@ static void test_config_get_test_set(void **state)
 static void test_config_hash_write(void **state)
 {
 	env_state_t *s = *state;
-	char path[] = "/tmp/test-ctl-cfg-XXXXXX";
-	char body[256];
+	char dir[] = "/tmp/test-ctl-cfg-XXXXXX";
+	char cfgpath[128], path[160], body[256];
 	json_t *ans;
-	int fd = mkstemp(path);
 
 	ans = expect(s, "{\"command\":\"config-hash-get\"}", 0, NULL);
 	const char *h = json_string_value(json_object_get(json_object_get(ans, "arguments"), "hash"));
@@ -420,13 +419,20 @@ static void test_config_hash_write(void **state)
 	assert_int_equal(strlen(h), 64);
 	json_decref(ans);
 
-	assert_true(fd >= 0);
-	close(fd);
+	/* no writable location known: refuse */
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"/tmp/x.json\"}}", 1,
+	       NULL);
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(cfgpath, sizeof(cfgpath), "%s/lessor.json", dir);
+	s->ctl->env.config_path = cfgpath;
+	snprintf(path, sizeof(path), "%s/written.json", dir);
 	snprintf(body, sizeof(body), "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"%s\"}}",
 	         path);
 	ans = expect(s, body, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "arguments"),
 	                                                      "filename")), path);
+	assert_true(json_integer_value(json_object_get(json_object_get(ans, "arguments"), "size")) > 10);
 	json_decref(ans);
 	json_t *written = json_load_file(path, 0, NULL);
 	assert_non_null(written);
@@ -438,10 +444,23 @@ static void test_config_hash_write(void **state)
 	cfg_free(cfg);
 	json_decref(written);
 	unlink(path);
+	/* default: the configuration file itself; relative names: next to it */
+	EXPECT(s, "{\"command\":\"config-write\"}", 0, NULL);
+	assert_int_equal(access(cfgpath, R_OK), 0);
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"rel.json\"}}", 0, NULL);
+	snprintf(path, sizeof(path), "%s/rel.json", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	unlink(path);
+	unlink(cfgpath);
+	/* anywhere else: refused (Kea 2.6.3+ hardening) */
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"/etc/lessor-x.json\"}}",
+	       1, NULL);
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"../x.json\"}}", 1, NULL);
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"..\"}}", 1, NULL);
 	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":5}}", 1,
 	       "passed parameter 'filename' is not a string");
-	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"/nonexistent/x/y\"}}", 1,
-	       NULL);
+	rmdir(dir);
+	s->ctl->env.config_path = NULL;
 }
 
 static void test_sha256(void **state)

@@ -248,11 +248,12 @@ static void test_no_subnet(void **state)
 	eng_env_t *e = *state;
 	eng_pkt_t p;
 
-	/* DISCOVER: silence. */
+	/* DISCOVER: silence, not a receive drop. */
 	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
 	eng_pkt_relay(&p, A(172, 16, 0, 1), 67);
 	eng_pkt_end(&p);
 	assert_int_equal(eng_send(e, &p), VERDICT_DROP);
+	assert_int_equal(eng_stat(e, STAT_PKT4_RECEIVE_DROP), 0);
 	/* SELECTING REQUEST: NAK (Kea DHCP4_PACKET_NAK_0001), to the relay. */
 	eng_pkt_init(&p, DHCPREQUEST, MAC1);
 	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(172, 16, 0, 9));
@@ -281,6 +282,7 @@ static void test_no_subnet(void **state)
 	e->tx.buf = e->txbuf;
 	assert_int_equal(dhcp4_process(&e->ctx, &rx, &e->tx, &v), 0);
 	assert_int_equal(v, VERDICT_DROP);
+	assert_int_equal(eng_stat(e, STAT_PKT4_RECEIVE_DROP), 1);
 }
 
 static void test_relay_bad_rai_dropped(void **state)
