@@ -12,16 +12,17 @@
 
 #include "cfg/cfg-current.h"
 #include "ctl/ctl.h"
+#include "util/log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char fz_cfg[] =
-	"{ \"Dhcp4\": { \"valid-lifetime\": 4000,\n"
-	"  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
-	"  \"subnet4\": [ { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
-	"      \"pools\": [ { \"pool\": \"192.0.2.100 - 192.0.2.200\" } ] },\n"
-	"    { \"id\": 2, \"subnet\": \"10.0.0.0/16\",\n"
-	"      \"pools\": [ { \"pool\": \"10.0.1.0 - 10.0.10.255\" } ] } ] } }\n";
+        "{ \"Dhcp4\": { \"valid-lifetime\": 4000,\n"
+        "  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
+        "  \"subnet4\": [ { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
+        "      \"pools\": [ { \"pool\": \"192.0.2.100 - 192.0.2.200\" } ] },\n"
+        "    { \"id\": 2, \"subnet\": \"10.0.0.0/16\",\n"
+        "      \"pools\": [ { \"pool\": \"10.0.1.0 - 10.0.10.255\" } ] } ] } }\n";
 
 typedef struct fz_env {
 	lease_store_t *store;
@@ -31,9 +32,9 @@ typedef struct fz_env {
 
 static fz_env_t *fz_setup(void)
 {
-	static fz_env_t env;            /* built once per process */
+	static fz_env_t env; /* built once per process */
 	static bool ready;
-	lease_store_cfg_t lcfg = { .type = "memfile", .persist = false };
+	lease_store_cfg_t lcfg = {.type = "memfile", .persist = false};
 	cfg_t *cfg = NULL;
 	cfg_err_t err;
 	char *msg = NULL;
@@ -41,6 +42,9 @@ static fz_env_t *fz_setup(void)
 	if (ready) {
 		return &env;
 	}
+	/* every command is logged at INFO: keep the fuzzer quiet */
+	cfg_logger_t quiet = {.name = (char *)"kea-dhcp4", .severity = LOG_SEV_NONE};
+	(void)log_configure(&quiet, 1);
 	if (cfg_load_text(fz_cfg, strlen(fz_cfg), &cfg, &err) < 0) {
 		abort();
 	}
@@ -48,7 +52,7 @@ static fz_env_t *fz_setup(void)
 	if (lease_store_open(&lcfg, &env.store, &msg) < 0 || stats_init(&env.stats, 1) < 0) {
 		abort();
 	}
-	ctl_env_t e = { .store = env.store, .stats = &env.stats };
+	ctl_env_t e = {.store = env.store, .stats = &env.stats};
 	if (ctl_new(&e, &env.ctl) < 0) {
 		abort();
 	}
@@ -61,7 +65,7 @@ static void check_answer(char *text, bool array)
 	json_t *j;
 
 	if (text == NULL) {
-		abort();                /* only -ENOMEM may give NULL */
+		abort(); /* only -ENOMEM may give NULL */
 	}
 	j = json_loads(text, 0, NULL);
 	if (j == NULL) {

@@ -2,12 +2,17 @@
  * select a subnet, find reservations, allocate against the lease store, build
  * the reply. Built once with the fixed configuration fuzz/cfg/two-subnets-
  * relay.json, an in-memory memfile store (persist false) and a deterministic
- * clock. Every input is one datagram, received twice:
+ * clock. Every datagram is received twice:
  *   1. from a directly connected client on eth0 (broadcast from 0.0.0.0:68,
  *      or unicast from ciaddr when ciaddr is set);
  *   2. from the relay 10.0.0.2:67, unicast to the server (giaddr 10.0.0.2 is
  *      filled in when the datagram has none).
- * Seeds are the codec fixtures (tests/fixtures/pkt/ *.hex as binary).
+ * An input may hold several datagrams (up to PKTS_MAX), separated by
+ * PKT_SEP followed by one byte that advances the clock by that many
+ * CLOCK_TICKs: whole exchanges (DISCOVER, REQUEST, DECLINE, a lease expiring,
+ * another client) then fit in one self-describing input.
+ * Seeds are the codec fixtures (tests/fixtures/pkt/ *.hex as binary) plus a
+ * few exchanges built by hand.
  *
  * State (leases, allocator cursors) carries over from input to input so that
  * DISCOVER -> REQUEST -> RELEASE/DECLINE paths are reached; every
@@ -24,9 +29,13 @@
  *     xid, carries option 53 = tx.msg_type (OFFER, ACK or NAK) and a 4-byte
  *     server identifier, and fits DHCP_PKT_MAX;
  *   - an OFFER or an ACK to anything but INFORM hands out an address of a
- *     configured subnet; a NAK hands out nothing; an ACK to a REQUEST is
- *     backed by a lease in the store for that address (RFC 2131 §4.3.2:
- *     committed before the ACK). */
+ *     configured subnet; a NAK or an ACK to INFORM hands out nothing;
+ *   - an OFFER never names an address leased (unexpired) to another client
+ *     or declined and in probation (RFC 2131 §4.3.1);
+ *   - an ACK to a REQUEST confirms the requested address (option 50, else
+ *     ciaddr) and is backed by a lease in the store for that address, this
+ *     client, this subnet and this clock (RFC 2131 §4.3.2: committed before
+ *     the ACK). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,6 +69,11 @@
 #define CLOCK_STEP 500                  /* s; below the shortest lifetime (600) */
 #define CLOCK_EVERY 16
 #define STATE_RESET 256
+#define CLOCK_TICK 32                   /* s per unit of a separator's clock byte */
+#define INPUT_MAX (16 * 1024)
+#define PKTS_MAX 32
+#define PKT_SEP "\nLESSOR\n"            /* between datagrams of one input */
+#define PKT_SEP_LEN (sizeof(PKT_SEP) - 1)
 
 #define OFF_CIADDR 12
 #define OFF_GIADDR 24
@@ -136,6 +150,40 @@ static bool in_some_subnet(uint32_t addr)
 	return false;
 }
 
+/* Whether lease @l belongs to the client that sent @q: same hardware address
+ * (as the engine records it: chaddr, or 16 zero bytes when hlen > 16) or
+ * same client identifier. Deliberately loose: Kea's exact client matching is
+ * the engine's business, this only catches a lease of a different client. */
+static bool client_owns(const pkt4_t *q, const lease4_t *l)
+{
+	static const uint8_t zero[DHCP_CHADDR_LEN];
+	const uint8_t *hw = q->hlen <= DHCP_CHADDR_LEN ? q->chaddr : zero;
+	size_t hw_len = q->hlen <= DHCP_CHADDR_LEN ? q->hlen : DHCP_CHADDR_LEN;
+	const opt_view_t *cid = pkt4_opt(q, DHO_DHCP_CLIENT_IDENTIFIER);
+
+	if (hw_len > 0 && l->hwaddr_len == hw_len && memcmp(l->hwaddr, hw, hw_len) == 0) {
+		return true;
+	}
+	return cid != NULL && cid->len == l->client_id_len &&
+	       memcmp(cid->data, l->client_id, cid->len) == 0;
+}
+
+/* An OFFER never names an address that is in use by another client or
+ * declined (in probation): RFC 2131 §4.3.1, Kea's allocation engine. */
+static void check_offer_free(const pkt4_t *q, uint32_t addr)
+{
+	lease4_t l;
+
+	if (lease_get_by_addr(env.conn, addr, &l) < 0) {
+		return;
+	}
+	if (lease4_is_expired(&l, env.ctx.now) || l.state == LEASE_STATE_EXPIRED_RECLAIMED) {
+		return;
+	}
+	CHECK(l.state == LEASE_STATE_DEFAULT);
+	CHECK(client_owns(q, &l));
+}
+
 static void check_reply(const dhcp4_tx_t *tx, const pkt4_t *q, int qtype)
 {
 	pkt4_t r;
@@ -158,6 +206,7 @@ static void check_reply(const dhcp4_tx_t *tx, const pkt4_t *q, int qtype)
 	case DHCPOFFER:
 		CHECK(qtype == DHCPDISCOVER);
 		CHECK(r.yiaddr != 0 && in_some_subnet(r.yiaddr));
+		check_offer_free(q, r.yiaddr);
 		break;
 	case DHCPNAK:
 		CHECK(qtype == DHCPREQUEST);
@@ -170,10 +219,22 @@ static void check_reply(const dhcp4_tx_t *tx, const pkt4_t *q, int qtype)
 			break;
 		}
 		CHECK(r.yiaddr != 0 && in_some_subnet(r.yiaddr));
+		/* RFC 2131 §4.3.2: the ACK confirms the address the client asked
+		 * for (option 50, else ciaddr); anything else is a NAK. */
+		uint32_t want = 0;
+		const opt_view_t *req = pkt4_opt(q, DHO_DHCP_REQUESTED_ADDRESS);
+		if (req != NULL && req->len == 4) {
+			want = be32_load(req->data);
+		} else {
+			want = q->ciaddr;
+		}
+		CHECK(want == 0 || r.yiaddr == want);
 		lease4_t l;
 		CHECK(lease_get_by_addr(env.conn, r.yiaddr, &l) == 0);
 		CHECK(l.state == LEASE_STATE_DEFAULT);
 		CHECK(l.cltt == env.ctx.now);
+		CHECK(cfg_subnet4_contains(cfg_subnet_by_id(env.cfg, l.subnet_id), r.yiaddr));
+		CHECK(client_owns(q, &l));
 		break;
 	default:
 		break;
@@ -226,27 +287,31 @@ static void tick(void)
 	env.inputs++;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One datagram, received directly and through the relay. Each run gets an
+ * exact-size heap copy, so that ASan sees any read past the datagram. */
+static void datagram(const uint8_t *data, size_t size)
 {
+	uint8_t *copy;
+
 	/* The daemon reads at most DHCP_PKT_MAX bytes per datagram. */
 	if (size > DHCP_PKT_MAX) {
-		return 0;
+		return;
 	}
-	tick();
-
-	/* 1. direct client */
-	uint32_t ciaddr = size >= OFF_CIADDR + 4 ? be32_load(data + OFF_CIADDR) : 0;
-	if (ciaddr != 0) {
-		run(data, size, ciaddr, DHCP_CLIENT_PORT, SERVER_ADDR);
-	} else {
-		run(data, size, 0, DHCP_CLIENT_PORT, 0xffffffffu);
-	}
-
-	/* 2. through the relay: an exact-size copy, so ASan still sees over-reads */
-	uint8_t *copy = malloc(size > 0 ? size : 1);
+	copy = malloc(size > 0 ? size : 1);
 	if (copy == NULL) {
-		return 0;
+		return;
 	}
+
+	/* 1. direct client: broadcast, or unicast from ciaddr when it has one */
+	memcpy(copy, data, size);
+	uint32_t ciaddr = size >= OFF_CIADDR + 4 ? be32_load(copy + OFF_CIADDR) : 0;
+	if (ciaddr != 0) {
+		run(copy, size, ciaddr, DHCP_CLIENT_PORT, SERVER_ADDR);
+	} else {
+		run(copy, size, 0, DHCP_CLIENT_PORT, 0xffffffffu);
+	}
+
+	/* 2. through the relay; giaddr filled in when the datagram has none */
 	memcpy(copy, data, size);
 	uint32_t giaddr = 0;
 	if (size >= OFF_GIADDR + 4) {
@@ -258,5 +323,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	run(copy, size, giaddr != 0 ? giaddr : RELAY_ADDR, DHCP_SERVER_PORT, SERVER_ADDR);
 	free(copy);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t *end = data + size;
+	const uint8_t *p = data;
+
+	if (size > INPUT_MAX) {
+		return 0;
+	}
+	tick();
+	for (unsigned n = 0; n < PKTS_MAX; n++) {
+		const uint8_t *sep = memmem(p, (size_t)(end - p), PKT_SEP, PKT_SEP_LEN);
+
+		datagram(p, (size_t)((sep != NULL ? sep : end) - p));
+		if (sep == NULL || (size_t)(end - sep) < PKT_SEP_LEN + 1) {
+			break;
+		}
+		/* The byte after a separator moves the clock on by that many
+		 * CLOCK_TICKs before the next datagram. */
+		env.ctx.now += (int64_t)sep[PKT_SEP_LEN] * CLOCK_TICK;
+		p = sep + PKT_SEP_LEN + 1;
+	}
 	return 0;
 }

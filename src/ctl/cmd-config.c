@@ -70,21 +70,26 @@ static json_t *check_args(json_t *args)
 	json_t *v;
 
 	if (args == NULL) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Missing mandatory 'arguments' parameter.");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Missing mandatory 'arguments' parameter.");
 	}
 	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'arguments' parameter expected to be a map.");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'arguments' parameter expected to be a map.");
 	}
 	json_t *d4 = json_object_get(args, "Dhcp4");
 	if (d4 == NULL) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "Missing mandatory 'Dhcp4' parameter.");
 	}
 	if (!json_is_object(d4)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'Dhcp4' parameter expected to be a map.");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'Dhcp4' parameter expected to be a map.");
 	}
-	json_object_foreach(args, key, v) {
+	json_object_foreach(args, key, v)
+	{
 		if (strcmp(key, "Dhcp4") != 0) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "Unsupported '%s' parameter.", key);
+			return ctl_answer(CTL_RESULT_ERROR, NULL, "Unsupported '%s' parameter.",
+			                  key);
 		}
 	}
 	return NULL;
@@ -107,7 +112,8 @@ json_t *ctl_cmd_config_test(ctl_t *ctl, json_t *args)
 		return NULL;
 	}
 	if (r < 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", cfg_err_format(&err, buf, sizeof(buf)));
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s",
+		                  cfg_err_format(&err, buf, sizeof(buf)));
 	}
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL,
 	                  "Configuration seems sane. Control-socket, hook-libraries, and D2 "
@@ -226,8 +232,10 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 		return NULL;
 	}
 	if (rr < 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "not allowed to write config into %s: path "
-		                  "must be in the directory of the configuration file", path);
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "not allowed to write config into %s: path "
+		                  "must be in the directory of the configuration file",
+		                  path);
 	}
 	path = target;
 	root = running_root();
@@ -241,14 +249,18 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 	size_t len = strlen(text);
 	FILE *f = fopen(path, "we");
 	if (f == NULL) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during config-write: Unable to open "
-		                  "file %s for writing", path);
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Error during config-write: Unable to open "
+		                  "file %s for writing",
+		                  path);
 	}
 	bool ok = fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during config-write: Unable to write "
-		                  "to file %s", path);
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Error during config-write: Unable to write "
+		                  "to file %s",
+		                  path);
 	}
 	return ctl_answer(CTL_RESULT_SUCCESS,
 	                  json_pack("{s:s, s:I}", "filename", path, "size", (json_int_t)len + 1),

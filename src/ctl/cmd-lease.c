@@ -27,10 +27,10 @@ static json_t *lease_json(const lease4_t *l)
 
 	hex_fmt(l->hwaddr, l->hwaddr_len, ':', hw);
 	o = json_pack("{s:s, s:I, s:s, s:I, s:I, s:b, s:b, s:s, s:i}", "ip-address",
-	              inaddr_fmt(l->addr, addr), "subnet-id", (json_int_t)l->subnet_id, "hw-address",
-	              hw, "cltt", (json_int_t)l->cltt, "valid-lft", (json_int_t)l->valid_lft,
-	              "fqdn-fwd", l->fqdn_fwd, "fqdn-rev", l->fqdn_rev, "hostname", l->hostname,
-	              "state", (int)l->state);
+	              inaddr_fmt(l->addr, addr), "subnet-id", (json_int_t)l->subnet_id,
+	              "hw-address", hw, "cltt", (json_int_t)l->cltt, "valid-lft",
+	              (json_int_t)l->valid_lft, "fqdn-fwd", l->fqdn_fwd, "fqdn-rev", l->fqdn_rev,
+	              "hostname", l->hostname, "state", (int)l->state);
 	if (o == NULL) {
 		return NULL;
 	}
@@ -70,9 +70,10 @@ static json_t *parse_hex(const char *s, uint8_t *out, size_t cap, const char *wh
 	for (const char *p = s; *p != '\0'; p++) {
 		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '-' && *p != ' ' &&
 		    !(p == s + 1 && *p == 'x' && s[0] == '0')) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "'%c' is not a valid hexadecimal digit in decoded string '%s'",
-			                  *p, s);
+			return ctl_answer(
+			        CTL_RESULT_ERROR, NULL,
+			        "'%c' is not a valid hexadecimal digit in decoded string '%s'", *p,
+			        s);
 		}
 	}
 	if (s[0] == '\0') {
@@ -136,19 +137,25 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 			}
 		}
 		if (sn == NULL) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "subnet-id not specified and failed to "
-			                  "find a subnet for address %s", inaddr_fmt(l.addr, abuf));
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "subnet-id not specified and failed to "
+			                  "find a subnet for address %s",
+			                  inaddr_fmt(l.addr, abuf));
 		}
 	} else {
 		sn = sid <= UINT32_MAX && cfg != NULL ? cfg_subnet_by_id(cfg, (uint32_t)sid) : NULL;
 		if (sn == NULL) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "Invalid subnet-id: No IPv4 subnet with "
-			                  "subnet-id=%lld currently configured.", (long long)sid);
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "Invalid subnet-id: No IPv4 subnet with "
+			                  "subnet-id=%lld currently configured.",
+			                  (long long)sid);
 		}
 		if (!cfg_subnet4_contains(sn, l.addr)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "The address %s does not belong to subnet "
-			                  "%s/%u, subnet-id=%u", inaddr_fmt(l.addr, abuf),
-			                  inaddr_fmt(sn->net, nbuf), sn->plen, sn->id);
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "The address %s does not belong to subnet "
+			                  "%s/%u, subnet-id=%u",
+			                  inaddr_fmt(l.addr, abuf), inaddr_fmt(sn->net, nbuf),
+			                  sn->plen, sn->id);
 		}
 	}
 	l.subnet_id = sn->id;
@@ -177,7 +184,8 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
 			                  "invalid type specified for parameter 'client-id'");
 		}
-		err = parse_hex(json_string_value(v), l.client_id, sizeof(l.client_id), "client-id", &n);
+		err = parse_hex(json_string_value(v), l.client_id, sizeof(l.client_id), "client-id",
+		                &n);
 		if (err != NULL) {
 			return err;
 		}
@@ -205,19 +213,21 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 		if (json_integer_value(v) < (json_int_t)l.valid_lft) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
 			                  "expiration time must be greater than valid lifetime for "
-			                  "address %s", inaddr_fmt(l.addr, abuf));
+			                  "address %s",
+			                  inaddr_fmt(l.addr, abuf));
 		}
 		l.cltt = (int64_t)json_integer_value(v) - (int64_t)l.valid_lft;
 	}
 
-	static const char *const bools[] = { "fqdn-fwd", "fqdn-rev", "force-create" };
-	bool bv[3] = { false, false, false };
+	static const char *const bools[] = {"fqdn-fwd", "fqdn-rev", "force-create"};
+	bool bv[3] = {false, false, false};
 	for (size_t i = 0; i < ARRAY_SIZE(bools); i++) {
 		v = json_object_get(args, bools[i]);
 		if (v != NULL) {
 			if (!json_is_boolean(v)) {
 				return ctl_answer(CTL_RESULT_ERROR, NULL,
-				                  "invalid type specified for parameter '%s'", bools[i]);
+				                  "invalid type specified for parameter '%s'",
+				                  bools[i]);
 			}
 			bv[i] = json_is_true(v);
 		}
@@ -233,11 +243,12 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 		}
 		const char *h = json_string_value(v);
 		for (size_t i = 0; h[i] != '\0'; i++) {
-			l.hostname[i] = (char)tolower((unsigned char)h[i]);     /* Kea lower-cases */
+			l.hostname[i] = (char)tolower((unsigned char)h[i]); /* Kea lower-cases */
 		}
 	}
 	if ((l.fqdn_fwd || l.fqdn_rev) && l.hostname[0] == '\0') {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "No hostname specified and either forward or "
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "No hostname specified and either forward or "
 		                  "reverse fqdn was set to true.");
 	}
 
@@ -249,9 +260,11 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 		}
 		json_int_t st = json_integer_value(v);
 		if (st < 0 || st >= _LEASE_STATE_MAX) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "Invalid state value: %lld, supported "
-			                  "values are: 0 (default), 1 (declined) and 2 (expired-reclaimed)",
-			                  (long long)st);
+			return ctl_answer(
+			        CTL_RESULT_ERROR, NULL,
+			        "Invalid state value: %lld, supported "
+			        "values are: 0 (default), 1 (declined) and 2 (expired-reclaimed)",
+			        (long long)st);
 		}
 		l.state = (lease_state_t)st;
 	}
@@ -259,8 +272,10 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 	v = json_object_get(args, "user-context");
 	if (v != NULL) {
 		if (!json_is_object(v)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "Invalid user context '%s' is not a JSON "
-			                  "map.", "user-context");
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "Invalid user context '%s' is not a JSON "
+			                  "map.",
+			                  "user-context");
 		}
 		_cleanup_free_ char *uc = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 		if (uc == NULL || strlen(uc) >= sizeof(l.user_context)) {
@@ -288,8 +303,10 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 	int r;
 
 	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, update ? "no parameters specified for "
-		                  "lease4-update command" : "no parameters specified for the command");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  update ? "no parameters specified for "
+		                           "lease4-update command"
+		                         : "no parameters specified for the command");
 	}
 	cfg = cfg_acquire();
 	err = lease_parse(cfg, args, &l, &force);
@@ -312,8 +329,8 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 		if (r < 0) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
 		}
-		return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Lease for address %s, subnet-id %u added.",
-		                  abuf, l.subnet_id);
+		return ctl_answer(CTL_RESULT_SUCCESS, NULL,
+		                  "Lease for address %s, subnet-id %u added.", abuf, l.subnet_id);
 	}
 	r = lease_get_by_addr(c, l.addr, &old);
 	if (r == -ENOENT && force) {
@@ -330,9 +347,12 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 		r = lease_update(c, &old, &l);
 	}
 	if (r == -ENOENT || r == -ESTALE) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "failed to update the lease with address %s "
-		                  "either because the lease has been deleted or it has changed in the "
-		                  "database, in both cases a retry might succeed", abuf);
+		return ctl_answer(
+		        CTL_RESULT_ERROR, NULL,
+		        "failed to update the lease with address %s "
+		        "either because the lease has been deleted or it has changed in the "
+		        "database, in both cases a retry might succeed",
+		        abuf);
 	}
 	if (r == 0) {
 		r = lease_conn_sync(c);
@@ -381,33 +401,40 @@ static json_t *lookup(lease_conn_t *c, json_t *args, lease4_t *ret, bool *ret_fo
 		size_t n = 0;
 
 		if (!json_is_string(t)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "No 'ip-address' provided and "
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "No 'ip-address' provided and "
 			                  "'identifier-type' is either missing or not a string.");
 		}
 		if (!json_is_string(id)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "No 'ip-address' provided and "
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "No 'ip-address' provided and "
 			                  "'identifier' is either missing or not a string.");
 		}
 		if (sid == NULL) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "Mandatory 'subnet-id' parameter missing.");
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "Mandatory 'subnet-id' parameter missing.");
 		}
 		if (!json_is_integer(sid) || json_integer_value(sid) < 0 ||
 		    json_integer_value(sid) > UINT32_MAX) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "'subnet-id' parameter is not integer.");
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "'subnet-id' parameter is not integer.");
 		}
 		const char *ts = json_string_value(t);
 		bool is_hw = strcmp(ts, "hw-address") == 0;
 		if (!is_hw && strcmp(ts, "client-id") != 0) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "Incorrect identifier type: %s, the only "
-			                  "supported values are: address, hw-address, duid", ts);
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "Incorrect identifier type: %s, the only "
+			                  "supported values are: address, hw-address, duid",
+			                  ts);
 		}
-		err = parse_hex(json_string_value(id), buf, is_hw ? DHCP_HWADDR_MAX : sizeof(buf), ts,
-		                &n);
+		err = parse_hex(json_string_value(id), buf, is_hw ? DHCP_HWADDR_MAX : sizeof(buf),
+		                ts, &n);
 		if (err != NULL) {
 			return err;
 		}
 		uint32_t s = (uint32_t)json_integer_value(sid);
-		r = is_hw ? lease_get_by_hwaddr(c, s, buf, n, ret) : lease_get_by_client_id(c, s, buf, n, ret);
+		r = is_hw ? lease_get_by_hwaddr(c, s, buf, n, ret)
+		          : lease_get_by_client_id(c, s, buf, n, ret);
 	}
 	if (r == 0) {
 		*ret_found = true;
@@ -476,23 +503,20 @@ json_t *ctl_cmd_lease4_del(ctl_t *ctl, json_t *args)
  * pass @keep; append them to @list. Returns the count or a negative code. */
 typedef bool (*lease_filter_fn)(const lease4_t *l, const void *ud);
 
-static int scan(lease_conn_t *c, uint32_t after, size_t limit, lease_filter_fn keep,
-                const void *ud, json_t *list)
+static int scan(lease_conn_t *c, uint32_t after, size_t limit, lease_filter_fn keep, const void *ud,
+                json_t *list)
 {
 	_cleanup_free_ lease4_t *page = calloc(PAGE_BATCH, sizeof(*page));
 	size_t found = 0;
-	bool first = true;
 
 	if (page == NULL) {
 		return -ENOMEM;
 	}
 	for (;;) {
-		/* get_page returns addresses strictly above @after; "start" asks for
-		 * everything, including 0.0.0.0, which no lease can hold anyway. */
+		/* get_page returns addresses strictly above @after; "start" (0) asks
+		 * for everything but 0.0.0.0, which no lease can hold anyway. */
 		int n = c->store->ops->get_page(c, after, page, PAGE_BATCH);
 
-		(void)first;
-		first = false;
 		if (n < 0) {
 			return n;
 		}
@@ -524,7 +548,8 @@ static json_t *leases_answer(json_t *list, int n, bool with_count)
 	} else {
 		a = json_pack("{s:o}", "leases", list);
 	}
-	return ctl_answer(n > 0 ? CTL_RESULT_SUCCESS : CTL_RESULT_EMPTY, a, "%d IPv4 lease(s) found.", n);
+	return ctl_answer(n > 0 ? CTL_RESULT_SUCCESS : CTL_RESULT_EMPTY, a,
+	                  "%d IPv4 lease(s) found.", n);
 }
 
 typedef struct subnet_set {
@@ -548,7 +573,7 @@ json_t *ctl_cmd_lease4_get_all(ctl_t *ctl, json_t *args)
 {
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
 	_cleanup_free_ uint32_t *ids = NULL;
-	subnet_set_t set = { 0 };
+	subnet_set_t set = {0};
 	json_t *subnets = json_is_object(args) ? json_object_get(args, "subnets") : NULL;
 	json_t *err;
 
@@ -557,20 +582,22 @@ json_t *ctl_cmd_lease4_get_all(ctl_t *ctl, json_t *args)
 		json_t *v;
 
 		if (!json_is_array(subnets)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "'subnets' parameter must be a list");
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "'subnets' parameter must be a list");
 		}
 		ids = calloc(json_array_size(subnets) + 1, sizeof(*ids));
 		if (ids == NULL) {
 			return NULL;
 		}
-		json_array_foreach(subnets, i, v) {
+		json_array_foreach(subnets, i, v)
+		{
 			if (!json_is_integer(v)) {
 				return ctl_answer(CTL_RESULT_ERROR, NULL,
 				                  "listed subnet identifiers must be numbers");
 			}
 			ids[i] = (uint32_t)json_integer_value(v);
 		}
-		set = (subnet_set_t){ .ids = ids, .n = json_array_size(subnets) };
+		set = (subnet_set_t){.ids = ids, .n = json_array_size(subnets)};
 	}
 	err = conn_open(ctl, &c);
 	if (err != NULL) {
@@ -607,7 +634,8 @@ json_t *ctl_cmd_lease4_get_page(ctl_t *ctl, json_t *args)
 	}
 	if (strcmp(json_string_value(from), "start") != 0 &&
 	    inaddr_parse(json_string_value(from), &after) < 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'from' parameter value is neither 'start' "
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'from' parameter value is neither 'start' "
 		                  "keyword nor a valid IPv4 address");
 	}
 	json_t *lim = json_object_get(args, "limit");
@@ -619,7 +647,8 @@ json_t *ctl_cmd_lease4_get_page(ctl_t *ctl, json_t *args)
 	}
 	json_int_t limit = json_integer_value(lim);
 	if (limit == 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "page size of retrieved leases must not be 0");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "page size of retrieved leases must not be 0");
 	}
 	if (limit < 0 || limit > INT32_MAX) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "'limit' parameter must be a number");
@@ -643,7 +672,7 @@ json_t *ctl_cmd_lease4_get_page(ctl_t *ctl, json_t *args)
 typedef struct id_match {
 	uint8_t id[DHCP_OPT_LEN_MAX];
 	size_t len;
-	int kind;                       /* 0 hw-address, 1 client-id, 2 hostname */
+	int kind; /* 0 hw-address, 1 client-id, 2 hostname */
 	const char *hostname;
 } id_match_t;
 
@@ -664,11 +693,12 @@ static bool id_matches(const lease4_t *l, const void *ud)
 static json_t *get_by(ctl_t *ctl, json_t *args, const char *key, int kind)
 {
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
-	id_match_t m = { .kind = kind };
+	id_match_t m = {.kind = kind};
 	json_t *err;
 
 	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Command arguments missing or a not a map.");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Command arguments missing or a not a map.");
 	}
 	json_t *v = json_object_get(args, key);
 	if (v == NULL) {
@@ -733,7 +763,9 @@ json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args)
 	json_t *sid = json_is_object(args) ? json_object_get(args, "subnet-id") : NULL;
 	if (sid != NULL && (!json_is_integer(sid) || json_integer_value(sid) < 0 ||
 	                    json_integer_value(sid) > UINT32_MAX)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'subnet-id' parameter is not integer.");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "invalid type specified for parameter "
+		                  "'subnet-id'");
 	}
 	err = conn_open(ctl, &c);
 	if (err != NULL) {
@@ -772,5 +804,6 @@ json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args)
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
 	}
 	return ctl_answer(total > 0 ? CTL_RESULT_SUCCESS : CTL_RESULT_EMPTY, NULL,
-	                  "Deleted %lld IPv4 lease(s) from subnet(s) %s", total, ids != NULL ? ids : "");
+	                  "Deleted %lld IPv4 lease(s) from subnet(s) %s", total,
+	                  ids != NULL ? ids : "");
 }

@@ -13,10 +13,10 @@ DEFINE_FREEP(const cfg_t, cfg_release)
 
 /* Kea 2.2 per-subnet statistics (CfgSubnets4::updateStatistics + recount). */
 static const char *const subnet_counters[] = {
-	"cumulative-assigned-addresses",
-	"reclaimed-declined-addresses",
-	"reclaimed-leases",
-	"v4-reservation-conflicts",
+        "cumulative-assigned-addresses",
+        "reclaimed-declined-addresses",
+        "reclaimed-leases",
+        "v4-reservation-conflicts",
 };
 
 static uint64_t subnet_total(const cfg_subnet4_t *s)
@@ -29,7 +29,8 @@ static uint64_t subnet_total(const cfg_subnet4_t *s)
 	return t;
 }
 
-static void observe(ctl_t *ctl, const char *name, uint64_t v, const struct timespec *now, uint64_t gen)
+static void observe(ctl_t *ctl, const char *name, uint64_t v, const struct timespec *now,
+                    uint64_t gen)
 {
 	(void)stat_history_observe(ctl->hist, name, (int64_t)v, now, gen);
 }
@@ -51,8 +52,8 @@ void ctl_sample_locked(ctl_t *ctl)
 		if (id == STAT_V4_LEASE_REUSES || id == STAT_DECLINED_ADDRESSES) {
 			continue;
 		}
-		observe(ctl, stats_name(id), ctl->env.stats != NULL ? stats_sum(ctl->env.stats, id) : 0,
-		        &now, gen);
+		observe(ctl, stats_name(id),
+		        ctl->env.stats != NULL ? stats_sum(ctl->env.stats, id) : 0, &now, gen);
 	}
 	observe(ctl, "v4-reservation-conflicts", 0, &now, gen);
 
@@ -92,7 +93,8 @@ void ctl_sample_locked(ctl_t *ctl)
 			uint64_t v = 0;
 
 			if (ctl->env.subnet_counter == NULL ||
-			    ctl->env.subnet_counter(ctl->env.ud, s->id, subnet_counters[k], &v) < 0) {
+			    ctl->env.subnet_counter(ctl->env.ud, s->id, subnet_counters[k], &v) <
+			            0) {
 				v = 0;
 			}
 			snprintf(name, sizeof(name), "subnet[%u].%s", s->id, subnet_counters[k]);
@@ -120,7 +122,8 @@ static json_t *arg_name(json_t *args, const char **ret_name)
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "Missing mandatory 'name' parameter.");
 	}
 	if (!json_is_string(v)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'name' parameter expected to be a string.");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'name' parameter expected to be a string.");
 	}
 	*ret_name = json_string_value(v);
 	return NULL;
@@ -136,11 +139,24 @@ static json_t *arg_uint(json_t *args, const char *key, uint32_t *ret)
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    json_integer_value(v) > UINT32_MAX) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'%s' parameter expected to be an integer.",
-		                  key);
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'%s' parameter expected to be an integer.", key);
 	}
 	*ret = (uint32_t)json_integer_value(v);
 	return NULL;
+}
+
+/* "duration": Kea 2.2 reads it with intValue() and reports a wrong type so. */
+static json_t *arg_duration(json_t *args, uint32_t *ret)
+{
+	json_t *v = json_is_object(args) ? json_object_get(args, "duration") : NULL;
+
+	if (v != NULL && !json_is_integer(v)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Error during command processing: intValue() "
+		                  "called on non-integer Element in");
+	}
+	return arg_uint(args, "duration", ret);
 }
 
 json_t *ctl_cmd_statistic_get(ctl_t *ctl, json_t *args)
@@ -210,7 +226,9 @@ json_t *ctl_cmd_statistic_remove_all(ctl_t *ctl, json_t *args)
 	(void)args;
 	ctl_sample_locked(ctl);
 	stat_history_remove_all(ctl->hist);
-	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "All statistics removed.");
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL,
+	                  "Warning: statistic-remove-all command is "
+	                  "deprecated. All statistics removed.");
 }
 
 json_t *ctl_cmd_statistic_sample_age_set(ctl_t *ctl, json_t *args)
@@ -220,7 +238,7 @@ json_t *ctl_cmd_statistic_sample_age_set(ctl_t *ctl, json_t *args)
 	json_t *err = arg_name(args, &name);
 
 	if (err == NULL) {
-		err = arg_uint(args, "duration", &d);
+		err = arg_duration(args, &d);
 	}
 	if (err != NULL) {
 		return err;
@@ -234,7 +252,7 @@ json_t *ctl_cmd_statistic_sample_age_set(ctl_t *ctl, json_t *args)
 json_t *ctl_cmd_statistic_sample_age_set_all(ctl_t *ctl, json_t *args)
 {
 	uint32_t d;
-	json_t *err = arg_uint(args, "duration", &d);
+	json_t *err = arg_duration(args, &d);
 
 	if (err != NULL) {
 		return err;
@@ -256,7 +274,8 @@ json_t *ctl_cmd_statistic_sample_count_set(ctl_t *ctl, json_t *args)
 		return err;
 	}
 	if (n == 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'max-samples' parameter must not be zero");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'max-samples' parameter must not be zero");
 	}
 	if (stat_history_set_max_count(ctl->hist, name, n) < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "No '%s' statistic found", name);
@@ -273,7 +292,8 @@ json_t *ctl_cmd_statistic_sample_count_set_all(ctl_t *ctl, json_t *args)
 		return err;
 	}
 	if (n == 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'max-samples' parameter must not be zero");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'max-samples' parameter must not be zero");
 	}
 	stat_history_set_max_count_all(ctl->hist, n);
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "All statistics count limit are set.");
@@ -316,7 +336,8 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 	json_t *sid = json_is_object(args) ? json_object_get(args, "subnet-id") : NULL;
 	json_t *range = json_is_object(args) ? json_object_get(args, "subnet-range") : NULL;
 	if (sid != NULL && range != NULL) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "cannot specify both subnet-id and subnet-range");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "cannot specify both subnet-id and subnet-range");
 	}
 	if (sid != NULL) {
 		err = sid_arg(sid, "subnet-id", &first);
@@ -328,15 +349,18 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 		snprintf(label, sizeof(label), "subnet-id=%u", first);
 	} else if (range != NULL) {
 		if (!json_is_object(range)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "'subnet-range' parameter is not a map");
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "subnet-range parameter is not a map");
 		}
 		json_t *f = json_object_get(range, "first-subnet-id");
 		json_t *l = json_object_get(range, "last-subnet-id");
-		if (f == NULL) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "'first-subnet-id' parameter missing");
+		if (!json_is_integer(f)) {
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "'first-subnet-id' parameter missing or not an integer");
 		}
-		if (l == NULL) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "'last-subnet-id' parameter missing");
+		if (!json_is_integer(l)) {
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "'last-subnet-id' parameter missing or not an integer");
 		}
 		err = sid_arg(f, "first-subnet-id", &first);
 		if (err == NULL) {
@@ -346,8 +370,9 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 			return err;
 		}
 		if (last <= first) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "'last-subnet-id' must be greater than 'first-subnet-id'");
+			return ctl_answer(
+			        CTL_RESULT_ERROR, NULL,
+			        "'last-subnet-id' must be greater than 'first-subnet-id'");
 		}
 		snprintf(label, sizeof(label), "subnets %u through %u", first, last);
 	}
@@ -355,8 +380,10 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 	ctl_sample_locked(ctl);
 	cfg = cfg_acquire();
 	if (single && (cfg == NULL || cfg_subnet_by_id(cfg, first) == NULL)) {
-		return ctl_answer(CTL_RESULT_EMPTY, json_object(), "stat-lease4-get[%s]: no matching data, "
-		                  "subnet-id: %u does not exist", label, first);
+		return ctl_answer(CTL_RESULT_EMPTY, json_object(),
+		                  "stat-lease4-get[%s]: no matching data, "
+		                  "subnet-id: %u does not exist",
+		                  label, first);
 	}
 	json_t *rows = json_array();
 	if (rows == NULL) {
@@ -369,11 +396,12 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 		if (id < first || id > last) {
 			continue;
 		}
-		json_t *row = json_pack("[I,I,I,I,I]", (json_int_t)id,
-		                        (json_int_t)hist_value(ctl, id, "total-addresses"),
-		                        (json_int_t)hist_value(ctl, id, "cumulative-assigned-addresses"),
-		                        (json_int_t)hist_value(ctl, id, "assigned-addresses"),
-		                        (json_int_t)hist_value(ctl, id, "declined-addresses"));
+		json_t *row =
+		        json_pack("[I,I,I,I,I]", (json_int_t)id,
+		                  (json_int_t)hist_value(ctl, id, "total-addresses"),
+		                  (json_int_t)hist_value(ctl, id, "cumulative-assigned-addresses"),
+		                  (json_int_t)hist_value(ctl, id, "assigned-addresses"),
+		                  (json_int_t)hist_value(ctl, id, "declined-addresses"));
 		if (row == NULL || json_array_append_new(rows, row) < 0) {
 			json_decref(rows);
 			return NULL;
@@ -382,15 +410,22 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 	}
 	if (n == 0) {
 		json_decref(rows);
-		return ctl_answer(CTL_RESULT_EMPTY, json_object(), "stat-lease4-get[%s]: no matching data",
-		                  label);
+		if (range != NULL) {
+			return ctl_answer(
+			        CTL_RESULT_EMPTY, json_object(),
+			        "stat-lease4-get[%s]: no matching "
+			        "data, selected ID range: %u through %u includes no known subnets",
+			        label, first, last);
+		}
+		return ctl_answer(CTL_RESULT_EMPTY, json_object(),
+		                  "stat-lease4-get[%s]: no matching data", label);
 	}
 	struct timespec now;
 	char ts[40];
 	clock_gettime(CLOCK_REALTIME, &now);
 	json_t *a = json_pack("{s:{s:[sssss], s:o, s:s}}", "result-set", "columns", "subnet-id",
-	                      "total-addresses", "cumulative-assigned-addresses", "assigned-addresses",
-	                      "declined-addresses", "rows", rows, "timestamp",
+	                      "total-addresses", "cumulative-assigned-addresses",
+	                      "assigned-addresses", "declined-addresses", "rows", rows, "timestamp",
 	                      stat_history_fmt_time(&now, ts, sizeof(ts)));
 	return ctl_answer(CTL_RESULT_SUCCESS, a, "stat-lease4-get[%s]: %zu rows found", label, n);
 }

@@ -9,8 +9,9 @@
 
 #include "cfg/cfg-current.h"
 #include "ctl/ctl-int.h"
+#include "util/log.h"
 
-#define CTL_KEA_VERSION "2.2.0"         /* the Kea release whose control API lessor answers as */
+#define CTL_KEA_VERSION "2.2.0" /* the Kea release whose control API lessor answers as */
 #ifndef LESSOR_VERSION
 #define LESSOR_VERSION "0.0.0"
 #endif
@@ -37,7 +38,18 @@ json_t *ctl_answer(int result, json_t *args, const char *fmt, ...)
 			text = NULL;
 			goto fail;
 		}
-		if (json_object_set_new(ans, "text", json_stringn(text, (size_t)n)) < 0) {
+		json_t *jt = json_stringn(text, (size_t)n);
+		if (jt == NULL) {
+			/* Not UTF-8 (client bytes echoed in a parse error, say): every
+			 * answer must be valid JSON, so mask non-ASCII bytes. */
+			for (int i = 0; i < n; i++) {
+				if ((unsigned char)text[i] >= 0x80 || text[i] == '\0') {
+					text[i] = '?';
+				}
+			}
+			jt = json_stringn(text, (size_t)n);
+		}
+		if (json_object_set_new(ans, "text", jt) < 0) {
 			goto fail;
 		}
 	}
@@ -65,28 +77,32 @@ static json_t *cmd_list_commands(ctl_t *ctl, json_t *args)
 	return ctl_answer(CTL_RESULT_SUCCESS, ctl_cmd_names(), NULL);
 }
 
+static const char *version_of(const ctl_t *ctl)
+{
+	return ctl->env.version != NULL ? ctl->env.version : CTL_KEA_VERSION;
+}
+
 static json_t *cmd_version_get(ctl_t *ctl, json_t *args)
 {
-	(void)ctl;
 	(void)args;
 	return ctl_answer(CTL_RESULT_SUCCESS,
-	                  json_pack("{s:s}", "extended",
-	                            CTL_KEA_VERSION "\nlessor " LESSOR_VERSION
+	                  json_pack("{s:s++}", "extended", version_of(ctl),
+	                            "\nlessor " LESSOR_VERSION
 	                            "\nlinked with:\njansson " JANSSON_VERSION
-	                            "\ndatabase:\nMemfile backend 2.1"),
-	                  CTL_KEA_VERSION);
+	                            "\nlibmicrohttpd\ndatabase:\n",
+	                            "Memfile backend 2.1"),
+	                  "%s", version_of(ctl));
 }
 
 static json_t *cmd_build_report(ctl_t *ctl, json_t *args)
 {
-	(void)ctl;
 	(void)args;
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL,
 	                  " \n        lessor source configure results:\n"
 	                  "     -=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-=-\n \n Package:\n"
 	                  "   Name:              lessor\n   Version:           %s\n"
 	                  "   Kea compatibility: %s\n",
-	                  LESSOR_VERSION, CTL_KEA_VERSION);
+	                  LESSOR_VERSION, version_of(ctl));
 }
 
 static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
@@ -104,7 +120,8 @@ static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 	              "sockets", "status", "ready");
 	if (a != NULL && mt) {
 		json_object_set_new(a, "thread-pool-size", json_integer(cfg->mt.thread_pool_size));
-		json_object_set_new(a, "packet-queue-size", json_integer(cfg->mt.packet_queue_size));
+		json_object_set_new(a, "packet-queue-size",
+		                    json_integer(cfg->mt.packet_queue_size));
 	}
 	cfg_release(cfg);
 	return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
@@ -139,7 +156,8 @@ static json_t *cmd_shutdown(ctl_t *ctl, json_t *args)
 		}
 	}
 	if (ctl->env.shutdown == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'shutdown' command not supported.");
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+		                  "'shutdown' command not supported.");
 	}
 	ctl->env.shutdown(ctl->env.ud, exit_value);
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Shutting down.");
@@ -196,7 +214,8 @@ static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
 		}
 	}
 	if (ctl->env.dhcp_disable == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'dhcp-disable' command not supported.");
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+		                  "'dhcp-disable' command not supported.");
 	}
 	int r = ctl->env.dhcp_disable(ctl->env.ud, (uint32_t)period, origin);
 	if (r < 0) {
@@ -204,8 +223,8 @@ static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
 		                  strerror(-r));
 	}
 	if (period > 0) {
-		return ctl_answer(CTL_RESULT_SUCCESS, NULL, "DHCPv4 service disabled for %lld seconds",
-		                  (long long)period);
+		return ctl_answer(CTL_RESULT_SUCCESS, NULL,
+		                  "DHCPv4 service disabled for %lld seconds", (long long)period);
 	}
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "DHCPv4 service disabled");
 }
@@ -226,7 +245,8 @@ static json_t *cmd_dhcp_enable(ctl_t *ctl, json_t *args)
 		}
 	}
 	if (ctl->env.dhcp_enable == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'dhcp-enable' command not supported.");
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+		                  "'dhcp-enable' command not supported.");
 	}
 	int r = ctl->env.dhcp_enable(ctl->env.ud, origin);
 	if (r < 0) {
@@ -244,15 +264,17 @@ static json_t *cmd_leases_reclaim(ctl_t *ctl, json_t *args)
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "Missing mandatory 'remove' parameter.");
 	}
 	if (!json_is_boolean(rm)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'remove' parameter expected to be a boolean.");
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "'remove' parameter expected to be a boolean.");
 	}
 	if (ctl->env.leases_reclaim == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'leases-reclaim' command not supported.");
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+		                  "'leases-reclaim' command not supported.");
 	}
 	int r = ctl->env.leases_reclaim(ctl->env.ud, json_is_true(rm));
 	if (r < 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Reclamation of expired leases failed: %s",
-		                  strerror(-r));
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Reclamation of expired leases failed: %s", strerror(-r));
 	}
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Reclamation of expired leases is complete.");
 }
@@ -260,42 +282,42 @@ static json_t *cmd_leases_reclaim(ctl_t *ctl, json_t *args)
 /* ---- the table (kept sorted: list-commands returns it in this order) ---- */
 
 static const ctl_cmd_t ctl_cmds[] = {
-	{ "build-report", cmd_build_report },
-	{ "config-get", ctl_cmd_config_get },
-	{ "config-hash-get", ctl_cmd_config_hash_get },
-	{ "config-reload", ctl_cmd_config_reload },
-	{ "config-set", ctl_cmd_config_set },
-	{ "config-test", ctl_cmd_config_test },
-	{ "config-write", ctl_cmd_config_write },
-	{ "dhcp-disable", cmd_dhcp_disable },
-	{ "dhcp-enable", cmd_dhcp_enable },
-	{ "lease4-add", ctl_cmd_lease4_add },
-	{ "lease4-del", ctl_cmd_lease4_del },
-	{ "lease4-get", ctl_cmd_lease4_get },
-	{ "lease4-get-all", ctl_cmd_lease4_get_all },
-	{ "lease4-get-by-client-id", ctl_cmd_lease4_get_by_client_id },
-	{ "lease4-get-by-hostname", ctl_cmd_lease4_get_by_hostname },
-	{ "lease4-get-by-hw-address", ctl_cmd_lease4_get_by_hw_address },
-	{ "lease4-get-page", ctl_cmd_lease4_get_page },
-	{ "lease4-update", ctl_cmd_lease4_update },
-	{ "lease4-wipe", ctl_cmd_lease4_wipe },
-	{ "leases-reclaim", cmd_leases_reclaim },
-	{ "list-commands", cmd_list_commands },
-	{ "server-tag-get", cmd_server_tag_get },
-	{ "shutdown", cmd_shutdown },
-	{ "stat-lease4-get", ctl_cmd_stat_lease4_get },
-	{ "statistic-get", ctl_cmd_statistic_get },
-	{ "statistic-get-all", ctl_cmd_statistic_get_all },
-	{ "statistic-remove", ctl_cmd_statistic_remove },
-	{ "statistic-remove-all", ctl_cmd_statistic_remove_all },
-	{ "statistic-reset", ctl_cmd_statistic_reset },
-	{ "statistic-reset-all", ctl_cmd_statistic_reset_all },
-	{ "statistic-sample-age-set", ctl_cmd_statistic_sample_age_set },
-	{ "statistic-sample-age-set-all", ctl_cmd_statistic_sample_age_set_all },
-	{ "statistic-sample-count-set", ctl_cmd_statistic_sample_count_set },
-	{ "statistic-sample-count-set-all", ctl_cmd_statistic_sample_count_set_all },
-	{ "status-get", cmd_status_get },
-	{ "version-get", cmd_version_get },
+        {"build-report", cmd_build_report},
+        {"config-get", ctl_cmd_config_get},
+        {"config-hash-get", ctl_cmd_config_hash_get},
+        {"config-reload", ctl_cmd_config_reload},
+        {"config-set", ctl_cmd_config_set},
+        {"config-test", ctl_cmd_config_test},
+        {"config-write", ctl_cmd_config_write},
+        {"dhcp-disable", cmd_dhcp_disable},
+        {"dhcp-enable", cmd_dhcp_enable},
+        {"lease4-add", ctl_cmd_lease4_add},
+        {"lease4-del", ctl_cmd_lease4_del},
+        {"lease4-get", ctl_cmd_lease4_get},
+        {"lease4-get-all", ctl_cmd_lease4_get_all},
+        {"lease4-get-by-client-id", ctl_cmd_lease4_get_by_client_id},
+        {"lease4-get-by-hostname", ctl_cmd_lease4_get_by_hostname},
+        {"lease4-get-by-hw-address", ctl_cmd_lease4_get_by_hw_address},
+        {"lease4-get-page", ctl_cmd_lease4_get_page},
+        {"lease4-update", ctl_cmd_lease4_update},
+        {"lease4-wipe", ctl_cmd_lease4_wipe},
+        {"leases-reclaim", cmd_leases_reclaim},
+        {"list-commands", cmd_list_commands},
+        {"server-tag-get", cmd_server_tag_get},
+        {"shutdown", cmd_shutdown},
+        {"stat-lease4-get", ctl_cmd_stat_lease4_get},
+        {"statistic-get", ctl_cmd_statistic_get},
+        {"statistic-get-all", ctl_cmd_statistic_get_all},
+        {"statistic-remove", ctl_cmd_statistic_remove},
+        {"statistic-remove-all", ctl_cmd_statistic_remove_all},
+        {"statistic-reset", ctl_cmd_statistic_reset},
+        {"statistic-reset-all", ctl_cmd_statistic_reset_all},
+        {"statistic-sample-age-set", ctl_cmd_statistic_sample_age_set},
+        {"statistic-sample-age-set-all", ctl_cmd_statistic_sample_age_set_all},
+        {"statistic-sample-count-set", ctl_cmd_statistic_sample_count_set},
+        {"statistic-sample-count-set-all", ctl_cmd_statistic_sample_count_set_all},
+        {"status-get", cmd_status_get},
+        {"version-get", cmd_version_get},
 };
 
 static int cmd_cmp(const void *key, const void *elem)
@@ -329,29 +351,44 @@ json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req)
 	json_t *v;
 
 	if (!json_is_object(req)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Error during command processing: "
 		                  "Invalid command Element specified, expected map");
 	}
 	json_t *jcmd = json_object_get(req, "command");
 	if (jcmd == NULL) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Error during command processing: "
 		                  "Invalid answer specified, does not contain mandatory 'command'");
 	}
 	if (!json_is_string(jcmd)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Error during command processing: "
 		                  "'command' element in command message is not a string");
 	}
-	json_object_foreach(req, key, v) {
+	json_object_foreach(req, key, v)
+	{
 		if (strcmp(key, "command") != 0 && strcmp(key, "arguments") != 0 &&
 		    strcmp(key, "service") != 0) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "Error during command processing: "
-			                  "Received command contains unsupported parameter '%s'", key);
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "Error during command processing: "
+			                  "Received command contains unsupported parameter '%s'",
+			                  key);
 		}
 	}
 	const char *name = json_string_value(jcmd);
+	char shown[80];
+	size_t k;
+	for (k = 0; name[k] != '\0' && k + 1 < sizeof(shown); k++) {
+		/* the name is client input: keep the log line one printable line */
+		shown[k] = name[k] >= 0x20 && name[k] < 0x7f ? name[k] : '?';
+	}
+	shown[k] = '\0';
+	log_info(CTL_LOGGER, "COMMAND_RECEIVED", "Received command '%s'", shown);
 	const ctl_cmd_t *cmd = ctl_cmd_find(name);
 	if (cmd == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.", name);
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.",
+		                  name);
 	}
 	return cmd->fn(ctl, json_object_get(req, "arguments"));
 }
@@ -429,8 +466,8 @@ char *ctl_handle(ctl_t *ctl, const char *body, size_t len)
 	if (req == NULL) {
 		/* Kea waits for the rest of a partial command and then says so; a
 		 * complete but malformed body is answered at once. */
-		ans = ctl_answer(CTL_RESULT_ERROR, NULL, "invalid JSON: %s (<wire>:%d:%d)", jerr.text,
-		                 jerr.line, jerr.column);
+		ans = ctl_answer(CTL_RESULT_ERROR, NULL, "invalid JSON: %s (<wire>:%d:%d)",
+		                 jerr.text, jerr.line, jerr.column);
 	} else {
 		ans = ctl_dispatch_locked(ctl, req);
 	}
@@ -442,27 +479,27 @@ char *ctl_handle(ctl_t *ctl, const char *body, size_t len)
 
 static json_t *agent_unsupported(const char *name)
 {
-	return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
-	                  "'%s' command not supported. You did not include \"service\" parameter in the "
-	                  "command, which indicates that Kea Control Agent should process this command "
-	                  "rather than forward it to one or more Kea servers. If you aimed to send this "
-	                  "command to one of the Kea servers you should include the \"service\" "
-	                  "parameter in your request, e.g. \"service\": [ \"dhcp4\" ] to forward the "
-	                  "command to the DHCPv4 server, or \"service\": [ \"dhcp4\", \"dhcp6\", \"d2\" "
-	                  "] to forward it to DHCPv4, DHCPv6 and D2 servers etc.",
-	                  name);
+	return ctl_answer(
+	        CTL_RESULT_UNSUPPORTED, NULL,
+	        "'%s' command not supported. You did not include \"service\" parameter in the "
+	        "command, which indicates that Kea Control Agent should process this command "
+	        "rather than forward it to one or more Kea servers. If you aimed to send this "
+	        "command to one of the Kea servers you should include the \"service\" "
+	        "parameter in your request, e.g. \"service\": [ \"dhcp4\" ] to forward the "
+	        "command to the DHCPv4 server, or \"service\": [ \"dhcp4\", \"dhcp6\", \"d2\" "
+	        "] to forward it to DHCPv4, DHCPv6 and D2 servers etc.",
+	        name);
 }
 
 json_t *ctl_agent_dispatch_locked(ctl_t *ctl, json_t *req)
 {
-	static const char *const agent_cmds[] = { "build-report", "config-get", "config-reload",
-		                                  "config-set", "config-test", "config-write",
-		                                  "list-commands", "shutdown", "status-get",
-		                                  "version-get" };
+	static const char *const agent_cmds[] = {
+	        "build-report", "config-get",    "config-reload", "config-set", "config-test",
+	        "config-write", "list-commands", "shutdown",      "status-get", "version-get"};
 	const char *name = json_string_value(json_object_get(req, "command"));
 
 	if (name == NULL) {
-		return ctl_dispatch_locked(ctl, req);   /* same errors as the server */
+		return ctl_dispatch_locked(ctl, req); /* same errors as the server */
 	}
 	if (strcmp(name, "list-commands") == 0) {
 		json_t *l = json_array();
@@ -474,30 +511,31 @@ json_t *ctl_agent_dispatch_locked(ctl_t *ctl, json_t *req)
 	}
 	if (strcmp(name, "version-get") == 0) {
 		return ctl_answer(CTL_RESULT_SUCCESS,
-		                  json_pack("{s:s}", "extended",
-		                            CTL_KEA_VERSION "\nlessor " LESSOR_VERSION "\n"),
-		                  CTL_KEA_VERSION);
+		                  json_pack("{s:s+}", "extended", version_of(ctl),
+		                            "\nlessor " LESSOR_VERSION "\n"),
+		                  "%s", version_of(ctl));
 	}
 	if (strcmp(name, "build-report") == 0) {
 		return cmd_build_report(ctl, NULL);
 	}
 	if (strcmp(name, "status-get") == 0) {
 		return ctl_answer(CTL_RESULT_SUCCESS,
-		                  json_pack("{s:I, s:I, s:I}", "pid", (json_int_t)getpid(), "reload",
-		                            (json_int_t)ctl_elapsed(&ctl->started), "uptime",
-		                            (json_int_t)ctl_elapsed(&ctl->started)),
+		                  json_pack("{s:I, s:I, s:I}", "pid", (json_int_t)getpid(),
+		                            "reload", (json_int_t)ctl_elapsed(&ctl->started),
+		                            "uptime", (json_int_t)ctl_elapsed(&ctl->started)),
 		                  NULL);
 	}
 	if (strcmp(name, "config-get") == 0) {
 		json_t *a = ctl->lcfg.agent_json != NULL ? json_deep_copy(ctl->lcfg.agent_json)
-		                                        : json_pack("{s:{}}", "Control-agent");
+		                                         : json_pack("{s:{}}", "Control-agent");
 		return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
 	}
 	/* The agent's config-set/-test/-reload/-write and shutdown would act on
 	 * the agent, which here is the daemon itself: refuse rather than guess. */
 	for (size_t i = 0; i < ARRAY_SIZE(agent_cmds); i++) {
 		if (strcmp(name, agent_cmds[i]) == 0) {
-			return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.", name);
+			return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+			                  "'%s' command not supported.", name);
 		}
 	}
 	return agent_unsupported(name);
@@ -517,7 +555,7 @@ char *ctl_handle_http(ctl_t *ctl, const char *body, size_t len, unsigned *ret_st
 		return dump(TAKE_PTR(out));
 	}
 	req = parse_body(body, len, &jerr);
-	if (req == NULL || !json_is_object(req)) {
+	if (req == NULL) {
 		*ret_status = 400;
 		return dump(json_pack("{s:i, s:s}", "result", 400, "text", "Bad Request"));
 	}
@@ -527,26 +565,32 @@ char *ctl_handle_http(ctl_t *ctl, const char *body, size_t len, unsigned *ret_st
 	}
 	json_t *svc = json_object_get(req, "service");
 	pthread_mutex_lock(&ctl->lock);
-	if (svc != NULL && !json_is_array(svc)) {
-		json_array_append_new(out, ctl_answer(CTL_RESULT_ERROR, NULL,
-		                                      "service value must be a list"));
+	if (!json_is_object(req)) {
+		/* valid JSON but not a map: the agent's own parse error, in an array */
+		json_array_append_new(out, ctl_dispatch_locked(ctl, req));
+	} else if (svc != NULL && !json_is_array(svc)) {
+		json_array_append_new(
+		        out, ctl_answer(CTL_RESULT_ERROR, NULL, "service value must be a list"));
 	} else if (svc == NULL || json_array_size(svc) == 0) {
 		json_array_append_new(out, ctl_agent_dispatch_locked(ctl, req));
 	} else {
 		size_t i;
 		json_t *s;
 
-		json_array_foreach(svc, i, s) {
+		json_array_foreach(svc, i, s)
+		{
 			const char *sname = json_string_value(s);
 			json_t *ans;
 
 			if (sname != NULL && strcmp(sname, "dhcp4") == 0) {
 				ans = ctl_dispatch_locked(ctl, req);
 			} else if (sname == NULL) {
-				ans = ctl_answer(CTL_RESULT_ERROR, NULL, "service value must be a string");
+				ans = ctl_answer(CTL_RESULT_ERROR, NULL,
+				                 "service value must be a string");
 			} else {
 				ans = ctl_answer(CTL_RESULT_ERROR, NULL,
-				                 "forwarding socket is not configured for the server type %s",
+				                 "forwarding socket is not configured for the "
+				                 "server type %s",
 				                 sname);
 			}
 			if (ans == NULL || json_array_append_new(out, ans) < 0) {

@@ -11,15 +11,17 @@
 
 struct MHD_Daemon;
 
+#define CTL_LOGGER "kea-dhcp4.commands" /* Kea's logger for the command channel */
+
 struct ctl {
 	ctl_env_t env;
-	ctl_listen_cfg_t lcfg;          /* deep copy of the listen configuration */
-	pthread_mutex_t lock;           /* serialises commands, sampling, metrics */
+	ctl_listen_cfg_t lcfg; /* deep copy of the listen configuration */
+	pthread_mutex_t lock;  /* serialises commands, sampling, metrics */
 	stat_history_t *hist;
-	struct timespec started;        /* CLOCK_MONOTONIC */
-	struct timespec reloaded;       /* CLOCK_MONOTONIC, last successful (re)configuration */
-	int unix_fd;                    /* listening UNIX socket or -1 */
-	int wake[2];                    /* pipe: wakes the ctl thread to stop */
+	struct timespec started;  /* CLOCK_MONOTONIC */
+	struct timespec reloaded; /* CLOCK_MONOTONIC, last successful (re)configuration */
+	int unix_fd;              /* listening UNIX socket or -1 */
+	int wake[2];              /* pipe: wakes the ctl thread to stop */
 	bool thread_running;
 	pthread_t thread;
 	struct MHD_Daemon *mhd;
@@ -40,7 +42,8 @@ typedef struct ctl_cmd {
 
 /** {"result": @result, "text": fmt..., "arguments": @args}; takes @args (may be
  *  NULL); @fmt NULL = no text. NULL on -ENOMEM. */
-json_t *ctl_answer(int result, json_t *args, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+json_t *ctl_answer(int result, json_t *args, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /** Dispatch one parsed command map as kea-dhcp4 does. Lock held. */
 json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req);

@@ -12,8 +12,9 @@
 #include <unistd.h>
 
 #include "ctl/ctl-int.h"
+#include "util/log.h"
 
-#define UNIX_TIMEOUT_MS 10000           /* Kea's TIMEOUT_DHCP_SERVER_RECEIVE_COMMAND */
+#define UNIX_TIMEOUT_MS 10000 /* Kea's TIMEOUT_DHCP_SERVER_RECEIVE_COMMAND */
 #define SAMPLE_INTERVAL_MS 1000
 
 /* ---- listen configuration ---- */
@@ -72,11 +73,12 @@ static int parse_auth(const json_t *auth, ctl_listen_cfg_t *c, char **reterr)
 	int r;
 
 	if (!json_is_string(t) || strcmp(json_string_value(t), "basic") != 0) {
-		return fail(reterr, "Control-agent.authentication.type: %s", "only 'basic' is supported");
+		return fail(reterr, "Control-agent.authentication.type: %s",
+		            "only 'basic' is supported");
 	}
 	r = set_str(&c->auth_realm, json_object_get(auth, "realm"));
 	if (r == -EINVAL) {
-		c->auth_realm = strdup("kea-control-agent");      /* Kea's default realm */
+		c->auth_realm = strdup("kea-control-agent"); /* Kea's default realm */
 		r = c->auth_realm == NULL ? -ENOMEM : 0;
 	}
 	if (r < 0) {
@@ -89,21 +91,26 @@ static int parse_auth(const json_t *auth, ctl_listen_cfg_t *c, char **reterr)
 	if (c->auth_clients == NULL) {
 		return -ENOMEM;
 	}
-	json_array_foreach(clients, i, cl) {
+	json_array_foreach(clients, i, cl)
+	{
 		ctl_auth_client_t *a = &c->auth_clients[c->n_auth_clients++];
 		json_t *u = json_object_get(cl, "user");
 		json_t *uf = json_object_get(cl, "user-file");
 		json_t *p = json_object_get(cl, "password");
 		json_t *pf = json_object_get(cl, "password-file");
 
-		r = u != NULL ? set_str(&a->user, u) : uf != NULL && json_is_string(uf)
-		                ? read_secret(dir, json_string_value(uf), &a->user) : -EINVAL;
+		r = u != NULL ? set_str(&a->user, u)
+		    : uf != NULL && json_is_string(uf)
+		            ? read_secret(dir, json_string_value(uf), &a->user)
+		            : -EINVAL;
 		if (r < 0) {
 			return fail(reterr, "Control-agent.authentication.clients: %s",
 			            "each client needs a readable user or user-file");
 		}
-		r = p != NULL ? set_str(&a->password, p) : pf != NULL && json_is_string(pf)
-		                ? read_secret(dir, json_string_value(pf), &a->password) : -EINVAL;
+		r = p != NULL ? set_str(&a->password, p)
+		    : pf != NULL && json_is_string(pf)
+		            ? read_secret(dir, json_string_value(pf), &a->password)
+		            : -EINVAL;
 		if (r < 0) {
 			return fail(reterr, "Control-agent.authentication.clients: %s",
 			            "each client needs a readable password or password-file");
@@ -123,7 +130,8 @@ static int parse_auth(const json_t *auth, ctl_listen_cfg_t *c, char **reterr)
 			}
 		}
 		if (strchr(a->user, ':') != NULL) {
-			return fail(reterr, "Control-agent.authentication.clients: user '%s' contains ':'",
+			return fail(reterr,
+			            "Control-agent.authentication.clients: user '%s' contains ':'",
 			            a->user);
 		}
 	}
@@ -143,26 +151,29 @@ static int parse_agent(const json_t *ca, ctl_listen_cfg_t *c, char **reterr)
 		r = set_str(&c->http_host, v);
 	} else {
 		free(c->http_host);
-		c->http_host = strdup("127.0.0.1");     /* Kea CA's default */
+		c->http_host = strdup("127.0.0.1"); /* Kea CA's default */
 		r = c->http_host == NULL ? -ENOMEM : 0;
 	}
 	if (r < 0) {
-		return r == -ENOMEM ? r : fail(reterr, "Control-agent.http-host: %s", "must be a string");
+		return r == -ENOMEM
+		               ? r
+		               : fail(reterr, "Control-agent.http-host: %s", "must be a string");
 	}
 	c->http_port = CTL_HTTP_PORT_DEFAULT;
 	v = json_object_get(ca, "http-port");
 	if (v != NULL) {
-		if (!json_is_integer(v) || json_integer_value(v) <= 0 || json_integer_value(v) > 65535) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0 ||
+		    json_integer_value(v) > 65535) {
 			return fail(reterr, "Control-agent.http-port: %s", "must be 1..65535");
 		}
 		c->http_port = (uint16_t)json_integer_value(v);
 	}
-	v = json_object_get(ca, "max-body-size");       /* lessor extension */
+	v = json_object_get(ca, "max-body-size"); /* lessor extension */
 	if (json_is_integer(v) && json_integer_value(v) > 0) {
 		c->max_body = (size_t)json_integer_value(v);
 	}
-	const char *const keys[] = { "trust-anchor", "cert-file", "key-file" };
-	char **dsts[] = { &c->tls_ca, &c->tls_cert, &c->tls_key };
+	const char *const keys[] = {"trust-anchor", "cert-file", "key-file"};
+	char **dsts[] = {&c->tls_ca, &c->tls_cert, &c->tls_key};
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		v = json_object_get(ca, keys[i]);
 		if (v != NULL && set_str(dsts[i], v) < 0) {
@@ -172,7 +183,8 @@ static int parse_agent(const json_t *ca, ctl_listen_cfg_t *c, char **reterr)
 	/* Kea: all three or none. */
 	if ((c->tls_ca != NULL || c->tls_cert != NULL || c->tls_key != NULL) &&
 	    (c->tls_ca == NULL || c->tls_cert == NULL || c->tls_key == NULL)) {
-		return fail(reterr, "Control-agent: %s", "trust-anchor, cert-file and key-file must "
+		return fail(reterr, "Control-agent: %s",
+		            "trust-anchor, cert-file and key-file must "
 		            "all be given for TLS");
 	}
 	v = json_object_get(ca, "cert-required");
@@ -208,8 +220,10 @@ int ctl_listen_cfg_parse(const json_t *root, ctl_listen_cfg_t *ret, char **reter
 		if (cs != NULL && name != NULL) {
 			r = set_str(&ret->unix_path, name);
 			if (r < 0) {
-				return r == -ENOMEM ? r : fail(reterr, "Dhcp4.control-socket.socket-name: %s",
-				                               "must be a string");
+				return r == -ENOMEM ? r
+				                    : fail(reterr,
+				                           "Dhcp4.control-socket.socket-name: %s",
+				                           "must be a string");
 			}
 		}
 	}
@@ -256,8 +270,8 @@ int ctl_listen_cfg_load_file(const char *path, ctl_listen_cfg_t *ret, char **ret
 	ctl_strip_comments(text, len);
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
-		if (reterr != NULL && asprintf(reterr, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-		                               jerr.text) < 0) {
+		if (reterr != NULL &&
+		    asprintf(reterr, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text) < 0) {
 			*reterr = NULL;
 		}
 		return -EINVAL;
@@ -284,7 +298,7 @@ void ctl_listen_cfg_done(ctl_listen_cfg_t *c)
 	}
 	free(c->auth_clients);
 	json_decref(c->agent_json);
-	*c = (ctl_listen_cfg_t){ 0 };
+	*c = (ctl_listen_cfg_t){0};
 }
 
 static int dup_opt(char **dst, const char *src)
@@ -301,8 +315,9 @@ static int listen_cfg_copy(const ctl_listen_cfg_t *src, ctl_listen_cfg_t *dst)
 {
 	int r = 0;
 
-	*dst = (ctl_listen_cfg_t){ .http_port = src->http_port, .max_body = src->max_body,
-		                   .tls_cert_required = src->tls_cert_required };
+	*dst = (ctl_listen_cfg_t){.http_port = src->http_port,
+	                          .max_body = src->max_body,
+	                          .tls_cert_required = src->tls_cert_required};
 	r |= dup_opt(&dst->unix_path, src->unix_path);
 	r |= dup_opt(&dst->http_host, src->http_host);
 	r |= dup_opt(&dst->tls_ca, src->tls_ca);
@@ -347,7 +362,13 @@ int ctl_new(const ctl_env_t *env, ctl_t **ret)
 	ctl->unix_fd = -1;
 	ctl->wake[0] = ctl->wake[1] = -1;
 	ctl->lcfg.max_body = CTL_MAX_BODY_DEFAULT;
-	pthread_mutex_init(&ctl->lock, NULL);
+	/* Recursive: env callbacks run under the lock and may call back
+	 * (ctl_set_store() from the daemon's reload). */
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&ctl->lock, &attr);
+	pthread_mutexattr_destroy(&attr);
 	clock_gettime(CLOCK_MONOTONIC, &ctl->started);
 	ctl->reloaded = ctl->started;
 	if (stat_history_new(&ctl->hist) < 0) {
@@ -360,124 +381,220 @@ int ctl_new(const ctl_env_t *env, ctl_t **ret)
 	return 0;
 }
 
-/* One UNIX connection: read one JSON command (until it parses, EOF, or the
- * timeout), answer, close. Runs on the ctl thread. */
-static void unix_serve(ctl_t *ctl, int fd)
+/* UNIX control connections, multiplexed on the ctl thread: each reads one
+ * JSON command (answered as soon as it parses, at EOF, or after Kea's 10 s
+ * timeout), gets one answer and is closed. A slow client holds only its own
+ * slot. */
+typedef struct unix_client {
+	int fd; /* -1: free slot */
+	char *buf;
+	size_t len, cap;
+	char *out; /* answer being written, NULL while reading */
+	size_t out_len, out_off;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+} unix_client_t;
+
+#define UNIX_MAX_CLIENTS 16
+
+static void client_close(unix_client_t *c)
 {
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int waited = 0;
-	bool timed_out = false;
-
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int r = poll(&p, 1, 100);
-
-		if (r < 0 && errno != EINTR) {
-			return;
-		}
-		if (r <= 0) {
-			waited += 100;
-			if (waited >= UNIX_TIMEOUT_MS) {
-				timed_out = true;
-				break;
-			}
-			continue;
-		}
-		if (len + 4096 > cap) {
-			if (cap >= ctl->lcfg.max_body) {
-				break;
-			}
-			cap = cap == 0 ? 8192 : cap * 2;
-			char *nb = realloc(buf, cap + 1);
-			if (nb == NULL) {
-				return;
-			}
-			buf = nb;
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
-			continue;
-		}
-		if (n <= 0) {
-			break;
-		}
-		len += (size_t)n;
-		/* Kea's streaming parser answers as soon as a complete map arrived. */
-		buf[len] = '\0';
-		json_error_t jerr;
-		json_t *probe = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
-		if (probe != NULL) {
-			json_decref(probe);
-			break;
-		}
+	if (c->fd >= 0) {
+		close(c->fd);
 	}
-	_cleanup_free_ char *ans = NULL;
-	if (len == 0 || buf == NULL) {
-		return;
-	}
-	if (len >= ctl->lcfg.max_body && cap >= ctl->lcfg.max_body) {
+	free(c->buf);
+	free(c->out);
+	*c = (unix_client_t){.fd = -1};
+}
+
+static int64_t ms_until(const struct timespec *t, const struct timespec *now)
+{
+	return (int64_t)(t->tv_sec - now->tv_sec) * 1000 + (t->tv_nsec - now->tv_nsec) / 1000000;
+}
+
+static void client_write(unix_client_t *c);
+
+/* The command is complete (or will never be): compute the answer and start
+ * sending it at once (a shutdown command's answer must leave before the
+ * daemon stops this thread). */
+static void client_answer(ctl_t *ctl, unix_client_t *c, bool timed_out, bool too_big)
+{
+	char *ans = NULL;
+
+	if (too_big) {
 		ans = strdup("{\"result\":1,\"text\":\"Command too large.\"}");
 	} else if (timed_out) {
 		/* Kea's answer to a command that never completed. */
-		if (asprintf(&ans, "{\"result\":1,\"text\":\"Connection over control channel timed "
-		             "out, discarded partial command of %zu bytes\"}", len) < 0) {
+		if (asprintf(&ans,
+		             "{\"result\":1,\"text\":\"Connection over control channel timed "
+		             "out, discarded partial command of %zu bytes\"}",
+		             c->len) < 0) {
 			ans = NULL;
 		}
 	} else {
-		ans = ctl_handle(ctl, buf, len);
+		ans = ctl_handle(ctl, c->buf != NULL ? c->buf : "", c->len);
 	}
 	if (ans == NULL) {
+		client_close(c);
 		return;
 	}
-	size_t off = 0, alen = strlen(ans);
-	while (off < alen) {
-		ssize_t n = send(fd, ans + off, alen - off, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
+	c->out = ans;
+	c->out_len = strlen(ans);
+	c->out_off = 0;
+	client_write(c);
+}
+
+static void client_read(ctl_t *ctl, unix_client_t *c)
+{
+	if (c->len + 4096 + 1 > c->cap) {
+		size_t ncap = MAX(c->cap * 2, (size_t)8192);
+		char *nb = realloc(c->buf, ncap);
+
+		if (nb == NULL) {
+			client_close(c);
 			return;
 		}
-		off += (size_t)n;
+		c->buf = nb;
+		c->cap = ncap;
+	}
+	ssize_t n = read(c->fd, c->buf + c->len, c->cap - c->len - 1);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+		return;
+	}
+	if (n <= 0) {
+		/* EOF: answer what came, if anything */
+		if (c->len == 0) {
+			client_close(c);
+		} else {
+			client_answer(ctl, c, false, false);
+		}
+		return;
+	}
+	c->len += (size_t)n;
+	c->buf[c->len] = '\0';
+	if (c->len > ctl->lcfg.max_body) {
+		client_answer(ctl, c, false, true);
+		return;
+	}
+	/* Kea's streaming parser answers as soon as a complete value arrived. */
+	json_error_t jerr;
+	json_t *probe = json_loadb(c->buf, c->len, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
+	if (probe != NULL) {
+		json_decref(probe);
+		client_answer(ctl, c, false, false);
+	}
+}
+
+static void client_write(unix_client_t *c)
+{
+	ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+	                 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+		return;
+	}
+	if (n <= 0) {
+		client_close(c);
+		return;
+	}
+	c->out_off += (size_t)n;
+	if (c->out_off == c->out_len) {
+		client_close(c); /* one command per connection, as Kea */
 	}
 }
 
 static void *ctl_thread(void *arg)
 {
 	ctl_t *ctl = arg;
+	unix_client_t cl[UNIX_MAX_CLIENTS];
 	struct timespec last, now;
 
+	for (size_t i = 0; i < UNIX_MAX_CLIENTS; i++) {
+		cl[i] = (unix_client_t){.fd = -1};
+	}
 	clock_gettime(CLOCK_MONOTONIC, &last);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = ctl->wake[0], .events = POLLIN },
-			               { .fd = ctl->unix_fd, .events = POLLIN } };
-		int r = poll(p, ctl->unix_fd >= 0 ? 2 : 1, SAMPLE_INTERVAL_MS);
+		struct pollfd p[2 + UNIX_MAX_CLIENTS];
+		size_t map[2 + UNIX_MAX_CLIENTS];
+		size_t np = 0, nclients = 0;
+		int64_t timeout = SAMPLE_INTERVAL_MS;
 
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		p[np++] = (struct pollfd){.fd = ctl->wake[0], .events = POLLIN};
+		for (size_t i = 0; i < UNIX_MAX_CLIENTS; i++) {
+			if (cl[i].fd < 0) {
+				continue;
+			}
+			nclients++;
+			map[np] = i;
+			p[np++] = (struct pollfd){.fd = cl[i].fd,
+			                          .events = cl[i].out != NULL ? POLLOUT : POLLIN};
+			timeout = MIN(timeout, MAX(ms_until(&cl[i].deadline, &now), 0));
+		}
+		size_t listen_ix = np;
+		if (ctl->unix_fd >= 0 && nclients < UNIX_MAX_CLIENTS) {
+			p[np++] = (struct pollfd){.fd = ctl->unix_fd, .events = POLLIN};
+		}
+
+		int r = poll(p, np, (int)timeout);
 		if (r > 0 && (p[0].revents & POLLIN)) {
 			break;
 		}
-		if (r > 0 && (p[1].revents & POLLIN)) {
-			int fd = accept4(ctl->unix_fd, NULL, NULL, SOCK_CLOEXEC);
+		for (size_t k = 1; r > 0 && k < listen_ix; k++) {
+			unix_client_t *c = &cl[map[k]];
 
+			if (p[k].revents == 0 || c->fd < 0) {
+				continue;
+			}
+			if (c->out != NULL) {
+				client_write(c);
+			} else if (p[k].revents & (POLLIN | POLLHUP | POLLERR)) {
+				client_read(ctl, c);
+			}
+		}
+		if (r > 0 && listen_ix < np && (p[listen_ix].revents & POLLIN)) {
+			int fd = accept4(ctl->unix_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+			for (size_t i = 0; fd >= 0 && i < UNIX_MAX_CLIENTS; i++) {
+				if (cl[i].fd < 0) {
+					cl[i] = (unix_client_t){.fd = TAKE_FD(fd)};
+					clock_gettime(CLOCK_MONOTONIC, &cl[i].deadline);
+					cl[i].deadline.tv_sec += UNIX_TIMEOUT_MS / 1000;
+				}
+			}
 			if (fd >= 0) {
-				unix_serve(ctl, fd);
 				close(fd);
 			}
 		}
+		/* deadlines: a command still incomplete gets Kea's timeout answer;
+		 * an answer the client never reads is dropped */
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >=
-		    SAMPLE_INTERVAL_MS) {
+		for (size_t i = 0; i < UNIX_MAX_CLIENTS; i++) {
+			if (cl[i].fd >= 0 && ms_until(&cl[i].deadline, &now) <= 0) {
+				if (cl[i].out == NULL) {
+					client_answer(ctl, &cl[i], true, false);
+					cl[i].deadline.tv_sec = now.tv_sec + UNIX_TIMEOUT_MS / 1000;
+				} else {
+					client_close(&cl[i]);
+				}
+			}
+		}
+		if (ms_until(&now, &last) >= SAMPLE_INTERVAL_MS) {
 			ctl_sample(ctl);
 			last = now;
 		}
+	}
+	for (size_t i = 0; i < UNIX_MAX_CLIENTS; i++) {
+		if (cl[i].fd >= 0 && cl[i].out != NULL) {
+			client_write(&cl[i]); /* last chance for a pending answer */
+		}
+		client_close(&cl[i]);
 	}
 	return NULL;
 }
 
 static int unix_listen(const char *path, int *ret_fd, char **reterr)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	_cleanup_close_ int fd = -1;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -493,8 +610,8 @@ static int unix_listen(const char *path, int *ret_fd, char **reterr)
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 16) < 0) {
 		int r = -errno;
 
-		if (reterr != NULL && asprintf(reterr, "cannot bind control socket %s: %s", path,
-		                               strerror(-r)) < 0) {
+		if (reterr != NULL &&
+		    asprintf(reterr, "cannot bind control socket %s: %s", path, strerror(-r)) < 0) {
 			*reterr = NULL;
 		}
 		return r;
@@ -526,6 +643,10 @@ int ctl_start(const ctl_env_t *env, const ctl_listen_cfg_t *cfg, ctl_t **ret, ch
 		if (r < 0) {
 			goto fail;
 		}
+		log_info(CTL_LOGGER, "COMMAND_ACCEPTOR_START",
+		         "Starting to accept connections via "
+		         "unix domain socket bound to %s",
+		         ctl->lcfg.unix_path);
 	}
 	r = -pthread_create(&ctl->thread, NULL, ctl_thread, ctl);
 	if (r < 0) {
@@ -543,6 +664,30 @@ int ctl_start(const ctl_env_t *env, const ctl_listen_cfg_t *cfg, ctl_t **ret, ch
 fail:
 	ctl_stop(ctl);
 	return r;
+}
+
+void ctl_pause(ctl_t *ctl)
+{
+	if (ctl != NULL) {
+		pthread_mutex_lock(&ctl->lock);
+	}
+}
+
+void ctl_resume(ctl_t *ctl)
+{
+	if (ctl != NULL) {
+		pthread_mutex_unlock(&ctl->lock);
+	}
+}
+
+void ctl_set_store(ctl_t *ctl, lease_store_t *store)
+{
+	if (ctl == NULL) {
+		return;
+	}
+	pthread_mutex_lock(&ctl->lock);
+	ctl->env.store = store;
+	pthread_mutex_unlock(&ctl->lock);
 }
 
 ctl_t *ctl_stop(ctl_t *ctl)

@@ -36,10 +36,13 @@ enum {
  * (result 2) or, where noted, a neutral value. */
 typedef struct ctl_env {
 	void *ud;
-	lease_store_t *store;           /* borrowed; NULL: lease commands answer result 1 */
-	const stats_t *stats;           /* borrowed; NULL: global counters read as 0 */
-	const char *config_path;        /* -c FILE; config-write writes only into its directory
-	                                 * (NULL: config-write refuses) */
+	lease_store_t *store;    /* borrowed; NULL: lease commands answer result 1.
+	                          * Replace with ctl_set_store() when it changes. */
+	const stats_t *stats;    /* borrowed; NULL: global counters read as 0 */
+	const char *version;     /* version-get text, e.g. LESSOR_VERSION_STRING;
+	                          * NULL = "2.2.0" (the Kea release answered as) */
+	const char *config_path; /* -c FILE; config-write writes only into its directory
+	                          * (NULL: config-write refuses) */
 
 	/* config-set (@new_cfg = the {"Dhcp4": ...} root, borrowed) or config-reload
 	 * (@new_cfg NULL: re-read config_path). Build and validate a new cfg_t,
@@ -74,20 +77,20 @@ typedef struct ctl_auth_client {
 
 /* Where and how to listen. Filled by ctl_listen_cfg_parse() or by hand. */
 typedef struct ctl_listen_cfg {
-	char *unix_path;                /* NULL = no UNIX socket */
-	char *http_host;                /* NULL = no HTTP listener */
-	uint16_t http_port;             /* Kea CA default 8000 */
-	size_t max_body;                /* bytes; 0 = CTL_MAX_BODY_DEFAULT */
+	char *unix_path;    /* NULL = no UNIX socket */
+	char *http_host;    /* NULL = no HTTP listener */
+	uint16_t http_port; /* Kea CA default 8000 */
+	size_t max_body;    /* bytes; 0 = CTL_MAX_BODY_DEFAULT */
 	/* TLS (Kea CA: trust-anchor, cert-file, key-file, cert-required) */
 	char *tls_ca;
 	char *tls_cert;
 	char *tls_key;
 	bool tls_cert_required;
 	/* Basic authentication (Kea CA "authentication", type "basic") */
-	char *auth_realm;               /* NULL = no authentication */
+	char *auth_realm; /* NULL = no authentication */
 	ctl_auth_client_t *auth_clients;
 	size_t n_auth_clients;
-	json_t *agent_json;             /* {"Control-agent": ...} for the agent's config-get; owned */
+	json_t *agent_json; /* {"Control-agent": ...} for the agent's config-get; owned */
 } ctl_listen_cfg_t;
 
 #define CTL_MAX_BODY_DEFAULT (1024 * 1024)
@@ -143,6 +146,20 @@ void ctl_sample(ctl_t *ctl);
  *  the threads. @cfg is copied. On failure nothing is left running and *reterr
  *  may receive a malloc'd message. Main thread. */
 int ctl_start(const ctl_env_t *env, const ctl_listen_cfg_t *cfg, ctl_t **ret, char **reterr);
+
+/** Replace the lease store the ctl uses (the daemon reopened it on reload).
+ *  Call with NULL before closing the old store and again with the new one:
+ *  it waits for a running command to finish, and no ctl lease connection
+ *  outlives a command. Safe to call from inside an env callback (the ctl
+ *  mutex is recursive). Any thread. */
+void ctl_set_store(ctl_t *ctl, lease_store_t *store);
+
+/** Hold off every ctl command and sample until ctl_resume(): the daemon calls
+ *  it around a reconfiguration it starts itself (SIGHUP), so that it never
+ *  runs concurrently with config-set/config-reload (whose reload callback
+ *  already runs inside this lock). Recursive; NULL-safe. Any thread. */
+void ctl_pause(ctl_t *ctl);
+void ctl_resume(ctl_t *ctl);
 
 /** The bound HTTP port (useful when cfg->http_port was 0), or 0 without HTTP. */
 uint16_t ctl_http_port(const ctl_t *ctl);

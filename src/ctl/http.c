@@ -17,8 +17,9 @@
 #include "cfg/cfg-current.h"
 #include "ctl/ctl-int.h"
 #include "util/inaddr.h"
+#include "util/log.h"
 
-#define HTTP_IDLE_TIMEOUT_S 30           /* Kea's TIMEOUT_AGENT_IDLE_CONNECTION_TIMEOUT */
+#define HTTP_IDLE_TIMEOUT_S 30 /* Kea's TIMEOUT_AGENT_IDLE_CONNECTION_TIMEOUT */
 #define HTTP_MAX_CONNECTIONS 64
 
 DEFINE_FREEP(const cfg_t, cfg_release)
@@ -37,7 +38,7 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char 
 	enum MHD_Result ret;
 
 	if (text == NULL) {
-		return MHD_NO;          /* out of memory: MHD closes the connection */
+		return MHD_NO; /* out of memory: MHD closes the connection */
 	}
 	resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	if (resp == NULL) {
@@ -118,14 +119,15 @@ static bool secret_eq(const char *a, const char *b)
 
 static bool authorized(const ctl_t *ctl, struct MHD_Connection *conn)
 {
-	const char *h = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-	                                            MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *h =
+	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	char cred[1024];
 
 	if (ctl->lcfg.auth_realm == NULL) {
 		return true;
 	}
-	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0 || !b64_decode(h + 6, cred, sizeof(cred))) {
+	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0 ||
+	    !b64_decode(h + 6, cred, sizeof(cred))) {
 		return false;
 	}
 	char *colon = strchr(cred, ':');
@@ -177,7 +179,7 @@ typedef int (*gnutls_verify_fn)(void *session, unsigned *status);
 static bool client_cert_ok(struct MHD_Connection *conn)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
 	gnutls_verify_fn verify;
 	unsigned status = 1;
 
@@ -186,7 +188,7 @@ static bool client_cert_ok(struct MHD_Connection *conn)
 	}
 	*(void **)&verify = dlsym(RTLD_DEFAULT, "gnutls_certificate_verify_peers2");
 	if (verify == NULL) {
-		return false;           /* cannot verify: refuse rather than accept */
+		return false; /* cannot verify: refuse rather than accept */
 	}
 	return verify(ci->tls_session, &status) == 0 && status == 0;
 }
@@ -217,7 +219,7 @@ typedef struct metrics_ctx {
 	FILE *f;
 	const cfg_t *cfg;
 	bool subnet_pass;
-	const char *family;             /* Kea name of the per-subnet family being written */
+	const char *family; /* Kea name of the per-subnet family being written */
 } metrics_ctx_t;
 
 static void emit_global(const char *name, int64_t value, void *ud)
@@ -249,7 +251,8 @@ static void emit_subnet(const char *name, int64_t value, void *ud)
 	fprintf(m->f, "%s{subnet_id=\"%u\",subnet=\"%s/%u\",shared_network=\"", mname, id,
 	        s != NULL ? inaddr_fmt(s->net, net) : "", s != NULL ? s->plen : 0);
 	/* label value escaping: backslash, double quote and line feed */
-	for (const char *p = s != NULL && s->network != NULL ? s->network->name : ""; *p != '\0'; p++) {
+	for (const char *p = s != NULL && s->network != NULL ? s->network->name : ""; *p != '\0';
+	     p++) {
 		if (*p == '\\' || *p == '"') {
 			fputc('\\', m->f);
 			fputc(*p, m->f);
@@ -285,40 +288,54 @@ static void emit_process(FILE *f, const ctl_t *ctl)
 			nfds++;
 		}
 		closedir(d);
-		nfds = nfds > 2 ? nfds - 3 : 0;         /* ".", ".." and the DIR's own fd */
+		nfds = nfds > 2 ? nfds - 3 : 0; /* ".", ".." and the DIR's own fd */
 	}
 	clock_gettime(CLOCK_REALTIME, &rt);
 	double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
 	             ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6;
-	fprintf(f, "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
-	        "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.6f\n", cpu);
-	fprintf(f, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+	fprintf(f,
+	        "# HELP process_cpu_seconds_total Total user and system CPU time spent in "
+	        "seconds.\n"
+	        "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.6f\n",
+	        cpu);
+	fprintf(f,
+	        "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
 	        "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %lld\n",
 	        (long long)rss_pages * sysconf(_SC_PAGESIZE));
-	fprintf(f, "# HELP process_open_fds Number of open file descriptors.\n"
-	        "# TYPE process_open_fds gauge\nprocess_open_fds %d\n", nfds);
-	fprintf(f, "# HELP process_start_time_seconds Start time of the process since unix epoch in "
-	        "seconds.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %lld\n",
+	fprintf(f,
+	        "# HELP process_open_fds Number of open file descriptors.\n"
+	        "# TYPE process_open_fds gauge\nprocess_open_fds %d\n",
+	        nfds);
+	fprintf(f,
+	        "# HELP process_start_time_seconds Start time of the process since unix epoch in "
+	        "seconds.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds "
+	        "%lld\n",
 	        (long long)(rt.tv_sec - ctl_elapsed(&ctl->started)));
 	bool enabled = ctl->env.dhcp_is_enabled == NULL || ctl->env.dhcp_is_enabled(ctl->env.ud);
-	fprintf(f, "# HELP lessor_dhcp_enabled Whether DHCP service is enabled (dhcp-disable).\n"
-	        "# TYPE lessor_dhcp_enabled gauge\nlessor_dhcp_enabled %d\n", enabled ? 1 : 0);
-	fprintf(f, "# HELP lessor_config_age_seconds Seconds since the configuration was loaded.\n"
+	fprintf(f,
+	        "# HELP lessor_dhcp_enabled Whether DHCP service is enabled (dhcp-disable).\n"
+	        "# TYPE lessor_dhcp_enabled gauge\nlessor_dhcp_enabled %d\n",
+	        enabled ? 1 : 0);
+	fprintf(f,
+	        "# HELP lessor_config_age_seconds Seconds since the configuration was loaded.\n"
 	        "# TYPE lessor_config_age_seconds gauge\nlessor_config_age_seconds %lld\n",
 	        (long long)ctl_elapsed(&ctl->reloaded));
 }
 
 char *ctl_metrics(ctl_t *ctl)
 {
-	static const char *const families[] = { "total-addresses", "assigned-addresses",
-		                                "declined-addresses", "cumulative-assigned-addresses",
-		                                "reclaimed-declined-addresses", "reclaimed-leases",
-		                                "v4-reservation-conflicts" };
+	static const char *const families[] = {"total-addresses",
+	                                       "assigned-addresses",
+	                                       "declined-addresses",
+	                                       "cumulative-assigned-addresses",
+	                                       "reclaimed-declined-addresses",
+	                                       "reclaimed-leases",
+	                                       "v4-reservation-conflicts"};
 	_cleanup_(cfg_releasep) const cfg_t *cfg = cfg_acquire();
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
-	metrics_ctx_t m = { .f = f, .cfg = cfg };
+	metrics_ctx_t m = {.f = f, .cfg = cfg};
 
 	if (f == NULL) {
 		return NULL;
@@ -330,8 +347,8 @@ char *ctl_metrics(ctl_t *ctl)
 		char mname[160];
 
 		metric_name("kea_dhcp4_subnet_", families[i], mname, sizeof(mname));
-		fprintf(f, "# HELP %s Kea statistic subnet[id].%s.\n# TYPE %s %s\n", mname, families[i],
-		        mname, metric_is_gauge(families[i]) ? "gauge" : "counter");
+		fprintf(f, "# HELP %s Kea statistic subnet[id].%s.\n# TYPE %s %s\n", mname,
+		        families[i], mname, metric_is_gauge(families[i]) ? "gauge" : "counter");
 		m.family = families[i];
 		stat_history_foreach(ctl->hist, emit_subnet, &m);
 	}
@@ -344,7 +361,7 @@ char *ctl_metrics(ctl_t *ctl)
 	return out;
 }
 
-int ctl_health(ctl_t *ctl, const char **ret_reason)
+static int health_locked(ctl_t *ctl, const char **ret_reason)
 {
 	_cleanup_(cfg_releasep) const cfg_t *cfg = cfg_acquire();
 
@@ -367,6 +384,14 @@ int ctl_health(ctl_t *ctl, const char **ret_reason)
 	}
 	*ret_reason = "ready";
 	return 0;
+}
+
+int ctl_health(ctl_t *ctl, const char **ret_reason)
+{
+	pthread_mutex_lock(&ctl->lock);
+	int r = health_locked(ctl, ret_reason);
+	pthread_mutex_unlock(&ctl->lock);
+	return r;
 }
 
 /* ---- request handling ---- */
@@ -427,8 +452,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		int r = ctl_health(ctl, &why);
 		char *body = NULL;
 
-		if (asprintf(&body, "{\"status\":\"%s\",\"reason\":\"%s\"}\n", r == 0 ? "ready" : "not-ready",
-		             why) < 0) {
+		if (asprintf(&body, "{\"status\":\"%s\",\"reason\":\"%s\"}\n",
+		             r == 0 ? "ready" : "not-ready", why) < 0) {
 			return MHD_NO;
 		}
 		return reply(conn, r == 0 ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body,
@@ -438,9 +463,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return reply_json_error(conn, MHD_HTTP_BAD_REQUEST, "Bad Request");
 	}
 	if (rq->too_big) {
-		return reply_json_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Request Entity Too Large");
+		return reply_json_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+		                        "Request Entity Too Large");
 	}
-	const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *ct =
+	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
 		return reply_json_error(conn, MHD_HTTP_BAD_REQUEST, "Bad Request");
 	}
@@ -492,11 +519,23 @@ static int slurp(const char *path, char **ret)
 	return 0;
 }
 
+/* libmicrohttpd's diagnostics (a client dropping mid-request, a TLS handshake
+ * on the plain port, ...) go to our logger at debug level, not to stderr. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	log_debug(CTL_LOGGER, LOG_DBG_DETAIL, "LESSOR_HTTP_DIAG", "HTTP control listener: %s", buf);
+}
+
 int ctl_http_start(ctl_t *ctl, char **reterr)
 {
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
-	struct MHD_OptionItem opts[12];
+	struct MHD_OptionItem opts[14];
 	size_t n = 0;
 	int r;
 
@@ -511,17 +550,23 @@ int ctl_http_start(ctl_t *ctl, char **reterr)
 		sin6->sin6_port = htons(ctl->lcfg.http_port);
 		flags |= MHD_USE_IPv6;
 	} else {
-		if (reterr != NULL && asprintf(reterr, "Control-agent.http-host: '%s' is not an IP "
-		                               "address", ctl->lcfg.http_host) < 0) {
+		if (reterr != NULL && asprintf(reterr,
+		                               "Control-agent.http-host: '%s' is not an IP "
+		                               "address",
+		                               ctl->lcfg.http_host) < 0) {
 			*reterr = NULL;
 		}
 		return -EINVAL;
 	}
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &ss };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16, NULL };
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL };
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
+	opts[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, NULL};
+	opts[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16, NULL};
+	opts[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
 	if (ctl->lcfg.tls_cert != NULL) {
 		r = slurp(ctl->lcfg.tls_cert, &ctl->tls_cert_pem);
 		if (r == 0) {
@@ -531,27 +576,30 @@ int ctl_http_start(ctl_t *ctl, char **reterr)
 			r = slurp(ctl->lcfg.tls_ca, &ctl->tls_ca_pem);
 		}
 		if (r < 0) {
-			if (reterr != NULL && asprintf(reterr, "cannot read TLS files: %s", strerror(-r)) < 0) {
+			if (reterr != NULL &&
+			    asprintf(reterr, "cannot read TLS files: %s", strerror(-r)) < 0) {
 				*reterr = NULL;
 			}
 			return r;
 		}
 		flags |= MHD_USE_TLS;
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT, 0, ctl->tls_cert_pem };
-		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY, 0, ctl->tls_key_pem };
+		opts[n++] =
+		        (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, ctl->tls_cert_pem};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, ctl->tls_key_pem};
 		if (ctl->tls_ca_pem != NULL && ctl->lcfg.tls_cert_required) {
 			/* MHD asks for and verifies a client certificate against the
 			 * trust anchor (Kea's cert-required). */
-			opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
-				                             ctl->tls_ca_pem };
+			opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0,
+			                                    ctl->tls_ca_pem};
 		}
 	}
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 	ctl->mhd = MHD_start_daemon(flags, ctl->lcfg.http_port, NULL, NULL, on_request, ctl,
 	                            MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (ctl->mhd == NULL) {
-		if (reterr != NULL && asprintf(reterr, "cannot start HTTP control listener on %s port %u",
-		                               ctl->lcfg.http_host, ctl->lcfg.http_port) < 0) {
+		if (reterr != NULL &&
+		    asprintf(reterr, "cannot start HTTP control listener on %s port %u",
+		             ctl->lcfg.http_host, ctl->lcfg.http_port) < 0) {
 			*reterr = NULL;
 		}
 		return -EADDRINUSE;

@@ -13,13 +13,13 @@ typedef struct stat_sample {
 
 typedef struct stat_entry {
 	char *name;
-	int64_t offset;                 /* raw value at the last reset/remove */
+	int64_t offset; /* raw value at the last reset/remove */
 	int64_t last_raw;
 	bool removed;
-	uint64_t gen;                   /* round of the last observation */
-	uint32_t max_count;             /* 0 = limited by age */
-	uint32_t max_age;               /* seconds; used when max_count == 0 */
-	stat_sample_t *samples;         /* oldest first */
+	uint64_t gen;           /* round of the last observation */
+	uint32_t max_count;     /* 0 = limited by age */
+	uint32_t max_age;       /* seconds; used when max_count == 0 */
+	stat_sample_t *samples; /* oldest first */
 	size_t n_samples;
 	size_t cap;
 } stat_entry_t;
@@ -28,9 +28,9 @@ struct stat_history {
 	stat_entry_t *v;
 	size_t n;
 	size_t cap;
-	json_t *index;                  /* name -> integer index into v */
+	json_t *index; /* name -> integer index into v */
 	uint64_t gen;
-	uint32_t default_count;         /* for statistics created later */
+	uint32_t default_count; /* for statistics created later */
 	uint32_t default_age;
 };
 
@@ -122,13 +122,13 @@ static int entry_push(stat_entry_t *e, int64_t value, const struct timespec *now
 		e->samples = ns;
 		e->cap = ncap;
 	}
-	e->samples[e->n_samples++] = (stat_sample_t){ .value = value, .ts = *now };
+	e->samples[e->n_samples++] = (stat_sample_t){.value = value, .ts = *now};
 	entry_trim(e, now);
 	return 0;
 }
 
-int stat_history_observe(stat_history_t *h, const char *name, int64_t raw, const struct timespec *now,
-                         uint64_t gen)
+int stat_history_observe(stat_history_t *h, const char *name, int64_t raw,
+                         const struct timespec *now, uint64_t gen)
 {
 	stat_entry_t *e = entry_find(h, name);
 
@@ -152,8 +152,11 @@ int stat_history_observe(stat_history_t *h, const char *name, int64_t raw, const
 			return -ENOMEM;
 		}
 		e = &h->v[h->n++];
-		*e = (stat_entry_t){ .name = dup, .last_raw = raw, .gen = gen,
-			             .max_count = h->default_count, .max_age = h->default_age };
+		*e = (stat_entry_t){.name = dup,
+		                    .last_raw = raw,
+		                    .gen = gen,
+		                    .max_count = h->default_count,
+		                    .max_age = h->default_age};
 		return entry_push(e, raw, now);
 	}
 
@@ -302,7 +305,7 @@ static void entry_reset(stat_entry_t *e, const struct timespec *now)
 	e->offset = e->last_raw;
 	e->removed = false;
 	e->n_samples = 0;
-	(void)entry_push(e, 0, now);    /* cap >= 1 after the first sample: cannot fail */
+	(void)entry_push(e, 0, now); /* cap >= 1 after the first sample: cannot fail */
 }
 
 int stat_history_reset(stat_history_t *h, const char *name, const struct timespec *now)

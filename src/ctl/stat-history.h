@@ -32,8 +32,8 @@ uint64_t stat_history_round(stat_history_t *h);
 /** Record the current raw value of @name at @now (wall clock) in round @gen:
  *  a new sample when the displayed value changed, the statistic is new, or a
  *  removed statistic's value moved. 0 or -ENOMEM. */
-int stat_history_observe(stat_history_t *h, const char *name, int64_t raw, const struct timespec *now,
-                         uint64_t gen);
+int stat_history_observe(stat_history_t *h, const char *name, int64_t raw,
+                         const struct timespec *now, uint64_t gen);
 /** Forget every statistic not observed in round @gen (a subnet went away). */
 void stat_history_sweep(stat_history_t *h, uint64_t gen);
 

@@ -1,4 +1,14 @@
-/* Sharded in-memory lease indexes. See store-mem.h for layout and lock order. */
+/* Sharded in-memory lease indexes. See store-mem.h for layout and lock order.
+ *
+ * Who guards what:
+ *   shard->mu   the shard's address table, heaps, counts, every mlease_t of
+ *               the shard (its lifetime and heap_idx);
+ *   stripe->mu  the stripe's bucket array and the hw_next (hw stripes) or
+ *               cid_next (client-id stripes) link of every lease chained in
+ *               it. A lease is chained in a stripe only while it is in its
+ *               shard, and is unchained before it is freed, so a reader that
+ *               holds only the stripe lock may read the lease's other
+ *               (immutable) fields. */
 #include "lease/store-mem.h"
 
 #include <errno.h>
@@ -47,9 +57,6 @@ typedef struct shard {
 	mlease_t **addr_tab;            /* open addressing, linear probing */
 	size_t addr_cap;                /* power of two */
 	size_t n;
-	mlease_t **hw_tab;              /* chained by hw_next */
-	mlease_t **cid_tab;             /* chained by cid_next */
-	size_t chain_cap;               /* power of two, both chain tables */
 	heap_t active;                  /* state default/declined, finite lifetime */
 	heap_t reclaimed;               /* state expired-reclaimed */
 	count_slot_t *counts;
@@ -57,9 +64,25 @@ typedef struct shard {
 	size_t counts_used;
 } __attribute__((aligned(64))) shard_t;
 
+/* One lock stripe of an identifier index: a chained hash table by
+ * (key, subnet_id), chained through hw_next or cid_next. */
+typedef struct stripe {
+	pthread_mutex_t mu;
+	mlease_t **tab;
+	size_t cap;                     /* power of two, >= STRIPE_MIN_CAP */
+	size_t n;
+} __attribute__((aligned(64))) stripe_t;
+
+#define STRIPE_MIN_CAP 16
+#define STRIPES_PER_SHARD 4
+#define STRIPES_MIN 64
+
 struct mem_store {
 	shard_t *shards;
 	unsigned n_shards;              /* power of two */
+	stripe_t *hw;                   /* n_stripes stripes by (hwaddr, subnet_id) */
+	stripe_t *cid;                  /* n_stripes stripes by (client_id, subnet_id) */
+	unsigned n_stripes;             /* power of two */
 	mem_journal_fn journal;
 	void *userdata;
 };
@@ -76,14 +99,21 @@ static inline size_t hash_u32(uint32_t x)
 	return x;
 }
 
-static size_t hash_key(uint32_t subnet_id, const uint8_t *p, size_t len)
+/* FNV-1a over the key, then a 64-bit finalizer (murmur3 fmix64) so that the
+ * low bits (bucket) and bits 32.. (stripe) are both well mixed. */
+static uint64_t hash_key(uint32_t subnet_id, const uint8_t *p, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL ^ subnet_id;
 
 	for (size_t i = 0; i < len; i++) {
 		h = (h ^ p[i]) * 0x100000001b3ULL;
 	}
-	return (size_t)(h ^ (h >> 29));
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
 }
 
 static inline const uint8_t *ml_hw(const mlease_t *m)
@@ -351,26 +381,6 @@ static void addr_remove(shard_t *s, uint32_t addr)
 	}
 }
 
-static size_t hw_bucket(const shard_t *s, const mlease_t *m)
-{
-	return hash_key(m->subnet_id, ml_hw(m), m->hw_len) & (s->chain_cap - 1);
-}
-
-static size_t cid_bucket(const shard_t *s, const mlease_t *m)
-{
-	return hash_key(m->subnet_id, ml_cid(m), m->cid_len) & (s->chain_cap - 1);
-}
-
-static void chain_remove(mlease_t **head, mlease_t *m, bool hw)
-{
-	for (mlease_t **pp = head; *pp != NULL; pp = hw ? &(*pp)->hw_next : &(*pp)->cid_next) {
-		if (*pp == m) {
-			*pp = hw ? m->hw_next : m->cid_next;
-			return;
-		}
-	}
-}
-
 /* Make room for one more lease (all allocation happens here, so that
  * link() below cannot fail half-way). */
 static int shard_reserve(shard_t *s)
@@ -392,37 +402,6 @@ static int shard_reserve(shard_t *s)
 		}
 		free(old);
 	}
-	if (s->n + 1 > s->chain_cap) {
-		size_t cap = s->chain_cap == 0 ? 64 : s->chain_cap * 2;
-		mlease_t **hw = calloc(cap, sizeof(*hw));
-		mlease_t **cid = calloc(cap, sizeof(*cid));
-		if (hw == NULL || cid == NULL) {
-			free(hw);
-			free(cid);
-			return -ENOMEM;
-		}
-		mlease_t **ohw = s->hw_tab, **ocid = s->cid_tab;
-		size_t old_cap = s->chain_cap;
-		s->hw_tab = hw;
-		s->cid_tab = cid;
-		s->chain_cap = cap;
-		for (size_t i = 0; i < old_cap; i++) {
-			for (mlease_t *m = ohw[i], *next; m != NULL; m = next) {
-				next = m->hw_next;
-				size_t b = hw_bucket(s, m);
-				m->hw_next = s->hw_tab[b];
-				s->hw_tab[b] = m;
-			}
-			for (mlease_t *m = ocid[i], *next; m != NULL; m = next) {
-				next = m->cid_next;
-				size_t b = cid_bucket(s, m);
-				m->cid_next = s->cid_tab[b];
-				s->cid_tab[b] = m;
-			}
-		}
-		free(ohw);
-		free(ocid);
-	}
 	if (s->active.n == s->active.cap || s->reclaimed.n == s->reclaimed.cap) {
 		/* Grow both heaps ahead so heap_push cannot fail in link(). */
 		heap_t *hs[2] = { &s->active, &s->reclaimed };
@@ -443,26 +422,14 @@ static int shard_reserve(shard_t *s)
 	return 0;
 }
 
-/* Insert m into every index. shard_reserve() and count_add() for m's subnet
- * must have succeeded first. */
+/* Insert m into the shard's indexes. shard_reserve() and count_add() for
+ * m's subnet must have succeeded first. */
 static void shard_link(shard_t *s, mlease_t *m)
 {
 	heap_t *h;
 
 	s->addr_tab[addr_slot(s, m->addr)] = m;
 	s->n++;
-	m->hw_next = NULL;
-	m->cid_next = NULL;
-	if (m->hw_len > 0) {
-		size_t b = hw_bucket(s, m);
-		m->hw_next = s->hw_tab[b];
-		s->hw_tab[b] = m;
-	}
-	if (m->cid_len > 0) {
-		size_t b = cid_bucket(s, m);
-		m->cid_next = s->cid_tab[b];
-		s->cid_tab[b] = m;
-	}
 	h = heap_for(s, m);
 	if (h != NULL) {
 		(void)heap_push(h, m);  /* capacity reserved */
@@ -474,19 +441,168 @@ static void shard_unlink(shard_t *s, mlease_t *m)
 {
 	addr_remove(s, m->addr);
 	s->n--;
-	if (m->hw_len > 0) {
-		chain_remove(&s->hw_tab[hw_bucket(s, m)], m, true);
-	}
-	if (m->cid_len > 0) {
-		chain_remove(&s->cid_tab[cid_bucket(s, m)], m, false);
-	}
 	if (m->heap_idx != HEAP_NONE) {
 		heap_remove(heap_for(s, m), m);
 	}
 	(void)count_add(s, m->subnet_id, m->state, -1);
 }
 
+/* ---- identifier index stripes ------------------------------------------ */
+
+static inline const uint8_t *ml_key(const mlease_t *m, bool hw, size_t *ret_len)
+{
+	*ret_len = hw ? m->hw_len : m->cid_len;
+	return hw ? ml_hw(m) : ml_cid(m);
+}
+
+static inline mlease_t **ml_next(mlease_t *m, bool hw)
+{
+	return hw ? &m->hw_next : &m->cid_next;
+}
+
+static inline stripe_t *stripe_for(mem_store_t *ms, bool hw, uint64_t h)
+{
+	return &(hw ? ms->hw : ms->cid)[(h >> 32) & (ms->n_stripes - 1)];
+}
+
+/* The stripe holding m's key (and the key's hash), NULL for an empty key. */
+static stripe_t *stripe_of(mem_store_t *ms, bool hw, const mlease_t *m, uint64_t *ret_h)
+{
+	size_t len;
+	const uint8_t *k = ml_key(m, hw, &len);
+
+	if (len == 0) {
+		return NULL;
+	}
+	*ret_h = hash_key(m->subnet_id, k, len);
+	return stripe_for(ms, hw, *ret_h);
+}
+
+/* Double the bucket array (stripe lock held). On allocation failure the
+ * chains just get longer: linking never fails. */
+static void stripe_grow(stripe_t *st, bool hw)
+{
+	size_t cap = st->cap * 2;
+	mlease_t **t = calloc(cap, sizeof(*t));
+
+	if (t == NULL) {
+		return;
+	}
+	for (size_t i = 0; i < st->cap; i++) {
+		for (mlease_t *m = st->tab[i], *next; m != NULL; m = next) {
+			size_t len;
+			const uint8_t *k = ml_key(m, hw, &len);
+			size_t b = hash_key(m->subnet_id, k, len) & (cap - 1);
+
+			next = *ml_next(m, hw);
+			*ml_next(m, hw) = t[b];
+			t[b] = m;
+		}
+	}
+	free(st->tab);
+	st->tab = t;
+	st->cap = cap;
+}
+
+/* Replace @old by @nw in one identifier index (either may be NULL), with the
+ * shard lock of their address held. When both keys live in the same stripe
+ * the swap is one critical section, so a lookup by that key never sees the
+ * lease missing; otherwise both stripes are held, lower index first. */
+static void ident_swap(mem_store_t *ms, bool hw, mlease_t *old, mlease_t *nw)
+{
+	uint64_t ho = 0, hn = 0;
+	stripe_t *so = old != NULL ? stripe_of(ms, hw, old, &ho) : NULL;
+	stripe_t *sn = nw != NULL ? stripe_of(ms, hw, nw, &hn) : NULL;
+	stripe_t *first = so, *second = sn;
+
+	if (first == NULL || (second != NULL && second < first)) {
+		first = sn;
+		second = so;
+	}
+	if (first == NULL) {
+		return;
+	}
+	if (second == first) {
+		second = NULL;
+	}
+	pthread_mutex_lock(&first->mu);
+	if (second != NULL) {
+		pthread_mutex_lock(&second->mu);
+	}
+	if (so != NULL) {
+		for (mlease_t **pp = &so->tab[ho & (so->cap - 1)]; *pp != NULL; pp = ml_next(*pp, hw)) {
+			if (*pp == old) {
+				*pp = *ml_next(old, hw);
+				so->n--;
+				break;
+			}
+		}
+	}
+	if (sn != NULL) {
+		if (sn->n + 1 > sn->cap) {
+			stripe_grow(sn, hw);
+		}
+		size_t b = hn & (sn->cap - 1);
+		*ml_next(nw, hw) = sn->tab[b];
+		sn->tab[b] = nw;
+		sn->n++;
+	}
+	if (second != NULL) {
+		pthread_mutex_unlock(&second->mu);
+	}
+	pthread_mutex_unlock(&first->mu);
+}
+
+/* Replace @old by @nw (same address; either may be NULL) in every index,
+ * under the shard lock. The caller has reserved room (shard_reserve,
+ * count_add) for @nw and frees @old afterwards. */
+static void replace(mem_store_t *ms, shard_t *s, mlease_t *old, mlease_t *nw)
+{
+	if (old != NULL) {
+		shard_unlink(s, old);
+	}
+	if (nw != NULL) {
+		nw->hw_next = NULL;
+		nw->cid_next = NULL;
+		shard_link(s, nw);
+	}
+	ident_swap(ms, true, old, nw);
+	ident_swap(ms, false, old, nw);
+}
+
 /* ---- lifecycle -------------------------------------------------------- */
+
+static void stripes_free(stripe_t *v, unsigned n)
+{
+	if (v == NULL) {
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		free(v[i].tab);
+		pthread_mutex_destroy(&v[i].mu);
+	}
+	free(v);
+}
+
+static stripe_t *stripes_new(unsigned n)
+{
+	stripe_t *v = aligned_alloc(64, sizeof(stripe_t) * n);
+
+	if (v == NULL) {
+		return NULL;
+	}
+	memset(v, 0, sizeof(stripe_t) * n);
+	for (unsigned i = 0; i < n; i++) {
+		v[i].tab = calloc(STRIPE_MIN_CAP, sizeof(*v[i].tab));
+		if (v[i].tab == NULL) {
+			stripes_free(v, i);
+			return NULL;
+		}
+		v[i].cap = STRIPE_MIN_CAP;
+		pthread_mutex_init(&v[i].mu, NULL);
+	}
+	return v;
+}
 
 int mem_store_new(unsigned n_shards, mem_journal_fn journal, void *userdata, mem_store_t **ret)
 {
@@ -501,8 +617,15 @@ int mem_store_new(unsigned n_shards, mem_journal_fn journal, void *userdata, mem
 	if (ms == NULL) {
 		return -ENOMEM;
 	}
+	ms->n_shards = n;
+	ms->n_stripes = MAX(n * STRIPES_PER_SHARD, (unsigned)STRIPES_MIN);
 	ms->shards = aligned_alloc(64, sizeof(shard_t) * n);
-	if (ms->shards == NULL) {
+	ms->hw = stripes_new(ms->n_stripes);
+	ms->cid = stripes_new(ms->n_stripes);
+	if (ms->shards == NULL || ms->hw == NULL || ms->cid == NULL) {
+		stripes_free(ms->hw, ms->n_stripes);
+		stripes_free(ms->cid, ms->n_stripes);
+		free(ms->shards);
 		free(ms);
 		return -ENOMEM;
 	}
@@ -510,7 +633,6 @@ int mem_store_new(unsigned n_shards, mem_journal_fn journal, void *userdata, mem
 	for (unsigned i = 0; i < n; i++) {
 		pthread_mutex_init(&ms->shards[i].mu, NULL);
 	}
-	ms->n_shards = n;
 	ms->journal = journal;
 	ms->userdata = userdata;
 	*ret = ms;
@@ -528,13 +650,13 @@ mem_store_t *mem_store_free(mem_store_t *ms)
 			free(s->addr_tab[j]);
 		}
 		free(s->addr_tab);
-		free(s->hw_tab);
-		free(s->cid_tab);
 		free(s->active.v);
 		free(s->reclaimed.v);
 		free(s->counts);
 		pthread_mutex_destroy(&s->mu);
 	}
+	stripes_free(ms->hw, ms->n_stripes);
+	stripes_free(ms->cid, ms->n_stripes);
 	free(ms->shards);
 	free(ms);
 	return NULL;
@@ -571,43 +693,38 @@ int mem_store_get_by_addr(mem_store_t *ms, uint32_t addr, lease4_t *ret)
 	return r;
 }
 
-/* Shared walk for the two identifier indexes. */
+/* Shared lookup for the two identifier indexes: one stripe, one chain. */
 static int get_by_ident(mem_store_t *ms, bool hw, uint32_t subnet_id, const uint8_t *key,
                         size_t len, lease4_t *ret)
 {
-	size_t h = hash_key(subnet_id, key, len);
-	bool found = false;
+	const mlease_t *best = NULL;
 	int64_t best_exp = 0;
-	uint32_t best_addr = 0;
+	uint64_t h;
+	stripe_t *st;
 
 	if (len == 0 || key == NULL) {
 		return -ENOENT;
 	}
-	for (unsigned i = 0; i < ms->n_shards; i++) {
-		shard_t *s = &ms->shards[i];
-
-		pthread_mutex_lock(&s->mu);
-		if (s->chain_cap > 0) {
-			mlease_t *m = hw ? s->hw_tab[h & (s->chain_cap - 1)]
-			                 : s->cid_tab[h & (s->chain_cap - 1)];
-			for (; m != NULL; m = hw ? m->hw_next : m->cid_next) {
-				const uint8_t *k = hw ? ml_hw(m) : ml_cid(m);
-				size_t klen = hw ? m->hw_len : m->cid_len;
-				if (m->subnet_id != subnet_id || klen != len || memcmp(k, key, len) != 0) {
-					continue;
-				}
-				int64_t e = ml_expire(m);
-				if (!found || e > best_exp || (e == best_exp && m->addr < best_addr)) {
-					found = true;
-					best_exp = e;
-					best_addr = m->addr;
-					ml_copy(m, ret);
-				}
-			}
+	h = hash_key(subnet_id, key, len);
+	st = stripe_for(ms, hw, h);
+	pthread_mutex_lock(&st->mu);
+	for (mlease_t *m = st->tab[h & (st->cap - 1)]; m != NULL; m = *ml_next(m, hw)) {
+		size_t klen;
+		const uint8_t *k = ml_key(m, hw, &klen);
+		if (m->subnet_id != subnet_id || klen != len || memcmp(k, key, len) != 0) {
+			continue;
 		}
-		pthread_mutex_unlock(&s->mu);
+		int64_t e = ml_expire(m);
+		if (best == NULL || e > best_exp || (e == best_exp && m->addr < best->addr)) {
+			best = m;
+			best_exp = e;
+		}
 	}
-	return found ? 0 : -ENOENT;
+	if (best != NULL) {
+		ml_copy(best, ret);
+	}
+	pthread_mutex_unlock(&st->mu);
+	return best != NULL ? 0 : -ENOENT;
 }
 
 int mem_store_get_by_hwaddr(mem_store_t *ms, uint32_t subnet_id, const uint8_t *hw, size_t hw_len,
@@ -657,7 +774,7 @@ int mem_store_add(mem_store_t *ms, const lease4_t *l, void *jctx)
 			r = ms->journal(ms->userdata, jctx, l, false);
 		}
 		if (r == 0) {
-			shard_link(s, m);
+			replace(ms, s, NULL, m);
 			m = NULL;
 		}
 	}
@@ -692,8 +809,7 @@ int mem_store_update(mem_store_t *ms, const lease4_t *old, const lease4_t *l, vo
 			r = ms->journal(ms->userdata, jctx, l, false);
 		}
 		if (r == 0) {
-			shard_unlink(s, cur);
-			shard_link(s, m);
+			replace(ms, s, cur, m);
 			m = cur;        /* freed below */
 		}
 	}
@@ -721,7 +837,7 @@ int mem_store_del(mem_store_t *ms, const lease4_t *old, void *jctx)
 			r = ms->journal(ms->userdata, jctx, &l, true);
 		}
 		if (r == 0) {
-			shard_unlink(s, cur);
+			replace(ms, s, cur, NULL);
 		} else {
 			cur = NULL;
 		}
@@ -755,13 +871,8 @@ int mem_store_load(mem_store_t *ms, const lease4_t *l)
 		}
 	}
 	if (r == 0) {
-		if (cur != NULL) {
-			shard_unlink(s, cur);
-		}
-		if (m != NULL) {
-			shard_link(s, m);
-			m = NULL;
-		}
+		replace(ms, s, cur, m);
+		m = NULL;
 	} else {
 		cur = NULL;
 	}
@@ -1060,7 +1171,7 @@ int mem_store_wipe(mem_store_t *ms, uint32_t subnet_id, void *jctx)
 					break;
 				}
 			}
-			shard_unlink(s, victims[j]);
+			replace(ms, s, victims[j], NULL);
 			free(victims[j]);
 			deleted++;
 		}
@@ -1071,4 +1182,98 @@ int mem_store_wipe(mem_store_t *ms, uint32_t subnet_id, void *jctx)
 		}
 	}
 	return deleted;
+}
+
+/* ---- self-check ------------------------------------------------------- */
+
+/* Is m chained in the bucket of its key (shard lock held)? */
+static bool ident_has(mem_store_t *ms, bool hw, mlease_t *m)
+{
+	uint64_t h;
+	stripe_t *st = stripe_of(ms, hw, m, &h);
+	bool found = false;
+
+	if (st == NULL) {
+		return true;
+	}
+	pthread_mutex_lock(&st->mu);
+	for (mlease_t *c = st->tab[h & (st->cap - 1)]; c != NULL && !found; c = *ml_next(c, hw)) {
+		found = c == m;
+	}
+	pthread_mutex_unlock(&st->mu);
+	return found;
+}
+
+/* Count one index's chained leases, checking each one's stripe and bucket. */
+static bool ident_count(mem_store_t *ms, bool hw, size_t *ret_n)
+{
+	stripe_t *v = hw ? ms->hw : ms->cid;
+	bool ok = true;
+
+	*ret_n = 0;
+	for (unsigned i = 0; i < ms->n_stripes && ok; i++) {
+		stripe_t *st = &v[i];
+		size_t n = 0;
+
+		pthread_mutex_lock(&st->mu);
+		for (size_t b = 0; b < st->cap && ok; b++) {
+			for (mlease_t *m = st->tab[b]; m != NULL && ok; m = *ml_next(m, hw)) {
+				uint64_t h;
+				ok = ++n <= st->n && stripe_of(ms, hw, m, &h) == st &&
+				     (h & (st->cap - 1)) == b;
+			}
+		}
+		ok = ok && n == st->n;
+		pthread_mutex_unlock(&st->mu);
+		*ret_n += n;
+	}
+	return ok;
+}
+
+static bool heap_consistent(const heap_t *h)
+{
+	for (uint32_t i = 0; i < h->n; i++) {
+		if (h->v[i]->heap_idx != i || (i > 0 && ml_before(h->v[i], h->v[(i - 1) / 2]))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+int mem_store_check(mem_store_t *ms)
+{
+	size_t n_hw = 0, n_cid = 0, c_hw = 0, c_cid = 0;
+	bool ok = true;
+
+	/* 1: each shard (its lock, then one stripe lock at a time): every lease
+	 * is where the address table and heaps say, and chained under its keys. */
+	for (unsigned i = 0; i < ms->n_shards && ok; i++) {
+		shard_t *s = &ms->shards[i];
+		size_t n = 0, in_heaps = 0;
+
+		pthread_mutex_lock(&s->mu);
+		for (size_t j = 0; j < s->addr_cap && ok; j++) {
+			mlease_t *m = s->addr_tab[j];
+			if (m == NULL) {
+				continue;
+			}
+			heap_t *h = heap_for(s, m);
+			n++;
+			n_hw += m->hw_len > 0;
+			n_cid += m->cid_len > 0;
+			in_heaps += h != NULL;
+			ok = shard_of(ms, m->addr) == s && addr_find(s, m->addr) == m &&
+			     (h == NULL ? m->heap_idx == HEAP_NONE
+			                : m->heap_idx < h->n && h->v[m->heap_idx] == m) &&
+			     ident_has(ms, true, m) && ident_has(ms, false, m);
+		}
+		ok = ok && n == s->n && in_heaps == s->active.n + s->reclaimed.n &&
+		     heap_consistent(&s->active) && heap_consistent(&s->reclaimed);
+		pthread_mutex_unlock(&s->mu);
+	}
+	/* 2: each stripe alone: entries sit in the right stripe and bucket, and
+	 * there are exactly as many as keyed leases, so (with 1) no stale or
+	 * duplicate entry exists. */
+	ok = ok && ident_count(ms, true, &c_hw) && ident_count(ms, false, &c_cid);
+	return ok && c_hw == n_hw && c_cid == n_cid ? 0 : -EUCLEAN;
 }

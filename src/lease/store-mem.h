@@ -2,17 +2,32 @@
  * "memfile" backend (store-memfile.c adds the journal).
  *
  * Layout: N shards (power of two) chosen by address (addr & (N-1)). Each
- * shard is self-contained under its own mutex: an open-addressing hash by
- * address, chained hashes by (hwaddr, subnet_id) and (client_id, subnet_id),
- * two binary min-heaps by expire (leases in state default/declined with a
- * finite lifetime; leases in state expired-reclaimed) and per-subnet counts.
- * A lease takes ~64 bytes plus its identifiers; hostname and user context
- * take space only when non-empty.
+ * shard owns its leases under its own mutex: an open-addressing hash by
+ * address, two binary min-heaps by expire (leases in state default/declined
+ * with a finite lifetime; leases in state expired-reclaimed) and per-subnet
+ * counts. The identifier indexes, by (hwaddr, subnet_id) and by (client_id,
+ * subnet_id), are separate: each is split into max(4N, 64) lock stripes
+ * chosen by a hash of the key, every stripe a chained hash table under its
+ * own mutex, so a lookup by hwaddr or client-id locks exactly one stripe and
+ * walks one chain. A lease takes ~64 bytes plus its identifiers, plus
+ * ~55 bytes of index slots (135 bytes in all per lease at 100k with 6+7
+ * byte identifiers); hostname and user context take space only when
+ * non-empty.
  *
- * Lock order: at most one shard lock is held at any time (lookups by hwaddr
- * or client-id visit the shards one after the other). While a shard lock is
- * held the journal hook may take the lease file's journal mutex (lfile.c);
- * nothing takes a shard lock while holding that mutex.
+ * Lock order (also in store.h):
+ *   1. one shard lock (changes: the shard of the lease's address);
+ *   2. then, while it is held, the stripe locks of one identifier index: at
+ *      most two, in ascending stripe index order, all released before the
+ *      other index's stripes are taken (hwaddr first, then client-id);
+ *   3. the journal hook runs under the shard lock only, never under a
+ *      stripe lock, and may take the lease file's journal mutex (lfile.c);
+ *      nothing takes a shard or stripe lock while holding that mutex.
+ * Lookups by address take one shard lock; lookups by hwaddr or client-id take
+ * one stripe lock and nothing else. Scans (expired, page, count, wipe) take
+ * the shard locks one after the other.
+ * A change replaces a lease in every index before its shard lock is released,
+ * and in one stripe critical section when the old and new keys share a
+ * stripe: a lookup by an unchanged key never misses a lease being updated.
  *
  * All functions: any thread. */
 #pragma once
@@ -79,3 +94,11 @@ int mem_store_load(mem_store_t *ms, const lease4_t *l);
 
 /** Number of leases. */
 size_t mem_store_size(mem_store_t *ms);
+
+/** Self-check for tests, with no change running concurrently: every lease
+ *  is in its shard's address table and heap, and chained exactly once, in
+ *  the stripe and bucket of its hwaddr and of its client-id (when
+ *  non-empty), and nothing else is chained; counts agree. Slow (walks every
+ *  index; never more than one shard and one stripe lock held). 0 or
+ *  -EUCLEAN. */
+int mem_store_check(mem_store_t *ms);

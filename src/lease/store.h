@@ -4,7 +4,11 @@
  * Threading: a lease_store_t is shared by all threads; each thread that touches
  * leases opens its own lease_conn_t and uses it from that thread only. The
  * backend synchronises internally (store-mem: sharded mutexes; SQL: the DB).
- * Lock order: shard locks in ascending index order, never two stores at once.
+ * Lock order (store-mem, detail in store-mem.h): an address-shard lock first;
+ * under it, stripe locks of one identifier index (hwaddr, then client-id;
+ * at most two of one index at a time, ascending); the journal mutex only
+ * under a shard lock, never under a stripe lock. Several shard locks are
+ * only ever taken in ascending index order; never two stores at once.
  *
  * Every update is compare-and-swap against the value last read (address,
  * expire, state): a shared database's only guard against two servers racing.

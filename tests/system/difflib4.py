@@ -3,7 +3,8 @@
 - in_netns(): run a function with the calling thread inside a named network namespace (sockets
   created there stay there), so that the test process itself acts as relay/client in netns cli.
 - build(): a BOOTREQUEST from keyword fields and a list of (code, bytes) options, raw bytes, so
-  that odd packets (hops, flags, hlen, repeated or raw options) are easy to express.
+  that odd packets (hops, flags, hlen, repeated, zero-length or raw options) are exact (scapy
+  would "fix" them; it is used only for option names in diffs).
 - decode(): a reply as an ordered dict of BOOTP fields plus the option list (code, hex) in wire
   order; diff() of two decoded replies, field by field.
 - Client: relay / direct-client sockets in netns cli and the usual exchanges (DISCOVER, DORA,
@@ -132,6 +133,16 @@ def msgtype(d):
     return v[0] if v else None
 
 
+def _opt_name(code):
+    """Scapy's name of DHCP option CODE (for readable diffs), or ''."""
+    try:
+        from scapy.layers.dhcp import DHCPOptions
+    except ImportError:  # scapy is only used for names
+        return ""
+    v = DHCPOptions.get(code)
+    return v if isinstance(v, str) else getattr(v, "name", "") or ""
+
+
 def describe(d):
     """One line per field / option of decoded reply D, for diffs."""
     if d is None:
@@ -142,7 +153,8 @@ def describe(d):
             for c, h in v:
                 b = bytes.fromhex(h) if h != "TRUNCATED" else b""
                 txt = b.decode("latin-1") if b and all(32 <= x < 127 for x in b) else ""
-                out.append("option %3d: %s%s" % (c, h, ("  %r" % txt) if txt else ""))
+                out.append("option %3d %s: %s%s" % (c, _opt_name(c), h,
+                                                     ("  %r" % txt) if txt else ""))
         else:
             out.append("%s: %s" % (k, v))
     return out
@@ -249,8 +261,10 @@ class Client:
 
         kinds: discover; dora (DISCOVER, then REQUEST for the offered address with option 54
         and the same options); reboot (REQUEST with option 50 = kw['addr'], no 54); inform
-        (kw['ciaddr']); renew (REQUEST ciaddr = kw['addr'], unicast); release then discover
-        ('dora_release_discover'); 'request_only' (REQUEST, no 50/54/ciaddr)."""
+        (kw['ciaddr']); renew (REQUEST ciaddr = kw['addr']); 'request_only' (REQUEST, no
+        50/54/ciaddr); and after a DORA: RELEASE + DISCOVER ('dora_release_discover'), DECLINE
+        + DISCOVER ('dora_decline_discover'), INIT-REBOOT ('dora_reboot'), RENEWING REQUEST
+        with ciaddr ('dora_renew'). addr='@lease' = the client's last ACKed address."""
         via = relay if relay else "direct"
         gi = relay if relay else "0.0.0.0"
         opts = list(kw.pop("opts", ()))
@@ -266,7 +280,8 @@ class Client:
 
     def _exchange(self, mac, kind, via, gi, opts, req_opts, addr, kw):
         out = []
-        if kind in ("discover", "dora", "dora_release_discover", "dora_reboot"):
+        if kind in ("discover", "dora", "dora_release_discover", "dora_reboot", "dora_renew",
+                    "dora_decline_discover"):
             x = self.next_xid()
             r = decode(self.send(build(mac, DISCOVER, xid=x, giaddr=gi, opts=opts, **kw), via))
             out.append(r)
@@ -281,6 +296,18 @@ class Client:
                 x = self.next_xid()
                 self.send(build(mac, RELEASE, xid=x, giaddr=gi, ciaddr=a["yiaddr"],
                                 opts=opts + [(54, option(a, 54))], **kw), via, wait=0.2)
+                x = self.next_xid()
+                out.append(decode(self.send(build(mac, DISCOVER, xid=x, giaddr=gi, opts=opts,
+                                                  **kw), via)))
+            if kind == "dora_renew" and a and msgtype(a) == ACK:
+                x = self.next_xid()
+                out.append(decode(self.send(build(mac, REQUEST, xid=x, giaddr=gi,
+                                                  ciaddr=a["yiaddr"], opts=opts, **kw), via)))
+            if kind == "dora_decline_discover" and a and msgtype(a) == ACK:
+                x = self.next_xid()
+                self.send(build(mac, DECLINE, xid=x, giaddr=gi,
+                                opts=opts + [opt(50, [a["yiaddr"]]), (54, option(a, 54))],
+                                **kw), via, wait=0.2)
                 x = self.next_xid()
                 out.append(decode(self.send(build(mac, DISCOVER, xid=x, giaddr=gi, opts=opts,
                                                   **kw), via)))

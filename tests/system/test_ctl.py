@@ -162,9 +162,11 @@ def start_ctl(server, tmpdir, cfg=None, agent=None, sock=None, user=None, **kw):
         both.update(agent)
         server.start(both)
         ctl = Ctl(server, sock, user=user)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 10
     while not os.path.exists(sock):
-        assert time.monotonic() < deadline, "control socket %s never appeared" % sock
+        assert time.monotonic() < deadline, (
+            "%s never opened its control socket %s (lessor: is src/ctl wired into the daemon? "
+            "see ctl_start() in src/ctl/ctl.h)" % (server.kind, sock))
         time.sleep(0.1)
     ctl.wait_http()
     return ctl
@@ -334,12 +336,26 @@ SCRIPT = [
     ("version-get", None, False, False),
     ("status-get", None, False, False),
     ("statistic-get-all", None, True, True),
+    ("statistic-sample-age-set", {"name": "pkt4-received", "duration": "x"}, True, True),
+    ("stat-lease4-get", {"subnet-range": {"first-subnet-id": 5, "last-subnet-id": 9}}, True, True),
+    ("stat-lease4-get", {"subnet-range": {"first-subnet-id": 1}}, True, True),
+    ("stat-lease4-get", {"subnet-range": 5}, True, True),
+    ("lease4-wipe", {"subnet-id": "x"}, True, True),
+    ("lease4-get", {"ip-address": 5}, True, True),
+]
+
+# run once, at the end: removing statistics changes what later rounds would see
+SCRIPT_TAIL = [
+    ("statistic-remove", {"name": "pkt4-nak-sent"}, True, True),
+    ("statistic-get", {"name": "pkt4-nak-sent"}, True, True),
+    ("statistic-remove-all", None, True, True),
+    ("statistic-get-all", None, True, True),
 ]
 
 
-def run_script(c, via):
+def run_script(c, via, script=SCRIPT):
     out = []
-    for cmd, args, _, _ in SCRIPT:
+    for cmd, args, _, _ in script:
         if via == "unix":
             out.append(c.unix(cmd, **(args or {})) if args is not None else c.unix(cmd))
         else:
@@ -356,11 +372,21 @@ def test_answers_match_kea(ctl, kea_ref):
         ours = run_script(ctl, via)
         kea = run_script(kea_ref, via)
         for (cmd, args, text, shape), o, k in zip(SCRIPT, ours, kea):
+            if cmd == "statistic-get-all":
+                # Kea's lease4-wipe of an unknown subnet leaves subnet[77].* statistics
+                # behind (a recount artifact); compare configured subnets only.
+                k, o = ({**x, "arguments": {n: v for n, v in x["arguments"].items()
+                                            if not n.startswith("subnet[77]")}}
+                        for x in (k, o))
             if cmd == "status-get":
                 # Kea 2.2 with MT off: pid, uptime, reload, multi-threading-enabled, sockets
                 assert set(k["arguments"]) <= set(o["arguments"]), (o, k)
                 continue
             assert_same("%s %s (%s)" % (cmd, args, via), o, k, text, shape)
+    ours = run_script(ctl, "http", SCRIPT_TAIL)
+    kea = run_script(kea_ref, "http", SCRIPT_TAIL)
+    for (cmd, args, text, shape), o, k in zip(SCRIPT_TAIL, ours, kea):
+        assert_same("%s %s" % (cmd, args), o, k, text, shape)
 
 
 def test_statistics_names_match_kea(ctl, kea_ref):
@@ -399,12 +425,17 @@ def test_bad_http_requests(ctl, kea_ref):
     """Kea's agent answers malformed requests with HTTP 400 {"result": 400, "text": "Bad
     Request"}: bad JSON, a wrong content type, a GET on /."""
     for c in (ctl, kea_ref):
-        for kw in ({"body": "{bad json"}, {"body": "[1,2]"},
+        for kw in ({"body": "{bad json"},
                    {"body": '{"command":"version-get"}', "ctype": "text/plain"},
                    {"body": None, "method": "GET"}):
             code, text = c.http_raw(**kw)
             assert code == 400, (c.server.kind, kw, code, text)
             assert json.loads(text) == {"result": 400, "text": "Bad Request"}
+        # valid JSON that is not a map: the command parser's error, array-wrapped
+        code, text = c.http_raw("[1,2]")
+        assert code == 200 and json.loads(text) == [{"result": 1, "text": (
+            "Error during command processing: Invalid command Element specified, "
+            "expected map")}], text
 
 
 def test_oversized_body_refused(ctl):
@@ -472,6 +503,9 @@ def test_config_set_and_failing_reload(ctl, tmp_path):
                            "pools": [{"pool": "198.51.100.10 - 198.51.100.20"}]})
     ans = ctl.http("config-set", Dhcp4=new)[0]
     assert ans["result"] == 0 and ans["text"] == "Configuration successful.", ans
+    deadline = time.monotonic() + 5
+    while not probe_offer(ctl.net, timeout=1.0):
+        assert time.monotonic() < deadline, "no DHCP service after config-set"
     sl = ctl.http("stat-lease4-get", **{"subnet-id": 3})[0]
     assert sl["result"] == 0 and sl["arguments"]["result-set"]["rows"][0][:2] == [3, 11]
 
@@ -486,7 +520,10 @@ def test_config_set_and_failing_reload(ctl, tmp_path):
     # still the config-set configuration, still answering DHCP
     ids = [s["id"] for s in ctl.unix("config-get")["arguments"]["Dhcp4"]["subnet4"]]
     assert 3 in ids
-    assert probe_offer(ctl.net, timeout=2.0)
+    if ctl.server.kind != "kea":
+        # Kea 2.2 keeps answering commands but stops serving DHCP after a failed reload
+        # (its sockets were closed for the new configuration); lessor keeps serving.
+        assert probe_offer(ctl.net, timeout=2.0)
     with open(ctl.server.cfg_path, "w") as f:
         f.write(good)
     ans = ctl.http("config-reload")[0]
@@ -533,7 +570,7 @@ def test_metrics_and_health(ctl):
 def test_basic_authentication(server, tmp_path):
     """Kea's agent "authentication" block: a wrong or missing password is HTTP 401
     {"result": 401, "text": "Unauthorized"}; clients may come from password files."""
-    (tmp_path / "pw").write_text("s3cret\n")
+    (tmp_path / "pw").write_text("s3cret")
     auth = {"authentication": {"type": "basic", "realm": "lessor-test", "directory": str(tmp_path),
                                "clients": [{"user": "admin", "password-file": "pw"},
                                            {"user": "ro", "password": "ro-pw"}]}}

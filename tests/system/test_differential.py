@@ -8,8 +8,19 @@ order against each; the decoded replies (every BOOTP field and the options, in w
 be identical. `want` checks the reply against what the case is about (on Kea's reply too, which
 proves the case tests what it says); `ignore` names fields that may legitimately differ.
 
-Adding a case is one entry in CASES. Deliberate differences are listed in DIFFERENCES (name ->
-reason) and are xfail(strict) with that reason.
+Adding a case is one entry in CASES: C(name, group, kind, mac=..., relay=..., opts=[(code,
+bytes)], want={"opt15": b"...", "yiaddr": "...", "type": ACK, "0:opt5": None}, ignore={...},
+plus build() fields such as hops/flags/ciaddr/hlen/raw_opts). Without an option 55 of its own a
+case sends DEFAULT_PRL. Deliberate differences are listed in DIFFERENCES (name -> reason) and
+are xfail(strict) with that reason (only when comparing with lessor).
+
+Every configuration sets "multi-threading": {"enable-multi-threading": false} (Kea 2.2's
+default, spelled out): lessor defaults to multi-threading like Kea >= 2.4 and gives each worker
+its own iterative cursor, so with several workers *which* free address is offered differs by
+design; group "mt" runs the deployment's MT settings with yiaddr ignored. CONFIGS_B holds a
+lessor-side variant of a group where Kea 2.2 cannot take the syntax (never-send: lessor with
+never-send must answer exactly as Kea without those options). test_config_check compares
+`kea-dhcp4 -t` with `lessor -t` on every group and on a few invalid files.
 
 Topology: conftest.NetPair with several relay addresses in netns cli (10.N.0.2) and a route for
 10.0.0.0/8 to it from netns srv; the test process enters netns cli (setns) to open its sockets,
@@ -27,7 +38,8 @@ import time
 import pytest
 
 from conftest import SERVER_KIND, NetPair, Server, base_config, need_root, need_tools
-from difflib4 import (ACK, NAK, OFFER, Client, decode, diff, msgtype, opt, option, project)
+from difflib4 import (ACK, DISCOVER, OFFER, Client, build, decode, diff, msgtype, option,
+                      project)
 
 RELAYS = ["10.0.0.2", "10.1.0.2", "10.2.0.2", "10.3.0.2", "10.4.0.2", "10.5.0.2", "10.6.0.2",
           "10.99.0.2"]
@@ -148,6 +160,7 @@ CONFIGS["reservations"] = {
               "option-data": [{"name": "routers", "data": "10.0.0.254"},
                               {"name": "ntp-servers", "data": "10.0.0.124"}]},
              {"hw-address": "02:a1:00:00:00:0c", "hostname": "name-only"},
+             {"hw-address": "02:a1:00:00:00:0d", "hostname": "Res_Under.Example"},
          ]},
         {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.100"}],
          "reservations-global": True, "reservations-in-subnet": True,
@@ -163,6 +176,13 @@ CONFIGS["reservations"] = {
                            "hostname": "oop"},
                           {"hw-address": "02:a4:00:00:00:02", "ip-address": "10.3.0.20",
                            "hostname": "in-pool-oop"}]},
+        # out-of-pool promised, but an in-pool reservation for a client that never comes
+        {"id": 5, "subnet": "10.4.0.0/24", "pools": [{"pool": "10.4.0.10 - 10.4.0.15"}],
+         "reservations-out-of-pool": True,
+         "reservations": [{"hw-address": "02:a5:00:00:00:99", "ip-address": "10.4.0.12"}]},
+        # the same without the flag: the reserved address is skipped for others
+        {"id": 6, "subnet": "10.5.0.0/24", "pools": [{"pool": "10.5.0.10 - 10.5.0.15"}],
+         "reservations": [{"hw-address": "02:a5:00:00:00:98", "ip-address": "10.5.0.12"}]},
         PROBE_SUBNET,
     ],
     "client-classes": [
@@ -222,6 +242,9 @@ CONFIGS["shared"] = {
                                                                        "data": "10.0.0.8"},
                                                                       {"name": "domain-name",
                                                                        "data": "pool1.example"}]}],
+         "reservations": [{"hw-address": "02:5b:00:00:00:02", "ip-address": "10.0.1.200",
+                           "option-data": [{"name": "domain-name",
+                                            "data": "res-in-pool.example"}]}],
          "option-data": [{"name": "routers", "data": "10.0.0.1"},
                          {"name": "domain-name", "data": "subnet1.example"},
                          {"name": "time-offset", "data": "60"}]},
@@ -247,7 +270,8 @@ CONFIGS["options"] = {
     "option-def": [
         DEF234,
         {"name": "u16-array", "code": 222, "type": "uint16", "array": True, "space": "dhcp4"},
-        {"name": "rec", "code": 223, "type": "record", "record-types": "uint8, ipv4-address, string",
+        {"name": "rec", "code": 223, "type": "record",
+         "record-types": "uint8, ipv4-address, string",
          "space": "dhcp4"},
         {"name": "ip-array", "code": 224, "type": "ipv4-address", "array": True,
          "space": "dhcp4"},
@@ -461,6 +485,8 @@ C("res-in-use-holder-renews", G, "reboot", mac="02:a1:00:00:00:99", addr="10.0.1
 C("res-options-only", G, "dora", mac="02:a1:00:00:00:0b",
   want={"opt3": ip("10.0.0.254"), "opt42": ip("10.0.0.124")})
 C("res-hostname-only", G, mac="02:a1:00:00:00:0c", want={"opt12": b"name-only"})
+C("res-hostname-underscore-case", G, "dora", mac="02:a1:00:00:00:0d")
+C("res-hostname-vs-client-name", G, mac="02:a1:00:00:00:0d", opts=[(12, b"client-says")])
 C("res-hostname-not-requested", G, mac="02:a1:00:00:00:0c", opts=[PRL(1, 3)])
 C("res-unknown-client", G, "dora", mac="02:a1:00:00:00:f0", want={"opt15": b"global.example"})
 C("res-global-not-enabled", G, mac="02:a6:00:00:00:01", want={"opt12": None})
@@ -475,6 +501,11 @@ C("res-in-subnet-false", G, "dora", mac="02:a3:00:00:00:01", relay="10.2.0.2",
 C("res-out-of-pool-outside", G, "dora", mac="02:a4:00:00:00:01", relay="10.3.0.2",
   want={"yiaddr": "10.3.0.150"})
 C("res-out-of-pool-inside", G, "dora", mac="02:a4:00:00:00:02", relay="10.3.0.2")
+for i in range(3):
+    C("res-oop-dynamic-%d" % i, G, "dora", relay="10.4.0.2", want={"yiaddr": "10.4.0.1%d" % i})
+for i in range(3):
+    C("res-skip-reserved-dynamic-%d" % i, G, "dora", relay="10.5.0.2",
+      want={"yiaddr": "10.5.0.1%d" % (i + (i >= 2))})
 C("res-reserved-addr-requested-by-other", G, "reboot", mac="02:a1:00:00:00:f5",
   addr="10.0.20.8")
 C("res-reboot-own", G, "reboot", mac="02:a1:00:00:00:06", addr="10.0.20.6",
@@ -510,6 +541,8 @@ C("sn-init-reboot-other-net-unknown", G, "reboot", relay="10.5.0.2", mac="02:5a:
   addr="10.1.0.11")
 C("sn-init-reboot-outside", G, "reboot", relay="10.1.0.2", mac="02:5a:00:00:00:03",
   addr="10.0.1.5")
+C("sn-reservation-beats-pool", G, "dora", relay="10.0.0.2", mac="02:5b:00:00:00:02",
+  want={"yiaddr": "10.0.1.200", "opt15": b"res-in-pool.example", "opt8": ip("10.0.0.8")})
 C("sn-reservation-opts", G, "dora", relay="10.1.0.2", mac="02:5b:00:00:00:01",
   want={"yiaddr": "10.2.0.100", "opt15": b"res.example"})
 C("sn-class-vs-net-vs-global", G, relay="10.5.0.2", opts=[o60("CLS")],
@@ -545,9 +578,10 @@ C("sn-unknown-giaddr", G, relay="10.99.0.2", giaddr_override="10.77.0.2")
 
 # --- options, relays, subnet selection ----------------------------------------------------------
 G = "options"
-C("opt-defs-offer", G, opts=[PRL(1, 3, 222, 223, 224)], want={"opt222": bytes.fromhex("00010002ffff"),
-                             "opt223": bytes([7]) + ip("10.0.0.7") + b"hello",
-                             "opt224": ip("10.0.0.1", "10.0.0.2", "10.0.0.3")})
+C("opt-defs-offer", G, opts=[PRL(1, 3, 222, 223, 224)],
+  want={"opt222": bytes.fromhex("00010002ffff"),
+        "opt223": bytes([7]) + ip("10.0.0.7") + b"hello",
+        "opt224": ip("10.0.0.1", "10.0.0.2", "10.0.0.3")})
 C("opt-defs-requested", G, opts=[PRL(222, 223, 224, 225, 226, 227, 228)],
   want={"opt225": b"\x01", "opt226": (-5).to_bytes(4, "big", signed=True), "opt227": b""})
 C("opt-defs-dora", G, "dora", opts=[PRL(1, 3, 6, 15, 222, 223, 228, 240, 241)])
@@ -577,6 +611,8 @@ C("opt-hops", G, hops=3)
 C("opt-broadcast-flag", G, "dora", flags=0x8000)
 C("opt-secs", G, secs=17)
 C("opt-hostname-sent", G, "dora", opts=[(12, b"myhost")])
+C("opt-hostname-sanitised", G, "dora", opts=[(12, b"My_Host.")])
+C("opt-hostname-all-bad", G, opts=[(12, b"__")])
 C("opt-client-id", G, "dora", opts=[(61, b"\x01\x02\x00\x00\x00\x00\x99")])
 C("opt-client-id-1byte-dropped", G, opts=[(61, b"\x01")], want={"type": None})
 C("opt-requested-addr", G, opts=[(50, ip("10.0.1.200"))], want={"yiaddr": "10.0.1.200"})
@@ -597,6 +633,25 @@ C("opt-reboot-lease-other-subnet", G, "reboot", mac="02:0e:00:00:00:01", addr="@
   want={"type": None})
 C("opt-renew-wrong-subnet", G, "renew", addr="10.2.0.50")
 C("opt-request-no-addr", G, "request_only", want={"type": ACK})
+C("opt-dora-renew", G, "dora_renew", want={"type": ACK})
+C("opt-dora-decline-discover", G, "dora_decline_discover")
+C("opt-dora-release-discover", G, "dora_release_discover")
+C("opt-renew-unknown-addr", G, "renew", addr="10.0.1.250", want={"type": ACK})
+# malformed or odd requests (NOTES.md: Kea 2.2 quirks)
+C("opt-hlen17", G, hlen=17, chaddr=bytes.fromhex("02ab000000010000000000000000000f"))
+C("opt-hlen0", G, hlen=0)
+C("opt-htype-ieee802", G, htype=6)
+C("opt-dup-53", G, raw_opts=bytes([53, 1, 1]), want={"type": None})
+C("opt-zero-len-55", G, noprl=True, raw_opts=bytes([55, 0]), want={"type": None})
+C("opt-zero-len-61", G, raw_opts=bytes([61, 0]), want={"type": None})
+C("opt-57-one-byte", G, raw_opts=bytes([57, 1, 2]), want={"type": None})
+C("opt-no-msgtype", G, no_msgtype=True, want={"type": None})
+C("opt-pads-between", G, raw_opts=bytes([0, 0, 0, 77, 2, 65, 66, 0]))
+C("opt-ciaddr-in-discover", G, ciaddr="10.0.0.2")
+C("opt-prl-duplicates", G, opts=[PRL(3, 3, 15, 15, 6)])
+C("opt-client-id-type0", G, "dora", opts=[(61, b"\x00client-zero")])
+C("opt-hops-16", G, hops=16)
+C("opt-sname-file-in-request", G, sname=b"someserver", file=b"somefile")
 
 # --- host-reservation-identifiers order ---------------------------------------------------------
 G = "resorder"
@@ -720,7 +775,6 @@ def _run_group(kind, group, tmp_root, tag):
             giaddr_override = kw.pop("giaddr_override", None)
             if giaddr_override:
                 # a relay address the server has no subnet for: expect silence from both
-                from difflib4 import build, DISCOVER
                 raw = client.send(build(mac, DISCOVER, xid=client.next_xid(),
                                         giaddr=giaddr_override, opts=c.opts), c.relay)
                 out[c.name] = [decode(raw)]

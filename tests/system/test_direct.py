@@ -1,4 +1,4 @@
-"""A directly connected client: ISC dhclient in the cli namespace, no relay.
+"""Directly connected clients: ISC dhclient in the cli namespace, no relay.
 
 The server has a subnet on 192.0.2.0/24 and listens on the srv veth only (Kea's default raw
 sockets: a broadcast DISCOVER from 0.0.0.0 must be answered). dhclient obtains a lease, renews
@@ -6,6 +6,7 @@ it at T1 (unicast REQUEST), and releases it (`dhclient -r`); the memfile records
 Nothing touches the host: dhclient's configuration, script, lease and pid files are in tmp.
 """
 
+import os
 import re
 import subprocess
 import time
@@ -101,4 +102,57 @@ def test_dhclient_bind_renew_release(server, tmp_path):
             _rows_for(server.lease_path, addr)
         time.sleep(0.1)
     assert server.alive()
+    assert server.stop() == 0
+
+
+def test_other_interface_is_not_served(server, tmp_path):
+    """interfaces-config restricts the server to vsrv: a client on a second link of the server's
+    namespace (vsrv2, with a configured subnet) gets nothing, while vsrv's client is served."""
+    (dhclient,) = need_tools("dhclient")
+    net = server.net
+    tag = "%x" % (os.getpid() & 0xffffff)  # link names are host-wide until moved
+    for c in (["ip", "link", "add", "l2s" + tag, "type", "veth", "peer", "name", "l2c" + tag],
+              ["ip", "link", "set", "l2s" + tag, "netns", net.srv],
+              ["ip", "link", "set", "l2c" + tag, "netns", net.cli],
+              ["ip", "-n", net.srv, "link", "set", "l2s" + tag, "name", "vsrv2"],
+              ["ip", "-n", net.cli, "link", "set", "l2c" + tag, "name", "vcli2"],
+              ["ip", "-n", net.srv, "addr", "add", "198.51.100.1/24", "dev", "vsrv2"],
+              ["ip", "-n", net.srv, "link", "set", "vsrv2", "up"],
+              ["ip", "-n", net.cli, "link", "set", "vcli2", "up"]):
+        subprocess.run(c, check=True, timeout=10)
+    cfg = base_config(tmp_path, subnets=[
+        {"id": 2, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.100 - 192.0.2.200"}]},
+        {"id": 3, "subnet": "198.51.100.0/24",
+         "pools": [{"pool": "198.51.100.100 - 198.51.100.200"}]}])
+    server.start(cfg)
+
+    def try_lease(iface, name):
+        """dhclient -1 on IFACE: the address it bound to, or None once it gave up (~6 s)."""
+        conf = tmp_path / (name + ".conf")
+        conf.write_text("timeout 6;\nretry 1;\n")
+        lf = tmp_path / (name + ".leases")
+        lf.touch()
+        out = tmp_path / (name + ".log")
+        with open(out, "w") as logf:
+            p = net.popen(net.cli, [dhclient, "-1", "-d", "-v", "-cf", str(conf), "-lf", str(lf),
+                                    "-pf", str(tmp_path / (name + ".pid")), "-sf", "/bin/true",
+                                    iface], stdout=logf, stderr=subprocess.STDOUT)
+            try:
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:
+                    m = re.search(r"bound to (\S+)", out.read_text())
+                    if m:
+                        return m.group(1)
+                    if p.poll() is not None:
+                        return None  # -1: gave up after the timeout
+                    time.sleep(0.1)
+                raise AssertionError("dhclient neither bound nor gave up:\n" + out.read_text())
+            finally:
+                p.kill()
+                p.wait(5)
+
+    assert try_lease("vcli2", "other") is None, "served a client on an interface not configured"
+    assert not [a for a in active_leases(server.lease_path) if a.startswith("198.51.100.")]
+    got = try_lease(CLI_IF, "mine")
+    assert got and got.startswith("192.0.2."), "no lease on the configured interface"
     assert server.stop() == 0

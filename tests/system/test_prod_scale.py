@@ -10,14 +10,12 @@ multi-threading, where lessor's per-worker cursors may pick another free address
 """
 
 import importlib.util
-import json
 import os
-import subprocess
 import time
 
 import pytest
 
-from conftest import SERVER_KIND, NetPair, Server, need_root, need_tools, server_binary
+from conftest import SERVER_KIND, NetPair, Server, need_root, need_tools
 from difflib4 import ACK, OFFER, Client, diff, msgtype, option, project
 
 HERE = os.path.dirname(os.path.abspath(__file__))

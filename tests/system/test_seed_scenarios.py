@@ -1,7 +1,7 @@
 """The deployment's own three perfdhcp scenarios ("Their tests", seed-system/README.md), on its
 own configuration, against Kea 2.2 first and then lessor, with the same file.
 
-Configuration: /work/shared/seed-system/local_development_config.json (or $SEED_SYSTEM_DIR),
+Configuration: /work/shared/seed-system/local_development_config.json (see SEED below),
 with what a test bed without MySQL and without an HA partner needs: placeholders filled, the
 lease database switched to a memfile in tmp, the hosts database removed (its reservation is in
 the file), the HA hook removed, the other hooks pointed at Debian's paths, interfaces set to the
@@ -26,7 +26,12 @@ import pytest
 from conftest import (CLI_IF, SERVER_KIND, Capture, NetPair, Server, active_leases, need_root,
                       need_tools, perfdhcp)
 
-SEED = os.environ.get("SEED_SYSTEM_DIR", "/work/shared/seed-system")
+# The deployment's files: $SEED_SYSTEM_DIR, else /work/shared/seed-system (config at the top,
+# fixtures/ below), else the verbatim copy in tests/system/data/deployment (all in one folder).
+_REPO_COPY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "deployment")
+SEED = os.environ.get("SEED_SYSTEM_DIR") or next(
+    (d for d in ("/work/shared/seed-system", _REPO_COPY)
+     if os.path.exists(os.path.join(d, "local_development_config.json"))), _REPO_COPY)
 SRV = "172.1.0.10"
 RELAY = "172.1.0.2"
 HOOKS = "/usr/lib/x86_64-linux-gnu/kea/hooks"
@@ -74,7 +79,11 @@ def seed_config(tmpdir, iface="vsrv"):
 
 
 def expected_lines(name):
-    with open(os.path.join(SEED, "fixtures", "expected_lease_options_%s.txt" % name)) as f:
+    fn = "expected_lease_options_%s.txt" % name
+    path = os.path.join(SEED, "fixtures", fn)
+    if not os.path.exists(path):
+        path = os.path.join(SEED, fn)
+    with open(path) as f:
         return [ln.rstrip() for ln in f if ln.strip()]
 
 

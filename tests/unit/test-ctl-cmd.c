@@ -10,25 +10,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cfg/cfg-current.h"
+#include "util/log.h"
 #include "ctl/ctl-int.h"
 #include "ctl/stat-history.h"
 
 static const char test_cfg[] =
-	"{ \"Dhcp4\": {\n"
-	"  \"valid-lifetime\": 4000,\n"
-	"  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
-	"  \"subnet4\": [\n"
-	"    { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
-	"      \"pools\": [ { \"pool\": \"192.0.2.100 - 192.0.2.200\" } ] },\n"
-	"    { \"id\": 2, \"subnet\": \"10.0.0.0/16\",\n"
-	"      \"pools\": [ { \"pool\": \"10.0.1.0 - 10.0.10.255\" } ] }\n"
-	"  ]\n"
-	"} }\n";
+        "{ \"Dhcp4\": {\n"
+        "  \"valid-lifetime\": 4000,\n"
+        "  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
+        "  \"subnet4\": [\n"
+        "    { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
+        "      \"pools\": [ { \"pool\": \"192.0.2.100 - 192.0.2.200\" } ] },\n"
+        "    { \"id\": 2, \"subnet\": \"10.0.0.0/16\",\n"
+        "      \"pools\": [ { \"pool\": \"10.0.1.0 - 10.0.10.255\" } ] }\n"
+        "  ]\n"
+        "} }\n";
 
 typedef struct fake {
 	int reloads;
@@ -125,7 +127,7 @@ static int fake_reclaim(void *ud, bool remove)
 static int setup(void **state)
 {
 	env_state_t *s = calloc(1, sizeof(*s));
-	lease_store_cfg_t lcfg = { .type = "memfile", .persist = false };
+	lease_store_cfg_t lcfg = {.type = "memfile", .persist = false};
 	cfg_t *cfg = NULL;
 	cfg_err_t err;
 	char *msg = NULL;
@@ -137,16 +139,16 @@ static int setup(void **state)
 	assert_int_equal(stats_init(&s->stats, 2), 0);
 	s->fake.enabled = true;
 	s->env = (ctl_env_t){
-		.ud = &s->fake,
-		.store = s->store,
-		.stats = &s->stats,
-		.config_path = NULL,
-		.reload = fake_reload,
-		.shutdown = fake_shutdown,
-		.dhcp_disable = fake_disable,
-		.dhcp_enable = fake_enable,
-		.dhcp_is_enabled = fake_is_enabled,
-		.leases_reclaim = fake_reclaim,
+	        .ud = &s->fake,
+	        .store = s->store,
+	        .stats = &s->stats,
+	        .config_path = NULL,
+	        .reload = fake_reload,
+	        .shutdown = fake_shutdown,
+	        .dhcp_disable = fake_disable,
+	        .dhcp_enable = fake_enable,
+	        .dhcp_is_enabled = fake_is_enabled,
+	        .leases_reclaim = fake_reclaim,
 	};
 	assert_int_equal(ctl_new(&s->env, &s->ctl), 0);
 	*state = s;
@@ -222,13 +224,24 @@ static void test_dispatch_errors(void **state)
 	assert_non_null(strstr(text_of(ans), "invalid JSON"));
 	json_decref(ans);
 	EXPECT(s, "", 1, NULL);
-	EXPECT(s, "[1,2]", 1, "Error during command processing: Invalid command Element specified, "
+	/* a parse error that would echo invalid UTF-8 still gives a JSON answer
+	 * (fuzz/corpus/fuzz-ctl-cmd/crash-invalid-utf8-in-parse-error) */
+	EXPECT(s, "\"\\\xd5\xa3", 1, NULL);
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.150\","
+	       "\"hw-address\":\"\xc3\xa9\"}}",
+	       1, NULL);
+	EXPECT(s, "[1,2]", 1,
+	       "Error during command processing: Invalid command Element specified, "
 	       "expected map");
-	EXPECT(s, "{\"arguments\":{}}", 1, "Error during command processing: Invalid answer "
+	EXPECT(s, "{\"arguments\":{}}", 1,
+	       "Error during command processing: Invalid answer "
 	       "specified, does not contain mandatory 'command'");
-	EXPECT(s, "{\"command\":42}", 1, "Error during command processing: 'command' element in "
+	EXPECT(s, "{\"command\":42}", 1,
+	       "Error during command processing: 'command' element in "
 	       "command message is not a string");
-	EXPECT(s, "{\"command\":\"version-get\",\"extra\":1}", 1, "Error during command processing: "
+	EXPECT(s, "{\"command\":\"version-get\",\"extra\":1}", 1,
+	       "Error during command processing: "
 	       "Received command contains unsupported parameter 'extra'");
 	EXPECT(s, "{\"command\":\"bogus\"}", 2, "'bogus' command not supported.");
 	EXPECT(s, "{\"command\":\"bogus\",\"arguments\":{}}", 2, "'bogus' command not supported.");
@@ -247,14 +260,16 @@ static void test_process_commands(void **state)
 	ans = expect(s, "{\"command\":\"list-commands\"}", 0, NULL);
 	a = json_object_get(ans, "arguments");
 	assert_true(json_is_array(a));
-	static const char *const want[] = { "config-get", "lease4-get-page", "stat-lease4-get",
-		                            "statistic-get-all", "status-get", "version-get" };
+	static const char *const want[] = {"config-get",      "lease4-get-page",
+	                                   "stat-lease4-get", "statistic-get-all",
+	                                   "status-get",      "version-get"};
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		size_t k;
 		json_t *v;
 		bool found = false;
 
-		json_array_foreach(a, k, v) {
+		json_array_foreach(a, k, v)
+		{
 			found |= strcmp(json_string_value(v), want[i]) == 0;
 		}
 		assert_true(found);
@@ -270,13 +285,15 @@ static void test_process_commands(void **state)
 	assert_int_equal(json_integer_value(json_object_get(a, "pid")), getpid());
 	assert_true(json_is_integer(json_object_get(a, "uptime")));
 	assert_true(json_is_integer(json_object_get(a, "reload")));
-	assert_string_equal(json_string_value(json_object_get(json_object_get(a, "sockets"), "status")),
-	                    "ready");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(a, "sockets"), "status")),
+	        "ready");
 	json_decref(ans);
 
 	ans = expect(s, "{\"command\":\"server-tag-get\"}", 0, NULL);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "arguments"),
-	                                                      "server-tag")), "");
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(ans, "arguments"), "server-tag")),
+	        "");
 	json_decref(ans);
 
 	ans = expect(s, "{\"command\":\"build-report\"}", 0, NULL);
@@ -292,7 +309,9 @@ static void test_dhcp_enable_disable(void **state)
 	assert_int_equal(s->fake.period, 0);
 	assert_string_equal(s->fake.origin, "user");
 	assert_false(s->fake.enabled);
-	EXPECT(s, "{\"command\":\"dhcp-disable\",\"arguments\":{\"max-period\":30,\"origin\":\"ha-partner\"}}",
+	EXPECT(s,
+	       "{\"command\":\"dhcp-disable\",\"arguments\":{\"max-period\":30,\"origin\":\"ha-"
+	       "partner\"}}",
 	       0, "DHCPv4 service disabled for 30 seconds");
 	assert_int_equal(s->fake.period, 30);
 	assert_string_equal(s->fake.origin, "ha-partner");
@@ -320,7 +339,8 @@ static void test_dhcp_enable_disable(void **state)
 
 	EXPECT(s, "{\"command\":\"shutdown\",\"arguments\":{\"exit-value\":\"x\"}}", 1,
 	       "parameter 'exit-value' is not an integer");
-	EXPECT(s, "{\"command\":\"shutdown\",\"arguments\":{\"exit-value\":3}}", 0, "Shutting down.");
+	EXPECT(s, "{\"command\":\"shutdown\",\"arguments\":{\"exit-value\":3}}", 0,
+	       "Shutting down.");
 	assert_int_equal(s->fake.shutdowns, 1);
 	assert_int_equal(s->fake.exit_value, 3);
 }
@@ -329,7 +349,7 @@ static void test_dhcp_enable_disable(void **state)
 static void test_unsupported_without_callbacks(void **state)
 {
 	env_state_t *s = *state;
-	ctl_env_t bare = { .store = NULL };
+	ctl_env_t bare = {.store = NULL};
 	ctl_t *saved = s->ctl;
 
 	assert_int_equal(ctl_new(&bare, &s->ctl), 0);
@@ -355,7 +375,7 @@ static void test_config_get_test_set(void **state)
 	d4 = json_object_get(json_object_get(ans, "arguments"), "Dhcp4");
 	assert_true(json_is_object(d4));
 	assert_int_equal(json_array_size(json_object_get(d4, "subnet4")), 2);
-	assert_null(json_object_get(ans, "text"));      /* Kea 2.2: no text, no hash */
+	assert_null(json_object_get(ans, "text")); /* Kea 2.2: no text, no hash */
 	json_decref(ans);
 
 	EXPECT(s, "{\"command\":\"config-test\"}", 1, "Missing mandatory 'arguments' parameter.");
@@ -363,31 +383,39 @@ static void test_config_get_test_set(void **state)
 	       "Missing mandatory 'Dhcp4' parameter.");
 	EXPECT(s, "{\"command\":\"config-test\",\"arguments\":{\"Dhcp4\":5}}", 1,
 	       "'Dhcp4' parameter expected to be a map.");
-	EXPECT(s, "{\"command\":\"config-test\",\"arguments\":{\"Dhcp4\":{},\"Control-agent\":{}}}", 1,
-	       "Unsupported 'Control-agent' parameter.");
+	EXPECT(s, "{\"command\":\"config-test\",\"arguments\":{\"Dhcp4\":{},\"Control-agent\":{}}}",
+	       1, "Unsupported 'Control-agent' parameter.");
 	EXPECT(s, "{\"command\":\"config-test\",\"arguments\":{\"Dhcp4\":{}}}", 0,
-	       "Configuration seems sane. Control-socket, hook-libraries, and D2 configuration were "
+	       "Configuration seems sane. Control-socket, hook-libraries, and D2 configuration "
+	       "were "
 	       "sanity checked, but not applied.");
-	ans = expect(s, "{\"command\":\"config-test\",\"arguments\":{\"Dhcp4\":{\"subnet4\":"
-	             "[{\"id\":1,\"subnet\":\"bad\"}]}}}", 1, NULL);
-	assert_non_null(strstr(text_of(ans), "subnet4[0]"));    /* the path of the error */
+	ans = expect(s,
+	             "{\"command\":\"config-test\",\"arguments\":{\"Dhcp4\":{\"subnet4\":"
+	             "[{\"id\":1,\"subnet\":\"bad\"}]}}}",
+	             1, NULL);
+	assert_non_null(strstr(text_of(ans), "subnet4[0]")); /* the path of the error */
 	json_decref(ans);
-	assert_int_equal(s->fake.reloads, 0);   /* config-test never applies */
+	assert_int_equal(s->fake.reloads, 0); /* config-test never applies */
 
 	EXPECT(s, "{\"command\":\"config-set\"}", 1, "Missing mandatory 'arguments' parameter.");
-	EXPECT(s, "{\"command\":\"config-set\",\"arguments\":{\"Dhcp4\":{\"subnet4\":"
-	       "[{\"id\":7,\"subnet\":\"198.51.100.0/24\"}]}}}", 0, "Configuration successful.");
+	EXPECT(s,
+	       "{\"command\":\"config-set\",\"arguments\":{\"Dhcp4\":{\"subnet4\":"
+	       "[{\"id\":7,\"subnet\":\"198.51.100.0/24\"}]}}}",
+	       0, "Configuration successful.");
 	assert_int_equal(s->fake.reloads, 1);
 	assert_non_null(s->fake.last_cfg);
 	ans = expect(s, "{\"command\":\"config-get\"}", 0, NULL);
 	d4 = json_object_get(json_object_get(ans, "arguments"), "Dhcp4");
 	assert_int_equal(json_integer_value(json_object_get(
-	                         json_array_get(json_object_get(d4, "subnet4"), 0), "id")), 7);
+	                         json_array_get(json_object_get(d4, "subnet4"), 0), "id")),
+	                 7);
 	json_decref(ans);
 	/* statistics follow the new subnet list */
 	ans = expect(s, "{\"command\":\"statistic-get-all\"}", 0, NULL);
-	assert_non_null(json_object_get(json_object_get(ans, "arguments"), "subnet[7].total-addresses"));
-	assert_null(json_object_get(json_object_get(ans, "arguments"), "subnet[1].total-addresses"));
+	assert_non_null(
+	        json_object_get(json_object_get(ans, "arguments"), "subnet[7].total-addresses"));
+	assert_null(
+	        json_object_get(json_object_get(ans, "arguments"), "subnet[1].total-addresses"));
 	json_decref(ans);
 
 	/* a failing reload keeps the running configuration and reports path + line */
@@ -399,11 +427,12 @@ static void test_config_get_test_set(void **state)
 	ans = expect(s, "{\"command\":\"config-get\"}", 0, NULL);
 	d4 = json_object_get(json_object_get(ans, "arguments"), "Dhcp4");
 	assert_int_equal(json_integer_value(json_object_get(
-	                         json_array_get(json_object_get(d4, "subnet4"), 0), "id")), 7);
+	                         json_array_get(json_object_get(d4, "subnet4"), 0), "id")),
+	                 7);
 	json_decref(ans);
 	s->fake.fail_reload = 0;
 	EXPECT(s, "{\"command\":\"config-reload\"}", 0, "Configuration successful.");
-	assert_null(s->fake.last_cfg);  /* NULL = re-read the file */
+	assert_null(s->fake.last_cfg); /* NULL = re-read the file */
 }
 
 static void test_config_hash_write(void **state)
@@ -414,7 +443,8 @@ static void test_config_hash_write(void **state)
 	json_t *ans;
 
 	ans = expect(s, "{\"command\":\"config-hash-get\"}", 0, NULL);
-	const char *h = json_string_value(json_object_get(json_object_get(ans, "arguments"), "hash"));
+	const char *h =
+	        json_string_value(json_object_get(json_object_get(ans, "arguments"), "hash"));
 	assert_non_null(h);
 	assert_int_equal(strlen(h), 64);
 	json_decref(ans);
@@ -427,12 +457,14 @@ static void test_config_hash_write(void **state)
 	snprintf(cfgpath, sizeof(cfgpath), "%s/lessor.json", dir);
 	s->ctl->env.config_path = cfgpath;
 	snprintf(path, sizeof(path), "%s/written.json", dir);
-	snprintf(body, sizeof(body), "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"%s\"}}",
-	         path);
+	snprintf(body, sizeof(body),
+	         "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"%s\"}}", path);
 	ans = expect(s, body, 0, NULL);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(ans, "arguments"),
-	                                                      "filename")), path);
-	assert_true(json_integer_value(json_object_get(json_object_get(ans, "arguments"), "size")) > 10);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(ans, "arguments"), "filename")),
+	        path);
+	assert_true(json_integer_value(json_object_get(json_object_get(ans, "arguments"), "size")) >
+	            10);
 	json_decref(ans);
 	json_t *written = json_load_file(path, 0, NULL);
 	assert_non_null(written);
@@ -447,15 +479,18 @@ static void test_config_hash_write(void **state)
 	/* default: the configuration file itself; relative names: next to it */
 	EXPECT(s, "{\"command\":\"config-write\"}", 0, NULL);
 	assert_int_equal(access(cfgpath, R_OK), 0);
-	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"rel.json\"}}", 0, NULL);
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"rel.json\"}}", 0,
+	       NULL);
 	snprintf(path, sizeof(path), "%s/rel.json", dir);
 	assert_int_equal(access(path, R_OK), 0);
 	unlink(path);
 	unlink(cfgpath);
 	/* anywhere else: refused (Kea 2.6.3+ hardening) */
-	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"/etc/lessor-x.json\"}}",
+	EXPECT(s,
+	       "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"/etc/lessor-x.json\"}}",
 	       1, NULL);
-	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"../x.json\"}}", 1, NULL);
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"../x.json\"}}", 1,
+	       NULL);
 	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"..\"}}", 1, NULL);
 	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":5}}", 1,
 	       "passed parameter 'filename' is not a string");
@@ -469,12 +504,15 @@ static void test_sha256(void **state)
 
 	(void)state;
 	ctl_sha256_hex("abc", 3, hex);
-	assert_string_equal(hex, "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
+	assert_string_equal(hex,
+	                    "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
 	ctl_sha256_hex("", 0, hex);
-	assert_string_equal(hex, "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855");
+	assert_string_equal(hex,
+	                    "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855");
 	/* 56 bytes: padding spills into a second block */
 	ctl_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
-	assert_string_equal(hex, "248D6A61D20638B8E5C026930C3E6039A33CE45964FF2167F6ECEDD419DB06C1");
+	assert_string_equal(hex,
+	                    "248D6A61D20638B8E5C026930C3E6039A33CE45964FF2167F6ECEDD419DB06C1");
 }
 
 /* ---- leases ---- */
@@ -486,47 +524,67 @@ static void test_lease_add_get(void **state)
 
 	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}", 3,
 	       "Lease not found.");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.150\","
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.150\","
 	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"hostname\":\"Host.Example\","
-	       "\"client-id\":\"01:02:03\"}}", 0, "Lease for address 192.0.2.150, subnet-id 1 added.");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.150\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}", 1, "IPv4 lease already exists.");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}",
+	       "\"client-id\":\"01:02:03\"}}",
+	       0, "Lease for address 192.0.2.150, subnet-id 1 added.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.150\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}",
+	       1, "IPv4 lease already exists.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}",
 	       1, "missing parameter 'ip-address'");
 	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.151\"}}", 1,
 	       "missing parameter 'hw-address'");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"172.16.0.1\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}", 1,
-	       "subnet-id not specified and failed to find a subnet for address 172.16.0.1");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.152\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:20\",\"subnet-id\":2}}", 1,
-	       "The address 192.0.2.152 does not belong to subnet 10.0.0.0/16, subnet-id=2");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.173\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"subnet-id\":99}}", 1,
-	       "Invalid subnet-id: No IPv4 subnet with subnet-id=99 currently configured.");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.153\","
-	       "\"hw-address\":\"zz\"}}", 1,
-	       "'z' is not a valid hexadecimal digit in decoded string 'zz'");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.170\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"state\":7}}", 1, "Invalid state value: 7, "
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"172.16.0.1\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}",
+	       1, "subnet-id not specified and failed to find a subnet for address 172.16.0.1");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.152\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:20\",\"subnet-id\":2}}",
+	       1, "The address 192.0.2.152 does not belong to subnet 10.0.0.0/16, subnet-id=2");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.173\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"subnet-id\":99}}",
+	       1, "Invalid subnet-id: No IPv4 subnet with subnet-id=99 currently configured.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.153\","
+	       "\"hw-address\":\"zz\"}}",
+	       1, "'z' is not a valid hexadecimal digit in decoded string 'zz'");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.170\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"state\":7}}",
+	       1,
+	       "Invalid state value: 7, "
 	       "supported values are: 0 (default), 1 (declined) and 2 (expired-reclaimed)");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.171\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"fqdn-fwd\":true}}", 1, "No hostname specified "
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.171\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"fqdn-fwd\":true}}",
+	       1,
+	       "No hostname specified "
 	       "and either forward or reverse fqdn was set to true.");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.174\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"valid-lft\":\"x\"}}", 1,
-	       "invalid type specified for parameter 'valid-lft'");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.174\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"valid-lft\":\"x\"}}",
+	       1, "invalid type specified for parameter 'valid-lft'");
 	EXPECT(s, "{\"command\":\"lease4-add\"}", 1, "no parameters specified for the command");
-	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.172\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"user-context\":{\"a\":1},\"expire\":2000000000,"
-	       "\"valid-lft\":100,\"fqdn-rev\":true,\"hostname\":\"x.\"}}", 0,
-	       "Lease for address 192.0.2.172, subnet-id 1 added.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"192.0.2.172\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"user-context\":{\"a\":1},\"expire\":"
+	       "2000000000,"
+	       "\"valid-lft\":100,\"fqdn-rev\":true,\"hostname\":\"x.\"}}",
+	       0, "Lease for address 192.0.2.172, subnet-id 1 added.");
 
-	ans = expect(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}",
+	ans = expect(s,
+	             "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}",
 	             0, "IPv4 lease found.");
 	l = json_object_get(ans, "arguments");
 	assert_string_equal(json_string_value(json_object_get(l, "ip-address")), "192.0.2.150");
-	assert_string_equal(json_string_value(json_object_get(l, "hw-address")), "1a:1b:1c:1d:1e:1f");
+	assert_string_equal(json_string_value(json_object_get(l, "hw-address")),
+	                    "1a:1b:1c:1d:1e:1f");
 	assert_string_equal(json_string_value(json_object_get(l, "client-id")), "01:02:03");
 	assert_string_equal(json_string_value(json_object_get(l, "hostname")), "host.example");
 	assert_int_equal(json_integer_value(json_object_get(l, "subnet-id")), 1);
@@ -537,27 +595,42 @@ static void test_lease_add_get(void **state)
 	assert_null(json_object_get(l, "user-context"));
 	json_decref(ans);
 
-	ans = expect(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.172\"}}",
+	ans = expect(s,
+	             "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.172\"}}",
 	             0, "IPv4 lease found.");
 	l = json_object_get(ans, "arguments");
 	assert_int_equal(json_integer_value(json_object_get(l, "cltt")), 1999999900);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(l, "user-context"), "a")), 1);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(l, "user-context"), "a")), 1);
 	assert_null(json_object_get(l, "client-id"));
 	json_decref(ans);
 
-	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"hw-address\","
-	       "\"identifier\":\"1a:1b:1c:1d:1e:1f\",\"subnet-id\":1}}", 0, "IPv4 lease found.");
-	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"client-id\","
-	       "\"identifier\":\"01:02:03\",\"subnet-id\":1}}", 0, "IPv4 lease found.");
-	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"client-id\","
-	       "\"identifier\":\"01:02:03\",\"subnet-id\":2}}", 3, "Lease not found.");
-	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"hw-address\","
-	       "\"identifier\":\"1a:1b:1c:1d:1e:1f\"}}", 1, "Mandatory 'subnet-id' parameter missing.");
-	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"bogus\","
-	       "\"identifier\":\"1a\",\"subnet-id\":1}}", 1, "Incorrect identifier type: bogus, the only "
+	EXPECT(s,
+	       "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"hw-address\","
+	       "\"identifier\":\"1a:1b:1c:1d:1e:1f\",\"subnet-id\":1}}",
+	       0, "IPv4 lease found.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"client-id\","
+	       "\"identifier\":\"01:02:03\",\"subnet-id\":1}}",
+	       0, "IPv4 lease found.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"client-id\","
+	       "\"identifier\":\"01:02:03\",\"subnet-id\":2}}",
+	       3, "Lease not found.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"hw-address\","
+	       "\"identifier\":\"1a:1b:1c:1d:1e:1f\"}}",
+	       1, "Mandatory 'subnet-id' parameter missing.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get\",\"arguments\":{\"identifier-type\":\"bogus\","
+	       "\"identifier\":\"1a\",\"subnet-id\":1}}",
+	       1,
+	       "Incorrect identifier type: bogus, the only "
 	       "supported values are: address, hw-address, duid");
-	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"identifier\":\"1a\",\"subnet-id\":1}}",
-	       1, "No 'ip-address' provided and 'identifier-type' is either missing or not a string.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get\",\"arguments\":{\"identifier\":\"1a\",\"subnet-id\":1}}",
+	       1,
+	       "No 'ip-address' provided and 'identifier-type' is either missing or not a string.");
 	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"bogus\"}}", 1,
 	       "Failed to convert string to address 'bogus': Invalid argument");
 	EXPECT(s, "{\"command\":\"lease4-get\"}", 1, "Parameters missing or are not a map.");
@@ -567,8 +640,10 @@ static void add_lease(env_state_t *s, const char *ip, const char *hw, const char
 {
 	char body[512];
 
-	snprintf(body, sizeof(body), "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"%s\","
-	         "\"hw-address\":\"%s\",\"hostname\":\"%s\"}}", ip, hw, host);
+	snprintf(body, sizeof(body),
+	         "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":\"%s\","
+	         "\"hw-address\":\"%s\",\"hostname\":\"%s\"}}",
+	         ip, hw, host);
 	json_decref(expect(s, body, 0, NULL));
 }
 
@@ -594,7 +669,8 @@ static void test_lease_lists(void **state)
 	json_decref(ans);
 	ans = expect(s, "{\"command\":\"lease4-get-all\",\"arguments\":{\"subnets\":[77]}}", 3,
 	             "0 IPv4 lease(s) found.");
-	assert_int_equal(json_array_size(json_object_get(json_object_get(ans, "arguments"), "leases")), 0);
+	assert_int_equal(
+	        json_array_size(json_object_get(json_object_get(ans, "arguments"), "leases")), 0);
 	json_decref(ans);
 	EXPECT(s, "{\"command\":\"lease4-get-all\",\"arguments\":{\"subnets\":\"x\"}}", 1,
 	       "'subnets' parameter must be a list");
@@ -602,20 +678,26 @@ static void test_lease_lists(void **state)
 	       "listed subnet identifiers must be numbers");
 
 	/* paging: 2 + 1 + empty */
-	ans = expect(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\",\"limit\":2}}",
-	             0, "2 IPv4 lease(s) found.");
+	ans = expect(
+	        s,
+	        "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\",\"limit\":2}}",
+	        0, "2 IPv4 lease(s) found.");
 	a = json_object_get(ans, "arguments");
 	assert_int_equal(json_integer_value(json_object_get(a, "count")), 2);
 	assert_string_equal(json_string_value(json_object_get(
 	                            json_array_get(json_object_get(a, "leases"), 1), "ip-address")),
 	                    "192.0.2.150");
 	json_decref(ans);
-	EXPECT(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"192.0.2.150\",\"limit\":2}}",
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"192.0.2.150\",\"limit\":"
+	       "2}}",
 	       0, "1 IPv4 lease(s) found.");
-	ans = expect(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"192.0.2.154\","
-	             "\"limit\":2}}", 3, "0 IPv4 lease(s) found.");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(ans, "arguments"), "count")),
-	                 0);
+	ans = expect(s,
+	             "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"192.0.2.154\","
+	             "\"limit\":2}}",
+	             3, "0 IPv4 lease(s) found.");
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(ans, "arguments"), "count")), 0);
 	json_decref(ans);
 	EXPECT(s, "{\"command\":\"lease4-get-page\"}", 1,
 	       "no parameters specified for the lease4-get-page command");
@@ -623,29 +705,38 @@ static void test_lease_lists(void **state)
 	       "'from' parameter not specified");
 	EXPECT(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":5,\"limit\":5}}", 1,
 	       "'from' parameter must be a string");
-	EXPECT(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"bogus\",\"limit\":5}}", 1,
-	       "'from' parameter value is neither 'start' keyword nor a valid IPv4 address");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"bogus\",\"limit\":5}}",
+	       1, "'from' parameter value is neither 'start' keyword nor a valid IPv4 address");
 	EXPECT(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\"}}", 1,
 	       "'limit' parameter not specified");
-	EXPECT(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\",\"limit\":\"x\"}}",
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\",\"limit\":\"x\"}"
+	       "}",
 	       1, "'limit' parameter must be a number");
-	EXPECT(s, "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\",\"limit\":0}}", 1,
-	       "page size of retrieved leases must not be 0");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\",\"limit\":0}}",
+	       1, "page size of retrieved leases must not be 0");
 
-	EXPECT(s, "{\"command\":\"lease4-get-by-hw-address\",\"arguments\":{\"hw-address\":"
-	       "\"1a:1b:1c:1d:1e:1f\"}}", 0, "2 IPv4 lease(s) found.");
-	EXPECT(s, "{\"command\":\"lease4-get-by-hw-address\",\"arguments\":{\"hw-address\":"
-	       "\"00:00:00:00:00:01\"}}", 3, "0 IPv4 lease(s) found.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-by-hw-address\",\"arguments\":{\"hw-address\":"
+	       "\"1a:1b:1c:1d:1e:1f\"}}",
+	       0, "2 IPv4 lease(s) found.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-by-hw-address\",\"arguments\":{\"hw-address\":"
+	       "\"00:00:00:00:00:01\"}}",
+	       3, "0 IPv4 lease(s) found.");
 	EXPECT(s, "{\"command\":\"lease4-get-by-hw-address\"}", 1,
 	       "Command arguments missing or a not a map.");
 	EXPECT(s, "{\"command\":\"lease4-get-by-hw-address\",\"arguments\":{\"hw-address\":5}}", 1,
 	       "'hw-address' parameter must be a string");
 	EXPECT(s, "{\"command\":\"lease4-get-by-client-id\",\"arguments\":{}}", 1,
 	       "'client-id' parameter not specified");
-	EXPECT(s, "{\"command\":\"lease4-get-by-client-id\",\"arguments\":{\"client-id\":\"09:09\"}}", 3,
-	       "0 IPv4 lease(s) found.");
-	EXPECT(s, "{\"command\":\"lease4-get-by-hostname\",\"arguments\":{\"hostname\":\"TWO\"}}", 0,
-	       "1 IPv4 lease(s) found.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-by-client-id\",\"arguments\":{\"client-id\":\"09:09\"}}",
+	       3, "0 IPv4 lease(s) found.");
+	EXPECT(s, "{\"command\":\"lease4-get-by-hostname\",\"arguments\":{\"hostname\":\"TWO\"}}",
+	       0, "1 IPv4 lease(s) found.");
 	EXPECT(s, "{\"command\":\"lease4-get-by-hostname\",\"arguments\":{\"hostname\":\"\"}}", 1,
 	       "'hostname' parameter is empty");
 	EXPECT(s, "{\"command\":\"lease4-get-by-hostname\",\"arguments\":{}}", 1,
@@ -658,20 +749,30 @@ static void test_lease_update_del_wipe(void **state)
 	json_t *ans;
 
 	add_lease(s, "192.0.2.150", "1a:1b:1c:1d:1e:1f", "one");
-	EXPECT(s, "{\"command\":\"lease4-update\"}", 1, "no parameters specified for lease4-update command");
-	EXPECT(s, "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.150\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"valid-lft\":100}}", 0, "IPv4 lease updated.");
-	ans = expect(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}",
+	EXPECT(s, "{\"command\":\"lease4-update\"}", 1,
+	       "no parameters specified for lease4-update command");
+	EXPECT(s,
+	       "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.150\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"valid-lft\":100}}",
+	       0, "IPv4 lease updated.");
+	ans = expect(s,
+	             "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}",
 	             0, NULL);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(ans, "arguments"),
-	                                                    "valid-lft")), 100);
+	assert_int_equal(
+	        json_integer_value(json_object_get(json_object_get(ans, "arguments"), "valid-lft")),
+	        100);
 	json_decref(ans);
-	EXPECT(s, "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.160\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}", 1, "failed to update the lease with address "
+	EXPECT(s,
+	       "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.160\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\"}}",
+	       1,
+	       "failed to update the lease with address "
 	       "192.0.2.160 either because the lease has been deleted or it has changed in the "
 	       "database, in both cases a retry might succeed");
-	EXPECT(s, "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.160\","
-	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"force-create\":true}}", 0, "IPv4 lease added.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.160\","
+	       "\"hw-address\":\"1a:1b:1c:1d:1e:1f\",\"force-create\":true}}",
+	       0, "IPv4 lease added.");
 
 	EXPECT(s, "{\"command\":\"lease4-del\",\"arguments\":{\"ip-address\":\"192.0.2.160\"}}", 0,
 	       "IPv4 lease deleted.");
@@ -680,14 +781,18 @@ static void test_lease_update_del_wipe(void **state)
 	EXPECT(s, "{\"command\":\"lease4-del\",\"arguments\":{\"ip-address\":\"bogus\"}}", 1,
 	       "Failed to convert string to address 'bogus': Invalid argument");
 	EXPECT(s, "{\"command\":\"lease4-del\"}", 1, "Parameters missing or are not a map.");
-	EXPECT(s, "{\"command\":\"lease4-del\",\"arguments\":{\"identifier-type\":\"hw-address\","
-	       "\"identifier\":\"1a:1b:1c:1d:1e:1f\",\"subnet-id\":1}}", 0, "IPv4 lease deleted.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-del\",\"arguments\":{\"identifier-type\":\"hw-address\","
+	       "\"identifier\":\"1a:1b:1c:1d:1e:1f\",\"subnet-id\":1}}",
+	       0, "IPv4 lease deleted.");
 
 	add_lease(s, "192.0.2.150", "1a:1b:1c:1d:1e:1f", "one");
 	add_lease(s, "192.0.2.151", "1a:1b:1c:1d:1e:2f", "two");
 	add_lease(s, "10.0.1.1", "1a:1b:1c:1d:1e:3f", "three");
 	EXPECT(s, "{\"command\":\"lease4-wipe\",\"arguments\":{\"subnet-id\":1}}", 0,
 	       "Deleted 2 IPv4 lease(s) from subnet(s) 1");
+	EXPECT(s, "{\"command\":\"lease4-wipe\",\"arguments\":{\"subnet-id\":\"x\"}}", 1,
+	       "invalid type specified for parameter 'subnet-id'");
 	EXPECT(s, "{\"command\":\"lease4-wipe\",\"arguments\":{\"subnet-id\":77}}", 3,
 	       "Deleted 0 IPv4 lease(s) from subnet(s) 77");
 	EXPECT(s, "{\"command\":\"lease4-wipe\"}", 0, "Deleted 1 IPv4 lease(s) from subnet(s) 1 2");
@@ -723,15 +828,32 @@ static void test_statistics(void **state)
 	a = json_object_get(ans, "arguments");
 	/* Kea 2.2's global set, and no v4-lease-reuses */
 	static const char *const globals[] = {
-		"cumulative-assigned-addresses", "declined-addresses", "pkt4-ack-received",
-		"pkt4-ack-sent", "pkt4-decline-received", "pkt4-discover-received",
-		"pkt4-inform-received", "pkt4-nak-received", "pkt4-nak-sent", "pkt4-offer-received",
-		"pkt4-offer-sent", "pkt4-parse-failed", "pkt4-receive-drop", "pkt4-received",
-		"pkt4-release-received", "pkt4-request-received", "pkt4-sent", "pkt4-unknown-received",
-		"reclaimed-declined-addresses", "reclaimed-leases", "v4-allocation-fail",
-		"v4-allocation-fail-classes", "v4-allocation-fail-no-pools",
-		"v4-allocation-fail-shared-network", "v4-allocation-fail-subnet",
-		"v4-reservation-conflicts",
+	        "cumulative-assigned-addresses",
+	        "declined-addresses",
+	        "pkt4-ack-received",
+	        "pkt4-ack-sent",
+	        "pkt4-decline-received",
+	        "pkt4-discover-received",
+	        "pkt4-inform-received",
+	        "pkt4-nak-received",
+	        "pkt4-nak-sent",
+	        "pkt4-offer-received",
+	        "pkt4-offer-sent",
+	        "pkt4-parse-failed",
+	        "pkt4-receive-drop",
+	        "pkt4-received",
+	        "pkt4-release-received",
+	        "pkt4-request-received",
+	        "pkt4-sent",
+	        "pkt4-unknown-received",
+	        "reclaimed-declined-addresses",
+	        "reclaimed-leases",
+	        "v4-allocation-fail",
+	        "v4-allocation-fail-classes",
+	        "v4-allocation-fail-no-pools",
+	        "v4-allocation-fail-shared-network",
+	        "v4-allocation-fail-subnet",
+	        "v4-reservation-conflicts",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(globals); i++) {
 		first_value(a, globals[i]);
@@ -747,14 +869,17 @@ static void test_statistics(void **state)
 
 	/* a changed value adds a sample, newest first */
 	stats_inc(&s->stats.shards[0], STAT_PKT4_RECEIVED);
-	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}", 0,
-	             NULL);
+	ans = expect(s,
+	             "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}",
+	             0, NULL);
 	a = json_object_get(ans, "arguments");
 	assert_int_equal(json_object_size(a), 1);
-	assert_int_equal(json_array_size(json_object_get(a, "pkt4-received")), 3);	/* 0 at start, 5, 6 */
+	assert_int_equal(json_array_size(json_object_get(a, "pkt4-received")),
+	                 3); /* 0 at start, 5, 6 */
 	assert_int_equal(first_value(a, "pkt4-received"), 6);
 	json_decref(ans);
-	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"nope\"}}", 0, NULL);
+	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"nope\"}}", 0,
+	             NULL);
 	assert_int_equal(json_object_size(json_object_get(ans, "arguments")), 0);
 	json_decref(ans);
 	EXPECT(s, "{\"command\":\"statistic-get\"}", 1, "Missing mandatory 'name' parameter.");
@@ -766,49 +891,77 @@ static void test_statistics(void **state)
 		stats_inc(&s->stats.shards[0], STAT_PKT4_RECEIVED);
 		ctl_sample(s->ctl);
 	}
-	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}", 0,
-	             NULL);
+	ans = expect(s,
+	             "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}",
+	             0, NULL);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(ans, "arguments"),
-	                                                 "pkt4-received")), STAT_HISTORY_DEFAULT_COUNT);
+	                                                 "pkt4-received")),
+	                 STAT_HISTORY_DEFAULT_COUNT);
 	json_decref(ans);
-	EXPECT(s, "{\"command\":\"statistic-sample-count-set\",\"arguments\":{\"name\":\"pkt4-received\","
-	       "\"max-samples\":5}}", 0, "Statistic 'pkt4-received' count limit is set.");
-	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}", 0,
-	             NULL);
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-count-set\",\"arguments\":{\"name\":\"pkt4-"
+	       "received\","
+	       "\"max-samples\":5}}",
+	       0, "Statistic 'pkt4-received' count limit is set.");
+	ans = expect(s,
+	             "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}",
+	             0, NULL);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(ans, "arguments"),
-	                                                 "pkt4-received")), 5);
+	                                                 "pkt4-received")),
+	                 5);
 	json_decref(ans);
-	EXPECT(s, "{\"command\":\"statistic-sample-count-set\",\"arguments\":{\"name\":\"nope\","
-	       "\"max-samples\":3}}", 1, "No 'nope' statistic found");
-	EXPECT(s, "{\"command\":\"statistic-sample-count-set\",\"arguments\":{\"name\":\"pkt4-received\"}}",
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-count-set\",\"arguments\":{\"name\":\"nope\","
+	       "\"max-samples\":3}}",
+	       1, "No 'nope' statistic found");
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-count-set\",\"arguments\":{\"name\":\"pkt4-"
+	       "received\"}}",
 	       1, "Missing mandatory 'max-samples' parameter.");
-	EXPECT(s, "{\"command\":\"statistic-sample-count-set-all\",\"arguments\":{\"max-samples\":0}}", 1,
-	       "'max-samples' parameter must not be zero");
-	EXPECT(s, "{\"command\":\"statistic-sample-count-set-all\",\"arguments\":{\"max-samples\":\"x\"}}",
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-count-set-all\",\"arguments\":{\"max-samples\":0}}",
+	       1, "'max-samples' parameter must not be zero");
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-count-set-all\",\"arguments\":{\"max-samples\":"
+	       "\"x\"}}",
 	       1, "'max-samples' parameter expected to be an integer.");
-	EXPECT(s, "{\"command\":\"statistic-sample-count-set-all\",\"arguments\":{\"max-samples\":20}}", 0,
-	       "All statistics count limit are set.");
-	EXPECT(s, "{\"command\":\"statistic-sample-age-set\",\"arguments\":{\"name\":\"pkt4-received\","
-	       "\"duration\":5}}", 0, "Statistic 'pkt4-received' duration limit is set.");
-	EXPECT(s, "{\"command\":\"statistic-sample-age-set\",\"arguments\":{\"name\":\"pkt4-received\"}}",
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-count-set-all\",\"arguments\":{\"max-samples\":20}"
+	       "}",
+	       0, "All statistics count limit are set.");
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-age-set\",\"arguments\":{\"name\":\"pkt4-"
+	       "received\","
+	       "\"duration\":5}}",
+	       0, "Statistic 'pkt4-received' duration limit is set.");
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-age-set\",\"arguments\":{\"name\":\"pkt4-"
+	       "received\"}}",
 	       1, "Missing mandatory 'duration' parameter.");
-	EXPECT(s, "{\"command\":\"statistic-sample-age-set-all\",\"arguments\":{\"duration\":5}}", 0,
-	       "All statistics duration limit are set.");
+	EXPECT(s, "{\"command\":\"statistic-sample-age-set-all\",\"arguments\":{\"duration\":5}}",
+	       0, "All statistics duration limit are set.");
 	EXPECT(s, "{\"command\":\"statistic-sample-age-set-all\"}", 1,
 	       "Missing mandatory 'duration' parameter.");
+	EXPECT(s,
+	       "{\"command\":\"statistic-sample-age-set\",\"arguments\":{\"name\":\"pkt4-"
+	       "received\","
+	       "\"duration\":\"x\"}}",
+	       1, "Error during command processing: intValue() called on non-integer Element in");
 
 	/* reset: back to 0 although the shard counters keep counting */
 	EXPECT(s, "{\"command\":\"statistic-reset\",\"arguments\":{\"name\":\"pkt4-received\"}}", 0,
 	       "Statistic 'pkt4-received' reset.");
 	stats_inc(&s->stats.shards[0], STAT_PKT4_RECEIVED);
-	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}", 0,
-	             NULL);
+	ans = expect(s,
+	             "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-received\"}}",
+	             0, NULL);
 	assert_int_equal(first_value(json_object_get(ans, "arguments"), "pkt4-received"), 1);
 	json_decref(ans);
 	EXPECT(s, "{\"command\":\"statistic-reset\",\"arguments\":{\"name\":\"nope\"}}", 1,
 	       "No 'nope' statistic found");
 	EXPECT(s, "{\"command\":\"statistic-reset\"}", 1, "Missing mandatory 'name' parameter.");
-	EXPECT(s, "{\"command\":\"statistic-reset-all\"}", 0, "All statistics reset to neutral values.");
+	EXPECT(s, "{\"command\":\"statistic-reset-all\"}", 0,
+	       "All statistics reset to neutral values.");
 
 	/* remove: gone until its value moves again */
 	EXPECT(s, "{\"command\":\"statistic-remove\",\"arguments\":{\"name\":\"pkt4-sent\"}}", 0,
@@ -819,10 +972,12 @@ static void test_statistics(void **state)
 	EXPECT(s, "{\"command\":\"statistic-remove\",\"arguments\":{\"name\":\"pkt4-sent\"}}", 1,
 	       "No 'pkt4-sent' statistic found");
 	stats_add(&s->stats.shards[0], STAT_PKT4_SENT, 2);
-	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-sent\"}}", 0, NULL);
+	ans = expect(s, "{\"command\":\"statistic-get\",\"arguments\":{\"name\":\"pkt4-sent\"}}", 0,
+	             NULL);
 	assert_int_equal(first_value(json_object_get(ans, "arguments"), "pkt4-sent"), 2);
 	json_decref(ans);
-	EXPECT(s, "{\"command\":\"statistic-remove-all\"}", 0, "All statistics removed.");
+	EXPECT(s, "{\"command\":\"statistic-remove-all\"}", 0,
+	       "Warning: statistic-remove-all command is deprecated. All statistics removed.");
 	ans = expect(s, "{\"command\":\"statistic-get-all\"}", 0, NULL);
 	assert_int_equal(json_object_size(json_object_get(ans, "arguments")), 0);
 	json_decref(ans);
@@ -854,17 +1009,37 @@ static void test_stat_lease4_get(void **state)
 	       "stat-lease4-get[subnet-id=1]: 1 rows found");
 	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-id\":99}}", 3,
 	       "stat-lease4-get[subnet-id=99]: no matching data, subnet-id: 99 does not exist");
-	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-range\":{\"first-subnet-id\":1,"
-	       "\"last-subnet-id\":2}}}", 0, "stat-lease4-get[subnets 1 through 2]: 2 rows found");
+	EXPECT(s,
+	       "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-range\":{\"first-subnet-"
+	       "id\":1,"
+	       "\"last-subnet-id\":2}}}",
+	       0, "stat-lease4-get[subnets 1 through 2]: 2 rows found");
 	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-id\":\"x\"}}", 1,
 	       "'subnet-id' parameter is not integer");
 	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-id\":0}}", 1,
 	       "'subnet-id' parameter must be > 0");
-	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-id\":1,\"subnet-range\":"
-	       "{\"first-subnet-id\":1,\"last-subnet-id\":2}}}", 1,
-	       "cannot specify both subnet-id and subnet-range");
-	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-range\":{\"first-subnet-id\":2,"
-	       "\"last-subnet-id\":1}}}", 1, "'last-subnet-id' must be greater than 'first-subnet-id'");
+	EXPECT(s,
+	       "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-id\":1,\"subnet-range\":"
+	       "{\"first-subnet-id\":1,\"last-subnet-id\":2}}}",
+	       1, "cannot specify both subnet-id and subnet-range");
+	EXPECT(s,
+	       "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-range\":{\"first-subnet-"
+	       "id\":2,"
+	       "\"last-subnet-id\":1}}}",
+	       1, "'last-subnet-id' must be greater than 'first-subnet-id'");
+	EXPECT(s,
+	       "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-range\":{\"first-subnet-"
+	       "id\":5,"
+	       "\"last-subnet-id\":9}}}",
+	       3,
+	       "stat-lease4-get[subnets 5 through 9]: no matching data, "
+	       "selected ID range: 5 through 9 includes no known subnets");
+	EXPECT(s,
+	       "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-range\":{\"first-subnet-"
+	       "id\":1}}}",
+	       1, "'last-subnet-id' parameter missing or not an integer");
+	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":{\"subnet-range\":5}}", 1,
+	       "subnet-range parameter is not a map");
 }
 
 /* ---- the agent's (HTTP) envelope ---- */
@@ -927,6 +1102,11 @@ static void test_http_envelope(void **state)
 	assert_int_equal(result_of(ans), 400);
 	assert_string_equal(text_of(ans), "Bad Request");
 	json_decref(ans);
+	ans = http_call(s, "[1,2]", 200);
+	assert_string_equal(text_of(json_array_get(ans, 0)),
+	                    "Error during command processing: "
+	                    "Invalid command Element specified, expected map");
+	json_decref(ans);
 	ans = http_call(s, "", 200);
 	assert_string_equal(text_of(json_array_get(ans, 0)),
 	                    "Command processing failed: NULL command parameter");
@@ -977,16 +1157,18 @@ static void test_metrics_health(void **state)
 
 static void test_listen_cfg(void **state)
 {
-	ctl_listen_cfg_t c = { 0 };
+	ctl_listen_cfg_t c = {0};
 	char *err = NULL;
 	json_t *root;
 
 	(void)state;
 	root = json_load_file("/work/shared/seed-system/control-agent-config.json", 0, NULL);
 	if (root == NULL) {
-		root = json_loads("{\"Control-agent\":{\"http-host\":\"0.0.0.0\",\"control-sockets\":"
-		                  "{\"dhcp4\":{\"socket-type\":\"unix\",\"socket-name\":"
-		                  "\"/tmp/dhcp4-socket\"}}}}", 0, NULL);
+		root = json_loads(
+		        "{\"Control-agent\":{\"http-host\":\"0.0.0.0\",\"control-sockets\":"
+		        "{\"dhcp4\":{\"socket-type\":\"unix\",\"socket-name\":"
+		        "\"/tmp/dhcp4-socket\"}}}}",
+		        0, NULL);
 	}
 	assert_int_equal(ctl_listen_cfg_parse(root, &c, &err), 0);
 	assert_string_equal(c.http_host, "0.0.0.0");
@@ -997,10 +1179,11 @@ static void test_listen_cfg(void **state)
 	ctl_listen_cfg_done(&c);
 	json_decref(root);
 
-	root = json_loads("{\"Dhcp4\":{\"control-socket\":{\"socket-type\":\"unix\",\"socket-name\":"
-	                  "\"/run/x.sock\"}},\"Control-agent\":{\"http-port\":8080,\"authentication\":"
-	                  "{\"type\":\"basic\",\"clients\":[{\"user\":\"u\",\"password\":\"p\"}]}}}",
-	                  0, NULL);
+	root = json_loads(
+	        "{\"Dhcp4\":{\"control-socket\":{\"socket-type\":\"unix\",\"socket-name\":"
+	        "\"/run/x.sock\"}},\"Control-agent\":{\"http-port\":8080,\"authentication\":"
+	        "{\"type\":\"basic\",\"clients\":[{\"user\":\"u\",\"password\":\"p\"}]}}}",
+	        0, NULL);
 	assert_int_equal(ctl_listen_cfg_parse(root, &c, &err), 0);
 	assert_string_equal(c.unix_path, "/run/x.sock");
 	assert_string_equal(c.http_host, "127.0.0.1");
@@ -1027,6 +1210,79 @@ static void test_listen_cfg(void **state)
 	json_decref(root);
 }
 
+/* The daemon reopened the lease store: the ctl follows (and survives none). */
+static void test_set_store_and_pause(void **state)
+{
+	env_state_t *s = *state;
+	lease_store_cfg_t lcfg = {.type = "memfile", .persist = false};
+	lease_store_t *other = NULL;
+	char *msg = NULL;
+
+	add_lease(s, "192.0.2.150", "1a:1b:1c:1d:1e:1f", "one");
+	ctl_pause(s->ctl); /* recursive: commands may still run on this thread */
+	ctl_set_store(s->ctl, NULL);
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}", 1,
+	       "lease database is not available");
+	const char *why = NULL;
+	assert_true(ctl_health(s->ctl, &why) < 0);
+	assert_string_equal(why, "no lease store");
+	EXPECT(s, "{\"command\":\"statistic-get-all\"}", 0, NULL); /* sampling copes */
+	assert_int_equal(lease_store_open(&lcfg, &other, &msg), 0);
+	ctl_set_store(s->ctl, other);
+	ctl_resume(s->ctl);
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}", 3,
+	       "Lease not found.");
+	ctl_set_store(s->ctl, s->store);
+	lease_store_close(other);
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}", 0,
+	       "IPv4 lease found.");
+	ctl_pause(NULL); /* NULL-safe */
+	ctl_resume(NULL);
+	ctl_set_store(NULL, NULL);
+}
+
+/* kea-ctrl-agent's own file format, comments included. */
+static void test_listen_cfg_load_file(void **state)
+{
+	char path[] = "/tmp/test-ctl-ca-XXXXXX";
+	ctl_listen_cfg_t c = {0};
+	char *err = NULL;
+	int fd = mkstemp(path);
+	static const char text[] =
+	        "// kea-ctrl-agent.conf\n"
+	        "{ \"Control-agent\": {\n"
+	        "    \"http-host\": \"10.1.2.3\", # the deployment's\n"
+	        "    \"http-port\": 8001,\n"
+	        "    /* sockets */ \"control-sockets\": { \"dhcp4\": { \"socket-type\": \"unix\",\n"
+	        "        \"socket-name\": \"/tmp/kea4-ctrl-socket\" } } } }\n";
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	assert_int_equal(ctl_listen_cfg_load_file(path, &c, &err), 0);
+	assert_string_equal(c.http_host, "10.1.2.3");
+	assert_int_equal(c.http_port, 8001);
+	assert_string_equal(c.unix_path, "/tmp/kea4-ctrl-socket");
+	ctl_listen_cfg_done(&c);
+
+	/* a JSON error names file, line and column */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "{\n \"Control-agent\": {\n  \"http-port\": }\n}\n", 41), 41);
+	close(fd);
+	assert_int_equal(ctl_listen_cfg_load_file(path, &c, &err), -EINVAL);
+	assert_non_null(err);
+	assert_non_null(strstr(err, ":3:"));
+	free(err);
+	err = NULL;
+	ctl_listen_cfg_done(&c);
+	unlink(path);
+	assert_int_equal(ctl_listen_cfg_load_file(path, &c, &err), -ENOENT);
+	free(err);
+	ctl_listen_cfg_done(&c);
+}
+
 /* Every prefix of a valid command yields a valid JSON answer (never a crash). */
 static void test_every_prefix_answers(void **state)
 {
@@ -1050,23 +1306,30 @@ static void test_every_prefix_answers(void **state)
 
 int main(void)
 {
+	/* every command is logged at INFO (COMMAND_RECEIVED): keep test output short */
+	cfg_logger_t quiet = {.name = (char *)"kea-dhcp4", .severity = LOG_SEV_WARN};
+	(void)log_configure(&quiet, 1);
+
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_dispatch_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_process_commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_dhcp_enable_disable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unsupported_without_callbacks, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_get_test_set, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_config_hash_write, setup, teardown),
-		cmocka_unit_test(test_sha256),
-		cmocka_unit_test_setup_teardown(test_lease_add_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lease_lists, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lease_update_del_wipe, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_statistics, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stat_lease4_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_http_envelope, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_metrics_health, setup, teardown),
-		cmocka_unit_test(test_listen_cfg),
-		cmocka_unit_test_setup_teardown(test_every_prefix_answers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_dispatch_errors, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_process_commands, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_dhcp_enable_disable, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_unsupported_without_callbacks, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(test_config_get_test_set, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_config_hash_write, setup, teardown),
+	        cmocka_unit_test(test_sha256),
+	        cmocka_unit_test_setup_teardown(test_lease_add_get, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lease_lists, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lease_update_del_wipe, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_statistics, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_stat_lease4_get, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_http_envelope, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_metrics_health, setup, teardown),
+	        cmocka_unit_test(test_listen_cfg),
+	        cmocka_unit_test(test_listen_cfg_load_file),
+	        cmocka_unit_test_setup_teardown(test_set_store_and_pause, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_every_prefix_answers, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,18 +14,20 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cfg/cfg-current.h"
+#include "util/log.h"
 #include "ctl/ctl.h"
 
 static const char test_cfg[] =
-	"{ \"Dhcp4\": { \"valid-lifetime\": 4000,\n"
-	"  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
-	"  \"subnet4\": [ { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
-	"      \"pools\": [ { \"pool\": \"192.0.2.100 - 192.0.2.200\" } ] } ] } }\n";
+        "{ \"Dhcp4\": { \"valid-lifetime\": 4000,\n"
+        "  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
+        "  \"subnet4\": [ { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
+        "      \"pools\": [ { \"pool\": \"192.0.2.100 - 192.0.2.200\" } ] } ] } }\n";
 
 typedef struct hstate {
 	char dir[64];
@@ -39,7 +41,7 @@ typedef struct hstate {
 
 static int common_setup(hstate_t *s)
 {
-	lease_store_cfg_t lcfg = { .type = "memfile", .persist = false };
+	lease_store_cfg_t lcfg = {.type = "memfile", .persist = false};
 	cfg_t *cfg = NULL;
 	cfg_err_t err;
 	char *msg = NULL;
@@ -51,7 +53,7 @@ static int common_setup(hstate_t *s)
 	cfg_publish(cfg);
 	assert_int_equal(lease_store_open(&lcfg, &s->store, &msg), 0);
 	assert_int_equal(stats_init(&s->stats, 1), 0);
-	s->env = (ctl_env_t){ .store = s->store, .stats = &s->stats };
+	s->env = (ctl_env_t){.store = s->store, .stats = &s->stats};
 	return 0;
 }
 
@@ -70,7 +72,7 @@ static int start_with(hstate_t *s, ctl_listen_cfg_t *lc)
 static int setup(void **state)
 {
 	hstate_t *s = calloc(1, sizeof(*s));
-	ctl_listen_cfg_t lc = { .http_host = (char *)"127.0.0.1", .http_port = 0, .max_body = 4096 };
+	ctl_listen_cfg_t lc = {.http_host = (char *)"127.0.0.1", .http_port = 0, .max_body = 4096};
 
 	common_setup(s);
 	lc.unix_path = s->sock;
@@ -83,9 +85,11 @@ static int setup(void **state)
 static int setup_auth(void **state)
 {
 	hstate_t *s = calloc(1, sizeof(*s));
-	ctl_auth_client_t clients[] = { { (char *)"admin", (char *)"s3cret" } };
-	ctl_listen_cfg_t lc = { .http_host = (char *)"127.0.0.1", .auth_realm = (char *)"lessor",
-		                .auth_clients = clients, .n_auth_clients = 1 };
+	ctl_auth_client_t clients[] = {{(char *)"admin", (char *)"s3cret"}};
+	ctl_listen_cfg_t lc = {.http_host = (char *)"127.0.0.1",
+	                       .auth_realm = (char *)"lessor",
+	                       .auth_clients = clients,
+	                       .n_auth_clients = 1};
 
 	common_setup(s);
 	start_with(s, &lc);
@@ -112,7 +116,7 @@ static int teardown(void **state)
  * response text (status line, headers, body). */
 static char *http_raw(uint16_t port, const char *req, size_t len)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	char *out = NULL;
 	size_t olen = 0;
@@ -124,13 +128,13 @@ static char *http_raw(uint16_t port, const char *req, size_t len)
 	while (off < len) {
 		ssize_t n = send(fd, req + off, len - off, MSG_NOSIGNAL);
 		if (n <= 0) {
-			break;          /* the server may close early (oversized body) */
+			break; /* the server may close early (oversized body) */
 		}
 		off += (size_t)n;
 	}
 	for (;;) {
 		char buf[4096];
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 
 		if (poll(&p, 1, 5000) <= 0) {
 			break;
@@ -152,7 +156,8 @@ static char *http_raw(uint16_t port, const char *req, size_t len)
 static char *http_post(uint16_t port, const char *ctype, const char *extra_hdr, const char *body)
 {
 	char *req = NULL;
-	int n = asprintf(&req, "POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+	int n = asprintf(&req,
+	                 "POST / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
 	                 "%s%s%s%sContent-Length: %zu\r\n\r\n%s",
 	                 ctype != NULL ? "Content-Type: " : "", ctype != NULL ? ctype : "",
 	                 ctype != NULL ? "\r\n" : "", extra_hdr != NULL ? extra_hdr : "",
@@ -226,7 +231,8 @@ static void test_http_oversize(void **state)
 	char *body = malloc(big + 128);
 
 	assert_non_null(body);
-	strcpy(body, "{\"command\":\"version-get\",\"service\":[\"dhcp4\"],\"arguments\":{\"x\":\"");
+	strcpy(body,
+	       "{\"command\":\"version-get\",\"service\":[\"dhcp4\"],\"arguments\":{\"x\":\"");
 	size_t l = strlen(body);
 	memset(body + l, 'a', big);
 	strcpy(body + l + big, "\"}}");
@@ -235,7 +241,8 @@ static void test_http_oversize(void **state)
 	free(resp);
 	free(body);
 	/* the listener still serves */
-	resp = http_post(s->port, "application/json", NULL, "{\"command\":\"version-get\",\"service\":[\"dhcp4\"]}");
+	resp = http_post(s->port, "application/json", NULL,
+	                 "{\"command\":\"version-get\",\"service\":[\"dhcp4\"]}");
 	assert_int_equal(status_of(resp), 200);
 	free(resp);
 }
@@ -244,7 +251,7 @@ static void test_http_oversize(void **state)
 static void test_http_stalled_client(void **state)
 {
 	hstate_t *s = *state;
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(s->port) };
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(s->port)};
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	const char partial[] = "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
 	                       "Content-Length: 100\r\n\r\n{\"comm";
@@ -285,7 +292,7 @@ static void test_metrics_health(void **state)
 
 static char *unix_call(const char *path, const char *body, bool half_close)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	char *out = NULL;
 	size_t olen = 0;
@@ -298,7 +305,7 @@ static char *unix_call(const char *path, const char *body, bool half_close)
 	}
 	for (;;) {
 		char buf[4096];
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p = {.fd = fd, .events = POLLIN};
 
 		if (poll(&p, 1, 12000) <= 0) {
 			break;
@@ -331,10 +338,27 @@ static void test_unix_socket(void **state)
 	json_decref(j);
 	free(ans);
 
-	ans = unix_call(s->sock, "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":"
-	                "\"192.0.2.150\",\"hw-address\":\"01:02:03:04:05:06\"}}", true);
+	ans = unix_call(s->sock,
+	                "{\"command\":\"lease4-add\",\"arguments\":{\"ip-address\":"
+	                "\"192.0.2.150\",\"hw-address\":\"01:02:03:04:05:06\"}}",
+	                true);
 	j = json_loads(ans, 0, NULL);
 	assert_int_equal(json_integer_value(json_object_get(j, "result")), 0);
+	json_decref(j);
+	free(ans);
+
+	/* more than max-body (4096 here) without a complete command: refused */
+	char *big = malloc(9000);
+	assert_non_null(big);
+	memset(big, ' ', 8999);
+	memcpy(big, "{\"command\":\"version-get\",\"arguments\":{\"x\":\"", 43);
+	big[8999] = '\0';
+	ans = unix_call(s->sock, big, false);
+	free(big);
+	assert_non_null(ans);
+	j = json_loads(ans, 0, NULL);
+	assert_int_equal(json_integer_value(json_object_get(j, "result")), 1);
+	assert_string_equal(json_string_value(json_object_get(j, "text")), "Command too large.");
 	json_decref(j);
 	free(ans);
 
@@ -344,6 +368,43 @@ static void test_unix_socket(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "result")), 1);
 	json_decref(j);
 	free(ans);
+}
+
+/* A UNIX client that connects and says nothing holds only its own slot; the
+ * history keeps being sampled meanwhile. */
+static void test_unix_slow_client(void **state)
+{
+	hstate_t *s = *state;
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int idle[3];
+
+	strcpy(sa.sun_path, s->sock);
+	for (size_t i = 0; i < ARRAY_SIZE(idle); i++) {
+		idle[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+		assert_int_equal(connect(idle[i], (struct sockaddr *)&sa, sizeof(sa)), 0);
+	}
+	assert_int_equal(send(idle[0], "{\"command\":", 11, 0), 11); /* half a command */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char *ans = unix_call(s->sock, "{\"command\":\"status-get\"}", false);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_non_null(ans);
+	assert_non_null(strstr(ans, "\"pid\""));
+	assert_true(t1.tv_sec - t0.tv_sec < 2);
+	free(ans);
+
+	/* counters move while the idle clients hang on */
+	stats_add(&s->stats.shards[0], STAT_PKT4_RECEIVED, 9);
+	usleep(1300 * 1000);
+	ans = unix_call(s->sock,
+	                "{\"command\":\"statistic-get\",\"arguments\":{\"name\":"
+	                "\"pkt4-received\"}}",
+	                false);
+	assert_non_null(strstr(ans, "[[9,"));
+	free(ans);
+	for (size_t i = 0; i < ARRAY_SIZE(idle); i++) {
+		close(idle[i]);
+	}
 }
 
 static void test_auth(void **state)
@@ -362,7 +423,8 @@ static void test_auth(void **state)
 	json_decref(j);
 	free(resp);
 	/* admin:wrong */
-	resp = http_post(s->port, "application/json", "Authorization: Basic YWRtaW46d3Jvbmc=\r\n", cmd);
+	resp = http_post(s->port, "application/json", "Authorization: Basic YWRtaW46d3Jvbmc=\r\n",
+	                 cmd);
 	assert_int_equal(status_of(resp), 401);
 	free(resp);
 	/* garbage */
@@ -370,7 +432,8 @@ static void test_auth(void **state)
 	assert_int_equal(status_of(resp), 401);
 	free(resp);
 	/* admin:s3cret */
-	resp = http_post(s->port, "application/json", "Authorization: Basic YWRtaW46czNjcmV0\r\n", cmd);
+	resp = http_post(s->port, "application/json", "Authorization: Basic YWRtaW46czNjcmV0\r\n",
+	                 cmd);
 	assert_int_equal(status_of(resp), 200);
 	free(resp);
 }
@@ -381,7 +444,7 @@ static void test_tls(void **state)
 {
 	hstate_t *s = calloc(1, sizeof(*s));
 	char cmd[2048], ca[200], cert[200], key[200], ccert[200], ckey[200];
-	ctl_listen_cfg_t lc = { .http_host = (char *)"127.0.0.1" };
+	ctl_listen_cfg_t lc = {.http_host = (char *)"127.0.0.1"};
 
 	(void)state;
 	if (system("command -v openssl >/dev/null && command -v curl >/dev/null") != 0) {
@@ -389,16 +452,21 @@ static void test_tls(void **state)
 		skip();
 	}
 	common_setup(s);
-	snprintf(cmd, sizeof(cmd),
-	         "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
-	         "-subj /CN=test-ca >/dev/null 2>&1 && "
-	         "openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj /CN=127.0.0.1 "
-	         ">/dev/null 2>&1 && printf 'subjectAltName=IP:127.0.0.1\\n' > ext && "
-	         "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem "
-	         "-days 2 -extfile ext >/dev/null 2>&1 && "
-	         "openssl req -newkey rsa:2048 -nodes -keyout cli.key -out cli.csr -subj /CN=client "
-	         ">/dev/null 2>&1 && openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key "
-	         "-CAcreateserial -out cli.pem -days 2 >/dev/null 2>&1", s->dir);
+	snprintf(
+	        cmd, sizeof(cmd),
+	        "cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+	        "-days 2 "
+	        "-subj /CN=test-ca >/dev/null 2>&1 && "
+	        "openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj "
+	        "/CN=127.0.0.1 "
+	        ">/dev/null 2>&1 && printf 'subjectAltName=IP:127.0.0.1\\n' > ext && "
+	        "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out "
+	        "srv.pem "
+	        "-days 2 -extfile ext >/dev/null 2>&1 && "
+	        "openssl req -newkey rsa:2048 -nodes -keyout cli.key -out cli.csr -subj /CN=client "
+	        ">/dev/null 2>&1 && openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key "
+	        "-CAcreateserial -out cli.pem -days 2 >/dev/null 2>&1",
+	        s->dir);
 	assert_int_equal(system(cmd), 0);
 	snprintf(ca, sizeof(ca), "%s/ca.pem", s->dir);
 	snprintf(cert, sizeof(cert), "%s/srv.pem", s->dir);
@@ -412,16 +480,21 @@ static void test_tls(void **state)
 	start_with(s, &lc);
 
 	/* with the client certificate: 200 and the array answer */
-	snprintf(cmd, sizeof(cmd), "curl -s -o %s/out -w '%%{http_code}' --cacert %s --cert %s --key %s "
+	snprintf(cmd, sizeof(cmd),
+	         "curl -s -o %s/out -w '%%{http_code}' --cacert %s --cert %s --key %s "
 	         "-H 'Content-Type: application/json' -d '{\"command\":\"version-get\",\"service\":"
-	         "[\"dhcp4\"]}' https://127.0.0.1:%u/ > %s/code", s->dir, ca, ccert, ckey, s->port, s->dir);
+	         "[\"dhcp4\"]}' https://127.0.0.1:%u/ > %s/code",
+	         s->dir, ca, ccert, ckey, s->port, s->dir);
 	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "grep -qx 200 %s/code && grep -q '\"2.2.0\"' %s/out", s->dir, s->dir);
+	snprintf(cmd, sizeof(cmd), "grep -qx 200 %s/code && grep -q '\"2.2.0\"' %s/out", s->dir,
+	         s->dir);
 	assert_int_equal(system(cmd), 0);
 	/* without one: refused */
-	snprintf(cmd, sizeof(cmd), "curl -s -o /dev/null -w '%%{http_code}' --cacert %s "
+	snprintf(cmd, sizeof(cmd),
+	         "curl -s -o /dev/null -w '%%{http_code}' --cacert %s "
 	         "-H 'Content-Type: application/json' -d '{\"command\":\"version-get\"}' "
-	         "https://127.0.0.1:%u/ > %s/code; grep -qx 200 %s/code", ca, s->port, s->dir, s->dir);
+	         "https://127.0.0.1:%u/ > %s/code; grep -qx 200 %s/code",
+	         ca, s->port, s->dir, s->dir);
 	assert_int_not_equal(system(cmd), 0);
 	/* plain HTTP on the TLS port: no answer */
 	char *resp = http_post(s->port, "application/json", NULL, "{\"command\":\"version-get\"}");
@@ -434,7 +507,7 @@ static void test_tls(void **state)
 static void test_start_failures(void **state)
 {
 	hstate_t *s = calloc(1, sizeof(*s));
-	ctl_listen_cfg_t lc = { .http_host = (char *)"not-an-ip" };
+	ctl_listen_cfg_t lc = {.http_host = (char *)"not-an-ip"};
 	char *err = NULL;
 	ctl_t *ctl = NULL;
 
@@ -445,7 +518,7 @@ static void test_start_failures(void **state)
 	assert_non_null(err);
 	free(err);
 	err = NULL;
-	lc = (ctl_listen_cfg_t){ .unix_path = (char *)"/nonexistent-dir/x.sock" };
+	lc = (ctl_listen_cfg_t){.unix_path = (char *)"/nonexistent-dir/x.sock"};
 	assert_true(ctl_start(&s->env, &lc, &ctl, &err) < 0);
 	assert_null(ctl);
 	free(err);
@@ -455,15 +528,20 @@ static void test_start_failures(void **state)
 
 int main(void)
 {
+	/* every command is logged at INFO (COMMAND_RECEIVED): keep test output short */
+	cfg_logger_t quiet = {.name = (char *)"kea-dhcp4", .severity = LOG_SEV_WARN};
+	(void)log_configure(&quiet, 1);
+
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_http_post, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_http_oversize, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_http_stalled_client, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_metrics_health, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unix_socket, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auth, setup_auth, teardown),
-		cmocka_unit_test(test_tls),
-		cmocka_unit_test(test_start_failures),
+	        cmocka_unit_test_setup_teardown(test_http_post, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_http_oversize, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_http_stalled_client, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_metrics_health, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_unix_socket, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_unix_slow_client, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_auth, setup_auth, teardown),
+	        cmocka_unit_test(test_tls),
+	        cmocka_unit_test(test_start_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -239,6 +239,59 @@ static void test_page_count_wipe(void **state)
 	mem_store_free(ms);
 }
 
+/* Changing a lease's identifiers moves it in the identifier indexes: the old
+ * keys stop finding it, the new ones find it, through update, load and del. */
+static void test_rekey(void **state)
+{
+	mem_store_t *ms = new_store();
+	lease4_t a, b, g;
+	(void)state;
+
+	mk_lease(&a, BASE + 40, 1, 1000);
+	assert_int_equal(mem_store_add(ms, &a, NULL), 0);
+	b = a;
+	b.hwaddr[0] = 0xbb;
+	b.client_id_len = 0;
+	b.subnet_id = 2;
+	b.cltt = 2000;
+	assert_int_equal(mem_store_update(ms, &a, &b, NULL), 0);
+	assert_int_equal(mem_store_get_by_hwaddr(ms, 1, a.hwaddr, 6, &g), -ENOENT);
+	assert_int_equal(mem_store_get_by_hwaddr(ms, 2, a.hwaddr, 6, &g), -ENOENT);
+	assert_int_equal(mem_store_get_by_client_id(ms, 1, a.client_id, 7, &g), -ENOENT);
+	assert_int_equal(mem_store_get_by_hwaddr(ms, 2, b.hwaddr, 6, &g), 0);
+	assert_int_equal(g.addr, BASE + 40);
+	assert_int_equal(g.client_id_len, 0);
+	assert_int_equal(mem_store_check(ms), 0);
+
+	/* Back again through a lease-file row (no CAS). */
+	a.cltt = 3000;
+	assert_int_equal(mem_store_load(ms, &a), 0);
+	assert_int_equal(mem_store_get_by_hwaddr(ms, 2, b.hwaddr, 6, &g), -ENOENT);
+	assert_int_equal(mem_store_get_by_client_id(ms, 1, a.client_id, 7, &g), 0);
+	assert_int_equal(g.cltt, 3000);
+	assert_int_equal(mem_store_check(ms), 0);
+
+	/* Many leases of one key (one chain): the latest expiry, then the lowest
+	 * address, wins; removing the winner exposes the next one. */
+	for (uint32_t i = 0; i < 200; i++) {
+		lease4_t l = a;
+		l.addr = BASE + 1000 + i;
+		l.cltt = 3000 + (i % 7 == 3 ? 500 : 0);
+		assert_int_equal(mem_store_add(ms, &l, NULL), 0);
+	}
+	assert_int_equal(mem_store_get_by_hwaddr(ms, 1, a.hwaddr, 6, &g), 0);
+	assert_int_equal(g.addr, BASE + 1003);
+	assert_int_equal(mem_store_del(ms, &g, NULL), 0);
+	assert_int_equal(mem_store_get_by_client_id(ms, 1, a.client_id, 7, &g), 0);
+	assert_int_equal(g.addr, BASE + 1010);
+	assert_int_equal(mem_store_check(ms), 0);
+	assert_int_equal(mem_store_wipe(ms, 1, NULL), 200);
+	assert_int_equal(mem_store_get_by_hwaddr(ms, 1, a.hwaddr, 6, &g), -ENOENT);
+	assert_int_equal(mem_store_check(ms), 0);
+	assert_int_equal(mem_store_size(ms), 0);
+	mem_store_free(ms);
+}
+
 /* Random churn against a reference array; every index must agree. */
 static void test_churn_consistency(void **state)
 {
@@ -289,6 +342,7 @@ static void test_churn_consistency(void **state)
 		assert_int_equal(g.addr, ref[i].addr);
 	}
 	assert_int_equal(mem_store_size(ms), nlive);
+	assert_int_equal(mem_store_check(ms), 0);
 	lease4_t *out = calloc(N, sizeof(*out));
 	int n = mem_store_get_expired(ms, 50000, out, N);
 	assert_int_equal(n, (int)nexp);
@@ -404,6 +458,226 @@ static void test_concurrent_cas(void **state)
 	mem_store_free(ms);
 }
 
+/* ---- hammer: add/update/del/get_by_hwaddr from 4 threads ---------------- */
+
+#define HAM_THREADS 4
+#define HAM_POOL 512                    /* contended addresses */
+#define HAM_KEYS 48                     /* distinct hwaddrs (and client-ids) */
+#define HAM_SUBNETS 2
+#define HAM_ITERS 20000
+#define HAM_BASE 0x0a140000u            /* 10.20.0.0 */
+#define HAM_PIN 0x0a150000u             /* one pinned lease per thread */
+
+typedef struct ham_arg {
+	mem_store_t *ms;
+	unsigned id;
+	unsigned seed;
+	unsigned ops;
+	unsigned found;
+	int fail_line;                  /* first failed check, 0 = none */
+} ham_arg_t;
+
+/* cmocka's assertions must not fail outside the test's own thread: a worker
+ * records its first failure and stops; the test asserts on it after join. */
+#define HAM_CHECK(a, cond) \
+	do { \
+		if (!(cond)) { \
+			(a)->fail_line = __LINE__; \
+			return NULL; \
+		} \
+	} while (0)
+
+static void ham_lease(lease4_t *l, uint32_t addr, uint32_t subnet, unsigned key, int64_t cltt)
+{
+	memset(l, 0, sizeof(*l));
+	l->addr = addr;
+	l->subnet_id = subnet;
+	l->htype = 1;
+	l->hwaddr_len = 6;
+	l->hwaddr[0] = 0x02;
+	l->hwaddr[4] = (uint8_t)(key >> 8);
+	l->hwaddr[5] = (uint8_t)key;
+	l->client_id_len = 7;
+	l->client_id[0] = 0xff;
+	memcpy(l->client_id + 1, l->hwaddr, 6);
+	l->valid_lft = 3600;
+	l->cltt = cltt;
+}
+
+static void *ham_worker(void *p)
+{
+	ham_arg_t *a = p;
+	uint32_t pin = HAM_PIN + a->id;
+	lease4_t cur, nl, g;
+
+	for (unsigned k = 0; k < HAM_ITERS; k++) {
+		uint32_t addr = HAM_BASE + (uint32_t)rand_r(&a->seed) % HAM_POOL;
+		unsigned key = (unsigned)rand_r(&a->seed) % HAM_KEYS;
+		uint32_t subnet = 1 + (uint32_t)rand_r(&a->seed) % HAM_SUBNETS;
+		int64_t cltt = rand_r(&a->seed) % 64;   /* many expiry ties */
+		int op = rand_r(&a->seed) % 4;
+		int r;
+
+		if (mem_store_get_by_addr(a->ms, addr, &cur) < 0) {
+			ham_lease(&nl, addr, subnet, key, cltt);
+			r = mem_store_add(a->ms, &nl, NULL);
+			HAM_CHECK(a, r == 0 || r == -EEXIST);
+		} else if (op == 0) {
+			r = mem_store_del(a->ms, &cur, NULL);
+			HAM_CHECK(a, r == 0 || r == -ESTALE || r == -ENOENT);
+		} else {
+			/* Re-key (moves it between stripes) or renew in place. */
+			if (op == 1) {
+				ham_lease(&nl, addr, subnet, key, cltt);
+			} else {
+				nl = cur;
+				nl.cltt = cur.cltt + 1 + cltt;
+				nl.state = (lease_state_t)(op == 3 ? LEASE_STATE_EXPIRED_RECLAIMED
+				                                   : LEASE_STATE_DEFAULT);
+			}
+			snprintf(nl.hostname, sizeof(nl.hostname), "t%u-%u", a->id, k);
+			r = mem_store_update(a->ms, &cur, &nl, NULL);
+			HAM_CHECK(a, r == 0 || r == -ESTALE || r == -ENOENT);
+		}
+
+		/* A lookup by any key returns a lease of exactly that key. */
+		ham_lease(&nl, 0, subnet, (unsigned)rand_r(&a->seed) % HAM_KEYS, 0);
+		if (mem_store_get_by_hwaddr(a->ms, subnet, nl.hwaddr, 6, &g) == 0) {
+			HAM_CHECK(a, g.subnet_id == subnet);
+			HAM_CHECK(a, g.hwaddr_len == 6);
+			HAM_CHECK(a, memcmp(g.hwaddr, nl.hwaddr, 6) == 0);
+			HAM_CHECK(a, g.addr >= HAM_BASE && g.addr < HAM_BASE + HAM_POOL);
+			a->found++;
+		}
+
+		/* Renew the own pinned lease (same keys) while every thread looks
+		 * the pinned leases up: a renewal must never hide a lease. */
+		HAM_CHECK(a, mem_store_get_by_addr(a->ms, pin, &cur) == 0);
+		nl = cur;
+		nl.cltt++;
+		snprintf(nl.hostname, sizeof(nl.hostname), "pin-%u", k);
+		HAM_CHECK(a, mem_store_update(a->ms, &cur, &nl, NULL) == 0);
+		for (unsigned t = 0; t < HAM_THREADS; t++) {
+			ham_lease(&nl, 0, 1, 0x100 + t, 0);
+			HAM_CHECK(a, mem_store_get_by_hwaddr(a->ms, 1, nl.hwaddr, 6, &g) == 0);
+			HAM_CHECK(a, g.addr == HAM_PIN + t);
+			HAM_CHECK(a, mem_store_get_by_client_id(a->ms, 1, nl.client_id, 7, &g) == 0);
+			HAM_CHECK(a, g.addr == HAM_PIN + t);
+		}
+		a->ops++;
+	}
+	return NULL;
+}
+
+/* The lease the identifier indexes must return for (subnet, key): latest
+ * expiry, lowest address on a tie; NULL if none. */
+static const lease4_t *ham_best(const lease4_t *v, size_t n, uint32_t subnet, const uint8_t *k,
+                                size_t klen, bool hw)
+{
+	const lease4_t *best = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *lk = hw ? v[i].hwaddr : v[i].client_id;
+		size_t llen = hw ? v[i].hwaddr_len : v[i].client_id_len;
+		if (v[i].subnet_id != subnet || llen != klen || memcmp(lk, k, klen) != 0) {
+			continue;
+		}
+		if (best == NULL || lease4_expire(&v[i]) > lease4_expire(best) ||
+		    (lease4_expire(&v[i]) == lease4_expire(best) && v[i].addr < best->addr)) {
+			best = &v[i];
+		}
+	}
+	return best;
+}
+
+static void test_concurrent_index_hammer(void **state)
+{
+	mem_store_t *ms = new_store();
+	pthread_t th[HAM_THREADS];
+	ham_arg_t args[HAM_THREADS];
+	lease4_t *live = calloc(HAM_POOL + HAM_THREADS, sizeof(*live));
+	lease4_t l, g;
+	size_t n = 0;
+	unsigned found = 0;
+	(void)state;
+
+	assert_non_null(live);
+	for (unsigned t = 0; t < HAM_THREADS; t++) {
+		ham_lease(&l, HAM_PIN + t, 1, 0x100 + t, 0);
+		assert_int_equal(mem_store_add(ms, &l, NULL), 0);
+	}
+	for (unsigned t = 0; t < HAM_THREADS; t++) {
+		args[t] = (ham_arg_t){ .ms = ms, .id = t, .seed = 7 + t };
+		assert_int_equal(pthread_create(&th[t], NULL, ham_worker, &args[t]), 0);
+	}
+	for (unsigned t = 0; t < HAM_THREADS; t++) {
+		assert_int_equal(pthread_join(th[t], NULL), 0);
+	}
+	for (unsigned t = 0; t < HAM_THREADS; t++) {
+		if (args[t].fail_line != 0) {
+			fail_msg("hammer thread %u: check at line %d failed after %u ops", t,
+			         args[t].fail_line, args[t].ops);
+		}
+		assert_int_equal(args[t].ops, HAM_ITERS);
+		found += args[t].found;
+	}
+	print_message("hammer: %u ops, %u hwaddr hits, %zu leases left\n",
+	              HAM_THREADS * HAM_ITERS, found, mem_store_size(ms));
+
+	/* Structural check of every index, then every lookup against a model
+	 * rebuilt from the address index. */
+	assert_int_equal(mem_store_check(ms), 0);
+	for (uint32_t i = 0; i < HAM_POOL; i++) {
+		if (mem_store_get_by_addr(ms, HAM_BASE + i, &live[n]) == 0) {
+			n++;
+		}
+	}
+	for (unsigned t = 0; t < HAM_THREADS; t++) {
+		assert_int_equal(mem_store_get_by_addr(ms, HAM_PIN + t, &live[n]), 0);
+		assert_int_equal(live[n].cltt, HAM_ITERS);
+		n++;
+	}
+	assert_int_equal(mem_store_size(ms), n);
+	assert_true(n > HAM_THREADS + HAM_POOL / 4);
+	for (uint32_t subnet = 1; subnet <= HAM_SUBNETS; subnet++) {
+		for (unsigned key = 0; key < 0x100 + HAM_THREADS; key++) {
+			if (key == HAM_KEYS) {
+				key = 0x100;
+			}
+			ham_lease(&l, 0, subnet, key, 0);
+			const lease4_t *want = ham_best(live, n, subnet, l.hwaddr, 6, true);
+			int r = mem_store_get_by_hwaddr(ms, subnet, l.hwaddr, 6, &g);
+			if (want == NULL) {
+				assert_int_equal(r, -ENOENT);
+			} else {
+				assert_int_equal(r, 0);
+				assert_int_equal(g.addr, want->addr);
+				assert_memory_equal(&g, want, offsetof(lease4_t, hostname));
+				assert_string_equal(g.hostname, want->hostname);
+			}
+			want = ham_best(live, n, subnet, l.client_id, 7, false);
+			r = mem_store_get_by_client_id(ms, subnet, l.client_id, 7, &g);
+			if (want == NULL) {
+				assert_int_equal(r, -ENOENT);
+			} else {
+				assert_int_equal(r, 0);
+				assert_int_equal(g.addr, want->addr);
+			}
+		}
+	}
+
+	/* Emptying the store through del leaves every index empty. */
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(mem_store_del(ms, &live[i], NULL), 0);
+	}
+	assert_int_equal(mem_store_check(ms), 0);
+	assert_int_equal(mem_store_size(ms), 0);
+	ham_lease(&l, 0, 1, 0x100, 0);
+	assert_int_equal(mem_store_get_by_hwaddr(ms, 1, l.hwaddr, 6, &g), -ENOENT);
+	free(live);
+	mem_store_free(ms);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,9 +685,11 @@ int main(void)
 		cmocka_unit_test(test_cas),
 		cmocka_unit_test(test_expired_order),
 		cmocka_unit_test(test_page_count_wipe),
+		cmocka_unit_test(test_rekey),
 		cmocka_unit_test(test_churn_consistency),
 		cmocka_unit_test(test_footprint),
 		cmocka_unit_test(test_concurrent_cas),
+		cmocka_unit_test(test_concurrent_index_hammer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
