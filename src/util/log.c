@@ -812,9 +812,17 @@ static void conf_update_fastpath(const log_conf_t *c)
 			hi = MAX(hi, lg->dbg);
 		}
 	}
-	/* children without their own entry inherit: the default logger only applies
-	 * when no configured name is a prefix, so include it too */
-	lo = MIN(lo, (int)c->default_lg.sev);
+	/* The default logger applies to names no configured logger covers; a
+	 * configured root "kea-dhcp4" covers them all, so then it cannot matter. */
+	bool has_root = false;
+	for (size_t i = 0; i < c->n_lgs; i++) {
+		if (strcmp(c->lgs[i].name, "kea-dhcp4") == 0) {
+			has_root = true;
+		}
+	}
+	if (!has_root) {
+		lo = MIN(lo, (int)c->default_lg.sev);
+	}
 	atomic_store(&min_sev, lo);
 	atomic_store(&max_dbg, hi);
 }
