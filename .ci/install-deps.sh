@@ -12,7 +12,7 @@ packages=(
 	# system tests: the reference server and its tools (perfdhcp is in kea-admin)
 	kea-dhcp4-server kea-admin kea-ctrl-agent
 	# system tests: real clients, capture, namespaces, control socket, python
-	isc-dhcp-client tshark iproute2 socat curl procps strace
+	isc-dhcp-client tshark iproute2 socat curl procps prometheus openssl strace
 	python3 python3-pytest python3-scapy
 )
 

@@ -27,7 +27,9 @@
  *     the arena is large enough) with VERDICT_DROP or VERDICT_REPLY;
  *   - every reply re-parses with pkt4_parse, is a BOOTREPLY with the query's
  *     xid, carries option 53 = tx.msg_type (OFFER, ACK or NAK) and a 4-byte
- *     server identifier, and fits DHCP_PKT_MAX;
+ *     server identifier, and fits DHCP_PKT_MAX; it echoes the client
+ *     identifier (RFC 6842) and the relay agent information, as the last
+ *     option (RFC 3046 §2.2);
  *   - an OFFER or an ACK to anything but INFORM hands out an address of a
  *     configured subnet; a NAK or an ACK to INFORM hands out nothing;
  *   - an OFFER never names an address leased (unexpired) to another client
@@ -184,6 +186,54 @@ static void check_offer_free(const pkt4_t *q, uint32_t addr)
 	CHECK(client_owns(q, &l));
 }
 
+static bool same_opt(const opt_view_t *a, const opt_view_t *b)
+{
+	return a != NULL && b != NULL && a->len == b->len &&
+	       (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+/* Code of the last option before END in the reply's options field. */
+static int last_option(const dhcp4_tx_t *tx)
+{
+	size_t i = 240;
+	int last = -1;
+
+	while (i < tx->len) {
+		uint8_t c = tx->buf[i];
+
+		if (c == DHO_END) {
+			break;
+		}
+		if (c == DHO_PAD) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= tx->len) {
+			break;
+		}
+		last = c;
+		i += 2 + (size_t)tx->buf[i + 1];
+	}
+	return last;
+}
+
+/* RFC 6842 §3: client identifier echoed (Kea: echo-client-id, default on).
+ * RFC 3046 §2.2: relay agent information echoed whole, as the last option
+ * (except in an ACK to INFORM that goes straight to ciaddr: Kea drops it). */
+static void check_echoes(const dhcp4_tx_t *tx, const pkt4_t *q, const pkt4_t *r, int qtype)
+{
+	const opt_view_t *cid = pkt4_opt(q, DHO_DHCP_CLIENT_IDENTIFIER);
+	const opt_view_t *rai = pkt4_opt(q, DHO_DHCP_AGENT_OPTIONS);
+
+	if (cid != NULL && env.cfg->echo_client_id) {
+		CHECK(same_opt(cid, pkt4_opt(r, DHO_DHCP_CLIENT_IDENTIFIER)));
+	}
+	if (rai != NULL && rai->len > 0 && qtype != DHCPINFORM) {
+		CHECK(same_opt(rai, pkt4_opt(r, DHO_DHCP_AGENT_OPTIONS)));
+		CHECK(last_option(tx) == DHO_DHCP_AGENT_OPTIONS);
+	}
+}
+
 static void check_reply(const dhcp4_tx_t *tx, const pkt4_t *q, int qtype)
 {
 	pkt4_t r;
@@ -201,6 +251,7 @@ static void check_reply(const dhcp4_tx_t *tx, const pkt4_t *q, int qtype)
 
 	const opt_view_t *sid = pkt4_opt(&r, DHO_DHCP_SERVER_IDENTIFIER);
 	CHECK(sid != NULL && sid->len == 4);
+	check_echoes(tx, q, &r, qtype);
 
 	switch (tx->msg_type) {
 	case DHCPOFFER:

@@ -10,6 +10,9 @@
 
 #include "daemon/server.h"
 #include "cfg/cfg-current.h"
+#include "ctl/ctl.h"
+#include <signal.h>
+#include <stdatomic.h>
 #include "daemon/signals.h"
 #include "daemon/sock.h"
 #include "daemon/worker.h"
@@ -36,6 +39,10 @@ struct server {
 
 	worker_t **workers;
 	unsigned n_workers;
+
+	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
+	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
+	_Atomic int64_t dhcp_enable_at; /* monotonic s when a max-period disable ends, 0 = never */
 
 	/* housekeeping: monotonic seconds of the last run of each task */
 	int64_t last_reclaim;
@@ -272,6 +279,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				.store = nstore != NULL ? nstore : s->store,
 				.stats = &s->stats.shards[i + 1],
 				.batch = WORKER_BATCH_MAX,
+				.dhcp_disabled = &s->dhcp_disabled,
 			};
 
 			r = worker_new(&wc, &nworkers[i], err, errlen);
@@ -289,6 +297,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 		s->workers = NULL;
 		s->n_workers = 0;
 		if (nstore != NULL) {
+			ctl_set_store(s->ctl, NULL);
 			lease_conn_close(s->hk_conn);
 			s->hk_conn = NULL;
 			if (s->store != NULL) {
@@ -297,6 +306,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				lease_store_close(s->store);
 			}
 			s->store = TAKE_PTR(nstore);
+			ctl_set_store(s->ctl, s->store);
 			r = lease_conn_open(s->store, &s->hk_conn);
 			if (r < 0) {
 				s->hk_conn = NULL;      /* housekeeping skips without it */
@@ -330,6 +340,8 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	}
 	return 0;
 }
+
+static int server_ctl_start(server_t *s);
 
 static void log_config_complete(const cfg_t *cfg)
 {
@@ -403,17 +415,21 @@ int server_start(server_t *s)
 	log_info(LOGGER_DHCP4, "DHCP4_MULTI_THREADING_INFO", "enabled: %s, number of threads: %u, queue size: %u",
 	         c->mt.enabled ? "yes" : "no", s->n_workers, c->mt.packet_queue_size);
 	cfg_release(c);
+	r = server_ctl_start(s);
+	if (r < 0) {
+		return r;
+	}
 	log_info(LOGGER_DHCP4, "DHCP4_STARTED", "Kea DHCPv4 server version %s started", LESSOR_VERSION_STRING);
 	s->started = true;
 	return 0;
 }
 
-int server_reload(server_t *s)
+/* Reload from the file (@root NULL) or from a parsed {"Dhcp4": ...} (config-set).
+ * On failure @err holds the reason with the JSON path and line. */
+static int server_reload_from(server_t *s, json_t *root, char *err, size_t errlen)
 {
 	_cleanup_(cfg_freep) cfg_t *cfg = NULL;
 	cfg_err_t cerr = { 0 };
-	char err[1024] = "";
-	char ebuf[1200];
 	const cfg_t *old;
 	int r;
 
@@ -421,10 +437,11 @@ int server_reload(server_t *s)
 	         "initiate server reconfiguration using file: %s, after receiving SIGHUP signal or "
 	         "config-reload command", s->opts.config_path);
 
-	r = cfg_load_file(s->opts.config_path, &cfg, &cerr);
+	r = root != NULL ? cfg_load_json(root, &cfg, &cerr) : cfg_load_file(s->opts.config_path, &cfg, &cerr);
 	if (r < 0) {
+		cfg_err_format(&cerr, err, errlen);
 		log_error(LOGGER_DHCP4, "DHCP4_CONFIG_LOAD_FAIL", "configuration error using file: %s, reason: %s",
-		          s->opts.config_path, cfg_err_format(&cerr, ebuf, sizeof(ebuf)));
+		          s->opts.config_path, err);
 		log_error(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_FAIL",
 		          "dynamic server reconfiguration failed with file: %s", s->opts.config_path);
 		return r;
@@ -433,17 +450,19 @@ int server_reload(server_t *s)
 	old = cfg_acquire();
 	r = log_configure(cfg->loggers, cfg->n_loggers);
 	if (r < 0) {
-		snprintf(err, sizeof(err), "Dhcp4.loggers: cannot open an output: %s", strerror(-r));
+		snprintf(err, errlen, "Dhcp4.loggers: cannot open an output: %s", strerror(-r));
 	} else {
-		r = server_apply(s, cfg, old, err, sizeof(err));
+		r = server_apply(s, cfg, old, err, errlen);
 		if (r < 0) {
-			/* back to the running configuration's logging */
 			(void)log_configure(old->loggers, old->n_loggers);
 		}
 	}
 	if (r < 0) {
+		if (err[0] == '\0') {
+			snprintf(err, errlen, "%s", strerror(-r));
+		}
 		log_error(LOGGER_DHCP4, "DHCP4_CONFIG_LOAD_FAIL", "configuration error using file: %s, reason: %s",
-		          s->opts.config_path, err[0] != '\0' ? err : strerror(-r));
+		          s->opts.config_path, err);
 		log_error(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_FAIL",
 		          "dynamic server reconfiguration failed with file: %s", s->opts.config_path);
 		cfg_release(old);
@@ -455,6 +474,127 @@ int server_reload(server_t *s)
 	log_info(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS",
 	         "dynamic server reconfiguration succeeded with file: %s", s->opts.config_path);
 	return 0;
+}
+
+int server_reload(server_t *s)
+{
+	char err[1024] = "";
+
+	/* serialised with config-set/config-reload, which run inside the ctl lock */
+	ctl_pause(s->ctl);
+	int r = server_reload_from(s, NULL, err, sizeof(err));
+	ctl_resume(s->ctl);
+	return r;
+}
+
+/* ---- control channel callbacks (ctl thread, ctl lock held) ---- */
+
+static int ctl_cb_reload(void *ud, json_t *new_cfg, char **reterr)
+{
+	char err[1024] = "";
+	int r = server_reload_from(ud, new_cfg, err, sizeof(err));
+
+	if (r < 0) {
+		*reterr = strdup(err);
+	}
+	return r;
+}
+
+static void ctl_cb_shutdown(void *ud, int exit_value)
+{
+	(void)ud;
+	(void)exit_value;
+	/* the main loop's signalfd turns this into an orderly stop */
+	kill(getpid(), SIGTERM);
+}
+
+static int ctl_cb_disable(void *ud, uint32_t max_period, const char *origin)
+{
+	server_t *s = ud;
+
+	(void)origin;
+	atomic_store(&s->dhcp_enable_at, max_period > 0 ? mono_s() + max_period : 0);
+	atomic_store(&s->dhcp_disabled, true);
+	return 0;
+}
+
+static int ctl_cb_enable(void *ud, const char *origin)
+{
+	server_t *s = ud;
+
+	(void)origin;
+	atomic_store(&s->dhcp_enable_at, 0);
+	atomic_store(&s->dhcp_disabled, false);
+	return 0;
+}
+
+static bool ctl_cb_is_enabled(void *ud)
+{
+	return !atomic_load(&((server_t *)ud)->dhcp_disabled);
+}
+
+static int ctl_cb_reclaim(void *ud, bool remove)
+{
+	server_t *s = ud;
+	const cfg_t *cfg = cfg_acquire();
+	lease_conn_t *c = NULL;
+	uint64_t n = 0, nd = 0;
+	int r;
+
+	(void)remove;
+	if (cfg == NULL || s->store == NULL) {
+		cfg_release(cfg);
+		return -ENOENT;
+	}
+	r = lease_conn_open(s->store, &c);
+	if (r == 0) {
+		cfg_expired_t exp = cfg->expired;
+
+		exp.max_reclaim_leases = 0;     /* all of them */
+		exp.max_reclaim_time = 0;
+		r = lease_reclaim(c, &exp, (int64_t)time(NULL), &n, &nd);
+		stats_add(&s->stats.shards[0], STAT_RECLAIMED_LEASES, n);
+		stats_add(&s->stats.shards[0], STAT_RECLAIMED_DECLINED_ADDRESSES, nd);
+		lease_conn_close(c);
+	}
+	cfg_release(cfg);
+	return r;
+}
+
+static int server_ctl_start(server_t *s)
+{
+	ctl_listen_cfg_t lc = { 0 };
+	char *err = NULL;
+	int r;
+
+	r = ctl_listen_cfg_load_file(s->opts.config_path, &lc, &err);
+	if (r == 0 && lc.unix_path == NULL && lc.http_host == NULL) {
+		ctl_listen_cfg_done(&lc);
+		return 0;               /* no control channel configured */
+	}
+	if (r == 0) {
+		ctl_env_t env = {
+			.ud = s,
+			.version = LESSOR_VERSION_STRING,
+			.store = s->store,
+			.stats = &s->stats,
+			.config_path = s->opts.config_path,
+			.reload = ctl_cb_reload,
+			.shutdown = ctl_cb_shutdown,
+			.dhcp_disable = ctl_cb_disable,
+			.dhcp_enable = ctl_cb_enable,
+			.dhcp_is_enabled = ctl_cb_is_enabled,
+			.leases_reclaim = ctl_cb_reclaim,
+		};
+		r = ctl_start(&env, &lc, &s->ctl, &err);
+	}
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_INIT_FAIL", "failed to initialize Kea server: control channel: %s",
+		          err != NULL ? err : strerror(-r));
+	}
+	free(err);
+	ctl_listen_cfg_done(&lc);
+	return r;
 }
 
 /* ---- housekeeping ----
@@ -489,6 +629,11 @@ static void housekeeping(server_t *s)
 
 	if (cfg == NULL) {
 		return;
+	}
+	int64_t until = atomic_load(&s->dhcp_enable_at);
+	if (until != 0 && mono >= until) {
+		atomic_store(&s->dhcp_enable_at, 0);
+		atomic_store(&s->dhcp_disabled, false);
 	}
 	const cfg_expired_t *exp = &cfg->expired;
 
@@ -574,6 +719,7 @@ server_t *server_free(server_t *s)
 	if (s == NULL) {
 		return NULL;
 	}
+	s->ctl = ctl_stop(s->ctl);      /* before the store it borrows closes */
 	/* Workers stop after their current batch; each syncs its connection, so
 	 * every lease that was acknowledged is on disk before the store closes. */
 	workers_free(s->workers, s->n_workers);

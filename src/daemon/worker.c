@@ -44,6 +44,7 @@ struct worker {
 	int raw_fd;                     /* -1: no packet socket (udp type or no CAP_NET_RAW) */
 	lease_store_t *store;
 	lease_conn_t *conn;
+	const _Atomic bool *dhcp_disabled;
 	stats_shard_t *stats;
 	arena_t arena;
 	uint32_t rand_state;
@@ -105,6 +106,7 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 	w->raw_fd = -1;
 	w->store = wc->store;
 	w->stats = wc->stats;
+	w->dhcp_disabled = wc->dhcp_disabled;
 	w->rand_state = (uint32_t)time(NULL) ^ (wc->id * 2654435761u);
 	atomic_init(&w->stop, false);
 	atomic_init(&w->send_fail, 0);
@@ -519,6 +521,8 @@ static void batch_process(worker_t *w, unsigned n)
 		.now = (int64_t)now,
 		.rand_state = w->rand_state,
 		.allocator = w->allocator,
+		.dhcp_disabled = w->dhcp_disabled != NULL &&
+		                 atomic_load_explicit(w->dhcp_disabled, memory_order_relaxed),
 	};
 
 	for (unsigned i = 0; i < n; i++) {

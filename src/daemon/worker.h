@@ -40,6 +40,7 @@ typedef struct worker_cfg {
 	lease_store_t *store;           /* borrowed; outlives the worker */
 	stats_shard_t *stats;           /* borrowed; this worker is its only writer */
 	unsigned batch;                 /* datagrams per recvmmsg, 1..WORKER_BATCH_MAX */
+	const _Atomic bool *dhcp_disabled; /* dhcp-disable flag, read per batch; may be NULL */
 } worker_cfg_t;
 
 /** Open the worker's sockets and lease connection and allocate its buffers. The

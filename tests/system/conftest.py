@@ -468,6 +468,13 @@ class Server:
         self._close_log()
         return rc
 
+    def stop_clean(self, timeout=15):
+        """stop(), and fail with the log's tail unless the server exited 0 (a sanitizer report,
+        a leak or a crash on the way out makes it non-zero)."""
+        rc = self.stop(timeout)
+        assert rc == 0, "%s exited %s on SIGTERM; log tail:\n%s" % (
+            self.kind, rc, self.log_since_start()[-4000:])
+
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)

@@ -145,15 +145,17 @@ def test_sighup_reload_and_broken_reload_keeps_serving(server, tmp_path):
     assert r.acks == 10, r
     new = [a for a, row in server.leases().items() if row["hwaddr"].startswith("00:0c:03")]
     assert len(new) == 10 and all(a.startswith("10.0.200.") for a in new), new
-    assert server.stop() == 0
+    server.stop_clean()
 
 
 def test_sigterm_exits_zero(server, tmp_path):
     server.start(base_config(tmp_path))
     assert probe_offer(server.net)
     t0 = time.monotonic()
-    assert server.stop() == 0, server.log_since_start()
+    server.stop_clean()
     assert time.monotonic() - t0 < 10
+    assert re.search(r"INFO +\[kea-dhcp4\.dhcp4/\d+\.\d+\] DHCP4_SHUTDOWN ",
+                     server.log_since_start()), server.log_since_start()[-2000:]
     # Nothing of the server is left in the namespace.
     left = subprocess.run(["ip", "netns", "pids", server.net.srv], stdout=subprocess.PIPE,
                           text=True, timeout=5).stdout.split()

@@ -80,7 +80,7 @@ def _run(depnet, tmp_path, name, perf_args, n):
             r = perfdhcp(depnet, n=n, relay=RELAY, server_addr=SRV, wait_s=2, **perf_args)
         assert r.acks == n, r
         offer = _first_offer_options(cap)
-        assert server.stop() == 0
+        server.stop_clean()
         return offer, active_leases(server.lease_path)
     finally:
         server.cleanup()

@@ -102,7 +102,7 @@ def test_dhclient_bind_renew_release(server, tmp_path):
             _rows_for(server.lease_path, addr)
         time.sleep(0.1)
     assert server.alive()
-    assert server.stop() == 0
+    server.stop_clean()
 
 
 def test_other_interface_is_not_served(server, tmp_path):
@@ -155,4 +155,4 @@ def test_other_interface_is_not_served(server, tmp_path):
     assert not [a for a in active_leases(server.lease_path) if a.startswith("198.51.100.")]
     got = try_lease(CLI_IF, "mine")
     assert got and got.startswith("192.0.2."), "no lease on the configured interface"
-    assert server.stop() == 0
+    server.stop_clean()

@@ -56,7 +56,7 @@ def test_kea_loads_lessor_leases(make_server, tmp_path):
     lessor = make_server(name="first")
     lessor.start(base_config(lessor.dir))
     old = serve_clients(lessor, N, PERF_BASE_MAC)
-    assert lessor.stop() == 0
+    lessor.stop_clean()
 
     compacted, log = _kea_lfc(tmp_path, lessor.lease_path)
     assert by_hwaddr(active_leases(compacted)) == old, \
@@ -65,7 +65,7 @@ def test_kea_loads_lessor_leases(make_server, tmp_path):
     kea = make_server("kea", name="kea")
     _start_on(kea, tmp_path, lessor.lease_path)
     assert_remembers(kea, old)
-    assert kea.stop() == 0
+    kea.stop_clean()
 
 
 def test_lessor_loads_kea_leases(make_server, tmp_path):
@@ -73,10 +73,10 @@ def test_lessor_loads_kea_leases(make_server, tmp_path):
     kea = make_server("kea", name="kea")
     kea.start(base_config(kea.dir))
     old = serve_clients(kea, N, PERF_BASE_MAC)
-    assert kea.stop() == 0
+    kea.stop_clean()
 
     lessor = make_server(name="second")
     _start_on(lessor, tmp_path, kea.lease_path)
     assert by_hwaddr(lessor.leases()) == old
     assert_remembers(lessor, old)
-    assert lessor.stop() == 0
+    lessor.stop_clean()

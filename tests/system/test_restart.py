@@ -28,11 +28,11 @@ N = 100
 def test_restart_keeps_leases(server, tmp_path):
     server.start(base_config(tmp_path))
     before = serve_clients(server, N, PERF_BASE_MAC)
-    assert server.stop() == 0
+    server.stop_clean()
     server.start()
     assert server.leases().keys() >= set(before.values())
     assert_remembers(server, before)
-    assert server.stop() == 0
+    server.stop_clean()
 
 
 def _acks(cap):
@@ -82,7 +82,7 @@ def test_kill9_loses_no_acked_lease(server, tmp_path):
     assert {(loaded[a]["hwaddr"].lower(), a) for a in old.values() if a in loaded} == acked
     fresh = serve_clients(server, 50, "00:0c:0e:00:00:00")
     assert not set(fresh.values()) & set(old.values()), "ACKed address given to another client"
-    assert server.stop() == 0
+    server.stop_clean()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -182,4 +182,4 @@ def test_lease_synced_before_reply_is_sent(server, tmp_path, threads):
     assert writes >= 100 and sends >= 200, "trace saw %d lease writes, %d sends" % (writes, sends)
     assert not violations, "%d replies sent before their lease was synced (of %d sends, %d " \
         "writes, %d syncs), first: %s" % (len(violations), sends, writes, syncs, violations[:3])
-    assert server.stop() == 0
+    server.stop_clean()
