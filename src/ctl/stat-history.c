@@ -209,7 +209,8 @@ const char *stat_history_fmt_time(const struct timespec *ts, char *buf, size_t s
 
 	localtime_r(&ts->tv_sec, &tm);
 	strftime(base, sizeof(base), "%Y-%m-%d %H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%06ld", base, (long)(ts->tv_nsec / 1000));
+	/* tv_nsec < 1e9, so the microseconds always fit in six digits. */
+	snprintf(buf, size, "%s.%06u", base, (unsigned)((ts->tv_nsec / 1000) % 1000000));
 	return buf;
 }
 
