@@ -11,6 +11,8 @@ packages=(
 	libcmocka-dev
 	# system tests: the reference server and its tools (perfdhcp is in kea-admin)
 	kea-dhcp4-server kea-admin kea-ctrl-agent
+	# kea-shell (test_kea_shell.py talks to lessor's HTTP listener with it)
+	python3-kea-connector
 	# system tests: real clients, capture, namespaces, control socket, python
 	isc-dhcp-client tshark iproute2 socat curl procps prometheus openssl strace
 	python3 python3-pytest python3-scapy

@@ -141,6 +141,18 @@ static bool reserved_for_other(const cfg_t *cfg, const cfg_subnet4_t *s, uint32_
 	return h != NULL && h != mine;
 }
 
+/* Kea 2.2 addressReserved(): with reservations-out-of-pool the server assumes
+ * no reservation lies inside a pool, so an in-pool address is never treated
+ * as reserved (it is handed out dynamically like any other). */
+static bool reserved_for_other_oop(const cfg_t *cfg, const cfg_subnet4_t *s, uint32_t addr,
+                                   const cfg_host_t *mine)
+{
+	if (s->reservations_out_of_pool && cfg_subnet_pool_of(s, addr) != NULL) {
+		return false;
+	}
+	return reserved_for_other(cfg, s, addr, mine);
+}
+
 /* ---- lifetimes ---- */
 
 static uint32_t clamp_u32(uint32_t v, uint32_t lo, uint32_t hi)
@@ -304,6 +316,13 @@ static const cfg_host_t *find_addr_reservation(const alloc_req_t *req, const cfg
 	for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
 		const cfg_host_t *h = alloc_host_for_subnet(req->cfg, s, &req->client);
 
+		/* Kea 2.2 hasAddressReservation(): with reservations-out-of-pool
+		 * an in-subnet reservation inside a pool is not used (the client
+		 * gets a dynamic address; its hostname and options still apply). */
+		if (h != NULL && h->addr != 0 && h->subnet_id != 0 && s->reservations_out_of_pool &&
+		    cfg_subnet_pool_of(s, h->addr) != NULL) {
+			continue;
+		}
 		if (h != NULL && h->addr != 0 && cfg_subnet4_contains(s, h->addr)) {
 			*ret_subnet = s;
 			return h;
@@ -493,7 +512,7 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 				} else {
 					a = p->first + (uint32_t)n;
 				}
-				if (reserved_for_other(req->cfg, s, a, mine)) {
+				if (reserved_for_other_oop(req->cfg, s, a, mine)) {
 					continue;
 				}
 				r = try_addr(req, s, p, NULL, a, fake, res, &done);
@@ -600,7 +619,7 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 		const cfg_subnet4_t *s = in_allowed_pool(req, first, client_lease.addr, &p);
 
 		if (s != NULL &&
-		    !reserved_for_other(req->cfg, s, client_lease.addr,
+		    !reserved_for_other_oop(req->cfg, s, client_lease.addr,
 		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
 			r = renew_lease(req, s, &client_lease, p, NULL, true, &res, &done);
 			if (r < 0) {
@@ -615,7 +634,7 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 		const cfg_subnet4_t *s = in_allowed_pool(req, first, req->hint, &p);
 
 		if (s != NULL &&
-		    !reserved_for_other(req->cfg, s, req->hint,
+		    !reserved_for_other_oop(req->cfg, s, req->hint,
 		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
 			r = try_addr(req, s, p, NULL, req->hint, true, &res, &done);
 			if (r < 0) {
@@ -771,7 +790,7 @@ int alloc_request(const alloc_req_t *req, bool init_reboot, alloc_result_t *ret_
 				break;
 			}
 		}
-		if (reserved_for_other(req->cfg, as != NULL ? as : first, addr, host)) {
+		if (reserved_for_other_oop(req->cfg, as != NULL ? as : first, addr, host)) {
 			res.status = ALLOC_NAK;
 			*ret_res = res;
 			return 0;

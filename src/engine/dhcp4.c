@@ -416,7 +416,7 @@ static const cfg_host_t *find_host(const exch_t *x)
  * "[^A-Za-z0-9.-]" replaced by "", empty qualifying suffix, no DDNS):
  * disallowed characters removed, lower-cased, a trailing dot dropped, and
  * option 12 sent back when the result is not empty. A reserved hostname wins
- * and is always sent, lower-cased (both checked against Kea 2.2). */
+ * and is always sent, only lower-cased (both checked against Kea 2.2). */
 static size_t hostname_clean(const uint8_t *in, size_t len, char *out)
 {
 	size_t n = 0;
@@ -447,7 +447,15 @@ static void process_hostname(exch_t *x)
 	if (x->host != NULL && x->host->hostname != NULL && x->host->hostname[0] != '\0') {
 		const char *h = x->host->hostname;
 
-		n = hostname_clean((const uint8_t *)h, strnlen(h, DHCP_HOSTNAME_MAX), x->hostname);
+		/* Kea 2.2 only lower-cases a reserved hostname: no character
+		 * sanitising (Res_Under.Example -> res_under.example). */
+		n = strnlen(h, DHCP_HOSTNAME_MAX);
+		for (size_t i = 0; i < n; i++) {
+			char ch = h[i];
+
+			x->hostname[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+		}
+		x->hostname[n] = '\0';
 	} else if (o != NULL) {
 		n = hostname_clean(o->data, o->len, x->hostname);
 	}

@@ -28,7 +28,8 @@ from conftest import (NetPair, SERVER_KIND, Server, base_config, lessor_only, mi
 
 HTTP_PORT = 8000
 HOOKS = "/usr/lib/x86_64-linux-gnu/kea/hooks"
-FIXTURES = "/work/shared/seed-system/fixtures"
+# Copies of the deployment's recorded Kea answers (seed-system/fixtures).
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "seed")
 
 
 # ---------------------------------------------------------------------------------------------

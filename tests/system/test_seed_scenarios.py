@@ -26,12 +26,10 @@ import pytest
 from conftest import (CLI_IF, SERVER_KIND, Capture, NetPair, Server, active_leases, need_root,
                       need_tools, perfdhcp)
 
-# The deployment's files: $SEED_SYSTEM_DIR, else /work/shared/seed-system (config at the top,
-# fixtures/ below), else the verbatim copy in tests/system/data/deployment (all in one folder).
+# The deployment's files: $SEED_SYSTEM_DIR, else the verbatim copy kept in
+# tests/system/data/deployment (config and expected-option fixtures in one folder).
 _REPO_COPY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "deployment")
-SEED = os.environ.get("SEED_SYSTEM_DIR") or next(
-    (d for d in ("/work/shared/seed-system", _REPO_COPY)
-     if os.path.exists(os.path.join(d, "local_development_config.json"))), _REPO_COPY)
+SEED = os.environ.get("SEED_SYSTEM_DIR") or _REPO_COPY
 SRV = "172.1.0.10"
 RELAY = "172.1.0.2"
 HOOKS = "/usr/lib/x86_64-linux-gnu/kea/hooks"

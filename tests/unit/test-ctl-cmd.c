@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include "cfg/cfg-current.h"
 #include "util/log.h"
 #include "ctl/ctl-int.h"
@@ -1162,14 +1164,8 @@ static void test_listen_cfg(void **state)
 	json_t *root;
 
 	(void)state;
-	root = json_load_file("/work/shared/seed-system/control-agent-config.json", 0, NULL);
-	if (root == NULL) {
-		root = json_loads(
-		        "{\"Control-agent\":{\"http-host\":\"0.0.0.0\",\"control-sockets\":"
-		        "{\"dhcp4\":{\"socket-type\":\"unix\",\"socket-name\":"
-		        "\"/tmp/dhcp4-socket\"}}}}",
-		        0, NULL);
-	}
+	root = json_load_file(fixture_path("seed/control-agent-config.json"), 0, NULL);
+	assert_non_null(root);
 	assert_int_equal(ctl_listen_cfg_parse(root, &c, &err), 0);
 	assert_string_equal(c.http_host, "0.0.0.0");
 	assert_int_equal(c.http_port, 8000);
