@@ -19,6 +19,16 @@ static const char *const subnet_counters[] = {
         "v4-reservation-conflicts",
 };
 
+/* Kea 2.2 creates these per-subnet counters on first increment (ChangeLog
+ * 1993): shown once non-zero. */
+static const char *const subnet_counters_lazy[] = {
+        "v4-allocation-fail",
+        "v4-allocation-fail-classes",
+        "v4-allocation-fail-no-pools",
+        "v4-allocation-fail-shared-network",
+        "v4-allocation-fail-subnet",
+};
+
 static uint64_t subnet_total(const cfg_subnet4_t *s)
 {
 	uint64_t t = 0;
@@ -55,7 +65,6 @@ void ctl_sample_locked(ctl_t *ctl)
 		observe(ctl, stats_name(id),
 		        ctl->env.stats != NULL ? stats_sum(ctl->env.stats, id) : 0, &now, gen);
 	}
-	observe(ctl, "v4-reservation-conflicts", 0, &now, gen);
 
 	if (ctl->env.store != NULL) {
 		_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
@@ -79,7 +88,9 @@ void ctl_sample_locked(ctl_t *ctl)
 
 		for (int k = 0; k < n_counts; k++) {
 			if (counts[k].subnet_id == s->id) {
-				assigned = counts[k].assigned;
+				/* LeaseMgr::recountLeaseStats4: "Declined leases
+				 * also count as assigned." */
+				assigned = counts[k].assigned + counts[k].declined;
 				decl = counts[k].declined;
 			}
 		}
@@ -98,6 +109,18 @@ void ctl_sample_locked(ctl_t *ctl)
 				v = 0;
 			}
 			snprintf(name, sizeof(name), "subnet[%u].%s", s->id, subnet_counters[k]);
+			observe(ctl, name, v, &now, gen);
+		}
+		for (size_t k = 0; k < ARRAY_SIZE(subnet_counters_lazy); k++) {
+			uint64_t v = 0;
+
+			if (ctl->env.subnet_counter == NULL ||
+			    ctl->env.subnet_counter(ctl->env.ud, s->id, subnet_counters_lazy[k],
+			                            &v) < 0 ||
+			    v == 0) {
+				continue;
+			}
+			snprintf(name, sizeof(name), "subnet[%u].%s", s->id, subnet_counters_lazy[k]);
 			observe(ctl, name, v, &now, gen);
 		}
 	}

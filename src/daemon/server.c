@@ -21,10 +21,12 @@
 #include "util/log.h"
 #include "util/macro.h"
 
-/* Shards: [0] main thread (housekeeping), [1..] workers. Sized once at start so
- * readers never see the array move; a reload that asks for more workers than
- * this is capped (and says so). */
-#define SERVER_MIN_SHARDS 65
+/* Shards: [0] main thread (housekeeping), [1..n_shards-2] workers,
+ * [n_shards-1] the ctl thread (leases-reclaim): one writer each, also for the
+ * per-subnet tables. Sized once at start so readers never see the array move;
+ * a reload that asks for more workers than this is capped (and says so). */
+#define SERVER_MIN_SHARDS 66
+#define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 2)
 
 struct server {
 	server_opts_t opts;
@@ -224,11 +226,11 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	if (r < 0) {
 		return r;
 	}
-	if (n > s->stats.n_shards - 1) {
+	if (n > SERVER_WORKER_SHARDS(s)) {
 		log_warn(LOGGER_DHCP4, "LESSOR_THREADS_CAPPED",
 		         "thread-pool-size %u exceeds the %u workers this process was started for; using %u",
-		         n, s->stats.n_shards - 1, s->stats.n_shards - 1);
-		n = s->stats.n_shards - 1;
+		         n, SERVER_WORKER_SHARDS(s), SERVER_WORKER_SHARDS(s));
+		n = SERVER_WORKER_SHARDS(s);
 		sock_change = ocfg == NULL || ifaces_differ(&ocfg->interfaces, &ncfg->interfaces) ||
 		              n != s->n_workers;
 	}
@@ -386,7 +388,7 @@ int server_start(server_t *s)
 	}
 
 	unsigned n = server_worker_count(cfg);
-	r = stats_init(&s->stats, MAX(n + 1, (unsigned)SERVER_MIN_SHARDS));
+	r = stats_init(&s->stats, MAX(n + 2, (unsigned)SERVER_MIN_SHARDS));
 	if (r < 0) {
 		return r;
 	}
@@ -533,6 +535,32 @@ static bool ctl_cb_is_enabled(void *ud)
 	return !atomic_load(&((server_t *)ud)->dhcp_disabled);
 }
 
+/* lease_reclaim_each() callback: Kea's per-subnet reclaimed-leases and
+ * reclaimed-declined-addresses (AllocEngine::reclaimExpiredLease4,
+ * reclaimDeclined), into the calling thread's shard @ud. */
+static void count_reclaimed(void *ud, const lease4_t *l)
+{
+	stats_shard_t *sh = ud;
+
+	stats_subnet_inc(sh, l->subnet_id, STAT_SUBNET_RECLAIMED_LEASES);
+	if (l->state == LEASE_STATE_DECLINED) {
+		stats_subnet_inc(sh, l->subnet_id, STAT_SUBNET_RECLAIMED_DECLINED_ADDRESSES);
+	}
+}
+
+/* ctl subnet_counter: the per-subnet counters kept in the stats shards. */
+static int ctl_cb_subnet_counter(void *ud, uint32_t subnet_id, const char *name, uint64_t *ret)
+{
+	server_t *s = ud;
+	stat_subnet_id_t id = stats_subnet_from_name(name);
+
+	if ((int)id < 0) {
+		return -ENOENT;
+	}
+	*ret = stats_subnet_sum(&s->stats, subnet_id, id);
+	return 0;
+}
+
 static int ctl_cb_reclaim(void *ud, bool remove)
 {
 	server_t *s = ud;
@@ -552,9 +580,12 @@ static int ctl_cb_reclaim(void *ud, bool remove)
 
 		exp.max_reclaim_leases = 0;     /* all of them */
 		exp.max_reclaim_time = 0;
-		r = lease_reclaim(c, &exp, (int64_t)time(NULL), &n, &nd);
-		stats_add(&s->stats.shards[0], STAT_RECLAIMED_LEASES, n);
-		stats_add(&s->stats.shards[0], STAT_RECLAIMED_DECLINED_ADDRESSES, nd);
+		/* the ctl thread's own shard: housekeeping writes shard 0 */
+		stats_shard_t *sh = &s->stats.shards[s->stats.n_shards - 1];
+
+		r = lease_reclaim_each(c, &exp, (int64_t)time(NULL), count_reclaimed, sh, &n, &nd);
+		stats_add(sh, STAT_RECLAIMED_LEASES, n);
+		stats_add(sh, STAT_RECLAIMED_DECLINED_ADDRESSES, nd);
 		lease_conn_close(c);
 	}
 	cfg_release(cfg);
@@ -585,6 +616,7 @@ static int server_ctl_start(server_t *s)
 			.dhcp_enable = ctl_cb_enable,
 			.dhcp_is_enabled = ctl_cb_is_enabled,
 			.leases_reclaim = ctl_cb_reclaim,
+			.subnet_counter = ctl_cb_subnet_counter,
 		};
 		r = ctl_start(&env, &lc, &s->ctl, &err);
 	}
@@ -644,7 +676,8 @@ static void housekeeping(server_t *s)
 		s->last_reclaim = mono;
 		log_debug(LOGGER_DHCPSRV, LOG_DBG_TRACE, "DHCPSRV_TIMERMGR_RUN_TIMER_OPERATION",
 		          "running operation for timer: %s", "reclaim-expired-leases");
-		r = lease_reclaim(s->hk_conn, exp, now, &n, &nd);
+		r = lease_reclaim_each(s->hk_conn, exp, now, count_reclaimed, &s->stats.shards[0], &n,
+		                       &nd);
 		stats_add(&s->stats.shards[0], STAT_RECLAIMED_LEASES, n);
 		stats_add(&s->stats.shards[0], STAT_RECLAIMED_DECLINED_ADDRESSES, nd);
 		if (r < 0) {

@@ -191,12 +191,14 @@ uint32_t alloc_valid_lft(const cfg_t *cfg, const cfg_subnet4_t *s, const class_s
 /* ---- shared-network walk ---- */
 
 /* Subnets usable for this packet: the selected one first, then its shared
- * network siblings in configuration order, skipping class-guarded ones
- * (Kea's Subnet4::getNextSubnet with client classes). */
+ * network siblings in configuration order starting after it and wrapping
+ * around, skipping class-guarded ones (Kea's Subnet4::getNextSubnet with
+ * client classes: "next in turn after the current subnet", full circle). */
 typedef struct net_iter {
 	const alloc_req_t *req;
 	const cfg_subnet4_t *first;
-	size_t i;
+	size_t i;    /* steps taken after first */
+	size_t base; /* index of first in its network */
 	bool started;
 } net_iter_t;
 
@@ -211,10 +213,16 @@ static const cfg_subnet4_t *net_next(net_iter_t *it)
 
 	if (!it->started) {
 		it->started = true;
+		for (size_t k = 0; net != NULL && k < net->n_subnets; k++) {
+			if (net->subnets[k] == it->first) {
+				it->base = k;
+				break;
+			}
+		}
 		return it->first;
 	}
 	while (net != NULL && it->i < net->n_subnets) {
-		const cfg_subnet4_t *s = net->subnets[it->i++];
+		const cfg_subnet4_t *s = net->subnets[(it->base + 1 + it->i++) % net->n_subnets];
 
 		if (s != it->first && subnet_class_allows(s->client_class, it->req->classes)) {
 			return s;
@@ -434,10 +442,14 @@ static void set_ok(alloc_result_t *res, const lease4_t *l, const cfg_subnet4_t *
 	res->host = host;
 }
 
-static void count_new(const alloc_req_t *req, bool fake, bool is_new)
+/* Kea counts an assignment (createLease4, reuseExpiredLease4, and renewLease4
+ * of an expired or expired-reclaimed lease) in the global and the lease
+ * subnet's cumulative-assigned-addresses; a plain renewal counts nothing. */
+static void count_new(const alloc_req_t *req, const cfg_subnet4_t *s, bool fake, bool is_new)
 {
 	if (!fake && is_new && req->stats != NULL) {
 		stats_inc(req->stats, STAT_CUMULATIVE_ASSIGNED_ADDRESSES);
+		stats_subnet_inc(req->stats, s->id, STAT_SUBNET_CUMULATIVE_ASSIGNED_ADDRESSES);
 	}
 }
 
@@ -458,7 +470,7 @@ static int try_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg_po
 	}
 	*ret_done = t == TAKE_OK;
 	if (*ret_done) {
-		count_new(req, fake, is_new);
+		count_new(req, s, fake, is_new);
 		set_ok(res, &want, s, pool, host);
 	}
 	return 0;
@@ -466,14 +478,41 @@ static int try_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg_po
 
 /* Kea's allocateUnreservedLease4 with the iterative allocator: walk the
  * network's subnets and their allowed pools, asking the picker for candidates. */
+/* Kea 2.2 SharedNetwork4::getPreferredSubnet(): among the members with the
+ * same class guard as @selected, the last one (configuration order) whose
+ * pools were used more recently than @selected's. The "last used" marks are
+ * per worker (see allocator.h): with several workers the order can differ
+ * from Kea's single process-wide view. */
+static const cfg_subnet4_t *preferred_subnet(const alloc_req_t *req,
+                                             const cfg_subnet4_t *selected)
+{
+	const cfg_shared_network_t *net = selected->network;
+	const cfg_subnet4_t *pref = selected;
+
+	if (net == NULL || req->allocator == NULL) {
+		return selected;
+	}
+	uint64_t sel_last = allocator_subnet_last(req->allocator, req->cfg, selected);
+	for (size_t i = 0; i < net->n_subnets; i++) {
+		const cfg_subnet4_t *s = net->subnets[i];
+
+		if (s->client_class == selected->client_class &&
+		    allocator_subnet_last(req->allocator, req->cfg, s) > sel_last) {
+			pref = s;
+		}
+	}
+	return pref;
+}
+
 static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, bool fake,
                             alloc_result_t *res)
 {
-	net_iter_t it = net_iter_init(req, first);
+	net_iter_t it;
 	bool any_pool = false, any_allowed = false;
 	uint64_t attempts = 0;
 
 	allocator_bind(req->allocator, req->cfg);
+	it = net_iter_init(req, preferred_subnet(req, first));
 	for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
 		const cfg_host_t *mine = alloc_host_for_subnet(req->cfg, s, &req->client);
 
@@ -487,6 +526,9 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 			}
 			any_allowed = true;
 			attempts += size;
+			/* Kea's picker marks the subnet on every pick, success or
+			 * not; marking once per pool visit keeps the same order. */
+			allocator_subnet_touch(req->allocator, req->cfg, s);
 			if (allocator_pool_is_full(req->allocator, req->cfg, s, pi, req->now)) {
 				continue;
 			}
@@ -541,6 +583,10 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 	if (req->stats != NULL) {
 		stats_inc(req->stats, STAT_V4_ALLOCATION_FAIL);
 		stats_inc(req->stats, res->fail_kind);
+		/* Kea 2.2 (ChangeLog 1993): also subnet[ID].v4-allocation-fail*,
+		 * for the subnet the client was selected into */
+		stats_subnet_inc(req->stats, first->id, STAT_SUBNET_V4_ALLOCATION_FAIL);
+		stats_subnet_inc(req->stats, first->id, stats_subnet_of(res->fail_kind));
 	}
 	return 0;
 }
@@ -557,7 +603,19 @@ static int try_reserved(const alloc_req_t *req, const cfg_subnet4_t *first, bool
 		return 0;
 	}
 	const cfg_pool_t *p = cfg_subnet_pool_of(rs, h->addr);
-	return try_addr(req, rs, p, h, h->addr, fake, res, ret_done);
+	int r = try_addr(req, rs, p, h, h->addr, fake, res, ret_done);
+	/* Kea's discoverLease4 (ALLOC_ENGINE_V4_DISCOVER_ADDRESS_CONFLICT): the
+	 * reserved address is leased to another client, so count
+	 * v4-reservation-conflicts, global and for the subnet of that lease
+	 * (the reservation's subnet holds the address). */
+	if (r == 0 && fake && !*ret_done) {
+		res->conflict_addr = h->addr; /* the caller logs the WARN */
+	}
+	if (r == 0 && fake && !*ret_done && req->stats != NULL) {
+		stats_inc(req->stats, STAT_V4_RESERVATION_CONFLICTS);
+		stats_subnet_inc(req->stats, rs->id, STAT_SUBNET_V4_RESERVATION_CONFLICTS);
+	}
+	return r;
 }
 
 /* Renew (or, for a DISCOVER, re-offer) the client's existing lease. */
@@ -582,8 +640,8 @@ static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lea
 	if (r < 0) {
 		return r;
 	}
-	if (lease4_is_expired(old, req->now)) {
-		count_new(req, false, true);
+	if (lease4_is_expired(old, req->now) || old->state == LEASE_STATE_EXPIRED_RECLAIMED) {
+		count_new(req, s, false, true);
 	}
 	set_ok(res, &want, s, pool, host);
 	*ret_done = true;

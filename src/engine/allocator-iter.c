@@ -19,6 +19,8 @@ struct allocator {
 	size_t *first_pool; /* per subnet: index of its first pool in cur[] */
 	pool_cursor_t *cur;
 	size_t n_cur;
+	uint64_t *last_alloc; /* per subnet: sequence of the last pick, 0 = never */
+	uint64_t seq;
 };
 
 int allocator_new(unsigned worker, unsigned n_workers, allocator_t **ret_alloc)
@@ -39,6 +41,7 @@ allocator_t *allocator_free(allocator_t *a)
 	if (a != NULL) {
 		free(a->first_pool);
 		free(a->cur);
+		free(a->last_alloc);
 		free(a);
 	}
 	return NULL;
@@ -53,8 +56,10 @@ int allocator_bind(allocator_t *a, const cfg_t *cfg)
 	}
 	free(a->first_pool);
 	free(a->cur);
+	free(a->last_alloc);
 	a->first_pool = NULL;
 	a->cur = NULL;
+	a->last_alloc = NULL;
 	a->n_cur = 0;
 	a->n_subnets = 0;
 	a->cfg = cfg;
@@ -73,9 +78,16 @@ int allocator_bind(allocator_t *a, const cfg_t *cfg)
 		free(first);
 		return -ENOMEM;
 	}
+	uint64_t *last = calloc(cfg->n_subnets + 1, sizeof(*last));
+	if (last == NULL) {
+		free(cur);
+		free(first);
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < total; i++) {
 		cur[i].full_at = -1;
 	}
+	a->last_alloc = last;
 	a->first_pool = first;
 	a->cur = cur;
 	a->n_cur = total;
@@ -146,4 +158,32 @@ void allocator_pool_note_free(allocator_t *a, const cfg_t *cfg, const cfg_subnet
 	if (c != NULL) {
 		c->full_at = -1;
 	}
+}
+
+static uint64_t *last_of(const allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *s)
+{
+	if (a == NULL || a->last_alloc == NULL || a->cfg != cfg || s < cfg->subnets ||
+	    s >= cfg->subnets + cfg->n_subnets) {
+		return NULL;
+	}
+	size_t si = (size_t)(s - cfg->subnets);
+
+	return si < a->n_subnets ? &a->last_alloc[si] : NULL;
+}
+
+void allocator_subnet_touch(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet)
+{
+	uint64_t *l = last_of(a, cfg, subnet);
+
+	if (l != NULL) {
+		*l = ++a->seq;
+	}
+}
+
+uint64_t allocator_subnet_last(const allocator_t *a, const cfg_t *cfg,
+                               const cfg_subnet4_t *subnet)
+{
+	const uint64_t *l = last_of(a, cfg, subnet);
+
+	return l != NULL ? *l : 0;
 }

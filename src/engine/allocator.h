@@ -45,6 +45,17 @@ void allocator_pool_set_full(allocator_t *a, const cfg_t *cfg, const cfg_subnet4
 void allocator_pool_note_free(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet,
                               size_t pool_idx);
 
+/** Kea's Subnet::setLastAllocated(): the picker just proposed addresses from
+ *  @subnet's pools (offers included). Kept as a per-worker sequence number, so
+ *  with several workers each has its own view of "most recent" where Kea has
+ *  one process-wide timestamp: the preferred subnet may differ between them.
+ *  @a may be NULL (no-op). */
+void allocator_subnet_touch(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet);
+/** Kea's Subnet::getLastAllocatedTime() as that sequence number: larger is
+ *  more recent, 0 = never used by this worker (or @a NULL). */
+uint64_t allocator_subnet_last(const allocator_t *a, const cfg_t *cfg,
+                               const cfg_subnet4_t *subnet);
+
 /* ---- random allocator (Kea's "random") ---- */
 
 /* A pseudo-random walk over one pool that proposes every address exactly once:

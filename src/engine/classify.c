@@ -4,10 +4,40 @@
 
 #include "dhcp/proto.h"
 #include "engine/classify.h"
+#include "util/log.h"
 
-static bool eval_class(const cfg_class_t *cl, const class_eval_ctx_t *ec)
+/* Whether EVAL_RESULT at INFO is written, asked at most once per pass and only
+ * once a class matched: with INFO off globally that is one relaxed atomic
+ * load, and a pass where nothing matches never asks. -1 = not asked yet. */
+typedef struct eval_log {
+	int8_t info_on;
+} eval_log_t;
+
+#define EVAL_LOG_INIT ((eval_log_t){.info_on = -1})
+
+/* Kea 2.2 Dhcpv4Srv::evaluateClasses(): a match is logged as EVAL_RESULT at
+ * INFO on kea-dhcp4.options ("Expression <class> evaluated to 1"), a miss at
+ * DEBUG 50 (DBG_DHCP4_DETAIL); no packet prefix (checked against Kea 2.2). */
+static bool eval_class(const cfg_class_t *cl, const class_eval_ctx_t *ec, eval_log_t *lg)
 {
-	return cl->test != NULL && ec->scratch != NULL && class_expr_eval(cl->test, ec);
+	if (cl->test == NULL || ec->scratch == NULL) {
+		return false;
+	}
+	bool r = class_expr_eval(cl->test, ec);
+
+	if (r) {
+		if (lg->info_on < 0) {
+			lg->info_on = log_enabled(LOGGER_OPTIONS, LOG_SEV_INFO, 0) ? 1 : 0;
+		}
+		if (lg->info_on > 0) {
+			log_info(LOGGER_OPTIONS, "EVAL_RESULT", "Expression %s evaluated to 1",
+			         cl->name);
+		}
+	} else {
+		log_debug(LOGGER_OPTIONS, LOG_DBG_DETAIL, "EVAL_RESULT",
+		          "Expression %s evaluated to 0", cl->name);
+	}
+	return r;
 }
 
 /* Kea classifyByVendor(): "VENDOR_CLASS_" + option 60 content. Only a
@@ -31,6 +61,8 @@ static void classify_vendor(const cfg_t *cfg, const pkt4_t *pkt, class_set_t *se
 static void eval_pass(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
                       bool known_pass)
 {
+	eval_log_t lg = EVAL_LOG_INIT;
+
 	for (size_t i = _CFG_CLASS_BUILTIN_MAX; i < cfg->n_classes; i++) {
 		const cfg_class_t *cl = &cfg->classes[i];
 
@@ -38,7 +70,7 @@ static void eval_pass(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t 
 		    class_set_has(set, (int)i)) {
 			continue;
 		}
-		if (eval_class(cl, ec)) {
+		if (eval_class(cl, ec, &lg)) {
 			class_set_add(set, (int)i);
 		}
 	}
@@ -46,7 +78,7 @@ static void eval_pass(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t 
 	const cfg_class_t *drop =
 	        cfg->n_classes > CFG_CLASS_DROP ? &cfg->classes[CFG_CLASS_DROP] : NULL;
 	if (drop != NULL && drop->depends_on_known == known_pass &&
-	    !class_set_has(set, CFG_CLASS_DROP) && eval_class(drop, ec)) {
+	    !class_set_has(set, CFG_CLASS_DROP) && eval_class(drop, ec, &lg)) {
 		class_set_add(set, CFG_CLASS_DROP);
 	}
 }
@@ -78,7 +110,7 @@ bool classify_is_drop(const class_set_t *set)
 }
 
 static void eval_required_list(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
-                               const cfg_class_list_t *list)
+                               const cfg_class_list_t *list, eval_log_t *lg)
 {
 	for (size_t i = 0; i < list->n; i++) {
 		uint16_t idx = list->idx[i];
@@ -86,7 +118,7 @@ static void eval_required_list(const cfg_t *cfg, const class_eval_ctx_t *ec, cla
 		if (idx >= cfg->n_classes || class_set_has(set, idx)) {
 			continue;
 		}
-		if (eval_class(&cfg->classes[idx], ec)) {
+		if (eval_class(&cfg->classes[idx], ec, lg)) {
 			class_set_add(set, idx);
 		}
 	}
@@ -95,14 +127,16 @@ static void eval_required_list(const cfg_t *cfg, const class_eval_ctx_t *ec, cla
 void classify_required(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
                        const cfg_subnet4_t *subnet, const cfg_pool_t *pool)
 {
+	eval_log_t lg = EVAL_LOG_INIT;
+
 	if (subnet == NULL) {
 		return;
 	}
 	if (subnet->network != NULL) {
-		eval_required_list(cfg, ec, set, &subnet->network->require);
+		eval_required_list(cfg, ec, set, &subnet->network->require, &lg);
 	}
-	eval_required_list(cfg, ec, set, &subnet->require);
+	eval_required_list(cfg, ec, set, &subnet->require, &lg);
 	if (pool != NULL) {
-		eval_required_list(cfg, ec, set, &pool->require);
+		eval_required_list(cfg, ec, set, &pool->require, &lg);
 	}
 }

@@ -9,6 +9,7 @@
 #include "engine/dhcp4.h"
 #include "cfg/subnet.h"
 #include "dhcp/agent.h"
+#include "dhcp/pkt4-dump.h"
 #include "dhcp/proto.h"
 #include "engine/alloc.h"
 #include "engine/classify.h"
@@ -40,7 +41,7 @@ typedef struct exch {
 	const cfg_subnet4_t *subnet;
 	const cfg_host_t *host;
 	alloc_client_t client;
-	uint8_t zero_hw[DHCP_CHADDR_LEN];
+	uint8_t zero_hw[DHCP_HWADDR_MAX];
 	char hostname[DHCP_HOSTNAME_MAX + 1]; /* lease / option 12 name, "" = none */
 	bool send_hostname;
 } exch_t;
@@ -55,11 +56,11 @@ static int drop(exch_t *x, verdict_t *ret_verdict)
 /* ---- Kea's log lines ---- */
 
 /* Kea's client label: "[hwtype=1 02:00:00:00:00:01], cid=[01:02], tid=0x1234". */
-#define LABEL_MAX (3 * DHCP_OPT_LEN_MAX + 3 * DHCP_CHADDR_LEN + 64)
+#define LABEL_MAX (3 * DHCP_OPT_LEN_MAX + 3 * DHCP_HWADDR_MAX + 64)
 
 static const char *client_label(const exch_t *x, char *buf)
 {
-	char hw[3 * DHCP_CHADDR_LEN + 1], cid[3 * DHCP_OPT_LEN_MAX + 1];
+	char hw[3 * DHCP_HWADDR_MAX + 1], cid[3 * DHCP_OPT_LEN_MAX + 1];
 	const alloc_client_t *c = &x->client;
 
 	if (c->client_id != NULL) {
@@ -140,6 +141,58 @@ static void log_alloc_fail(const exch_t *x, const alloc_result_t *res)
 	log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_ALLOC_FAIL_CLASSES",
 	         "%s: Failed to allocate an IPv4 address for client with classes: %s", label,
 	         classes);
+}
+
+/* Kea 2.2 assignLease() with no subnet selected: ERROR on bad-packets, then
+ * a NAK (dropped for a DISCOVER). */
+static void log_no_subnet_nak(const exch_t *x)
+{
+	char label[LABEL_MAX], a[INADDR_STRLEN];
+
+	if (!want_log(LOGGER_BAD_PACKETS, LOG_SEV_ERROR, 0)) {
+		return;
+	}
+	log_error(LOGGER_BAD_PACKETS, "DHCP4_PACKET_NAK_0001",
+	          "%s: failed to select a subnet for incoming packet, src %s, type %s",
+	          client_label(x, label), inaddr_fmt(x->rx->src_addr, a),
+	          pkt4_dump_msg_type_name(x->type));
+}
+
+/* Kea 2.2 discoverLease4(): WARN when the client's reserved address is leased
+ * to another client; %3 is Lease4::toText() of that lease (multi-line, as in
+ * Kea). */
+static void log_discover_conflict(const exch_t *x, const alloc_req_t *req, uint32_t addr)
+{
+	char label[LABEL_MAX], a[INADDR_STRLEN], la[INADDR_STRLEN];
+	char hw[3 * DHCP_HWADDR_MAX + 1], cid[3 * DHCP_OPT_LEN_MAX + 1];
+	static const char *const states[] = {"default", "declined", "expired-reclaimed"};
+	lease4_t l;
+
+	if (!want_log(LOGGER_ALLOC, LOG_SEV_WARN, 0)) {
+		return;
+	}
+	client_label(x, label);
+	inaddr_fmt(addr, a);
+	if (lease_get_by_addr(req->conn, addr, &l) < 0) {
+		log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_DISCOVER_ADDRESS_CONFLICT",
+		         "%s: conflicting reservation for address %s with existing lease %s",
+		         label, a, "(no lease info)");
+		return;
+	}
+	hex_fmt(l.hwaddr, MIN(l.hwaddr_len, (uint8_t)DHCP_HWADDR_MAX), ':', hw);
+	if (l.client_id_len > 0) {
+		hex_fmt(l.client_id, MIN(l.client_id_len, (uint8_t)DHCP_OPT_LEN_MAX), ':', cid);
+	} else {
+		strcpy(cid, "(none)");
+	}
+	log_warn(LOGGER_ALLOC, "ALLOC_ENGINE_V4_DISCOVER_ADDRESS_CONFLICT",
+	         "%s: conflicting reservation for address %s with existing lease "
+	         "Address:       %s\nValid life:    %u\nCltt:          %lld\n"
+	         "Hardware addr: %s\nClient id:     %s\nSubnet ID:     %u\n"
+	         "State:         %s\n",
+	         label, a, inaddr_fmt(l.addr, la), l.valid_lft, (long long)l.cltt, hw, cid,
+	         l.subnet_id,
+	         (unsigned)l.state < ARRAY_SIZE(states) ? states[l.state] : "unknown");
 }
 
 /* ---- received-packet statistics (Kea processStatsReceived) ---- */
@@ -332,8 +385,16 @@ static void client_init(exch_t *x)
 	if (p->hlen <= DHCP_CHADDR_LEN) {
 		c->hwaddr = p->chaddr;
 		c->hwaddr_len = p->hlen;
+	} else if (p->hlen <= DHCP_HWADDR_MAX) {
+		/* Kea 2.2 builds its HWAddr from hlen bytes of a 16-byte copy of
+		 * chaddr, reading past it; the extra bytes come out as zero in
+		 * practice (seen in its logs and leases for hlen 17). */
+		memset(x->zero_hw, 0, sizeof(x->zero_hw));
+		memcpy(x->zero_hw, p->chaddr, DHCP_CHADDR_LEN);
+		c->hwaddr = x->zero_hw;
+		c->hwaddr_len = p->hlen;
 	} else {
-		/* Kea cannot hold more than 16 bytes: 16 zero bytes stand in. */
+		/* Beyond Kea's HWAddr limit: 16 zero bytes stand in. */
 		memset(x->zero_hw, 0, sizeof(x->zero_hw));
 		c->hwaddr = x->zero_hw;
 		c->hwaddr_len = DHCP_CHADDR_LEN;
@@ -614,6 +675,7 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 		/* Kea: no OFFER, and not counted as a receive drop. */
 		log_debug(LOGGER_PACKETS, LOG_DBG_BASIC, "DHCP4_SUBNET_SELECTION_FAILED",
 		          "failed to select subnet for the client");
+		log_no_subnet_nak(x);
 		*ret_verdict = VERDICT_DROP;
 		return 0;
 	}
@@ -621,6 +683,9 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	r = alloc_discover(&req, &res);
 	if (r < 0) {
 		return r;
+	}
+	if (res.conflict_addr != 0) {
+		log_discover_conflict(x, &req, res.conflict_addr);
 	}
 	if (res.status != ALLOC_OK) {
 		/* RFC 2131 §4.3.1 lets a server stay silent; Kea does. */
@@ -668,7 +733,10 @@ static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	int r;
 
 	if (x->subnet == NULL) {
-		/* Kea: NAK, except an INIT-REBOOT to a non-authoritative server. */
+		/* Kea: NAK, except an INIT-REBOOT to a non-authoritative server;
+		 * DHCP4_PACKET_NAK_0001 is logged in both cases (checked against
+		 * Kea 2.2). */
+		log_no_subnet_nak(x);
 		if (init_reboot && !global_authoritative(x->ctx->cfg)) {
 			*ret_verdict = VERDICT_DROP;
 			return 0;
@@ -743,7 +811,7 @@ static int process_release(exch_t *x, verdict_t *ret_verdict)
 static void log_decline_mismatch(const exch_t *x, uint32_t addr, const lease4_t *l)
 {
 	char label[LABEL_MAX], a[INADDR_STRLEN];
-	char rhw[3 * DHCP_CHADDR_LEN + 8], lhw[3 * DHCP_HWADDR_MAX + 8];
+	char rhw[3 * DHCP_HWADDR_MAX + 8], lhw[3 * DHCP_HWADDR_MAX + 8];
 	char rcid[3 * DHCP_OPT_LEN_MAX + 8], lcid[3 * DHCP_OPT_LEN_MAX + 8];
 	const alloc_client_t *c = &x->client;
 

@@ -48,6 +48,12 @@ static int reclaim_one(lease_conn_t *c, const lease4_t *l, bool remove)
 int lease_reclaim(lease_conn_t *c, const cfg_expired_t *exp, int64_t now, uint64_t *ret_reclaimed,
                   uint64_t *ret_declined_reclaimed)
 {
+	return lease_reclaim_each(c, exp, now, NULL, NULL, ret_reclaimed, ret_declined_reclaimed);
+}
+
+int lease_reclaim_each(lease_conn_t *c, const cfg_expired_t *exp, int64_t now, lease_reclaim_fn fn,
+                       void *ud, uint64_t *ret_reclaimed, uint64_t *ret_declined_reclaimed)
+{
 	/* CfgExpiration::setupTimers: remove_lease = flush timer disabled. */
 	bool remove = exp->flush_reclaimed_timer_wait_time == 0 || exp->hold_reclaimed_time == 0;
 	uint64_t limit = exp->max_reclaim_leases == 0 ? UINT64_MAX : exp->max_reclaim_leases;
@@ -80,6 +86,9 @@ int lease_reclaim(lease_conn_t *c, const cfg_expired_t *exp, int64_t now, uint64
 				reclaimed++;
 				if (batch[i].state == LEASE_STATE_DECLINED) {
 					declined++;
+				}
+				if (fn != NULL) {
+					fn(ud, &batch[i]);
 				}
 			}
 			if (mono_ms() >= deadline) {

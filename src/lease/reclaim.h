@@ -26,6 +26,16 @@ struct cfg;
 int lease_reclaim(lease_conn_t *c, const cfg_expired_t *exp, int64_t now, uint64_t *ret_reclaimed,
                   uint64_t *ret_declined_reclaimed);
 
+/* Called by lease_reclaim_each() for every lease it reclaimed, with the lease
+ * as it was before (state default or declined; subnet_id for per-subnet
+ * statistics). */
+typedef void (*lease_reclaim_fn)(void *ud, const lease4_t *l);
+
+/** lease_reclaim() that also calls @fn(@ud, lease) for each reclaimed lease
+ *  (@fn may be NULL), on the calling thread, before the final sync. */
+int lease_reclaim_each(lease_conn_t *c, const cfg_expired_t *exp, int64_t now, lease_reclaim_fn fn,
+                       void *ud, uint64_t *ret_reclaimed, uint64_t *ret_declined_reclaimed);
+
 /** Delete leases in state expired-reclaimed whose expiry is more than
  *  @hold_time seconds before @now (expire < now - hold_time). Returns the
  *  number deleted or a backend error. Main thread (housekeeping). */

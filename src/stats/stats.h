@@ -4,6 +4,7 @@
  * come from the lease store, not from here. */
 #pragma once
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -34,11 +35,51 @@ typedef enum stat_id {
 	STAT_RECLAIMED_DECLINED_ADDRESSES,
 	STAT_DECLINED_ADDRESSES,
 	STAT_CUMULATIVE_ASSIGNED_ADDRESSES,
+	STAT_V4_RESERVATION_CONFLICTS,
 	_STAT_MAX,
 } stat_id_t;
 
+/* Per-subnet counters ("subnet[ID].<name>"), the ones Kea 2.2 keeps in
+ * StatsMgr rather than recounting from the lease store. The first four exist
+ * from startup; Kea creates the v4-allocation-fail ones on first increment
+ * (ChangeLog 1993), so they are shown only once non-zero. */
+typedef enum stat_subnet_id {
+	STAT_SUBNET_CUMULATIVE_ASSIGNED_ADDRESSES,
+	STAT_SUBNET_RECLAIMED_LEASES,
+	STAT_SUBNET_RECLAIMED_DECLINED_ADDRESSES,
+	STAT_SUBNET_V4_RESERVATION_CONFLICTS,
+	STAT_SUBNET_V4_ALLOCATION_FAIL,
+	STAT_SUBNET_V4_ALLOCATION_FAIL_SHARED_NETWORK,
+	STAT_SUBNET_V4_ALLOCATION_FAIL_SUBNET,
+	STAT_SUBNET_V4_ALLOCATION_FAIL_NO_POOLS,
+	STAT_SUBNET_V4_ALLOCATION_FAIL_CLASSES,
+	_STAT_SUBNET_MAX,
+	_STAT_SUBNET_INVALID = -EINVAL,
+} stat_subnet_id_t;
+
+/* One subnet's counters in one shard. id 0 = free slot (Kea subnet ids are
+ * 1..4294967294). The owner fills c[] before publishing id (release). */
+typedef struct stats_subnet_slot {
+	_Atomic uint32_t id;
+	_Atomic uint64_t c[_STAT_SUBNET_MAX];
+} stats_subnet_slot_t;
+
+/* A shard's open-addressing table keyed by subnet id (linear probing, at most
+ * half full). Written only by the shard's owner. Growing replaces the table
+ * with a copy twice the size; the old one is kept on the ->prev chain until
+ * stats_done(), so a reader that still holds it reads stale values, never
+ * freed memory. Subnets that leave the configuration keep their slot, so
+ * counts survive reloads for subnets that still exist (Kea keeps them too). */
+typedef struct stats_subnet_table {
+	struct stats_subnet_table *prev;
+	uint32_t cap;                   /* power of two */
+	uint32_t used;                  /* owner only */
+	stats_subnet_slot_t slots[];
+} stats_subnet_table_t;
+
 typedef struct stats_shard {
 	_Atomic uint64_t c[_STAT_MAX];
+	_Atomic(stats_subnet_table_t *) subnets;        /* NULL until first use */
 } __attribute__((aligned(64))) stats_shard_t;
 
 typedef struct stats {
@@ -51,6 +92,8 @@ const char *stats_name(stat_id_t id);
 
 /** Allocate @n zeroed shards (one per writer thread). 0 or -ENOMEM. */
 int stats_init(stats_t *st, unsigned n);
+/** Free the shards and their per-subnet tables (every retired one too). No
+ *  writer or reader may run. NULL-safe. */
 void stats_done(stats_t *st);
 
 static inline void stats_add(stats_shard_t *sh, stat_id_t id, uint64_t n)
@@ -67,3 +110,50 @@ static inline void stats_inc(stats_shard_t *sh, stat_id_t id)
 
 /** Sum of @id over all shards. Any thread. */
 uint64_t stats_sum(const stats_t *st, stat_id_t id);
+
+/** Kea's name of a per-subnet counter without the "subnet[ID]." prefix
+ *  ("cumulative-assigned-addresses"), or NULL. */
+const char *stats_subnet_name(stat_subnet_id_t id);
+
+/** The id of a per-subnet counter name (as stats_subnet_name() gives), or
+ *  _STAT_SUBNET_INVALID. */
+stat_subnet_id_t stats_subnet_from_name(const char *name);
+
+/** The per-subnet counterpart of global counter @id (STAT_V4_ALLOCATION_FAIL_SUBNET
+ *  -> STAT_SUBNET_V4_ALLOCATION_FAIL_SUBNET, ...), or _STAT_SUBNET_INVALID. */
+stat_subnet_id_t stats_subnet_of(stat_id_t id);
+
+/** Slow path of stats_subnet_add(): find or insert @subnet_id in @sh's table,
+ *  growing it (one allocation) when half full. NULL on -ENOMEM or subnet id 0.
+ *  Owner of @sh only. */
+stats_subnet_slot_t *stats_subnet_slot(stats_shard_t *sh, uint32_t subnet_id);
+
+/** Add @n to counter @id of subnet @subnet_id in @sh. Owner of @sh only: no
+ *  lock, no atomic read-modify-write; allocates only the first time a shard
+ *  sees a subnet (or when its table grows). A count that cannot be stored
+ *  (-ENOMEM, subnet id 0) is dropped. */
+static inline void stats_subnet_add(stats_shard_t *sh, uint32_t subnet_id, stat_subnet_id_t id,
+                                    uint64_t n)
+{
+	stats_subnet_slot_t *sl;
+
+	if (sh == NULL || (unsigned)id >= _STAT_SUBNET_MAX) {
+		return;
+	}
+	sl = stats_subnet_slot(sh, subnet_id);
+	if (sl == NULL) {
+		return;
+	}
+	uint64_t v = atomic_load_explicit(&sl->c[id], memory_order_relaxed);
+
+	atomic_store_explicit(&sl->c[id], v + n, memory_order_relaxed);
+}
+
+static inline void stats_subnet_inc(stats_shard_t *sh, uint32_t subnet_id, stat_subnet_id_t id)
+{
+	stats_subnet_add(sh, subnet_id, id, 1);
+}
+
+/** Sum of counter @id of subnet @subnet_id over all shards (0 for a subnet no
+ *  shard has seen). Any thread, concurrently with the writers. */
+uint64_t stats_subnet_sum(const stats_t *st, uint32_t subnet_id, stat_subnet_id_t id);

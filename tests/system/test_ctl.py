@@ -473,6 +473,11 @@ def test_dora_counts_and_metrics_agent_shapes(ctl):
     assert st["pkt4-request-received"][0][0] >= 20
     assert st["pkt4-ack-sent"][0][0] >= 20
     assert st["subnet[1].assigned-addresses"][0][0] == 20
+    # counted on the packet path per subnet (Kea's StatsMgr counters)
+    assert st["subnet[1].cumulative-assigned-addresses"][0][0] == 20
+    assert st["cumulative-assigned-addresses"][0][0] == 20
+    assert st["subnet[1].reclaimed-leases"][0][0] == 0
+    assert st["subnet[1].v4-reservation-conflicts"][0][0] == 0
     # newest sample first, values never go backwards for a counter
     vals = [v for v, _ in st["pkt4-received"]]
     assert vals == sorted(vals, reverse=True)
@@ -488,7 +493,7 @@ def test_dora_counts_and_metrics_agent_shapes(ctl):
     assert sl["result"] == fx[0]["result"] == 0
     assert sl["arguments"]["result-set"]["columns"] == fx[0]["arguments"]["result-set"]["columns"]
     rows = {row[0]: row for row in sl["arguments"]["result-set"]["rows"]}
-    assert rows[1][3] == 20 and rows[1][1] == 2560
+    assert rows[1][3] == 20 and rows[1][1] == 2560 and rows[1][2] == 20
 
     cg = ctl.http("config-get")[0]
     assert cg["result"] == 0
