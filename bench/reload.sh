@@ -3,7 +3,7 @@
 # subnets in 142 shared networks, 14,404 reservations, 1,659 classes, memfile): lessor vs ISC
 # Kea 2.2, same JSON (Dhcp4) file, same run, one server after the other.
 #
-# Each server runs alone in a network namespace (interface vsrv, a dummy link, 192.0.2.1/24),
+# Each server runs alone in a network namespace (interface vsrv, one end of a veth pair, 192.0.2.1/24),
 # logging at WARN. A reload is timed from the command being sent to the complete answer:
 #   - UNIX: {"command": "config-reload"} on Dhcp4.control-socket via socat (both servers);
 #   - HTTP: POST to port 8000 via curl: lessor's built-in listener (its "Control-agent" object)
@@ -58,9 +58,10 @@ cleanup() {
 trap cleanup EXIT
 
 ip netns add "$NS"
-ip -n "$NS" link add vsrv type dummy
+ip -n "$NS" link add vsrv type veth peer name vpeer
 ip -n "$NS" addr add 192.0.2.1/24 dev vsrv
 ip -n "$NS" link set lo up
+ip -n "$NS" link set vpeer up
 ip -n "$NS" link set vsrv up
 
 left() { echo $((BUDGET_S - ($(date +%s) - T0))); }
@@ -118,7 +119,10 @@ run() {
 	local kind=$1 dir="$WORK/$1" bin pid ca=""
 	mkdir -p "$dir"
 	gen "$dir" "$kind"
-	[ "$kind" = lessor ] && bin=$LESSOR_BIN || bin=$KEA_BIN
+	bin=$KEA_BIN
+	if [ "$kind" = lessor ]; then
+		bin=$LESSOR_BIN
+	fi
 	KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir ip netns exec "$NS" "$bin" -c "$dir/prod.json" \
 		>"$dir/server.log" 2>&1 &
 	pid=$!
@@ -158,7 +162,9 @@ run() {
 	for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -9 "$pid" ${ca:+"$ca"} 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
-	[ -n "$ca" ] && { wait "$ca" 2>/dev/null || true; }
+	if [ -n "$ca" ]; then
+		wait "$ca" 2>/dev/null || true
+	fi
 }
 
 echo "config-reload of the production-scale configuration (829 subnets, 142 shared networks," \

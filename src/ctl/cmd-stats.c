@@ -184,7 +184,7 @@ static json_t *arg_duration(json_t *args, uint32_t *ret)
 
 json_t *ctl_cmd_statistic_get(ctl_t *ctl, json_t *args)
 {
-	const char *name;
+	const char *name = NULL; /* set by the argument parser; -O3 cannot see that */
 	json_t *err = arg_name(args, &name);
 
 	if (err != NULL) {
@@ -204,7 +204,7 @@ json_t *ctl_cmd_statistic_get_all(ctl_t *ctl, json_t *args)
 json_t *ctl_cmd_statistic_reset(ctl_t *ctl, json_t *args)
 {
 	struct timespec now;
-	const char *name;
+	const char *name = NULL; /* set by the argument parser; -O3 cannot see that */
 	json_t *err = arg_name(args, &name);
 
 	if (err != NULL) {
@@ -231,7 +231,7 @@ json_t *ctl_cmd_statistic_reset_all(ctl_t *ctl, json_t *args)
 
 json_t *ctl_cmd_statistic_remove(ctl_t *ctl, json_t *args)
 {
-	const char *name;
+	const char *name = NULL; /* set by the argument parser; -O3 cannot see that */
 	json_t *err = arg_name(args, &name);
 
 	if (err != NULL) {
@@ -256,7 +256,7 @@ json_t *ctl_cmd_statistic_remove_all(ctl_t *ctl, json_t *args)
 
 json_t *ctl_cmd_statistic_sample_age_set(ctl_t *ctl, json_t *args)
 {
-	const char *name;
+	const char *name = NULL; /* set by the argument parser; -O3 cannot see that */
 	uint32_t d;
 	json_t *err = arg_name(args, &name);
 
@@ -274,7 +274,7 @@ json_t *ctl_cmd_statistic_sample_age_set(ctl_t *ctl, json_t *args)
 
 json_t *ctl_cmd_statistic_sample_age_set_all(ctl_t *ctl, json_t *args)
 {
-	uint32_t d;
+	uint32_t d = 0;
 	json_t *err = arg_duration(args, &d);
 
 	if (err != NULL) {
@@ -286,7 +286,7 @@ json_t *ctl_cmd_statistic_sample_age_set_all(ctl_t *ctl, json_t *args)
 
 json_t *ctl_cmd_statistic_sample_count_set(ctl_t *ctl, json_t *args)
 {
-	const char *name;
+	const char *name = NULL; /* set by the argument parser; -O3 cannot see that */
 	uint32_t n;
 	json_t *err = arg_name(args, &name);
 
@@ -308,7 +308,7 @@ json_t *ctl_cmd_statistic_sample_count_set(ctl_t *ctl, json_t *args)
 
 json_t *ctl_cmd_statistic_sample_count_set_all(ctl_t *ctl, json_t *args)
 {
-	uint32_t n;
+	uint32_t n = 0;
 	json_t *err = arg_uint(args, "max-samples", &n);
 
 	if (err != NULL) {

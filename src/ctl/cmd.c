@@ -119,7 +119,16 @@ static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 	              (json_int_t)ctl_elapsed(&ctl->reloaded), "multi-threading-enabled", mt,
 	              "sockets", "status", "ready");
 	if (a != NULL && mt) {
-		json_object_set_new(a, "thread-pool-size", json_integer(cfg->mt.thread_pool_size));
+		/* the pool's real size (Kea: MultiThreadingMgr::getThreadPoolSize()),
+		 * not the configured 0 = auto */
+		long workers = cfg->mt.thread_pool_size;
+
+		if (ctl->env.worker_count != NULL) {
+			workers = ctl->env.worker_count(ctl->env.ud);
+		} else if (workers == 0) {
+			workers = sysconf(_SC_NPROCESSORS_ONLN);
+		}
+		json_object_set_new(a, "thread-pool-size", json_integer(MAX(workers, 1L)));
 		json_object_set_new(a, "packet-queue-size",
 		                    json_integer(cfg->mt.packet_queue_size));
 	}
@@ -184,6 +193,60 @@ static json_t *parse_origin(json_t *args, const char **ret)
 	return NULL;
 }
 
+static int64_t mono_now_s(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec;
+}
+
+static unsigned origin_index(const char *origin)
+{
+	return strcmp(origin, "ha-partner") == 0 ? 1 : 0;
+}
+
+/* Kea's NetworkState: each origin disables on its own; an origin's max-period
+ * timer re-enables only that origin; DHCP is served again only when no origin
+ * disables it. The daemon keeps a single switch and timer, so hand it the
+ * aggregate: disabled while any origin is, until the last timer if every
+ * disabling origin has one, else indefinitely. Timers that already ran out
+ * (the daemon has re-enabled service by itself) are dropped first. */
+static int origins_apply(ctl_t *ctl, const char *origin)
+{
+	int64_t now = mono_now_s(), last = 0;
+	bool any = false, forever = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(ctl->disabled_by); i++) {
+		if (!ctl->disabled_by[i].on) {
+			continue;
+		}
+		any = true;
+		if (ctl->disabled_by[i].until_s == 0) {
+			forever = true;
+		} else if (ctl->disabled_by[i].until_s > last) {
+			last = ctl->disabled_by[i].until_s;
+		}
+	}
+	if (!any) {
+		return ctl->env.dhcp_enable(ctl->env.ud, origin);
+	}
+	return ctl->env.dhcp_disable(ctl->env.ud, forever ? 0 : (uint32_t)MAX(last - now, 1), origin);
+}
+
+static void origins_expire(ctl_t *ctl)
+{
+	int64_t now = mono_now_s();
+
+	for (size_t i = 0; i < ARRAY_SIZE(ctl->disabled_by); i++) {
+		if (ctl->disabled_by[i].on && ctl->disabled_by[i].until_s != 0 &&
+		    ctl->disabled_by[i].until_s <= now) {
+			ctl->disabled_by[i].on = false;
+			ctl->disabled_by[i].until_s = 0;
+		}
+	}
+}
+
 static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
 {
 	const char *origin = "user";
@@ -217,7 +280,27 @@ static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
 		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
 		                  "'dhcp-disable' command not supported.");
 	}
-	int r = ctl->env.dhcp_disable(ctl->env.ud, (uint32_t)period, origin);
+	if (ctl->env.dhcp_enable == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+		                  "'dhcp-disable' command not supported.");
+	}
+	/* Kea: a disable without max-period leaves the origin's running timer */
+	origins_expire(ctl);
+	unsigned oi = origin_index(origin);
+	bool was_on = ctl->disabled_by[oi].on;
+	int64_t was_until = ctl->disabled_by[oi].until_s;
+
+	ctl->disabled_by[oi].on = true;
+	if (period > 0) {
+		ctl->disabled_by[oi].until_s = mono_now_s() + period;
+	} else if (!was_on) {
+		ctl->disabled_by[oi].until_s = 0;
+	}
+	int r = origins_apply(ctl, origin);
+	if (r < 0) {
+		ctl->disabled_by[oi].on = was_on;
+		ctl->disabled_by[oi].until_s = was_until;
+	}
 	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to disable DHCP service: %s",
 		                  strerror(-r));
@@ -248,7 +331,23 @@ static json_t *cmd_dhcp_enable(ctl_t *ctl, json_t *args)
 		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
 		                  "'dhcp-enable' command not supported.");
 	}
-	int r = ctl->env.dhcp_enable(ctl->env.ud, origin);
+	if (ctl->env.dhcp_disable == NULL) {
+		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
+		                  "'dhcp-enable' command not supported.");
+	}
+	/* Kea answers success even while another origin keeps DHCP disabled */
+	origins_expire(ctl);
+	unsigned oi = origin_index(origin);
+	bool was_on = ctl->disabled_by[oi].on;
+	int64_t was_until = ctl->disabled_by[oi].until_s;
+
+	ctl->disabled_by[oi].on = false;
+	ctl->disabled_by[oi].until_s = 0;
+	int r = origins_apply(ctl, origin);
+	if (r < 0) {
+		ctl->disabled_by[oi].on = was_on;
+		ctl->disabled_by[oi].until_s = was_until;
+	}
 	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to enable DHCP service: %s",
 		                  strerror(-r));

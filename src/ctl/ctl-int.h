@@ -28,6 +28,14 @@ struct ctl {
 	char *tls_cert_pem;
 	char *tls_key_pem;
 	char *tls_ca_pem;
+	/* dhcp-disable per origin, as Kea's NetworkState: [0] "user", [1]
+	 * "ha-partner". DHCP is served only while no origin disables it; a
+	 * max-period timer belongs to its origin (until_s: CLOCK_MONOTONIC s,
+	 * 0 = no timer). Under @lock. */
+	struct {
+		bool on;
+		int64_t until_s;
+	} disabled_by[2];
 };
 
 /* Handler of one command: returns a complete answer (new reference), built with

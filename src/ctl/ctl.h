@@ -67,6 +67,10 @@ typedef struct ctl_env {
 	 * "cumulative-assigned-addresses", "reclaimed-leases"); return 0 and set
 	 * *ret, or -ENOENT. NULL = every such counter reads 0. */
 	int (*subnet_counter)(void *ud, uint32_t subnet_id, const char *name, uint64_t *ret);
+	/* Packet worker threads actually running (status-get "thread-pool-size",
+	 * as Kea reports its thread pool's real size). NULL = derived from the
+	 * configuration: thread-pool-size, or the online CPUs when it is 0. */
+	unsigned (*worker_count)(void *ud);
 } ctl_env_t;
 
 /* One Basic-auth client (Kea CA "authentication.clients[]"). */

@@ -330,7 +330,12 @@ char *ctl_metrics(ctl_t *ctl)
 	                                       "cumulative-assigned-addresses",
 	                                       "reclaimed-declined-addresses",
 	                                       "reclaimed-leases",
-	                                       "v4-reservation-conflicts"};
+	                                       "v4-reservation-conflicts",
+	                                       "v4-allocation-fail",
+	                                       "v4-allocation-fail-classes",
+	                                       "v4-allocation-fail-no-pools",
+	                                       "v4-allocation-fail-shared-network",
+	                                       "v4-allocation-fail-subnet"};
 	_cleanup_(cfg_releasep) const cfg_t *cfg = cfg_acquire();
 	char *out = NULL;
 	size_t len = 0;

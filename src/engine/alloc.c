@@ -213,16 +213,23 @@ static const cfg_subnet4_t *net_next(net_iter_t *it)
 
 	if (!it->started) {
 		it->started = true;
-		for (size_t k = 0; net != NULL && k < net->n_subnets; k++) {
+		return it->first;
+	}
+	if (net == NULL) {
+		return NULL;
+	}
+	if (it->i == 0) {
+		/* First step into the siblings: find where first sits. */
+		for (size_t k = 0; k < net->n_subnets; k++) {
 			if (net->subnets[k] == it->first) {
 				it->base = k;
 				break;
 			}
 		}
-		return it->first;
 	}
-	while (net != NULL && it->i < net->n_subnets) {
-		const cfg_subnet4_t *s = net->subnets[(it->base + 1 + it->i++) % net->n_subnets];
+	while (it->i < net->n_subnets) {
+		size_t k = it->base + 1 + it->i++;
+		const cfg_subnet4_t *s = net->subnets[k < net->n_subnets ? k : k - net->n_subnets];
 
 		if (s != it->first && subnet_class_allows(s->client_class, it->req->classes)) {
 			return s;
@@ -324,14 +331,17 @@ static const cfg_host_t *find_addr_reservation(const alloc_req_t *req, const cfg
 	for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
 		const cfg_host_t *h = alloc_host_for_subnet(req->cfg, s, &req->client);
 
+		if (h == NULL || h->addr == 0) {
+			continue;
+		}
 		/* Kea 2.2 hasAddressReservation(): with reservations-out-of-pool
 		 * an in-subnet reservation inside a pool is not used (the client
 		 * gets a dynamic address; its hostname and options still apply). */
-		if (h != NULL && h->addr != 0 && h->subnet_id != 0 && s->reservations_out_of_pool &&
+		if (h->subnet_id != 0 && s->reservations_out_of_pool &&
 		    cfg_subnet_pool_of(s, h->addr) != NULL) {
 			continue;
 		}
-		if (h != NULL && h->addr != 0 && cfg_subnet4_contains(s, h->addr)) {
+		if (cfg_subnet4_contains(s, h->addr)) {
 			*ret_subnet = s;
 			return h;
 		}
@@ -527,8 +537,11 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 			any_allowed = true;
 			attempts += size;
 			/* Kea's picker marks the subnet on every pick, success or
-			 * not; marking once per pool visit keeps the same order. */
-			allocator_subnet_touch(req->allocator, req->cfg, s);
+			 * not; marking once per pool visit keeps the same order.
+			 * Only shared networks ever read the mark. */
+			if (s->network != NULL) {
+				allocator_subnet_touch(req->allocator, req->cfg, s);
+			}
 			if (allocator_pool_is_full(req->allocator, req->cfg, s, pi, req->now)) {
 				continue;
 			}

@@ -17,14 +17,10 @@ typedef struct eval_log {
 
 /* Kea 2.2 Dhcpv4Srv::evaluateClasses(): a match is logged as EVAL_RESULT at
  * INFO on kea-dhcp4.options ("Expression <class> evaluated to 1"), a miss at
- * DEBUG 50 (DBG_DHCP4_DETAIL); no packet prefix (checked against Kea 2.2). */
-static bool eval_class(const cfg_class_t *cl, const class_eval_ctx_t *ec, eval_log_t *lg)
+ * DEBUG 50 (DBG_DHCP4_DETAIL); no packet label (checked against Kea 2.2).
+ * Kept out of line so the evaluation loop stays small. */
+__attribute__((noinline)) static void eval_log(const cfg_class_t *cl, bool r, eval_log_t *lg)
 {
-	if (cl->test == NULL || ec->scratch == NULL) {
-		return false;
-	}
-	bool r = class_expr_eval(cl->test, ec);
-
 	if (r) {
 		if (lg->info_on < 0) {
 			lg->info_on = log_enabled(LOGGER_OPTIONS, LOG_SEV_INFO, 0) ? 1 : 0;
@@ -37,6 +33,16 @@ static bool eval_class(const cfg_class_t *cl, const class_eval_ctx_t *ec, eval_l
 		log_debug(LOGGER_OPTIONS, LOG_DBG_DETAIL, "EVAL_RESULT",
 		          "Expression %s evaluated to 0", cl->name);
 	}
+}
+
+static inline bool eval_class(const cfg_class_t *cl, const class_eval_ctx_t *ec, eval_log_t *lg)
+{
+	if (cl->test == NULL || ec->scratch == NULL) {
+		return false;
+	}
+	bool r = class_expr_eval(cl->test, ec);
+
+	eval_log(cl, r, lg);
 	return r;
 }
 

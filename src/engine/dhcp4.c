@@ -508,9 +508,14 @@ static void process_hostname(exch_t *x)
 	if (x->host != NULL && x->host->hostname != NULL && x->host->hostname[0] != '\0') {
 		const char *h = x->host->hostname;
 
-		/* Kea 2.2 only lower-cases a reserved hostname: no character
-		 * sanitising (Res_Under.Example -> res_under.example). */
+		/* Kea 2.2 only lower-cases a reserved hostname and drops one
+		 * trailing dot (D2ClientMgr::qualifyName with an empty suffix): no
+		 * character sanitising (Res_Under.Example -> res_under.example,
+		 * Trail.Dot. -> trail.dot; both checked against Kea 2.2). */
 		n = strnlen(h, DHCP_HOSTNAME_MAX);
+		if (n > 0 && h[n - 1] == '.') {
+			n--;
+		}
 		for (size_t i = 0; i < n; i++) {
 			char ch = h[i];
 
@@ -715,14 +720,6 @@ static int send_nak(exch_t *x, const cfg_subnet4_t *s, dhcp4_tx_t *tx, verdict_t
 	return send_reply(x, &in, tx, ret_verdict);
 }
 
-/* The global "authoritative" flag, needed only when no subnet was selected. */
-static bool global_authoritative(const cfg_t *cfg)
-{
-	json_t *v = cfg->json != NULL ? json_object_get(cfg->json, "authoritative") : NULL;
-
-	return v != NULL && json_is_true(v);
-}
-
 static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 {
 	/* RFC 2131 §4.3.2: option 50 without option 54 is INIT-REBOOT. */
@@ -733,14 +730,10 @@ static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	int r;
 
 	if (x->subnet == NULL) {
-		/* Kea: NAK, except an INIT-REBOOT to a non-authoritative server;
-		 * DHCP4_PACKET_NAK_0001 is logged in both cases (checked against
-		 * Kea 2.2). */
+		/* Kea 2.2 assignLease(): DHCP4_PACKET_NAK_0001 and a NAK, for an
+		 * INIT-REBOOT too and whatever "authoritative" says (checked
+		 * against Kea 2.2 with authoritative false). */
 		log_no_subnet_nak(x);
-		if (init_reboot && !global_authoritative(x->ctx->cfg)) {
-			*ret_verdict = VERDICT_DROP;
-			return 0;
-		}
 		return send_nak(x, NULL, tx, ret_verdict);
 	}
 	req = make_req(x);

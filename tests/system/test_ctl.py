@@ -501,6 +501,38 @@ def test_dora_counts_and_metrics_agent_shapes(ctl):
     assert {s["id"]: s["subnet"] for s in subnets} == {1: "10.0.0.0/16", 2: "192.0.2.0/24"}
 
 
+def test_subnet_counters_pool_exhausted(server, tmp_path):
+    """A pool smaller than the client count: per-subnet cumulative-assigned-addresses counts the
+    ACKs, and subnet[1].v4-allocation-fail* appear once a client finds no address (Kea 2.2
+    creates those on first use), never for an untouched subnet."""
+    c = start_ctl(server, tmp_path, subnets=[
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.1 - 10.0.1.5"}]},
+        {"id": 2, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.100 - 192.0.2.200"}]}])
+    try:
+        r = perfdhcp(c.net, n=10, rate=100, base_mac="00:0c:01:00:20:00")
+        assert r.acks == 5, r
+        deadline = time.monotonic() + 5
+        while True:
+            st = c.unix("statistic-get-all")["arguments"]
+            if st.get("subnet[1].cumulative-assigned-addresses", [[0]])[0][0] >= 5 or \
+                    time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+        assert st["subnet[1].cumulative-assigned-addresses"][0][0] == 5
+        assert st["cumulative-assigned-addresses"][0][0] == 5
+        assert st["subnet[2].cumulative-assigned-addresses"][0][0] == 0
+        assert st["subnet[1].v4-allocation-fail"][0][0] > 0
+        assert st["subnet[1].v4-allocation-fail-subnet"][0][0] == \
+            st["subnet[1].v4-allocation-fail"][0][0]
+        assert st["v4-allocation-fail"][0][0] == st["subnet[1].v4-allocation-fail"][0][0]
+        assert "subnet[2].v4-allocation-fail" not in st
+        assert "subnet[1].v4-allocation-fail-no-pools" not in st
+        sl = c.unix("stat-lease4-get", **{"subnet-id": 1})
+        assert sl["arguments"]["result-set"]["rows"] == [[1, 5, 5, 5, 0]]
+    finally:
+        c.stop()
+
+
 def test_config_set_and_failing_reload(ctl, tmp_path):
     """config-set swaps the configuration; a config-reload of a broken file fails with the
     location of the error and leaves the running configuration (and DHCP) in place."""

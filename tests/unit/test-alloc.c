@@ -341,6 +341,84 @@ static void test_random_subnet(void **state)
 	eng_env_free(e);
 }
 
+/* ---- reservations-out-of-pool and the shared network's preferred subnet ---- */
+
+static const char *CFG_NET =
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+        "   \"reservations-out-of-pool\": true,"
+        "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.12\"}],"
+        "   \"reservations\": ["
+        "    {\"hw-address\": \"02:00:00:00:00:01\", \"ip-address\": \"192.0.2.10\","
+        "     \"hostname\": \"in-pool\"},"
+        "    {\"hw-address\": \"02:00:00:00:00:02\", \"ip-address\": \"192.0.2.200\"}]}],"
+        " \"shared-networks\": [{\"name\": \"n\", \"subnet4\": ["
+        "  {\"id\": 21, \"subnet\": \"10.1.0.0/24\", \"pools\": [{\"pool\": \"10.1.0.10 - 10.1.0.20\"}]},"
+        "  {\"id\": 22, \"subnet\": \"10.2.0.0/24\", \"pools\": [{\"pool\": \"10.2.0.10 - 10.2.0.20\"}]},"
+        "  {\"id\": 23, \"subnet\": \"10.3.0.0/24\", \"pools\": [{\"pool\": \"10.3.0.10 - 10.3.0.20\"}]}"
+        " ]}]"
+        "}}";
+
+static void test_reservations_out_of_pool(void **state)
+{
+	eng_env_t *e = eng_env_new(CFG_NET);
+	static const uint8_t mac3[6] = {2, 0, 0, 0, 0, 3};
+	alloc_result_t res;
+
+	(void)state;
+	/* Kea 2.2 hasAddressReservation(): the in-pool reservation is not used,
+	 * the client gets the next dynamic address (not its reserved .10 first
+	 * because it is reserved, but because the pool starts there)... */
+	alloc_req_t r = req_for(e, 1, mac3, NULL, 0, 0);
+	assert_int_equal(alloc_request(&r, false, &res), 0);
+	assert_int_equal(res.status, ALLOC_OK);
+	/* ...addressReserved(): the reserved in-pool address goes to others. */
+	assert_int_equal(res.lease.addr, A(192, 0, 2, 10));
+	r = req_for(e, 1, MAC1, NULL, 0, 0);
+	assert_int_equal(alloc_discover(&r, &res), 0);
+	assert_int_equal(res.status, ALLOC_OK);
+	assert_int_equal(res.lease.addr, A(192, 0, 2, 11));
+	assert_null(res.host);
+	assert_int_equal(res.conflict_addr, 0);
+	/* An out-of-pool reservation is still honoured. */
+	r = req_for(e, 1, MAC2, NULL, 0, 0);
+	assert_int_equal(alloc_discover(&r, &res), 0);
+	assert_int_equal(res.lease.addr, A(192, 0, 2, 200));
+	assert_non_null(res.host);
+	eng_env_free(e);
+}
+
+static void test_preferred_subnet(void **state)
+{
+	eng_env_t *e = eng_env_new(CFG_NET);
+	static const uint8_t mac3[6] = {2, 0, 0, 0, 0, 3}, mac4[6] = {2, 0, 0, 0, 0, 4};
+	alloc_result_t res;
+
+	(void)state;
+	/* Nothing allocated yet: the selected subnet first. */
+	alloc_req_t r = req_for(e, 22, mac3, NULL, 0, 0);
+	assert_int_equal(alloc_request(&r, false, &res), 0);
+	assert_int_equal(res.lease.addr, A(10, 2, 0, 10));
+	assert_int_equal(allocator_subnet_last(e->alloc, e->cfg, res.subnet) > 0, 1);
+	/* Kea getPreferredSubnet(): giaddr selects 23 (or 21), but 22 allocated
+	 * more recently, so the walk starts there. */
+	r = req_for(e, 23, mac4, NULL, 0, 0);
+	assert_int_equal(alloc_discover(&r, &res), 0);
+	assert_int_equal(res.lease.addr, A(10, 2, 0, 11));
+	/* The offer moved the cursor (Kea's iterative allocator does too). */
+	r = req_for(e, 21, mac4, NULL, 0, 0);
+	assert_int_equal(alloc_discover(&r, &res), 0);
+	assert_int_equal(res.lease.addr, A(10, 2, 0, 12));
+	/* Without picker state there is no history: the selected subnet. */
+	r = req_for(e, 23, mac4, NULL, 0, 0);
+	r.allocator = NULL;
+	assert_int_equal(alloc_discover(&r, &res), 0);
+	assert_int_equal(res.lease.addr, A(10, 3, 0, 10));
+	eng_env_free(e);
+}
+
 /* ---- two workers, one store ---- */
 
 typedef struct worker_arg {
@@ -445,6 +523,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_concurrent_workers, setup, teardown),
 	        cmocka_unit_test(test_random_walk),
 	        cmocka_unit_test(test_random_subnet),
+	        cmocka_unit_test(test_reservations_out_of_pool),
+	        cmocka_unit_test(test_preferred_subnet),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

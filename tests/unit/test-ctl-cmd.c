@@ -315,8 +315,11 @@ static void test_dhcp_enable_disable(void **state)
 	       "{\"command\":\"dhcp-disable\",\"arguments\":{\"max-period\":30,\"origin\":\"ha-"
 	       "partner\"}}",
 	       0, "DHCPv4 service disabled for 30 seconds");
-	assert_int_equal(s->fake.period, 30);
+	/* Kea's NetworkState: "user" still disables indefinitely, so the daemon's
+	 * single switch stays off with no timer */
+	assert_int_equal(s->fake.period, 0);
 	assert_string_equal(s->fake.origin, "ha-partner");
+	assert_false(s->fake.enabled);
 	EXPECT(s, "{\"command\":\"dhcp-disable\",\"arguments\":{\"origin\":\"bogus\"}}", 1,
 	       "invalid value used for 'origin' parameter: bogus");
 	EXPECT(s, "{\"command\":\"dhcp-disable\",\"arguments\":{\"max-period\":0}}", 1,
@@ -328,6 +331,22 @@ static void test_dhcp_enable_disable(void **state)
 	EXPECT(s, "{\"command\":\"dhcp-disable\",\"arguments\":\"x\"}", 1,
 	       "arguments for the 'dhcp-disable' command must be a map");
 	assert_int_equal(s->fake.disables, 2);
+	/* enabling "user" leaves "ha-partner" disabling, now with its 30 s timer */
+	EXPECT(s, "{\"command\":\"dhcp-enable\"}", 0, "DHCP service successfully enabled");
+	assert_false(s->fake.enabled);
+	assert_int_equal(s->fake.disables, 3);
+	assert_in_range(s->fake.period, 29, 30);
+	/* enabling an origin that does not disable changes nothing */
+	EXPECT(s, "{\"command\":\"dhcp-enable\"}", 0, "DHCP service successfully enabled");
+	assert_false(s->fake.enabled);
+	EXPECT(s, "{\"command\":\"dhcp-enable\",\"arguments\":{\"origin\":\"ha-partner\"}}", 0,
+	       "DHCP service successfully enabled");
+	assert_true(s->fake.enabled);
+	/* a disable without max-period keeps the origin's running timer (Kea) */
+	EXPECT(s, "{\"command\":\"dhcp-disable\",\"arguments\":{\"max-period\":20}}", 0,
+	       "DHCPv4 service disabled for 20 seconds");
+	EXPECT(s, "{\"command\":\"dhcp-disable\"}", 0, "DHCPv4 service disabled");
+	assert_in_range(s->fake.period, 19, 20);
 	EXPECT(s, "{\"command\":\"dhcp-enable\"}", 0, "DHCP service successfully enabled");
 	assert_true(s->fake.enabled);
 

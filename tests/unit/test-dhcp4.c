@@ -263,12 +263,14 @@ static void test_no_subnet(void **state)
 	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
 	assert_int_equal(eng_reply_type(e), DHCPNAK);
 	assert_int_equal(e->tx.dst_addr, A(172, 16, 0, 1));
-	/* INIT-REBOOT, not authoritative: silence. */
+	/* INIT-REBOOT, not authoritative: NAK all the same (Kea 2.2 assignLease
+	 * checks the subnet first; seen in the differential test). */
 	eng_pkt_init(&p, DHCPREQUEST, MAC1);
 	eng_pkt_opt_addr(&p, DHO_DHCP_REQUESTED_ADDRESS, A(172, 16, 0, 9));
 	eng_pkt_relay(&p, A(172, 16, 0, 1), 67);
 	eng_pkt_end(&p);
-	assert_int_equal(eng_send(e, &p), VERDICT_DROP);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(eng_reply_type(e), DHCPNAK);
 	/* A direct broadcast from a link without a subnet is not accepted. */
 	e->ctx.cfg = e->cfg;
 	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
@@ -763,6 +765,19 @@ static void test_hlen_17(void **state)
 	assert_int_equal(e->reply.hlen, 16);
 	static const uint8_t zero[16] = {0};
 	assert_memory_equal(e->reply.chaddr, zero, 16);
+
+	/* The client's identity is Kea's 17-byte HWAddr: the 16 chaddr bytes
+	 * and a zero (Kea 2.2 logs and stores that). */
+	lease4_t l;
+	eng_pkt_init(&p, DHCPREQUEST, MAC1);
+	p.buf[2] = 17;
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(eng_reply_type(e), DHCPACK);
+	assert_int_equal(lease_get_by_addr(e->conn, e->reply.yiaddr, &l), 0);
+	assert_int_equal(l.hwaddr_len, 17);
+	assert_memory_equal(l.hwaddr, MAC1, 6);
+	assert_int_equal(l.hwaddr[16], 0);
 }
 
 static void test_request_without_address(void **state)
@@ -886,7 +901,7 @@ static const char *CFG_RESV =
         "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}],"
         "   \"reservations\": ["
         "     {\"hw-address\": \"02:00:00:00:00:01\", \"ip-address\": \"192.0.2.201\", "
-        "\"hostname\": \"Resv1\","
+        "\"hostname\": \"Res_v1\","
         "      \"client-classes\": [\"gold\"], \"next-server\": \"192.0.2.5\", \"boot-file-name\": "
         "\"pxe.0\"},"
         "     {\"client-id\": \"01:02:00:00:00:00:02\", \"ip-address\": \"192.0.2.15\"},"
@@ -914,7 +929,8 @@ static void test_reservation_hwaddr(void **state)
 	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
 	o = pkt4_opt(&e->reply, DHO_HOST_NAME);
 	assert_non_null(o);
-	assert_memory_equal(o->data, "resv1", 5);
+	assert_int_equal(o->len, 6);
+	assert_memory_equal(o->data, "res_v1", 6); /* only lower-cased, "_" kept */
 
 	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
 	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, prl, sizeof(prl));
@@ -927,7 +943,7 @@ static void test_reservation_hwaddr(void **state)
 	assert_int_equal(eng_reply_u32(e, 2), 7);               /* KNOWN-dependent class */
 	o = pkt4_opt(&e->reply, DHO_HOST_NAME);
 	assert_non_null(o);
-	assert_memory_equal(o->data, "resv1", 5);
+	assert_memory_equal(o->data, "res_v1", 6);
 	assert_int_equal(eng_dora(e, MAC1), A(192, 0, 2, 201));
 	/* The reserved address is not handed to anyone else: Kea checks
 	 * addressReserved() before the pool, so this is a NAK. */
