@@ -379,6 +379,20 @@ static void lease_fill(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg
 
 		memcpy(l->hostname, hostname, n);
 		l->hostname[n] = '\0';
+		if (hostname != req->hostname) {
+			/* A reserved name is stored as Kea 2.2 stores it: lower-cased,
+			 * one trailing dot dropped (as dhcp4.c sends it). */
+			if (n > 0 && l->hostname[n - 1] == '.') {
+				l->hostname[--n] = '\0';
+			}
+			for (size_t i = 0; i < n; i++) {
+				char ch = l->hostname[i];
+
+				if (ch >= 'A' && ch <= 'Z') {
+					l->hostname[i] = (char)(ch - 'A' + 'a');
+				}
+			}
+		}
 	}
 }
 

@@ -945,6 +945,10 @@ static void test_reservation_hwaddr(void **state)
 	assert_non_null(o);
 	assert_memory_equal(o->data, "res_v1", 6);
 	assert_int_equal(eng_dora(e, MAC1), A(192, 0, 2, 201));
+	/* The lease keeps the name as sent (Kea's ctx->hostname_). */
+	lease4_t l;
+	assert_int_equal(lease_get_by_addr(e->conn, A(192, 0, 2, 201), &l), 0);
+	assert_string_equal(l.hostname, "res_v1");
 	/* The reserved address is not handed to anyone else: Kea checks
 	 * addressReserved() before the pool, so this is a NAK. */
 	assert_int_equal(request_selecting(e, MAC3, A(192, 0, 2, 201), ENG_SERVER_ADDR),
