@@ -55,6 +55,7 @@
 #include "stats/stats.h"
 #include "util/arena.h"
 #include "util/log.h"
+#include "util/macro.h"
 #include "util/wire.h"
 
 #define CHECK(cond)                       \
@@ -153,16 +154,23 @@ static bool in_some_subnet(uint32_t addr)
 }
 
 /* Whether lease @l belongs to the client that sent @q: same hardware address
- * (as the engine records it: chaddr, or 16 zero bytes when hlen > 16) or
- * same client identifier. Deliberately loose: Kea's exact client matching is
- * the engine's business, this only catches a lease of a different client. */
+ * or same client identifier. The hardware address as the engine records it
+ * (Kea 2.2's quirks, see client_init() in engine/dhcp4.c): chaddr[0..hlen)
+ * for hlen <= 16; the 16 chaddr bytes padded with zeros to hlen for hlen
+ * 17..20; 16 zero bytes beyond. Deliberately loose otherwise: Kea's exact
+ * client matching is the engine's business, this only catches a lease of a
+ * different client. */
 static bool client_owns(const pkt4_t *q, const lease4_t *l)
 {
-	static const uint8_t zero[DHCP_CHADDR_LEN];
-	const uint8_t *hw = q->hlen <= DHCP_CHADDR_LEN ? q->chaddr : zero;
-	size_t hw_len = q->hlen <= DHCP_CHADDR_LEN ? q->hlen : DHCP_CHADDR_LEN;
+	uint8_t hw[DHCP_HWADDR_MAX] = { 0 };
+	size_t hw_len = q->hlen;
 	const opt_view_t *cid = pkt4_opt(q, DHO_DHCP_CLIENT_IDENTIFIER);
 
+	if (hw_len <= DHCP_HWADDR_MAX) {
+		memcpy(hw, q->chaddr, MIN(hw_len, (size_t)DHCP_CHADDR_LEN));
+	} else {
+		hw_len = DHCP_CHADDR_LEN;
+	}
 	if (hw_len > 0 && l->hwaddr_len == hw_len && memcmp(l->hwaddr, hw, hw_len) == 0) {
 		return true;
 	}
@@ -282,6 +290,13 @@ static void check_reply(const dhcp4_tx_t *tx, const pkt4_t *q, int qtype)
 		CHECK(want == 0 || r.yiaddr == want);
 		lease4_t l;
 		CHECK(lease_get_by_addr(env.conn, r.yiaddr, &l) == 0);
+		if (env.verbose) {
+			fprintf(stderr, "  lease %08x subnet %u hw(%u) %02x%02x%02x%02x%02x%02x cid(%u) "
+			        "query hlen %u chaddr %02x%02x%02x%02x%02x%02x\n", l.addr, l.subnet_id,
+			        l.hwaddr_len, l.hwaddr[0], l.hwaddr[1], l.hwaddr[2], l.hwaddr[3],
+			        l.hwaddr[4], l.hwaddr[5], l.client_id_len, q->hlen, q->chaddr[0],
+			        q->chaddr[1], q->chaddr[2], q->chaddr[3], q->chaddr[4], q->chaddr[5]);
+		}
 		CHECK(l.state == LEASE_STATE_DEFAULT);
 		CHECK(l.cltt == env.ctx.now);
 		CHECK(cfg_subnet4_contains(cfg_subnet_by_id(env.cfg, l.subnet_id), r.yiaddr));

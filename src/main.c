@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "daemon/server.h"
+#include "daemon/worker.h"
 #include "util/log.h"
 #include "util/macro.h"
 
@@ -88,13 +89,33 @@ static int check_config(const char *path)
 	return EXIT_OK;
 }
 
+/* LESSOR_COMMIT_WINDOW_US overrides the group commit window (0..100000 µs). */
+static unsigned commit_window_from_env(void)
+{
+	const char *v = getenv("LESSOR_COMMIT_WINDOW_US");
+	char *end;
+
+	if (v == NULL || *v == '\0') {
+		return WORKER_COMMIT_WINDOW_US;
+	}
+	unsigned long us = strtoul(v, &end, 10);
+	if (*end != '\0' || us > 100000) {
+		return WORKER_COMMIT_WINDOW_US;
+	}
+	return (unsigned)us;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	server_opts_t opts = { .server_port = 67, .client_port = 68 };
+	server_opts_t opts = {
+		.server_port = 67,
+		.client_port = 68,
+		.commit_window_us = commit_window_from_env(),
+	};
 	_cleanup_(server_freep) server_t *s = NULL;
 	const char *check_path = NULL;
 	int c;

@@ -282,6 +282,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				.stats = &s->stats.shards[i + 1],
 				.batch = WORKER_BATCH_MAX,
 				.dhcp_disabled = &s->dhcp_disabled,
+				.commit_window_us = s->opts.commit_window_us,
 			};
 
 			r = worker_new(&wc, &nworkers[i], err, errlen);
@@ -569,7 +570,6 @@ static int ctl_cb_reclaim(void *ud, bool remove)
 	uint64_t n = 0, nd = 0;
 	int r;
 
-	(void)remove;
 	if (cfg == NULL || s->store == NULL) {
 		cfg_release(cfg);
 		return -ENOENT;
@@ -580,6 +580,14 @@ static int ctl_cb_reclaim(void *ud, bool remove)
 
 		exp.max_reclaim_leases = 0;     /* all of them */
 		exp.max_reclaim_time = 0;
+		/* leases-reclaim "remove": delete instead of keeping them reclaimed. */
+		if (remove) {
+			exp.hold_reclaimed_time = 0;
+		} else {
+			exp.hold_reclaimed_time = MAX(exp.hold_reclaimed_time, 1u);
+			exp.flush_reclaimed_timer_wait_time =
+			        MAX(exp.flush_reclaimed_timer_wait_time, 1u);
+		}
 		/* the ctl thread's own shard: housekeeping writes shard 0 */
 		stats_shard_t *sh = &s->stats.shards[s->stats.n_shards - 1];
 

@@ -25,6 +25,7 @@ typedef struct server_opts {
 	uint16_t server_port;           /* -p, default 67 */
 	uint16_t client_port;           /* -P, default 68 */
 	bool debug;                     /* -d */
+	unsigned commit_window_us;      /* group commit window (LESSOR_COMMIT_WINDOW_US) */
 } server_opts_t;
 
 typedef struct server server_t;

@@ -24,6 +24,9 @@ struct cfg;
 #include "stats/stats.h"
 
 #define WORKER_BATCH_MAX 64
+/* Group commit window (µs): a batch that changed leases waits this long for more
+ * requests before its one fdatasync. 0 disables it. See docs/architecture.md. */
+#define WORKER_COMMIT_WINDOW_US 2000
 #define WORKER_RCVTIMEO_MS 100
 
 typedef struct worker worker_t;
@@ -41,6 +44,7 @@ typedef struct worker_cfg {
 	stats_shard_t *stats;           /* borrowed; this worker is its only writer */
 	unsigned batch;                 /* datagrams per recvmmsg, 1..WORKER_BATCH_MAX */
 	const _Atomic bool *dhcp_disabled; /* dhcp-disable flag, read per batch; may be NULL */
+	unsigned commit_window_us;      /* group commit window, 0 = sync each batch at once */
 } worker_cfg_t;
 
 /** Open the worker's sockets and lease connection and allocate its buffers. The

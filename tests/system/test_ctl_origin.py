@@ -83,9 +83,6 @@ def test_status_get_thread_pool_size_explicit(server, tmp_path):
     assert _status_threads(server, tmp_path, 3) == (3, 16)
 
 
-@pytest.mark.xfail(SERVER_KIND != "kea", strict=True,
-                   reason="src/daemon/server.c ctl_cb_reclaim() ignores 'remove' (issue #4); "
-                          "drop this marker with that fix")
 @pytest.mark.parametrize("hold", [3600, 0], ids=["config-keeps", "config-deletes"])
 def test_leases_reclaim_remove(server, tmp_path, hold):
     """leases-reclaim {"remove": false} keeps an expired lease as expired-reclaimed (state 2);

@@ -11,11 +11,16 @@ relay socket for single exchanges, subnet 10.64.1.0/24) in netns cli.
 
 - test_reload_under_load: perfdhcp runs relayed DORA at RATE/s for PERIOD s while the same file
   is reloaded every RELOAD_EVERY s, alternating `config-reload` over HTTP and SIGHUP. Prints
-  the measured drop count (1 - ACKs/DISCOVERs) and asserts it is within MAX_DROPS (see there).
+  the measured drop count (1 - ACKs/DISCOVERs) and asserts it is within MAX_DROP_FRACTION
+  (0.1 %, reasons there). A warm-up round without reloads gives every client its lease first.
+  Kea is measured too (printed) but not held to the bound: it stops serving while it reloads.
+  Knobs: LESSOR_RELOAD_RATE (400), LESSOR_RELOAD_PERIOD (20), LESSOR_RELOAD_EVERY (1.0 s;
+  0 = the same traffic without reloads, a baseline).
 - test_option_change_next_packet: a reload that changes only an option value is visible in
   the very next OFFER (HTTP) / the first OFFER after the success log line (SIGHUP).
 - test_leases_and_statistics_survive: leases and cumulative statistics are the same before and
-  after a reload, and known clients get their addresses back.
+  after a reload, and known clients get their addresses back. (Kea 2.2 resets
+  subnet[N].cumulative-assigned-addresses to 0 on every reload; lessor keeps it.)
 - test_failing_reload_keeps_config: a broken file (HTTP and SIGHUP) is refused with its JSON
   path and line, the old configuration stays (config-get, option values, DHCP service).
 
