@@ -32,6 +32,7 @@ typedef struct ld {
 	char path[512];
 	size_t plen;
 	optdef_set_t defs;
+	const optdef_set_t *cdefs;      /* class-level option-def while parsing a class */
 	uint8_t *scratch;
 	bool ip_res_unique;
 	size_t classes_cap;
@@ -400,7 +401,71 @@ static int opt_cmp(const void *a, const void *b)
 	return (int)x->code - (int)y->code;
 }
 
-static int parse_option(ld_t *ld, json_t *o, cfg_optset_t *set)
+/* One option-data entry of a scope before encapsulation is resolved: every
+ * option space, in configuration order (@seq). */
+typedef struct pend_opt {
+	const char *space;              /* borrowed from json; "dhcp4" for the main space */
+	const optdef_t *def;            /* NULL: no definition (hex only) */
+	uint8_t code;
+	bool always_send, never_send;
+	uint16_t len;
+	size_t seq;
+	uint8_t *data;
+} pend_opt_t;
+
+typedef struct pend_set {
+	pend_opt_t *v;
+	size_t n;
+} pend_set_t;
+
+static void pend_done(pend_set_t *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].data);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
+}
+
+/* "vendor-<enterprise-id>": the option 124/125 spaces (RFC 3925), which
+ * lessor does not implement. */
+static bool vendor_space(const char *space)
+{
+	return strncmp(space, "vendor-", 7) == 0 && space[7] != '\0' &&
+	       strspn(space + 7, "0123456789") == strlen(space + 7);
+}
+
+/* Class-level definitions (while parsing a class) win over the global and
+ * standard ones (Kea OptionDataParser::findOptionDefinition()). */
+static const optdef_t *cdef_find(const ld_t *ld, const char *space, const char *name, int code)
+{
+	/* class definitions are dhcp4-space only (parse_optdef()) */
+	for (size_t i = 0; ld->cdefs != NULL && optdef_space_is_dhcp4(space) && i < ld->cdefs->n; i++) {
+		const optdef_t *d = &ld->cdefs->v[i];
+
+		if (name != NULL ? strcmp(d->name, name) == 0 : d->code == code) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+static const optdef_t *def_by_name(const ld_t *ld, const char *space, const char *name)
+{
+	const optdef_t *d = cdef_find(ld, space, name, -1);
+
+	return d != NULL ? d : optdef_find_space_name(&ld->defs, space, name);
+}
+
+static const optdef_t *def_by_code(const ld_t *ld, const char *space, uint8_t code)
+{
+	const optdef_t *d = cdef_find(ld, space, NULL, code);
+
+	return d != NULL ? d : optdef_find_space_code(&ld->defs, space, code);
+}
+
+static int parse_option(ld_t *ld, json_t *o, pend_set_t *set)
 {
 	const char *name = NULL, *space = "dhcp4", *data = "";
 	bool csv = true, always = false, never = false, has_code = false;
@@ -417,14 +482,18 @@ static int parse_option(ld_t *ld, json_t *o, cfg_optset_t *set)
 	    (r = get_bool(ld, o, "never-send", &never, NULL)) < 0) {
 		return r;
 	}
-	if (strcmp(space, "dhcp4") != 0) {
+	if (space[0] == '\0') {
+		return fail(ld, "space", "invalid option space name ''");
+	}
+	if (vendor_space(space)) {
 		return fail(ld, "space", "option space '%s' is not supported yet", space);
 	}
 	if (has_code) {
-		if (code == 0) {
+		/* PAD and END are reserved in the dhcp4 space only (Kea) */
+		if (code == 0 && optdef_space_is_dhcp4(space)) {
 			return fail(ld, "code", "invalid option code '0': reserved for PAD");
 		}
-		if (code == 255) {
+		if (code == 255 && optdef_space_is_dhcp4(space)) {
 			return fail(ld, "code", "invalid option code '255': reserved for END");
 		}
 		if (code > 255) {
@@ -432,18 +501,23 @@ static int parse_option(ld_t *ld, json_t *o, cfg_optset_t *set)
 		}
 	}
 	if (name != NULL) {
-		def = optdef_find_name(&ld->defs, name);
+		def = def_by_name(ld, space, name);
 		if (def == NULL) {
-			return fail(ld, "name", "definition for the option 'dhcp4.%s' does not exist", name);
+			return fail(ld, "name", "definition for the option '%s.%s' does not exist", space, name);
 		}
 		if (has_code && def->code != code) {
-			const optdef_t *other = optdef_find_code(&ld->defs, (uint8_t)code);
-			return fail(ld, "name", "specified option name '%s' does not match the option definition: 'dhcp4.%s'",
-			            name, other != NULL ? other->name : "(none)");
+			const optdef_t *other = def_by_code(ld, space, (uint8_t)code);
+			return fail(ld, "name", "specified option name '%s' does not match the option definition: '%s.%s'",
+			            name, space, other != NULL ? other->name : "(none)");
 		}
 		code = def->code;
 	} else if (has_code) {
-		def = optdef_find_code(&ld->defs, (uint8_t)code);
+		def = def_by_code(ld, space, (uint8_t)code);
+		/* Kea's csv-format defaults to true, and csv needs a definition */
+		if (def == NULL && csv) {
+			return fail(ld, "code", "definition for the option '%s.' having code '%u' does not exist",
+			            space, code);
+		}
 	} else {
 		return fail(ld, NULL, "option data configuration requires one of 'code' or 'name' parameters to be specified");
 	}
@@ -456,28 +530,22 @@ static int parse_option(ld_t *ld, json_t *o, cfg_optset_t *set)
 	} else {
 		r = optdef_encode_csv(def, data, ld->scratch, OPT_SCRATCH, ebuf, sizeof(ebuf));
 		if (r < 0) {
-			return fail(ld, "data", "option data does not match option definition (space: dhcp4, code: %u): %s",
-			            code, ebuf);
+			return fail(ld, "data", "option data does not match option definition (space: %s, code: %u): %s",
+			            space, code, ebuf);
 		}
 	}
 	if (r < 0) {
 		return fail(ld, "data", "option data too long");
 	}
-	/* Kea keeps duplicates of a code in one scope; the first one is what
-	 * its lookups return, so lessor keeps only that one. */
-	for (size_t i = 0; i < set->n; i++) {
-		if (set->v[i].code == code) {
-			return 0;
-		}
-	}
-	cfg_option_t *v = realloc(set->v, (set->n + 1) * sizeof(*v));
+	pend_opt_t *v = realloc(set->v, (set->n + 1) * sizeof(*v));
 	if (v == NULL) {
 		return oom(ld);
 	}
 	set->v = v;
-	cfg_option_t *opt = &v[set->n];
-	*opt = (cfg_option_t){ .code = (uint8_t)code, .always_send = always, .never_send = never,
-	                       .len = (uint16_t)r };
+	pend_opt_t *opt = &v[set->n];
+	*opt = (pend_opt_t){ .space = optdef_space_is_dhcp4(space) ? "dhcp4" : space, .def = def,
+	                     .code = (uint8_t)code, .always_send = always, .never_send = never,
+	                     .len = (uint16_t)r, .seq = set->n };
 	opt->data = malloc(r > 0 ? (size_t)r : 1);
 	if (opt->data == NULL) {
 		return oom(ld);
@@ -487,9 +555,192 @@ static int parse_option(ld_t *ld, json_t *o, cfg_optset_t *set)
 	return 0;
 }
 
+static int pend_cmp(const void *a, const void *b)
+{
+	const pend_opt_t *x = a, *y = b;
+	int c = strcmp(x->space, y->space);
+
+	if (c != 0) {
+		return c;
+	}
+	if (x->code != y->code) {
+		return (int)x->code - (int)y->code;
+	}
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* A growable byte buffer for encapsulated payloads. */
+typedef struct ebuf {
+	uint8_t *p;
+	size_t n, cap;
+} ebuf_t;
+
+static int ebuf_put(ebuf_t *b, const void *data, size_t len)
+{
+	if (b->n + len > b->cap) {
+		size_t cap = b->cap * 2 + len + 64;
+		uint8_t *p = realloc(b->p, cap);
+		if (p == NULL) {
+			return -ENOMEM;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	if (len > 0) {
+		memcpy(b->p + b->n, data, len);
+	}
+	b->n += len;
+	return 0;
+}
+
+static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool unpack,
+                        const uint8_t *data, size_t len, int depth, ebuf_t *out);
+
+/* Size of a fixed-size option type, 0 for the others. */
+static size_t fixed_size(optdef_type_t t)
+{
+	switch (t) {
+	case OPTDEF_BOOLEAN:
+	case OPTDEF_INT8:
+	case OPTDEF_UINT8:
+		return 1;
+	case OPTDEF_INT16:
+	case OPTDEF_UINT16:
+		return 2;
+	case OPTDEF_INT32:
+	case OPTDEF_UINT32:
+	case OPTDEF_IPV4:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* A sub-option unpacked from hex data is built with its definition when
+ * the space has one: a fixed-size value that is too short is a configuration
+ * error in Kea ("OptionInt 5 truncated"). */
+static int check_sub(ld_t *ld, const char *encap, const uint8_t *tlv)
+{
+	const optdef_t *d = def_by_code(ld, encap, tlv[0]);
+	size_t fs = d != NULL ? fixed_size(d->type) : 0;
+	if (fs > 0 && (d->array ? tlv[1] % fs != 0 : tlv[1] < fs)) {
+		return fail(ld, "data", "option data does not match option definition (space: %s, code: %u): sub-option %u truncated",
+		            encap, tlv[0], tlv[0]);
+	}
+	return 0;
+}
+
+/* Append one sub-option (code, len, payload with its own encapsulation). A
+ * payload longer than fits is split into several instances of the code, as
+ * Kea 2.2's LibDHCP::splitOptions4() does: 255 minus the headers of the
+ * enclosing options and its own (251 bytes directly under a top-level
+ * option, checked against Kea with a 300-byte sub-option of 43). */
+static int encap_sub(ld_t *ld, const pend_set_t *set, const pend_opt_t *s, uint8_t code,
+                     const uint8_t *data, size_t len, int depth, ebuf_t *out)
+{
+	ebuf_t pl = { 0 };
+	int r;
+
+	if (s != NULL && s->def != NULL && s->def->encapsulate[0] != '\0') {
+		r = encap_option(ld, set, s->def->encapsulate, s->def->type == OPTDEF_EMPTY, data, len,
+		                 depth + 1, &pl);
+	} else {
+		r = ebuf_put(&pl, data, len);
+	}
+	size_t chunk = 251 - 2 * (size_t)depth, off = 0;
+	do {
+		size_t n = pl.n - off < chunk ? pl.n - off : chunk;
+		uint8_t hdr[2] = { code, (uint8_t)n };
+		if (r >= 0 && (r = ebuf_put(out, hdr, 2)) >= 0) {
+			r = ebuf_put(out, pl.p + off, n);
+		}
+		off += n;
+	} while (r >= 0 && off < pl.n);
+	free(pl.p);
+	return r == -ENOMEM ? oom(ld) : r;
+}
+
+/* Kea CfgOption::encapsulate(): the option's own data, then the sub-options
+ * of space @encap configured in the SAME scope, in code order, one per code
+ * (the first configured wins). Data of an empty-typed option (hex-configured
+ * 43) is unpacked as sub-options first (LibDHCP::unpackOptions4(): PAD
+ * skipped, END or a truncated tail ends it) and merged by code; a code it
+ * carries is not added again from the configuration (checked against Kea
+ * 2.2). */
+static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool unpack,
+                        const uint8_t *data, size_t len, int depth, ebuf_t *out)
+{
+	size_t own_off[128], n_own = 0;
+	bool tlv = unpack && len > 0;
+	int r;
+
+	if (depth > 4) {
+		return fail(ld, NULL, "option space '%s' encapsulation nests too deeply", encap);
+	}
+	for (size_t off = 0; tlv && off < len; off += 2 + (size_t)data[off + 1]) {
+		/* PAD is skipped, END stops, as in the dhcp4 space */
+		while (off < len && data[off] == 0) {
+			off++;
+		}
+		if (off + 2 > len || data[off] == 255 || off + 2 + data[off + 1] > len) {
+			break;
+		}
+		if (n_own == ARRAY_SIZE(own_off)) {
+			return fail(ld, NULL, "too many sub-options in option data");
+		}
+		if ((r = check_sub(ld, encap, data + off)) < 0) {
+			return r;
+		}
+		own_off[n_own++] = off;
+	}
+	if (!tlv && (r = ebuf_put(out, data, len)) < 0) {
+		return oom(ld);
+	}
+	/* Stable insertion sort of the own sub-options by code. */
+	for (size_t i = 1; i < n_own; i++) {
+		size_t k = own_off[i], j = i;
+		while (j > 0 && data[own_off[j - 1]] > data[k]) {
+			own_off[j] = own_off[j - 1];
+			j--;
+		}
+		own_off[j] = k;
+	}
+	size_t oi = 0;
+	int last = -1;
+	for (size_t i = 0; i < set->n; i++) {
+		const pend_opt_t *s = &set->v[i];
+
+		if (strcmp(s->space, encap) != 0) {
+			continue;
+		}
+		for (; oi < n_own && data[own_off[oi]] <= s->code; oi++) {
+			last = data[own_off[oi]];
+			const uint8_t *d = data + own_off[oi];
+			if ((r = encap_sub(ld, set, NULL, d[0], d + 2, d[1], depth, out)) < 0) {
+				return r;
+			}
+		}
+		if (last == s->code) {
+			continue;
+		}
+		last = s->code;
+		if ((r = encap_sub(ld, set, s, s->code, s->data, s->len, depth, out)) < 0) {
+			return r;
+		}
+	}
+	for (; oi < n_own; oi++) {
+		const uint8_t *d = data + own_off[oi];
+		if ((r = encap_sub(ld, set, NULL, d[0], d + 2, d[1], depth, out)) < 0) {
+			return r;
+		}
+	}
+	return 0;
+}
+
 static int parse_options(ld_t *ld, json_t *obj, cfg_optset_t *set)
 {
 	json_t *arr;
+	pend_set_t pend = { 0 };
 	int r = get_array(ld, obj, "option-data", &arr);
 
 	if (r < 0 || arr == NULL) {
@@ -501,13 +752,60 @@ static int parse_options(ld_t *ld, json_t *obj, cfg_optset_t *set)
 		json_t *o = json_array_get(arr, i);
 		r = need_object(ld, o, NULL);
 		if (r >= 0) {
-			r = parse_option(ld, o, set);
+			r = parse_option(ld, o, &pend);
 		}
 		if (r < 0) {
+			pend_done(&pend);
 			return r;
 		}
 		pop(ld, m2);
 	}
+	if (pend.n > 1) {
+		qsort(pend.v, pend.n, sizeof(pend.v[0]), pend_cmp);
+	}
+	/* Resolve encapsulation now, so replies only copy bytes. Kea keeps
+	 * duplicates of a code in one scope; the first one is what its lookups
+	 * return, so lessor keeps only that one. */
+	for (size_t i = 0; i < pend.n; i++) {
+		pend_opt_t *p = &pend.v[i];
+
+		if (strcmp(p->space, "dhcp4") != 0 || (i > 0 && strcmp(pend.v[i - 1].space, "dhcp4") == 0 &&
+		                                       pend.v[i - 1].code == p->code)) {
+			continue;
+		}
+		cfg_option_t *v = realloc(set->v, (set->n + 1) * sizeof(*v));
+		if (v == NULL) {
+			pend_done(&pend);
+			return oom(ld);
+		}
+		set->v = v;
+		cfg_option_t *opt = &v[set->n];
+		*opt = (cfg_option_t){ .code = p->code, .always_send = p->always_send,
+		                       .never_send = p->never_send, .len = p->len,
+		                       .data = TAKE_PTR(p->data) };
+		set->n++;
+		if (p->def != NULL && p->def->encapsulate[0] != '\0') {
+			ebuf_t eb = { 0 };
+			r = encap_option(ld, &pend, p->def->encapsulate, p->def->type == OPTDEF_EMPTY,
+			                 opt->data, opt->len, 0, &eb);
+			if (r >= 0 && eb.n > 65535) {
+				r = fail(ld, NULL, "option %u with its sub-options is too long", p->code);
+			}
+			if (r < 0) {
+				free(eb.p);
+				pend_done(&pend);
+				return r;
+			}
+			free(opt->data);
+			opt->data = eb.p != NULL ? eb.p : malloc(1);
+			opt->len = (uint16_t)eb.n;
+			if (opt->data == NULL) {
+				pend_done(&pend);
+				return oom(ld);
+			}
+		}
+	}
+	pend_done(&pend);
 	pop(ld, mark);
 	if (set->n > 1) {
 		/* stable enough: codes are unique within a scope */
@@ -535,7 +833,19 @@ static const char *const optdef_keys[] = {
 	"comment", NULL,
 };
 
-static int parse_optdef(ld_t *ld, json_t *o)
+/* Option space names as Kea's OptionSpace::validateName() accepts them. */
+static bool valid_space_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n < OPTDEF_NAME_MAX && s[0] != '-' && s[n - 1] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
+}
+
+/* One option-def into @set (the global definitions, or a class's own when
+ * @class_level: Kea allows only dhcp4 options 43 and 224-254 there, the
+ * "deferred unpack" options of LibDHCP::shouldDeferOptionUnpack()). */
+static int parse_optdef(ld_t *ld, json_t *o, optdef_set_t *set, bool class_level)
 {
 	const char *name = NULL, *type = NULL, *rtypes = "", *space = "dhcp4", *encap = "";
 	uint32_t code = 0;
@@ -561,28 +871,48 @@ static int parse_optdef(ld_t *ld, json_t *o)
 	if (type == NULL) {
 		return fail(ld, NULL, "missing parameter 'type'");
 	}
-	if (strcmp(space, "dhcp4") != 0) {
+	if (!valid_space_name(space)) {
+		return fail(ld, "space", "invalid option space name '%s'", space);
+	}
+	if (vendor_space(space)) {
 		return fail(ld, "space", "option space '%s' is not supported yet", space);
 	}
-	if (encap[0] != '\0') {
-		return fail(ld, "encapsulate", "'encapsulate' is not supported yet");
+	if (encap[0] != '\0' && !valid_space_name(encap)) {
+		return fail(ld, "encapsulate", "invalid encapsulated option space name: '%s'", encap);
 	}
-	if (code == 0 || code >= 255) {
+	if (encap[0] != '\0' && array) {
+		return fail(ld, "encapsulate", "option '%s', which is an array, cannot encapsulate other options", name);
+	}
+	bool dhcp4 = optdef_space_is_dhcp4(space);
+	if (code > 255 || (dhcp4 && (code == 0 || code == 255))) {
 		return fail(ld, "code", "invalid option code '%u': it must be between 1 and 254", code);
+	}
+	if (encap[0] != '\0' && strcmp(encap, dhcp4 ? "dhcp4" : space) == 0) {
+		return fail(ld, "encapsulate", "option must not encapsulate an option space it belongs to: '%s.%s' is set to encapsulate '%s'",
+		            space, name, encap);
+	}
+	if (class_level && (!dhcp4 || (code != 43 && code < 224))) {
+		return fail(ld, NULL, "Not allowed option definition for code '%u' in space '%s'", code, space);
 	}
 	if (strlen(name) == 0 || strlen(name) >= OPTDEF_NAME_MAX ||
 	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != strlen(name)) {
 		return fail(ld, "name", "invalid option name '%s'", name);
 	}
-	const optdef_t *std = optdef_std_by_code((uint8_t)code);
+	const optdef_t *std = dhcp4 ? optdef_std_by_code((uint8_t)code) : NULL;
 	if (std != NULL && code != 43) {
 		return fail(ld, "code", "it is not allowed to redefine standard option '%s' (code %u) in the dhcp4 space",
 		            std->name, code);
 	}
-	if (optdef_std_by_name(name) != NULL) {
+	if (dhcp4 && optdef_std_by_name(name) != NULL) {
+		if (class_level) {
+			return fail(ld, "name", "unable to override definition of option '%s' in standard option space 'dhcp4'",
+			            name);
+		}
 		return fail(ld, "name", "it is not allowed to redefine standard option '%s'", name);
 	}
 	snprintf(d.name, sizeof(d.name), "%s", name);
+	snprintf(d.encapsulate, sizeof(d.encapsulate), "%s", encap);
+	snprintf(d.space, sizeof(d.space), "%s", dhcp4 ? "" : space);
 	d.code = (uint8_t)code;
 	d.array = array;
 	d.type = optdef_type_from_string(type);
@@ -621,7 +951,7 @@ static int parse_optdef(ld_t *ld, json_t *o)
 	    (d.type == OPTDEF_EMPTY || d.type == OPTDEF_STRING || d.type == OPTDEF_BINARY)) {
 		return fail(ld, "array", "an option of type '%s' cannot be an array", type);
 	}
-	r = optdef_set_add(&ld->defs, &d);
+	r = optdef_set_add(set, &d);
 	if (r == -EEXIST) {
 		return fail(ld, NULL, "option definition with name '%s' or code %u already exists", name, code);
 	}
@@ -636,10 +966,10 @@ static int parse_optdef(ld_t *ld, json_t *o)
 static const char *const class_keys[] = {
 	"name", "test", "only-if-required", "option-data", "next-server", "server-hostname",
 	"boot-file-name", "valid-lifetime", "min-valid-lifetime", "max-valid-lifetime",
-	"user-context", "comment", NULL,
+	"user-context", "comment", "option-def", NULL,
 };
 static const char *const class_unsup[] = {
-	"option-def", "template-test", "offer-lifetime", "preferred-lifetime", NULL,
+	"template-test", "offer-lifetime", "preferred-lifetime", NULL,
 };
 
 static int parse_class(ld_t *ld, json_t *o)
@@ -708,8 +1038,39 @@ static int parse_class(ld_t *ld, json_t *o)
 	    (r = get_addr(ld, o, "next-server", &c->next_server, &c->has_next_server)) < 0 ||
 	    (r = get_u32(ld, o, "valid-lifetime", &c->valid_lft, &has_v)) < 0 ||
 	    (r = get_u32(ld, o, "min-valid-lifetime", &c->min_valid_lft, &has_min)) < 0 ||
-	    (r = get_u32(ld, o, "max-valid-lifetime", &c->max_valid_lft, &has_max)) < 0 ||
-	    (r = parse_options(ld, o, &ld->cfg->classes[idx].opts)) < 0) {
+	    (r = get_u32(ld, o, "max-valid-lifetime", &c->max_valid_lft, &has_max)) < 0) {
+		return r;
+	}
+	/* Class-level option-def: used to encode this class's own option-data
+	 * (Kea also re-parses the query's deferred options with it; lessor does
+	 * not). */
+	optdef_set_t cdefs = { 0 };
+	json_t *darr;
+	r = get_array(ld, o, "option-def", &darr);
+	if (r >= 0 && darr != NULL) {
+		size_t mark = push_key(ld, "option-def");
+		for (size_t i = 0; i < json_array_size(darr) && r >= 0; i++) {
+			size_t m2 = push_idx(ld, i);
+			json_t *d = json_array_get(darr, i);
+			r = need_object(ld, d, NULL);
+			if (r >= 0) {
+				r = parse_optdef(ld, d, &cdefs, true);
+			}
+			if (r >= 0) {
+				pop(ld, m2);
+			}
+		}
+		if (r >= 0) {
+			pop(ld, mark);
+		}
+	}
+	if (r >= 0) {
+		ld->cdefs = &cdefs;
+		r = parse_options(ld, o, &ld->cfg->classes[idx].opts);
+		ld->cdefs = NULL;
+	}
+	optdef_set_done(&cdefs);
+	if (r < 0) {
 		return r;
 	}
 	c = &ld->cfg->classes[idx];
@@ -2274,7 +2635,7 @@ static int load(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr)
 				json_t *o = json_array_get(defs, i);
 				r = need_object(&ld, o, NULL);
 				if (r >= 0) {
-					r = parse_optdef(&ld, o);
+					r = parse_optdef(&ld, o, &ld.defs, false);
 				}
 				if (r >= 0) {
 					pop(&ld, m2);

@@ -192,11 +192,53 @@ const optdef_t *optdef_std_by_code(uint8_t code)
 	return NULL;
 }
 
+bool optdef_space_is_dhcp4(const char *space)
+{
+	return space == NULL || space[0] == '\0' || strcmp(space, "dhcp4") == 0;
+}
+
+static bool same_space(const char *a, const char *b)
+{
+	if (optdef_space_is_dhcp4(a)) {
+		return optdef_space_is_dhcp4(b);
+	}
+	return !optdef_space_is_dhcp4(b) && strcmp(a, b) == 0;
+}
+
+const optdef_t *optdef_find_space_name(const optdef_set_t *custom, const char *space,
+                                       const char *name)
+{
+	if (optdef_space_is_dhcp4(space)) {
+		return optdef_find_name(custom, name);
+	}
+	for (size_t i = 0; custom != NULL && i < custom->n; i++) {
+		if (same_space(custom->v[i].space, space) && strcmp(custom->v[i].name, name) == 0) {
+			return &custom->v[i];
+		}
+	}
+	return NULL;
+}
+
+const optdef_t *optdef_find_space_code(const optdef_set_t *custom, const char *space,
+                                       uint8_t code)
+{
+	if (optdef_space_is_dhcp4(space)) {
+		return optdef_find_code(custom, code);
+	}
+	for (size_t i = 0; custom != NULL && i < custom->n; i++) {
+		if (same_space(custom->v[i].space, space) && custom->v[i].code == code) {
+			return &custom->v[i];
+		}
+	}
+	return NULL;
+}
+
 const optdef_t *optdef_find_name(const optdef_set_t *custom, const char *name)
 {
 	if (custom != NULL) {
 		for (size_t i = 0; i < custom->n; i++) {
-			if (strcmp(custom->v[i].name, name) == 0) {
+			if (optdef_space_is_dhcp4(custom->v[i].space) &&
+			    strcmp(custom->v[i].name, name) == 0) {
 				return &custom->v[i];
 			}
 		}
@@ -208,7 +250,7 @@ const optdef_t *optdef_find_code(const optdef_set_t *custom, uint8_t code)
 {
 	if (custom != NULL) {
 		for (size_t i = 0; i < custom->n; i++) {
-			if (custom->v[i].code == code) {
+			if (optdef_space_is_dhcp4(custom->v[i].space) && custom->v[i].code == code) {
 				return &custom->v[i];
 			}
 		}
@@ -237,7 +279,8 @@ const char *optdef_type_to_string(optdef_type_t t)
 int optdef_set_add(optdef_set_t *set, const optdef_t *def)
 {
 	for (size_t i = 0; i < set->n; i++) {
-		if (set->v[i].code == def->code || strcmp(set->v[i].name, def->name) == 0) {
+		if (same_space(set->v[i].space, def->space) &&
+		    (set->v[i].code == def->code || strcmp(set->v[i].name, def->name) == 0)) {
 			return -EEXIST;
 		}
 	}
@@ -604,7 +647,9 @@ int optdef_encode_csv(const optdef_t *def, const char *data, uint8_t *out, size_
 	}
 	reterr[0] = '\0';
 	if (def->type == OPTDEF_EMPTY) {
-		if (def->encapsulate[0] != '\0' || data[0] != '\0') {
+		/* Kea: no data at all is fine (the payload is the encapsulated
+		 * sub-options), any csv value is refused. */
+		if (data[0] != '\0') {
 			return ERR("attempt to write invalid option data field type into the option buffer: 0");
 		}
 		return 0;

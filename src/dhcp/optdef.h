@@ -41,6 +41,7 @@ typedef struct optdef {
 	uint8_t n_fields;               /* record only */
 	optdef_type_t fields[OPTDEF_RECORD_MAX];
 	char encapsulate[OPTDEF_NAME_MAX]; /* "" = none */
+	char space[OPTDEF_NAME_MAX];    /* "" = dhcp4 (custom definitions only) */
 } optdef_t;
 
 /* Custom definitions (option-def), in the dhcp4 space. */
@@ -59,13 +60,24 @@ const optdef_t *optdef_find_name(const optdef_set_t *custom, const char *name);
 /** Look @code up in @custom (may be NULL) first, then the standard table. */
 const optdef_t *optdef_find_code(const optdef_set_t *custom, uint8_t code);
 
+/** Look @name up in option space @space: for "dhcp4" as optdef_find_name();
+ *  for any other space only @custom's definitions of that space count (Kea
+ *  has no standard definitions in vendor-encapsulated-options-space). */
+const optdef_t *optdef_find_space_name(const optdef_set_t *custom, const char *space,
+                                       const char *name);
+/** Look @code up in option space @space; see optdef_find_space_name(). */
+const optdef_t *optdef_find_space_code(const optdef_set_t *custom, const char *space,
+                                       uint8_t code);
+/** True when @space names the dhcp4 space ("dhcp4" or ""). */
+bool optdef_space_is_dhcp4(const char *space);
+
 /** Kea's type name ("uint8", "ipv4-address", "record", ...) -> type, or _OPTDEF_TYPE_INVALID. */
 optdef_type_t optdef_type_from_string(const char *s);
 /** Type -> Kea's name. */
 const char *optdef_type_to_string(optdef_type_t t);
 
 /** Append a copy of @def to @set; -EEXIST if its name or code is already
- *  there, -ENOMEM. */
+ *  there in the same option space, -ENOMEM. */
 int optdef_set_add(optdef_set_t *set, const optdef_t *def);
 void optdef_set_done(optdef_set_t *set);
 

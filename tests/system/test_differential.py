@@ -364,6 +364,85 @@ CONFIGS_B["neversend"]["option-data"] += [
 CONFIGS_B["neversend"]["subnet4"][1]["option-data"].append(
     {"name": "time-offset", "data": "60", "never-send": True})
 
+# Option spaces and encapsulation (issue #3): option 43 built from sub-options of
+# vendor-encapsulated-options-space, a private 224 encapsulating a user space, class-level
+# option-def. Kea 2.2 (CfgOption::encapsulate) fills an option's sub-options from the same scope.
+VSPACE = "vendor-encapsulated-options-space"
+V43 = {"name": "vendor-encapsulated-options"}
+CONFIGS["optspace"] = {
+    "option-def": [
+        {"name": "vsub1", "code": 1, "space": VSPACE, "type": "string"},
+        {"name": "vsub2", "code": 2, "space": VSPACE, "type": "ipv4-address", "array": True},
+        {"name": "vsub5", "code": 5, "space": VSPACE, "type": "uint16"},
+        {"name": "acme", "code": 224, "space": "dhcp4", "type": "empty",
+         "encapsulate": "acme-space"},
+        {"name": "acme-url", "code": 1, "space": "acme-space", "type": "string"},
+        {"name": "acme-port", "code": 2, "space": "acme-space", "type": "uint16"},
+    ],
+    "option-data": [
+        {"name": "vsub2", "space": VSPACE, "data": "10.0.0.5, 10.0.0.6"},
+        V43,
+        {"name": "vsub1", "space": VSPACE, "data": "global-v"},
+        {"code": 7, "space": VSPACE, "csv-format": False, "data": "AABB"},
+        {"name": "acme"},
+        {"code": 2, "space": "acme-space", "data": "8080"},
+        {"name": "acme-url", "space": "acme-space", "data": "http://g"},
+    ],
+    "subnet4": [
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.10.255"}],
+         "reservations": [{"hw-address": "02:05:00:00:00:01", "option-data": [
+             V43, {"name": "vsub1", "space": VSPACE, "data": "host-v"}]}]},
+        {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.200"}],
+         "option-data": [{"name": "vsub1", "space": VSPACE, "data": "subnet-only"}]},
+        {"id": 3, "subnet": "10.2.0.0/24", "pools": [{"pool": "10.2.0.10 - 10.2.0.200"}],
+         "option-data": [{"name": "vendor-encapsulated-options", "csv-format": False,
+                          "data": "060341424301015A"},
+                         {"name": "vsub5", "space": VSPACE, "data": "9"}]},
+        {"id": 4, "subnet": "10.3.0.0/24", "pools": [{"pool": "10.3.0.10 - 10.3.0.200"}],
+         "option-data": [V43]},
+        {"id": 5, "subnet": "10.4.0.0/24", "pools": [
+            {"pool": "10.4.0.10 - 10.4.0.200", "option-data": [
+                V43, {"name": "vsub5", "space": VSPACE, "data": "4"}]}]},
+        {"id": 6, "subnet": "10.5.0.0/24", "pools": [{"pool": "10.5.0.10 - 10.5.0.200"}],
+         "option-data": [{"name": "vendor-encapsulated-options", "csv-format": False,
+                          "data": "0102AABBCC"},
+                         {"name": "vsub5", "space": VSPACE, "data": "3"}]},
+        {"id": 7, "subnet": "10.6.0.0/24", "pools": [{"pool": "10.6.0.10 - 10.6.0.200"}],
+         "option-data": [{"name": "vendor-encapsulated-options", "csv-format": False,
+                          "data": "050200FF"},
+                         {"name": "vsub5", "space": VSPACE, "data": "3"},
+                         {"name": "vsub1", "space": VSPACE, "data": "b"},
+                         {"code": 1, "space": VSPACE, "data": "a"}]},
+        PROBE_SUBNET,
+    ],
+    "client-classes": [
+        {"name": "c43", "test": "option[77].hex == 'C43'",
+         "option-data": [V43, {"name": "vsub1", "space": VSPACE, "data": "class-v"}]},
+        {"name": "cdef43", "test": "option[77].hex == 'CDEF'",
+         "option-def": [{"name": "my43", "code": 43, "type": "string"}],
+         "option-data": [{"name": "my43", "data": "class-string"}]},
+        {"name": "cdef225", "test": "option[77].hex == 'C225'",
+         "option-def": [{"name": "cpriv", "code": 225, "type": "uint32"}],
+         "option-data": [{"name": "cpriv", "data": "77"}]},
+        {"name": "cenc226", "test": "option[77].hex == 'CENC'",
+         "option-def": [{"name": "cenc", "code": 226, "type": "empty",
+                         "encapsulate": "acme-space"}],
+         "option-data": [{"name": "cenc"},
+                         {"name": "acme-url", "space": "acme-space", "data": "http://c"}]},
+        {"name": "chex", "test": "option[77].hex == 'CHEX'",
+         "option-data": [{"code": 43, "csv-format": False, "data": "000101AAFF0105"},
+                         {"name": "vsub1", "space": VSPACE, "data": "q"}]},
+        {"name": "clong", "test": "option[77].hex == 'LONG'",
+         "option-data": [V43, {"code": 1, "space": VSPACE, "csv-format": False,
+                               "data": "ab" * 300},
+                         {"code": 3, "space": VSPACE, "csv-format": False, "data": "cd"}]},
+        {"name": "clong2", "test": "option[77].hex == 'LONG2'",
+         "option-data": [V43, {"code": 3, "space": VSPACE, "csv-format": False, "data": "cd"},
+                         {"code": 5, "space": VSPACE, "csv-format": False,
+                          "data": "ab" * 300}]},
+    ],
+}
+
 # ---------------------------------------------------------------------------------------------
 # the cases
 
@@ -688,8 +767,54 @@ C("ns-subnet-level", G, "dora", relay="10.1.0.2", opts=[PRL(1, 2, 3, 15)], want=
 C("ns-no-prl", G, noprl=True, want={"opt15": None, "opt42": None})
 C("ns-inform", G, "inform", ciaddr="10.0.0.2", opts=[PRL(15, 42)], want={"type": ACK})
 
+# --- option spaces and encapsulation ------------------------------------------------------------
+G = "optspace"
+GLOBAL43 = bytes([1, 8]) + b"global-v" + bytes([2, 8]) + ip("10.0.0.5", "10.0.0.6") + \
+    bytes.fromhex("0702aabb")
+C("os-43-global", G, opts=[PRL(1, 3, 43, 224)],
+  want={"opt43": GLOBAL43, "opt224": bytes([1, 8]) + b"http://g" + bytes.fromhex("02021f90")})
+C("os-43-not-requested", G, opts=[PRL(1, 3, 6)], want={"opt43": None, "opt224": None})
+C("os-43-dora", G, "dora", opts=[PRL(43, 224)], want={"type": ACK, "opt43": GLOBAL43})
+C("os-224-only", G, opts=[PRL(224)], want={"opt43": None})
+# sub-options come from the scope of the option that encapsulates them, not from the chain
+C("os-43-subnet-subopt-only", G, relay="10.1.0.2", opts=[PRL(43)], want={"opt43": GLOBAL43})
+# hex 43 is unpacked and merged with the scope's sub-options by code
+C("os-43-hex-merged", G, relay="10.2.0.2", opts=[PRL(43)],
+  want={"opt43": bytes.fromhex("01015a050200090603414243")})
+C("os-43-empty-scope", G, relay="10.3.0.2", opts=[PRL(43)], want={"opt43": b""})
+C("os-43-pool", G, relay="10.4.0.2", opts=[PRL(43)], want={"opt43": bytes.fromhex("05020004")})
+C("os-43-reservation", G, "dora", mac="02:05:00:00:00:01", opts=[PRL(43)],
+  want={"opt43": bytes([1, 6]) + b"host-v"})
+C("os-43-class", G, opts=[PRL(43), o77("C43")], want={"opt43": bytes([1, 7]) + b"class-v"})
+C("os-43-class-dora", G, "dora", opts=[PRL(43, 224), o77("C43")])
+C("os-class-def-43", G, opts=[PRL(43), o77("CDEF")], want={"opt43": b"class-string"})
+C("os-class-def-225", G, opts=[PRL(225), o77("C225")], want={"opt225": (77).to_bytes(4, "big")})
+C("os-class-def-225-not-member", G, opts=[PRL(225)], want={"opt225": None})
+C("os-class-encap-226", G, opts=[PRL(226, 224), o77("CENC")],
+  want={"opt226": bytes([1, 8]) + b"http://c"})
+C("os-inform", G, "inform", ciaddr="10.0.0.2", opts=[PRL(43, 224)])
+# hex 43 unpacking: a truncated tail is dropped; PAD skipped, END stops
+C("os-43-hex-malformed", G, relay="10.5.0.2", opts=[PRL(43)],
+  want={"opt43": bytes.fromhex("0102aabb05020003")})
+C("os-43-hex-codes-0-255", G, opts=[PRL(43), o77("CHEX")], want={"opt43": bytes.fromhex("0101aa")})
+# one sub-option per code: the hex-given one, else the first configured
+# a sub-option longer than 255 bytes: split into 251-byte instances (LibDHCP::splitOptions4)
+C("os-43-long-suboption", G, opts=[PRL(43), o77("LONG")],
+  want={"opt43": bytes([1, 251]) + b"\xab" * 251 + bytes([1, 49]) + b"\xab" * 49 +
+        bytes.fromhex("0301cd")})
+C("os-43-long-suboption-unaligned", G, opts=[PRL(43), o77("LONG2")])
+C("os-43-duplicates", G, relay="10.6.0.2", opts=[PRL(43)],
+  want={"opt43": bytes.fromhex("010162050200ff")})
+
 # Deliberate, documented differences: case name -> reason (xfail strict). Keep short.
 DIFFERENCES = {
+    "os-43-long-suboption": "an encapsulated payload over 255 bytes: lessor splits the "
+                            "sub-options (251-byte instances, as Kea) then the option 253 + rest "
+                            "(RFC 3396); Kea 2.2 puts each piece in its own option 43 instance. "
+                            "Same bytes after RFC 3396 concatenation.",
+    "os-43-long-suboption-unaligned": "Kea 2.2's LibDHCP::splitOptions4() loses data here "
+                                      "(sub-option 5 cut to 175 of 300 bytes, one 180-byte "
+                                      "option 43); lessor sends all of it (RFC 3396).",
     "check:never-send": "lessor accepts Kea >= 2.3's option-data never-send (the deployment runs "
                         "Kea 2.4); Kea 2.2 rejects the keyword. Behaviour: group 'neversend'.",
 }
@@ -881,6 +1006,19 @@ CHECKS = {
                                                   "client-class": "nope"}]},
     "require-undefined": {"subnet4": [{"id": 5, "subnet": "10.5.0.0/24",
                                        "require-client-classes": ["nope"]}]},
+    "class-option-def-not-deferred": {"client-classes": [{"name": "c", "option-def": [
+        {"name": "x", "code": 100, "type": "uint8"}]}]},
+    "space-option-undefined-name": {"option-data": [
+        {"name": "nope", "space": "vendor-encapsulated-options-space", "data": "1"}]},
+    "space-option-by-code-hex": {"option-data": [
+        {"code": 9, "space": "my-space", "csv-format": False, "data": "0102"}]},
+    "hex-43-suboption-truncated": {
+        "option-def": [{"name": "v5", "code": 5, "space": "vendor-encapsulated-options-space",
+                        "type": "uint16"}],
+        "option-data": [{"code": 43, "csv-format": False, "data": "0501FF"}]},
+    "csv-code-without-definition": {"option-data": [{"code": 200, "data": "0102"}]},
+    "encapsulate-array": {"option-def": [{"name": "ea", "code": 230, "type": "uint8",
+                                          "array": True, "encapsulate": "s"}]},
     "all-groups": None,
 }
 

@@ -16,6 +16,7 @@
 #include "cfg/cfg-current.h"
 #include "cfg/cfg-json.h"
 #include "cfg/cfg.h"
+#include "dhcp/optdef.h"
 #include "fixture.h"
 #include "util/log.h"
 
@@ -404,6 +405,117 @@ static void test_classes(void **state)
 	cfg_free(cfg);
 }
 
+static void assert_opt(const cfg_optset_t *set, uint8_t code, const char *hex)
+{
+	uint8_t want[512];
+	int n = optdef_encode_hex(hex, want, sizeof(want));
+	const cfg_option_t *o = cfg_optset_find(set, code);
+
+	assert_true(n >= 0);
+	assert_non_null(o);
+	assert_int_equal(o->len, n);
+	assert_memory_equal(o->data, want, (size_t)n);
+}
+
+/* Option spaces and encapsulation are resolved at load time (Kea
+ * CfgOption::encapsulate(): sub-options of the same scope, code order). */
+static void test_option_spaces(void **state)
+{
+	(void)state;
+	cfg_err_t err;
+	cfg_t *cfg = load_ok("{\"Dhcp4\": {" BASE ",\n"
+		"\"option-def\": [\n"
+		" {\"name\": \"v1\", \"code\": 1, \"space\": \"vendor-encapsulated-options-space\", \"type\": \"string\"},\n"
+		" {\"name\": \"v2\", \"code\": 2, \"space\": \"vendor-encapsulated-options-space\", \"type\": \"uint16\"},\n"
+		" {\"name\": \"acme\", \"code\": 224, \"type\": \"empty\", \"encapsulate\": \"acme\"},\n"
+		" {\"name\": \"inner\", \"code\": 3, \"space\": \"acme\", \"type\": \"empty\", \"encapsulate\": \"deep\"},\n"
+		" {\"name\": \"d\", \"code\": 9, \"space\": \"deep\", \"type\": \"uint8\"}],\n"
+		"\"option-data\": [\n"
+		" {\"name\": \"v2\", \"space\": \"vendor-encapsulated-options-space\", \"data\": \"258\"},\n"
+		" {\"name\": \"vendor-encapsulated-options\"},\n"
+		" {\"code\": 1, \"space\": \"vendor-encapsulated-options-space\", \"data\": \"ab\"},\n"
+		" {\"name\": \"acme\"}, {\"name\": \"inner\", \"space\": \"acme\"},\n"
+		" {\"name\": \"d\", \"space\": \"deep\", \"data\": \"7\"}],\n"
+		"\"client-classes\": [\n"
+		" {\"name\": \"c\", \"option-def\": [{\"name\": \"my43\", \"code\": 43, \"type\": \"uint32\"},\n"
+		"   {\"name\": \"p\", \"code\": 230, \"type\": \"string\"}],\n"
+		"  \"option-data\": [{\"name\": \"my43\", \"data\": \"5\"}, {\"code\": 230, \"data\": \"x\"}]},\n"
+		" {\"name\": \"h\", \"option-data\": [{\"code\": 43, \"csv-format\": false, \"data\": \"0202ffee\"},\n"
+		"   {\"name\": \"v1\", \"space\": \"vendor-encapsulated-options-space\", \"data\": \"z\"}]},\n"
+		" {\"name\": \"h2\", \"option-data\": [{\"code\": 43, \"csv-format\": false, \"data\": \"0002020100ff0101\"},\n"
+		"   {\"name\": \"v2\", \"space\": \"vendor-encapsulated-options-space\", \"data\": \"1\"},\n"
+		"   {\"name\": \"v2\", \"space\": \"vendor-encapsulated-options-space\", \"data\": \"2\"},\n"
+		"   {\"name\": \"v1\", \"space\": \"vendor-encapsulated-options-space\", \"data\": \"w\"}]}],\n"
+		"\"subnet4\": [{\"id\": 1, \"subnet\": \"10.0.0.0/24\",\n"
+		"  \"option-data\": [{\"name\": \"v1\", \"space\": \"vendor-encapsulated-options-space\", \"data\": \"s\"}]}]\n"
+		"}}");
+
+	/* global 43: sub-options by code, whatever the configuration order */
+	assert_opt(&cfg->opts, 43, "0102616202020102");
+	/* nested encapsulation: 224 > acme.3 > deep.9 */
+	assert_opt(&cfg->opts, 224, "0303090107");
+	/* only dhcp4-space options are in the scope's set */
+	assert_int_equal(cfg->opts.n, 2);
+	/* a sub-option without its encapsulating option in that scope goes nowhere */
+	assert_int_equal(cfg->subnets[0].opts.n, 0);
+	/* class-level definitions encode the class's own option-data */
+	int c = cfg_class_find(cfg, "c"), h = cfg_class_find(cfg, "h");
+	assert_opt(&cfg->classes[c].opts, 43, "00000005");
+	assert_opt(&cfg->classes[c].opts, 230, "78");
+	/* hex 43 is unpacked and merged with the scope's sub-options by code */
+	assert_opt(&cfg->classes[h].opts, 43, "01017a0202ffee");
+	/* PAD skipped, END stops; one sub-option per code: the hex one, else the
+	 * first configured */
+	int h2 = cfg_class_find(cfg, "h2");
+	assert_opt(&cfg->classes[h2].opts, 43, "01017702020100");
+	cfg_free(cfg);
+
+	/* a hex sub-option too short for its definition is refused, as by Kea */
+	load_err("{\"Dhcp4\": {" BASE ", \"option-def\": [{\"name\": \"v5\", \"code\": 5, \"space\": \"vendor-encapsulated-options-space\", \"type\": \"uint16\"}],\n"
+	         "\"option-data\": [{\"code\": 43, \"csv-format\": false, \"data\": \"0501ff\"}]}}", &err);
+	assert_non_null(strstr(err.msg, "truncated"));
+	/* the class definitions stay in their class */
+	load_err("{\"Dhcp4\": {" BASE ", \"client-classes\": [\n"
+	         " {\"name\": \"c\", \"option-def\": [{\"name\": \"p\", \"code\": 230, \"type\": \"string\"}]},\n"
+	         " {\"name\": \"d\", \"option-data\": [{\"name\": \"p\", \"data\": \"x\"}]}]}}", &err);
+	assert_string_equal(err.path, "Dhcp4.client-classes[1].option-data[0].name");
+	/* Kea allows only 43 and 224-254 (deferred-unpack options) in a class */
+	load_err("{\"Dhcp4\": {" BASE ", \"client-classes\": [\n"
+	         " {\"name\": \"c\", \"option-def\": [{\"name\": \"p\", \"code\": 100, \"type\": \"string\"}]}]}}", &err);
+	assert_string_equal(err.path, "Dhcp4.client-classes[0].option-def[0]");
+	/* an undefined name in a user space */
+	load_err("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"name\": \"x\", \"space\": \"s\", \"data\": \"1\"}]}}", &err);
+	assert_non_null(strstr(err.msg, "'s.x' does not exist"));
+	/* csv-format (true by default) needs a definition, in any space */
+	load_err("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 9, \"space\": \"s\", \"data\": \"01\"}]}}", &err);
+	assert_non_null(strstr(err.msg, "'s.' having code '9' does not exist"));
+	load_err("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 200, \"data\": \"01\"}]}}", &err);
+	assert_non_null(strstr(err.msg, "'dhcp4.' having code '200' does not exist"));
+	/* vendor-<id> spaces (options 124/125) are still refused */
+	load_err("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 2, \"space\": \"vendor-4491\", \"data\": \"01\", \"csv-format\": false}]}}", &err);
+	assert_non_null(strstr(err.msg, "not supported yet"));
+	/* a sub-option longer than 255 bytes is split in 251-byte instances (Kea
+	 * LibDHCP::splitOptions4()) */
+	cfg = load_ok("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 43},\n"
+	         " {\"code\": 1, \"space\": \"vendor-encapsulated-options-space\", \"csv-format\": false, \"data\": \""
+	         "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	         "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	         "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	         "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	         "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	         "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	         "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	         "0000000000000000000000\"}]}}");
+	const cfg_option_t *lo = cfg_optset_find(&cfg->opts, 43);
+	assert_non_null(lo);
+	assert_int_equal(lo->len, 2 + 251 + 2 + 40);
+	assert_int_equal(lo->data[0], 1);
+	assert_int_equal(lo->data[1], 251);
+	assert_int_equal(lo->data[253], 1);
+	assert_int_equal(lo->data[254], 40);
+	cfg_free(cfg);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -670,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_auto_ids),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_option_spaces),
 		cmocka_unit_test(test_noop_keys_kept),
 		cmocka_unit_test(test_comments_and_locate),
 		cmocka_unit_test(test_scale),

@@ -110,8 +110,44 @@ static void test_encode_fqdn_records(void **state)
 	assert_memory_equal(b, "\x01\xc0\x00\x02\x01\xc0\x00\x02\x02", 9);
 	assert_int_equal(enc("fqdn", "1, 2, 3, foo.com", b), 12);
 	assert_memory_equal(b, "\x01\x02\x03\x03" "foo\x03" "com\x00", 12);
-	/* 43 is empty + encapsulated: csv data is refused as by Kea */
+	/* 43 is empty + encapsulated: csv data is refused as by Kea, no data
+	 * is fine (the payload is its sub-options) */
 	assert_int_equal(enc("vendor-encapsulated-options", "01", b), -EINVAL);
+	assert_int_equal(enc("vendor-encapsulated-options", "", b), 0);
+}
+
+/* Definitions in other option spaces: a code or name in a user space never
+ * shadows the dhcp4 one, and duplicates are per space. */
+static void test_spaces(void **state)
+{
+	(void)state;
+	optdef_set_t set = { 0 };
+	optdef_t d1 = { .name = "vsub1", .code = 1, .type = OPTDEF_STRING,
+	                .space = "vendor-encapsulated-options-space" };
+	optdef_t d2 = { .name = "acme", .code = 224, .type = OPTDEF_EMPTY, .encapsulate = "acme-space" };
+	optdef_t d3 = { .name = "vsub1", .code = 1, .type = OPTDEF_UINT8, .space = "acme-space" };
+
+	assert_int_equal(optdef_set_add(&set, &d1), 0);
+	assert_int_equal(optdef_set_add(&set, &d2), 0);
+	assert_int_equal(optdef_set_add(&set, &d3), 0);
+	assert_int_equal(optdef_set_add(&set, &d1), -EEXIST);
+	assert_true(optdef_space_is_dhcp4("dhcp4"));
+	assert_true(optdef_space_is_dhcp4(""));
+	assert_false(optdef_space_is_dhcp4("acme-space"));
+	/* dhcp4 lookups ignore other spaces: code 1 is still subnet-mask */
+	assert_string_equal(optdef_find_code(&set, 1)->name, "subnet-mask");
+	assert_null(optdef_find_name(&set, "vsub1"));
+	assert_ptr_equal(optdef_find_space_name(&set, "dhcp4", "acme"), &set.v[1]);
+	assert_ptr_equal(optdef_find_space_code(&set, "dhcp4", 224), &set.v[1]);
+	assert_ptr_equal(optdef_find_space_code(&set, "dhcp4", 3), optdef_std_by_code(3));
+	assert_ptr_equal(optdef_find_space_name(&set, "vendor-encapsulated-options-space", "vsub1"),
+	                 &set.v[0]);
+	assert_ptr_equal(optdef_find_space_code(&set, "acme-space", 1), &set.v[2]);
+	/* no standard definitions outside dhcp4 */
+	assert_null(optdef_find_space_name(&set, "acme-space", "routers"));
+	assert_null(optdef_find_space_code(&set, "acme-space", 3));
+	assert_null(optdef_find_space_code(NULL, "acme-space", 1));
+	optdef_set_done(&set);
 }
 
 static void test_encode_custom(void **state)
@@ -174,6 +210,7 @@ int main(void)
 		cmocka_unit_test(test_encode_fqdn_records),
 		cmocka_unit_test(test_encode_custom),
 		cmocka_unit_test(test_encode_hex),
+		cmocka_unit_test(test_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

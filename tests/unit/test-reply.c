@@ -347,6 +347,67 @@ static void test_nak_content(void **state)
 	assert_int_equal(e->tx.dst_addr, A(192, 0, 2, 254));
 }
 
+/* Option 43 / a private option built from sub-options at config load:
+ * the reply copies the scope's payload, and only when requested (Kea 2.2,
+ * tests/system/test_differential.py group "optspace"). */
+static const char *CFG_ENCAP =
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"option-def\": ["
+        "  {\"name\": \"v1\", \"code\": 1, \"space\": \"vendor-encapsulated-options-space\","
+        "   \"type\": \"string\"}],"
+        " \"option-data\": [{\"name\": \"vendor-encapsulated-options\"},"
+        "  {\"name\": \"v1\", \"space\": \"vendor-encapsulated-options-space\", \"data\": \"g\"}],"
+        " \"client-classes\": [{\"name\": \"c\", \"test\": \"option[77].hex == 'C'\","
+        "  \"option-def\": [{\"name\": \"p\", \"code\": 230, \"type\": \"empty\","
+        "                    \"encapsulate\": \"s\"}],"
+        "  \"option-data\": [{\"name\": \"vendor-encapsulated-options\"},"
+        "   {\"code\": 2, \"space\": \"vendor-encapsulated-options-space\", \"data\": \"0102\","
+        "    \"csv-format\": false},"
+        "   {\"name\": \"p\"}, {\"code\": 7, \"space\": \"s\", \"data\": \"ff\", \"csv-format\": false}]}],"
+        " \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+        "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]}]"
+        "}}";
+
+static int setup_encap(void **state)
+{
+	*state = eng_env_new(CFG_ENCAP);
+	return 0;
+}
+
+static void discover_encap(eng_env_t *e, const uint8_t *prl, size_t n, const char *uc)
+{
+	eng_pkt_t p;
+
+	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
+	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, prl, n);
+	if (uc != NULL) {
+		eng_pkt_opt(&p, 77, uc, strlen(uc));
+	}
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(eng_reply_type(e), DHCPOFFER);
+}
+
+static void test_encapsulated(void **state)
+{
+	eng_env_t *e = *state;
+	static const uint8_t prl43[] = {43, 230}, prl3[] = {3};
+
+	discover_encap(e, prl43, sizeof(prl43), NULL);
+	assert_opt_str(e, 43, "\x01\x01g");
+	assert_false(eng_reply_has(e, 230));
+	/* the class's 43 carries the class's sub-options only */
+	discover_encap(e, prl43, sizeof(prl43), "C");
+	assert_opt_str(e, 43, "\x02\x02\x01\x02");
+	assert_opt_str(e, 230, "\x07\x01\xff");
+	/* not requested: not sent */
+	discover_encap(e, prl3, sizeof(prl3), "C");
+	assert_false(eng_reply_has(e, 43));
+	assert_false(eng_reply_has(e, 230));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +419,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lease_time_hint, setup_lft, teardown),
 	        cmocka_unit_test(test_tee_times_unit),
 	        cmocka_unit_test_setup_teardown(test_nak_content, setup_prec, teardown),
+	        cmocka_unit_test_setup_teardown(test_encapsulated, setup_encap, teardown),
 	};
 
 	(void)MAC2;
