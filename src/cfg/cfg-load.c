@@ -441,7 +441,10 @@ static bool vendor_space(const char *space)
 static const optdef_t *cdef_find(const ld_t *ld, const char *space, const char *name, int code)
 {
 	/* class definitions are dhcp4-space only (parse_optdef()) */
-	for (size_t i = 0; ld->cdefs != NULL && optdef_space_is_dhcp4(space) && i < ld->cdefs->n; i++) {
+	if (ld->cdefs == NULL || !optdef_space_is_dhcp4(space)) {
+		return NULL;
+	}
+	for (size_t i = 0; i < ld->cdefs->n; i++) {
 		const optdef_t *d = &ld->cdefs->v[i];
 
 		if (name != NULL ? strcmp(d->name, name) == 0 : d->code == code) {
@@ -642,8 +645,9 @@ static int encap_sub(ld_t *ld, const pend_set_t *set, const pend_opt_t *s, uint8
 	int r;
 
 	if (s != NULL && s->def != NULL && s->def->encapsulate[0] != '\0') {
-		r = encap_option(ld, set, s->def->encapsulate, s->def->type == OPTDEF_EMPTY, data, len,
-		                 depth + 1, &pl);
+		bool unpack = s->def->type == OPTDEF_EMPTY;
+
+		r = encap_option(ld, set, s->def->encapsulate, unpack, data, len, depth + 1, &pl);
 	} else {
 		r = ebuf_put(&pl, data, len);
 	}
@@ -652,7 +656,7 @@ static int encap_sub(ld_t *ld, const pend_set_t *set, const pend_opt_t *s, uint8
 		size_t n = pl.n - off < chunk ? pl.n - off : chunk;
 		uint8_t hdr[2] = { code, (uint8_t)n };
 		if (r >= 0 && (r = ebuf_put(out, hdr, 2)) >= 0) {
-			r = ebuf_put(out, pl.p + off, n);
+			r = ebuf_put(out, n > 0 ? pl.p + off : NULL, n);
 		}
 		off += n;
 	} while (r >= 0 && off < pl.n);
@@ -769,8 +773,10 @@ static int parse_options(ld_t *ld, json_t *obj, cfg_optset_t *set)
 	for (size_t i = 0; i < pend.n; i++) {
 		pend_opt_t *p = &pend.v[i];
 
-		if (strcmp(p->space, "dhcp4") != 0 || (i > 0 && strcmp(pend.v[i - 1].space, "dhcp4") == 0 &&
-		                                       pend.v[i - 1].code == p->code)) {
+		const pend_opt_t *prev = i > 0 ? &pend.v[i - 1] : NULL;
+
+		if (strcmp(p->space, "dhcp4") != 0 ||
+		    (prev != NULL && strcmp(prev->space, "dhcp4") == 0 && prev->code == p->code)) {
 			continue;
 		}
 		cfg_option_t *v = realloc(set->v, (set->n + 1) * sizeof(*v));
@@ -786,8 +792,10 @@ static int parse_options(ld_t *ld, json_t *obj, cfg_optset_t *set)
 		set->n++;
 		if (p->def != NULL && p->def->encapsulate[0] != '\0') {
 			ebuf_t eb = { 0 };
-			r = encap_option(ld, &pend, p->def->encapsulate, p->def->type == OPTDEF_EMPTY,
-			                 opt->data, opt->len, 0, &eb);
+			bool unpack = p->def->type == OPTDEF_EMPTY;
+
+			r = encap_option(ld, &pend, p->def->encapsulate, unpack, opt->data,
+			                 opt->len, 0, &eb);
 			if (r >= 0 && eb.n > 65535) {
 				r = fail(ld, NULL, "option %u with its sub-options is too long", p->code);
 			}
@@ -903,7 +911,9 @@ static int parse_optdef(ld_t *ld, json_t *o, optdef_set_t *set, bool class_level
 		return fail(ld, "code", "it is not allowed to redefine standard option '%s' (code %u) in the dhcp4 space",
 		            std->name, code);
 	}
-	if (dhcp4 && optdef_std_by_name(name) != NULL) {
+	const optdef_t *std_named = dhcp4 ? optdef_std_by_name(name) : NULL;
+	/* a class may redefine 43 under its standard name (Kea 2.2 accepts it) */
+	if (std_named != NULL && !(class_level && std_named->code == 43)) {
 		if (class_level) {
 			return fail(ld, "name", "unable to override definition of option '%s' in standard option space 'dhcp4'",
 			            name);

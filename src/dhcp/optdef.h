@@ -44,7 +44,7 @@ typedef struct optdef {
 	char space[OPTDEF_NAME_MAX];    /* "" = dhcp4 (custom definitions only) */
 } optdef_t;
 
-/* Custom definitions (option-def), in the dhcp4 space. */
+/* Custom definitions (option-def), of any option space (optdef_t.space). */
 typedef struct optdef_set {
 	optdef_t *v;
 	size_t n;
@@ -55,9 +55,11 @@ const optdef_t *optdef_std_by_name(const char *name);
 /** Standard definition of @code, or NULL. */
 const optdef_t *optdef_std_by_code(uint8_t code);
 
-/** Look @name up in @custom (may be NULL) first, then the standard table. */
+/** Look @name up in @custom's dhcp4-space definitions (@custom may be NULL)
+ *  first, then the standard table. */
 const optdef_t *optdef_find_name(const optdef_set_t *custom, const char *name);
-/** Look @code up in @custom (may be NULL) first, then the standard table. */
+/** Look @code up in @custom's dhcp4-space definitions (@custom may be NULL)
+ *  first, then the standard table. */
 const optdef_t *optdef_find_code(const optdef_set_t *custom, uint8_t code);
 
 /** Look @name up in option space @space: for "dhcp4" as optdef_find_name();

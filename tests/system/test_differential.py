@@ -1017,6 +1017,16 @@ CHECKS = {
                         "type": "uint16"}],
         "option-data": [{"code": 43, "csv-format": False, "data": "0501FF"}]},
     "csv-code-without-definition": {"option-data": [{"code": 200, "data": "0102"}]},
+    "encapsulate-own-space": {"option-def": [{"name": "x", "code": 3, "space": "s",
+                                              "type": "uint8", "encapsulate": "s"}]},
+    "class-option-def-std-name": {"client-classes": [{"name": "c", "option-def": [
+        {"name": "routers", "code": 230, "type": "uint8"}]}]},
+    "class-option-def-43-std-name": {"client-classes": [{"name": "c", "option-def": [
+        {"name": "vendor-encapsulated-options", "code": 43, "type": "uint8"}]}]},
+    "user-space-code-255": {"option-def": [{"name": "x", "code": 255, "space": "s",
+                                            "type": "uint8"}],
+                            "option-data": [{"code": 255, "space": "s", "data": "01",
+                                             "csv-format": False}]},
     "encapsulate-array": {"option-def": [{"name": "ea", "code": 230, "type": "uint8",
                                           "array": True, "encapsulate": "s"}]},
     "all-groups": None,
