@@ -25,7 +25,7 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "lessor DHCPv4 server, version %s (Kea %s compatible)\n"
 	        "\n"
-	        "Usage: lessor -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p number] [-P number]\n"
+	        "Usage: lessor -[v|V|W] [-d] [-{c|t|T} cfgfile] [-p number] [-P number] [-a agentfile]\n"
 	        "  -v: print version number and exit\n"
 	        "  -V: print extended version and exit\n"
 	        "  -W: display the configuration report and exit\n"
@@ -35,6 +35,8 @@ static void usage(FILE *f)
 	        "  -T file: check the configuration file doing extra checks and exit\n"
 	        "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
 	        "  -P number: specify non-standard client port number 1-65535 (useful for testing only)\n"
+	        "  -a file, --control-agent file: also serve the HTTP control channel that this\n"
+	        "     kea-ctrl-agent configuration file describes (no separate agent needed)\n"
 	        "  -h, --help: print this help and exit\n",
 	        LESSOR_VERSION_STRING, LESSOR_KEA_COMPAT);
 }
@@ -109,6 +111,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "control-agent", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	server_opts_t opts = {
@@ -121,7 +124,7 @@ int main(int argc, char **argv)
 	int c;
 	int r;
 
-	while ((c = getopt_long(argc, argv, "c:t:T:p:P:dvVWh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:T:p:P:a:dvVWh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opts.config_path = optarg;
@@ -144,6 +147,9 @@ int main(int argc, char **argv)
 				usage(stderr);
 				return EXIT_FAIL;
 			}
+			break;
+		case 'a':
+			opts.agent_config_path = optarg;
 			break;
 		case 'd':
 			opts.debug = true;

@@ -536,6 +536,13 @@ static bool ctl_cb_is_enabled(void *ud)
 	return !atomic_load(&((server_t *)ud)->dhcp_disabled);
 }
 
+/* Commands run under the ctl lock, which a SIGHUP reload also holds
+ * (ctl_pause), so n_workers cannot change under this read. */
+static unsigned ctl_cb_worker_count(void *ud)
+{
+	return ((server_t *)ud)->n_workers;
+}
+
 /* lease_reclaim_each() callback: Kea's per-subnet reclaimed-leases and
  * reclaimed-declined-addresses (AllocEngine::reclaimExpiredLease4,
  * reclaimDeclined), into the calling thread's shard @ud. */
@@ -607,6 +614,10 @@ static int server_ctl_start(server_t *s)
 	int r;
 
 	r = ctl_listen_cfg_load_file(s->opts.config_path, &lc, &err);
+	/* -a: kea-ctrl-agent's own file adds (merges) the HTTP listener it describes. */
+	if (r == 0 && s->opts.agent_config_path != NULL) {
+		r = ctl_listen_cfg_load_file(s->opts.agent_config_path, &lc, &err);
+	}
 	if (r == 0 && lc.unix_path == NULL && lc.http_host == NULL) {
 		ctl_listen_cfg_done(&lc);
 		return 0;               /* no control channel configured */
@@ -625,6 +636,7 @@ static int server_ctl_start(server_t *s)
 			.dhcp_is_enabled = ctl_cb_is_enabled,
 			.leases_reclaim = ctl_cb_reclaim,
 			.subnet_counter = ctl_cb_subnet_counter,
+			.worker_count = ctl_cb_worker_count,
 		};
 		r = ctl_start(&env, &lc, &s->ctl, &err);
 	}

@@ -22,6 +22,7 @@ struct cfg;
 
 typedef struct server_opts {
 	const char *config_path;        /* -c FILE (borrowed for the server's lifetime) */
+	const char *agent_config_path;  /* -a FILE: a kea-ctrl-agent file for the HTTP listener */
 	uint16_t server_port;           /* -p, default 67 */
 	uint16_t client_port;           /* -P, default 68 */
 	bool debug;                     /* -d */

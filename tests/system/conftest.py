@@ -361,6 +361,7 @@ class Server:
         self._logf = None
         self._log_start = 0
         self.config = None
+        self.extra_args = []      # appended to the command line (e.g. lessor's -a FILE)
 
     # configuration ---------------------------------------------------------------------
     def write_config(self, cfg=None, text=None):
@@ -392,7 +393,7 @@ class Server:
         assert self.proc is None or self.proc.poll() is not None, "server already running"
         self._logf = open(self.log_path, "ab")
         self._log_start = self._logf.tell()
-        self.proc = self.net.popen(self.net.srv, [self.bin, "-c", self.cfg_path],
+        self.proc = self.net.popen(self.net.srv, [self.bin, "-c", self.cfg_path] + self.extra_args,
                                    stdout=self._logf, stderr=subprocess.STDOUT,
                                    stdin=subprocess.DEVNULL, env=self.env(), cwd=self.dir)
         if wait:
