@@ -114,3 +114,29 @@ void fixture_free(fixture_t *f)
 		free(f);
 	}
 }
+
+char *fixture_tmpdir(const char *prefix)
+{
+	char *d = NULL;
+
+	assert_true(asprintf(&d, "/tmp/%s-XXXXXX", prefix) > 0);
+	assert_non_null(mkdtemp(d));
+	return d;
+}
+
+void fixture_rmtree(char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(dir);
+}
+
+char *fixture_path_in(const char *dir, const char *file)
+{
+	char *p = NULL;
+
+	assert_true(asprintf(&p, "%s/%s", dir, file) > 0);
+	return p;
+}

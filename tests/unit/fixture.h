@@ -16,6 +16,13 @@ fixture_t *fixture_load(const char *rel);
 const char *fixture_path(const char *rel);
 void fixture_free(fixture_t *f);
 
+/** A fresh directory /tmp/<prefix>-XXXXXX (malloc'd path); fails the test on error. */
+char *fixture_tmpdir(const char *prefix);
+/** Remove @dir and everything below it, then free the path. */
+void fixture_rmtree(char *dir);
+/** "@dir/@file", malloc'd. */
+char *fixture_path_in(const char *dir, const char *file);
+
 static inline void fixture_freep(fixture_t **f)
 {
 	fixture_free(*f);

@@ -22,32 +22,6 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
-static char *mktmp(void)
-{
-	char *d = strdup("/tmp/lessor-lfile-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void rmtree(char *d)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
-	assert_int_equal(system(cmd), 0);
-	free(d);
-}
-
-static char *path_in(const char *dir, const char *file)
-{
-	char *p = NULL;
-
-	assert_true(asprintf(&p, "%s/%s", dir, file) > 0);
-	return p;
-}
-
 static void mk_lease(lease4_t *l, uint32_t addr, uint32_t i)
 {
 	memset(l, 0, sizeof(*l));
@@ -142,7 +116,7 @@ static char *read_file(const char *path, size_t *ret_len)
 
 static bool exists(const char *dir, const char *file)
 {
-	char *p = path_in(dir, file);
+	char *p = fixture_path_in(dir, file);
 	struct stat st;
 	bool r = stat(p, &st) == 0;
 
@@ -409,8 +383,8 @@ static void test_fixture_badrow(void **state)
 	mem_store_free(ms);
 
 	/* A non-lease file. */
-	char *dir = mktmp();
-	char *p = path_in(dir, "x.csv");
+	char *dir = fixture_tmpdir("lessor-lfile");
+	char *p = fixture_path_in(dir, "x.csv");
 	write_file(p, "name,value\nfoo,1\n", 17);
 	err = NULL;
 	assert_int_equal(load_one(p, 0, &ms, &st, &err), -EBADMSG);
@@ -418,7 +392,7 @@ static void test_fixture_badrow(void **state)
 	free(err);
 	mem_store_free(ms);
 	free(p);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 /* ---- journal ---------------------------------------------------------- */
@@ -428,9 +402,9 @@ static void test_fixture_badrow(void **state)
  * appending after the cut then works and the new row is loaded. */
 static void test_cut_every_offset(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "leases.csv");
-	char *cut = path_in(dir, "cut.csv");
+	char *dir = fixture_tmpdir("lessor-lfile");
+	char *name = fixture_path_in(dir, "leases.csv");
+	char *cut = fixture_path_in(dir, "cut.csv");
 	lfile_t *f = NULL;
 	lease4_t a, b, a2, c, l;
 	uint64_t seq;
@@ -506,7 +480,7 @@ static void test_cut_every_offset(void **state)
 	free(full);
 	free(name);
 	free(cut);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 typedef struct mt_arg {
@@ -534,8 +508,8 @@ static void *mt_appender(void *p)
 
 static void test_mt_append_sync(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "leases.csv");
+	char *dir = fixture_tmpdir("lessor-lfile");
+	char *name = fixture_path_in(dir, "leases.csv");
 	lfile_t *f = NULL;
 	pthread_t th[4];
 	mt_arg_t args[4];
@@ -573,7 +547,7 @@ static void test_mt_append_sync(void **state)
 	}
 	mem_store_free(ms);
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 /* ---- LFC -------------------------------------------------------------- */
@@ -638,8 +612,8 @@ static void verify_state(const char *name, const lease4_t *expect)
 
 static void test_lfc_while_appending(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "leases.csv");
+	char *dir = fixture_tmpdir("lessor-lfile");
+	char *name = fixture_path_in(dir, "leases.csv");
 	lease4_t *expect = calloc(LFC_N, sizeof(*expect));
 	lfc_arg_t a = { .expect = expect };
 	pthread_t th;
@@ -688,7 +662,7 @@ static void test_lfc_while_appending(void **state)
 	verify_state(name, expect);
 	free(expect);
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 static const char hdr22[] = "address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,"
@@ -696,7 +670,7 @@ static const char hdr22[] = "address,hwaddr,client_id,valid_lifetime,expire,subn
 
 static void put(const char *dir, const char *file, const char *rows)
 {
-	char *p = path_in(dir, file);
+	char *p = fixture_path_in(dir, file);
 	char *text = NULL;
 
 	assert_true(asprintf(&text, "%s%s", hdr22, rows) > 0);
@@ -709,8 +683,8 @@ static void put(const char *dir, const char *file, const char *rows)
 
 static void test_restart_sets(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "l.csv");
+	char *dir = fixture_tmpdir("lessor-lfile");
+	char *name = fixture_path_in(dir, "l.csv");
 	mem_store_t *ms;
 	lfile_load_stats_t st;
 	lease4_t l;
@@ -749,7 +723,7 @@ static void test_restart_sets(void **state)
 	mem_store_free(ms);
 
 	/* A live kea-lfc pid file: refuse. A stale one: ignore. */
-	char *pid = path_in(dir, "l.csv.pid");
+	char *pid = fixture_path_in(dir, "l.csv.pid");
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%d\n", (int)getppid());
 	write_file(pid, buf, strlen(buf));
@@ -763,7 +737,7 @@ static void test_restart_sets(void **state)
 	free(pid);
 
 	/* Only .1 (crash right after the rotate) and no main file. */
-	char *p = path_in(dir, "l.csv");
+	char *p = fixture_path_in(dir, "l.csv");
 	unlink(p);
 	free(p);
 	put(dir, "l.csv.1", ROW(14, 05, "only1"));
@@ -773,7 +747,7 @@ static void test_restart_sets(void **state)
 	mem_store_free(ms);
 
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 /* Every intermediate file set of an LFC (as a crash would leave it) loads to
@@ -807,14 +781,14 @@ static void assert_same_state(const char *name, const char *expect_name)
 
 static void test_lfc_crash_points(void **state)
 {
-	char *ref = mktmp();
-	char *dir = mktmp();
-	char *rname = path_in(ref, "l.csv");
-	char *name = path_in(dir, "l.csv");
-	char *p1 = path_in(dir, "l.csv.1"), *p2 = path_in(dir, "l.csv.2");
-	char *pc = path_in(dir, "l.csv.completed"), *po = path_in(dir, "l.csv.output");
-	char *r1 = path_in(ref, "l.csv.1"), *r2 = path_in(ref, "l.csv.2");
-	char *merged = path_in(ref, "merged");
+	char *ref = fixture_tmpdir("lessor-lfile");
+	char *dir = fixture_tmpdir("lessor-lfile");
+	char *rname = fixture_path_in(ref, "l.csv");
+	char *name = fixture_path_in(dir, "l.csv");
+	char *p1 = fixture_path_in(dir, "l.csv.1"), *p2 = fixture_path_in(dir, "l.csv.2");
+	char *pc = fixture_path_in(dir, "l.csv.completed"), *po = fixture_path_in(dir, "l.csv.output");
+	char *r1 = fixture_path_in(ref, "l.csv.1"), *r2 = fixture_path_in(ref, "l.csv.2");
+	char *merged = fixture_path_in(ref, "merged");
 	(void)state;
 
 	/* Reference set: .2, .1 and main with overlapping rows. */
@@ -874,15 +848,15 @@ static void test_lfc_crash_points(void **state)
 	free(r1);
 	free(r2);
 	free(merged);
-	rmtree(ref);
-	rmtree(dir);
+	fixture_rmtree(ref);
+	fixture_rmtree(dir);
 }
 
 /* A Kea 2.4 file keeps 12-column rows; merge output follows the journal. */
 static void test_kea24_append(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "l.csv");
+	char *dir = fixture_tmpdir("lessor-lfile");
+	char *name = fixture_path_in(dir, "l.csv");
 	fixture_t *fx = fixture_load("leases/kea24.csv");
 	lfile_t *f;
 	lease4_t l;
@@ -909,7 +883,7 @@ static void test_kea24_append(void **state)
 	assert_int_equal(l.pool_id, 5);
 	mem_store_free(ms);
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 int main(void)

@@ -21,32 +21,6 @@
 
 #define BASE 0xc0000200u                /* 192.0.2.0 */
 
-static char *mktmp(void)
-{
-	char *d = strdup("/tmp/lessor-memfile-XXXXXX");
-
-	assert_non_null(d);
-	assert_non_null(mkdtemp(d));
-	return d;
-}
-
-static void rmtree(char *d)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
-	assert_int_equal(system(cmd), 0);
-	free(d);
-}
-
-static char *path_in(const char *dir, const char *file)
-{
-	char *p = NULL;
-
-	assert_true(asprintf(&p, "%s/%s", dir, file) > 0);
-	return p;
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -108,8 +82,8 @@ static void test_factory(void **state)
 
 static void test_persist_reopen(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "kea-leases4.csv");
+	char *dir = fixture_tmpdir("lessor-memfile");
+	char *name = fixture_path_in(dir, "kea-leases4.csv");
 	lease_store_t *ls = open_store(name, true, 0, NULL);
 	lease_conn_t *c = NULL;
 	lease4_t l, g, nl;
@@ -161,13 +135,13 @@ static void test_persist_reopen(void **state)
 	lease_conn_close(c);
 	lease_store_close(ls);
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 static void test_no_persist(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "leases.csv");
+	char *dir = fixture_tmpdir("lessor-memfile");
+	char *name = fixture_path_in(dir, "leases.csv");
 	lease_store_t *ls = open_store(name, false, 0, NULL);
 	lease_conn_t *c = NULL;
 	lease4_t l;
@@ -183,7 +157,7 @@ static void test_no_persist(void **state)
 	lease_store_close(ls);
 	assert_false(exists(name));
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 static void copy_fixture(const char *rel, const char *to)
@@ -199,8 +173,8 @@ static void copy_fixture(const char *rel, const char *to)
 
 static void test_load_errors(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "leases.csv");
+	char *dir = fixture_tmpdir("lessor-memfile");
+	char *name = fixture_path_in(dir, "leases.csv");
 	lease_store_t *ls;
 	lease_conn_t *c = NULL;
 	lease4_t g;
@@ -222,7 +196,7 @@ static void test_load_errors(void **state)
 	lease_store_close(ls);
 
 	/* A kea-lfc running on the files: refuse to load. */
-	char *pid = path_in(dir, "leases.csv.pid");
+	char *pid = fixture_path_in(dir, "leases.csv.pid");
 	FILE *fp = fopen(pid, "w");
 	fprintf(fp, "%d\n", (int)getppid());
 	fclose(fp);
@@ -249,7 +223,7 @@ static void test_load_errors(void **state)
 	lease_conn_close(c);
 	lease_store_close(ls);
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 typedef struct worker {
@@ -285,10 +259,10 @@ static void *worker_main(void *p)
 
 static void test_mt_with_lfc(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "leases.csv");
-	char *name1 = path_in(dir, "leases.csv.1");
-	char *name2 = path_in(dir, "leases.csv.2");
+	char *dir = fixture_tmpdir("lessor-memfile");
+	char *name = fixture_path_in(dir, "leases.csv");
+	char *name1 = fixture_path_in(dir, "leases.csv.1");
+	char *name2 = fixture_path_in(dir, "leases.csv.2");
 	lease_store_t *ls = open_store(name, true, 0, NULL);
 	pthread_t th[4];
 	worker_t w[4];
@@ -331,14 +305,14 @@ static void test_mt_with_lfc(void **state)
 	free(name);
 	free(name1);
 	free(name2);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 /* A file written by Kea 2.4 keeps its 12-column format and pool_id. */
 static void test_kea24_file(void **state)
 {
-	char *dir = mktmp();
-	char *name = path_in(dir, "leases.csv");
+	char *dir = fixture_tmpdir("lessor-memfile");
+	char *name = fixture_path_in(dir, "leases.csv");
 	lease_store_t *ls;
 	lease_conn_t *c = NULL;
 	lease4_t g, nl;
@@ -365,7 +339,7 @@ static void test_kea24_file(void **state)
 	lease_conn_close(c);
 	lease_store_close(ls);
 	free(name);
-	rmtree(dir);
+	fixture_rmtree(dir);
 }
 
 int main(void)
