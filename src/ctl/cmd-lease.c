@@ -444,6 +444,23 @@ static json_t *lookup(lease_conn_t *c, json_t *args, lease4_t *ret, bool *ret_fo
 	return NULL;
 }
 
+/* The shared start of lease4-get and lease4-del: check the arguments, open a
+ * connection into *ret_conn and look the lease up. NULL, or the error answer. */
+static json_t *open_and_lookup(ctl_t *ctl, json_t *args, lease_conn_t **ret_conn, lease4_t *ret,
+                               bool *ret_found)
+{
+	json_t *err;
+
+	if (!json_is_object(args)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Parameters missing or are not a map.");
+	}
+	err = conn_open(ctl, ret_conn);
+	if (err != NULL) {
+		return err;
+	}
+	return lookup(*ret_conn, args, ret, ret_found);
+}
+
 json_t *ctl_cmd_lease4_get(ctl_t *ctl, json_t *args)
 {
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
@@ -451,14 +468,7 @@ json_t *ctl_cmd_lease4_get(ctl_t *ctl, json_t *args)
 	bool found;
 	json_t *err;
 
-	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Parameters missing or are not a map.");
-	}
-	err = conn_open(ctl, &c);
-	if (err != NULL) {
-		return err;
-	}
-	err = lookup(c, args, &l, &found);
+	err = open_and_lookup(ctl, args, &c, &l, &found);
 	if (err != NULL) {
 		return err;
 	}
@@ -475,14 +485,7 @@ json_t *ctl_cmd_lease4_del(ctl_t *ctl, json_t *args)
 	bool found;
 	json_t *err;
 
-	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Parameters missing or are not a map.");
-	}
-	err = conn_open(ctl, &c);
-	if (err != NULL) {
-		return err;
-	}
-	err = lookup(c, args, &l, &found);
+	err = open_and_lookup(ctl, args, &c, &l, &found);
 	if (err != NULL) {
 		return err;
 	}
