@@ -65,7 +65,6 @@ struct worker {
 	struct iovec iov[WORKER_BATCH_MAX];
 	dhcp4_tx_t tx[WORKER_BATCH_MAX];
 	unsigned tx_slot[WORKER_BATCH_MAX];
-	bool tx_sent[WORKER_BATCH_MAX];       /* already sent (ahead of the batch's sync) */
 };
 
 /* ---- setup ---- */
@@ -455,14 +454,7 @@ static void send_one(worker_t *w, const dhcp4_tx_t *tx, const slot_t *s, bool lo
 /* Send the batch's replies: plain UDP ones (every relayed reply) with one
  * sendmmsg, the rest one by one. A message sendmmsg stops at is retried alone
  * (send_udp() knows how to recover from a non-local source address). */
-/* Which replies send_batch() sends: the ones not sent yet, or only those of
- * them that promise no lease (anything but an ACK), which need no sync. */
-typedef enum send_mode {
-	SEND_UNSENT,
-	SEND_NO_ACKS,
-} send_mode_t;
-
-static void send_batch(worker_t *w, unsigned n_tx, send_mode_t mode)
+static void send_batch(worker_t *w, unsigned n_tx)
 {
 	struct mmsghdr mm[WORKER_BATCH_MAX];
 	struct sockaddr_in to[WORKER_BATCH_MAX];
@@ -474,10 +466,6 @@ static void send_batch(worker_t *w, unsigned n_tx, send_mode_t mode)
 		dhcp4_tx_t *tx = &w->tx[k];
 		slot_t *s = &w->slots[w->tx_slot[k]];
 
-		if (w->tx_sent[k] || (mode == SEND_NO_ACKS && tx->msg_type == DHCPACK)) {
-			continue;
-		}
-		w->tx_sent[k] = true;
 		if (tx->kind != DHCP4_TX_UDP) {
 			send_one(w, tx, s, false);
 			continue;
@@ -585,7 +573,6 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 		}
 		if (verdict == VERDICT_REPLY && tx->len > 0 && tx->len <= DHCP_PKT_MAX) {
 			w->tx_slot[n_tx] = i;
-			w->tx_sent[n_tx] = false;
 			n_tx++;
 		}
 		/* VERDICT_PARK needs the HA thread (not built yet): never sent
@@ -662,10 +649,6 @@ static void batch_process(worker_t *w, unsigned n)
 		deadline.tv_nsec += (long)w->commit_window_us * 1000L;
 		deadline.tv_sec += deadline.tv_nsec / 1000000000L;
 		deadline.tv_nsec %= 1000000000L;
-		/* OFFERs and NAKs store nothing, so they leave now: holding them
-		 * would only keep their addresses "in flight" longer, and an
-		 * in-flight offer looks free to the next DISCOVER. */
-		send_batch(w, n_tx, SEND_NO_ACKS);
 		while (n < w->batch) {
 			int m = batch_wait_more(w, n, &deadline);
 			if (m <= 0) {
@@ -673,26 +656,23 @@ static void batch_process(worker_t *w, unsigned n)
 			}
 			n_tx = batch_handle(w, &ctx, n, n + (unsigned)m, n_tx);
 			n += (unsigned)m;
-			send_batch(w, n_tx, SEND_NO_ACKS);
 		}
 	}
 	w->rand_state = ctx.rand_state;
 
 	/* Durability before the reply: every lease change this batch made reaches
-	 * stable storage before any ACK of the batch leaves (OFFERs and NAKs, which
-	 * store nothing, may have left already). If that fails no further reply
-	 * goes out, since a client would hold a lease we could forget. */
+	 * stable storage before any OFFER/ACK of the batch leaves. If that fails no
+	 * reply may go out, since the client would hold a lease we could forget. */
 	r = lease_conn_sync(w->conn);
 	if (r < 0) {
 		log_error(LOGGER_DHCPSRV, "LESSOR_LEASE_SYNC_FAIL",
 		          "failed to make %u lease change(s) durable: %s; replies of this batch are dropped",
 		          n_tx, strerror(-r));
 		atomic_fetch_add_explicit(&w->send_fail, n_tx, memory_order_relaxed);
-		cfg_release(cfg);
-		return;
+		n_tx = 0;
 	}
 
-	send_batch(w, n_tx, SEND_UNSENT);
+	send_batch(w, n_tx);
 	cfg_release(cfg);
 }
 
