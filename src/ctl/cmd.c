@@ -276,11 +276,8 @@ static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
 			return err;
 		}
 	}
-	if (ctl->env.dhcp_disable == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
-		                  "'dhcp-disable' command not supported.");
-	}
-	if (ctl->env.dhcp_enable == NULL) {
+	/* Both switches are needed: each command can undo the other's timer. */
+	if (ctl->env.dhcp_disable == NULL || ctl->env.dhcp_enable == NULL) {
 		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
 		                  "'dhcp-disable' command not supported.");
 	}
@@ -300,8 +297,6 @@ static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
 	if (r < 0) {
 		ctl->disabled_by[oi].on = was_on;
 		ctl->disabled_by[oi].until_s = was_until;
-	}
-	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to disable DHCP service: %s",
 		                  strerror(-r));
 	}
@@ -327,11 +322,8 @@ static json_t *cmd_dhcp_enable(ctl_t *ctl, json_t *args)
 			return err;
 		}
 	}
-	if (ctl->env.dhcp_enable == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
-		                  "'dhcp-enable' command not supported.");
-	}
-	if (ctl->env.dhcp_disable == NULL) {
+	/* Both switches are needed: each command can undo the other's timer. */
+	if (ctl->env.dhcp_disable == NULL || ctl->env.dhcp_enable == NULL) {
 		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
 		                  "'dhcp-enable' command not supported.");
 	}
@@ -347,8 +339,6 @@ static json_t *cmd_dhcp_enable(ctl_t *ctl, json_t *args)
 	if (r < 0) {
 		ctl->disabled_by[oi].on = was_on;
 		ctl->disabled_by[oi].until_s = was_until;
-	}
-	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to enable DHCP service: %s",
 		                  strerror(-r));
 	}
