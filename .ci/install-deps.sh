@@ -14,6 +14,8 @@ packages=(
 	# kea-shell (test_kea_shell.py talks to lessor's HTTP listener with it)
 	python3-kea-connector
 	# system tests: real clients, capture, namespaces, control socket, python
+	# SQL lease and host databases: real servers, started by tests/system/dbserver.py
+	mariadb-server mariadb-client postgresql
 	isc-dhcp-client tshark iproute2 socat curl procps prometheus openssl strace
 	python3 python3-pytest python3-scapy
 )

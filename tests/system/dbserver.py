@@ -1,0 +1,207 @@
+"""Real MariaDB and PostgreSQL servers for system tests, each in a temporary directory.
+
+    with MariaDB(tmpdir) as db:          # or PostgreSQL(tmpdir)
+        db.create_database("kea", user="kea", password="kea")
+        db.sql("kea", "SELECT COUNT(*) FROM lease4")   -> list of rows (tuples of strings)
+        db.params("kea")                 -> dict for a Kea lease-database map (type, name, host,
+                                            port, user, password)
+
+The server listens on 127.0.0.1 on a free port (never on another address) and on a UNIX socket
+in the temporary directory. It is started as the system user `mysql` / `postgres` and stopped
+(SIGTERM, then SIGKILL) on exit, pass or fail. Nothing here touches /var/lib or /etc.
+
+Both come from Debian packages (mariadb-server, postgresql; .ci/install-deps.sh installs them).
+A missing binary is reported through conftest.missing() (skip, or failure in CI).
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _chown_tree(path, user):
+    subprocess.run(["chown", "-R", "%s:%s" % (user, user), path], check=True, timeout=30)
+
+
+class _DbServer:
+    kind = None
+
+    def __init__(self, tmpdir, port=None):
+        self.dir = os.path.join(str(tmpdir), self.kind)
+        self.port = port or free_port()
+        self.proc = None
+        self.log = os.path.join(self.dir, "server.log")
+
+    def __enter__(self):
+        try:
+            self.start()
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _wait_ready(self, probe, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                break
+            if probe():
+                return
+            time.sleep(0.2)
+        with open(self.log, errors="replace") as f:
+            tail = f.read()[-2000:]
+        raise RuntimeError("%s did not start: %s" % (self.kind, tail))
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+
+    def params(self, name, user=None, password=None):
+        return {"type": self.lease_type, "name": name, "host": "127.0.0.1",
+                "port": self.port, "user": user or name, "password": password or name}
+
+
+class MariaDB(_DbServer):
+    kind = "mariadb"
+    lease_type = "mysql"
+    admin_type = "mysql"  # kea-admin's backend word
+
+    def start(self):
+        for b in ("mariadbd", "mariadb-install-db", "mariadb"):
+            if not (shutil.which(b) or os.path.exists("/usr/sbin/" + b)):
+                raise FileNotFoundError(b + " is not installed (mariadb-server)")
+        os.makedirs(self.dir, exist_ok=True)
+        self.datadir = os.path.join(self.dir, "data")
+        self.socket = os.path.join(self.dir, "mysqld.sock")
+        _chown_tree(self.dir, "mysql")
+        subprocess.run(["mariadb-install-db", "--no-defaults", "--user=mysql",
+                        "--datadir=" + self.datadir, "--auth-root-authentication-method=normal"],
+                       check=True, timeout=120, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        logf = open(self.log, "w")
+        self.proc = subprocess.Popen(
+            ["/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + self.datadir,
+             "--socket=" + self.socket, "--port=%d" % self.port, "--bind-address=127.0.0.1",
+             "--pid-file=" + os.path.join(self.dir, "mysqld.pid"),
+             "--innodb-flush-log-at-trx-commit=1", "--skip-name-resolve",
+             "--log-error=" + self.log],
+            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        logf.close()
+        self._wait_ready(lambda: self._root("SELECT 1", check=False).returncode == 0)
+
+    def _root(self, sql, db=None, check=True):
+        argv = ["mariadb", "--no-defaults", "-uroot", "--socket=" + self.socket, "-N", "-B",
+                "-e", sql]
+        if db:
+            argv.append(db)
+        return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=60, check=check)
+
+    def create_database(self, name, user=None, password=None):
+        user, password = user or name, password or name
+        self._root("CREATE DATABASE `%s`; "
+                   "CREATE USER IF NOT EXISTS '%s'@'%%' IDENTIFIED BY '%s'; "
+                   "CREATE USER IF NOT EXISTS '%s'@'localhost' IDENTIFIED BY '%s'; "
+                   "GRANT ALL ON `%s`.* TO '%s'@'%%'; GRANT ALL ON `%s`.* TO '%s'@'localhost'; "
+                   "GRANT SUPER ON *.* TO '%s'@'%%'; FLUSH PRIVILEGES;"
+                   % (name, user, password, user, password, name, user, name, user, user))
+
+    def kea_admin_env(self):
+        """Environment for `kea-admin ... mysql`: Kea 2.2's kea-admin does not pass -P to every
+        mysql call, so the port also goes in a ~/.my.cnf of a private HOME."""
+        home = os.path.join(self.dir, "home")
+        os.makedirs(home, exist_ok=True)
+        with open(os.path.join(home, ".my.cnf"), "w") as f:
+            f.write("[client]\nport=%d\n" % self.port)
+        return dict(os.environ, HOME=home)
+
+    def sql(self, db, statement):
+        """Run STATEMENT as root in DB; rows as tuples of strings (NULL -> 'NULL')."""
+        out = self._root(statement, db=db).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+class PostgreSQL(_DbServer):
+    kind = "postgresql"
+    lease_type = "postgresql"
+    admin_type = "pgsql"
+
+    def start(self):
+        if not os.path.exists(os.path.join(PG_BIN, "initdb")):
+            raise FileNotFoundError("initdb is not installed (postgresql)")
+        os.makedirs(self.dir, exist_ok=True)
+        self.datadir = os.path.join(self.dir, "data")
+        self.socket_dir = self.dir
+        _chown_tree(self.dir, "postgres")
+        pwfile = os.path.join(self.dir, "pw")
+        with open(pwfile, "w") as f:
+            f.write("postgres\n")
+        _chown_tree(self.dir, "postgres")
+        self._as_pg([os.path.join(PG_BIN, "initdb"), "-D", self.datadir, "-A", "md5",
+                     "-U", "postgres", "--no-sync", "--pwfile=" + pwfile])
+        logf = open(self.log, "w")
+        self.proc = subprocess.Popen(
+            ["runuser", "-u", "postgres", "--", os.path.join(PG_BIN, "postgres"),
+             "-D", self.datadir, "-p", str(self.port), "-k", self.socket_dir,
+             "-c", "listen_addresses=127.0.0.1", "-c", "synchronous_commit=on",
+             "-c", "fsync=on"],
+            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        logf.close()
+        self._wait_ready(lambda: self._psql("postgres", "SELECT 1", check=False).returncode == 0)
+
+    def _as_pg(self, argv):
+        subprocess.run(["runuser", "-u", "postgres", "--"] + argv, text=True,
+                       check=True, timeout=120, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+
+    def _psql(self, db, sql, user="postgres", password="postgres", check=True):
+        env = dict(os.environ, PGPASSWORD=password)
+        return subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", user,
+                               "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t",
+                               "-c", sql],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=60, check=check, env=env)
+
+    def create_database(self, name, user=None, password=None):
+        user, password = user or name, password or name
+        self._psql("postgres", "CREATE USER \"%s\" WITH PASSWORD '%s' SUPERUSER" % (user, password))
+        self._psql("postgres", "CREATE DATABASE \"%s\" OWNER \"%s\"" % (name, user))
+
+    def kea_admin_env(self):
+        """Environment for `kea-admin ... pgsql` (no exported PGPASSWORD: it breaks kea-admin)."""
+        env = dict(os.environ)
+        env.pop("PGPASSWORD", None)
+        return env
+
+    def sql(self, db, statement):
+        out = self._psql(db, statement).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
