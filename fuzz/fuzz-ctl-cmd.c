@@ -18,6 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char fz_cfg[] =
         "{ \"Dhcp4\": { \"valid-lifetime\": 4000,\n"
+        "  \"hooks-libraries\": [ { \"library\": \"/usr/lib/kea/hooks/libdhcp_lease_cmds.so\" },\n"
+        "    { \"library\": \"/usr/lib/kea/hooks/libdhcp_stat_cmds.so\" } ],\n"
         "  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
         "  \"subnet4\": [ { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
         "      \"pools\": [ { \"pool\": \"192.0.2.100 - 192.0.2.200\" } ] },\n"

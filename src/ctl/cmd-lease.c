@@ -14,6 +14,8 @@
 #include "util/hex.h"
 #include "util/inaddr.h"
 
+#include <arpa/inet.h>
+
 #define PAGE_BATCH 1024
 
 DEFINE_FREEP(const cfg_t, cfg_release)
@@ -63,38 +65,13 @@ static json_t *conn_open(ctl_t *ctl, lease_conn_t **ret)
 	return NULL;
 }
 
-/* Parse hex the way Kea reports errors: "'z' is not a valid hexadecimal digit
- * in decoded string 'zz'". Returns NULL and the length, or an error answer. */
-static json_t *parse_hex(const char *s, uint8_t *out, size_t cap, const char *what, size_t *ret_len)
+static const char *state_name(lease_state_t st)
 {
-	for (const char *p = s; *p != '\0'; p++) {
-		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '-' && *p != ' ' &&
-		    !(p == s + 1 && *p == 'x' && s[0] == '0')) {
-			return ctl_answer(
-			        CTL_RESULT_ERROR, NULL,
-			        "'%c' is not a valid hexadecimal digit in decoded string '%s'", *p,
-			        s);
-		}
+	switch (st) {
+	case LEASE_STATE_DECLINED: return "declined";
+	case LEASE_STATE_EXPIRED_RECLAIMED: return "expired-reclaimed";
+	default: return "default";
 	}
-	if (s[0] == '\0') {
-		*ret_len = 0;
-		return NULL;
-	}
-	int n = hex_parse(s, out, cap);
-	if (n < 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "invalid %s '%s'", what, s);
-	}
-	*ret_len = (size_t)n;
-	return NULL;
-}
-
-static json_t *parse_addr(const char *s, uint32_t *ret)
-{
-	if (inaddr_parse(s, ret) < 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "Failed to convert string to address '%s': Invalid argument", s);
-	}
-	return NULL;
 }
 
 /* Kea's Lease4Parser::parse(): @args -> *ret. @cfg gives subnet checks and
@@ -114,22 +91,28 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
 		                  "invalid type specified for parameter 'ip-address'");
 	}
-	json_t *err = parse_addr(json_string_value(v), &l.addr);
-	if (err != NULL) {
-		return err;
+	char v6[INET6_ADDRSTRLEN];
+	const char *as = json_string_value(v);
+	int fam = ctl_addr_parse(as, &l.addr, v6);
+	if (fam == 6) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Non-IPv4 address specified: %s", v6);
+	}
+	if (fam != 4) {
+		/* SimpleParser::getAddress() wrapping IOAddress's text */
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Failed to convert '%s' to address: Failed to convert string "
+		                  "to address '%s': Invalid argument",
+		                  as, as);
 	}
 
-	v = json_object_get(args, "subnet-id");
 	json_int_t sid = 0;
-	if (v != NULL) {
-		if (!json_is_integer(v)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "invalid type specified for parameter 'subnet-id'");
-		}
-		sid = json_integer_value(v);
+	json_t *err;
+	if (json_object_get(args, "subnet-id") != NULL &&
+	    (err = ctl_arg_uint(args, "subnet-id", UINT32_MAX, &sid)) != NULL) {
+		return err;
 	}
 	char abuf[INADDR_STRLEN], nbuf[INADDR_STRLEN];
-	if (sid <= 0) {
+	if (sid == 0) {
 		for (size_t i = 0; cfg != NULL && i < cfg->n_subnets; i++) {
 			if (cfg_subnet4_contains(&cfg->subnets[i], l.addr)) {
 				sn = &cfg->subnets[i];
@@ -171,7 +154,7 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 		                  "invalid type specified for parameter 'hw-address'");
 	}
 	size_t n = 0;
-	err = parse_hex(json_string_value(v), l.hwaddr, sizeof(l.hwaddr), "hw-address", &n);
+	err = ctl_hwaddr_parse(json_string_value(v), l.hwaddr, sizeof(l.hwaddr), &n);
 	if (err != NULL) {
 		return err;
 	}
@@ -184,28 +167,35 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
 			                  "invalid type specified for parameter 'client-id'");
 		}
-		err = parse_hex(json_string_value(v), l.client_id, sizeof(l.client_id), "client-id",
-		                &n);
-		if (err != NULL) {
-			return err;
+		n = 0;
+		if (json_string_length(v) > 0) {
+			err = ctl_client_id_parse(json_string_value(v), l.client_id,
+			                          sizeof(l.client_id), &n);
+			if (err != NULL) {
+				return err;
+			}
 		}
 		l.client_id_len = (uint8_t)n;
 	}
 
 	l.valid_lft = sn->lft.valid;
-	v = json_object_get(args, "valid-lft");
-	if (v != NULL) {
-		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-		    json_integer_value(v) > UINT32_MAX) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "invalid type specified for parameter 'valid-lft'");
+	if (json_object_get(args, "valid-lft") != NULL) {
+		json_int_t lft;
+
+		err = ctl_arg_uint(args, "valid-lft", UINT32_MAX, &lft);
+		if (err != NULL) {
+			return err;
 		}
-		l.valid_lft = (uint32_t)json_integer_value(v);
+		l.valid_lft = (uint32_t)lft;
 	}
 	l.cltt = (int64_t)time(NULL);
 	v = json_object_get(args, "expire");
 	if (v != NULL) {
-		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		if (!json_is_integer(v)) {
+			return ctl_answer(CTL_RESULT_ERROR, NULL,
+			                  "invalid type specified for parameter 'expire'");
+		}
+		if (json_integer_value(v) <= 0) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
 			                  "expiration time must be positive for address %s",
 			                  inaddr_fmt(l.addr, abuf));
@@ -252,14 +242,14 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 		                  "reverse fqdn was set to true.");
 	}
 
-	v = json_object_get(args, "state");
-	if (v != NULL) {
-		if (!json_is_integer(v)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "invalid type specified for parameter 'state'");
+	if (json_object_get(args, "state") != NULL) {
+		json_int_t st;
+
+		err = ctl_arg_uint(args, "state", UINT8_MAX, &st);
+		if (err != NULL) {
+			return err;
 		}
-		json_int_t st = json_integer_value(v);
-		if (st < 0 || st >= _LEASE_STATE_MAX) {
+		if (st >= _LEASE_STATE_MAX) {
 			return ctl_answer(
 			        CTL_RESULT_ERROR, NULL,
 			        "Invalid state value: %lld, supported "
@@ -272,10 +262,11 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 	v = json_object_get(args, "user-context");
 	if (v != NULL) {
 		if (!json_is_object(v)) {
+			_cleanup_free_ char *shown = ctl_kea_str(v);
+
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "Invalid user context '%s' is not a JSON "
-			                  "map.",
-			                  "user-context");
+			                  "Invalid user context '%s' is not a JSON map.",
+			                  shown != NULL ? shown : "?");
 		}
 		_cleanup_free_ char *uc = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 		if (uc == NULL || strlen(uc) >= sizeof(l.user_context)) {
@@ -284,6 +275,11 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 		if (json_object_size(v) > 0) {
 			strcpy(l.user_context, uc);
 		}
+	}
+	if (l.hwaddr_len == 0 && l.client_id_len == 0) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Lease4: %s, state: %s has neither hardware address or client id",
+		                  inaddr_fmt(l.addr, abuf), state_name(l.state));
 	}
 	*ret = l;
 	if (ret_force != NULL) {
@@ -302,11 +298,15 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 	json_t *err;
 	int r;
 
-	if (!json_is_object(args)) {
+	if (args == NULL || json_is_null(args)) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
 		                  update ? "no parameters specified for "
 		                           "lease4-update command"
 		                         : "no parameters specified for the command");
+	}
+	if (!json_is_object(args)) {
+		/* Kea's Element exception, as it escapes the parser */
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "get(string) called on a non-map Element in");
 	}
 	cfg = cfg_acquire();
 	err = lease_parse(cfg, args, &l, &force);
@@ -373,68 +373,32 @@ json_t *ctl_cmd_lease4_update(ctl_t *ctl, json_t *args)
 	return add_or_update(ctl, args, true);
 }
 
-/* lease4-get / lease4-del: by "ip-address" or by (identifier-type,
- * identifier, subnet-id). On success NULL, with ret_found and ret set. */
-static json_t *lookup(lease_conn_t *c, json_t *args, lease4_t *ret, bool *ret_found)
+/* The shared start of lease4-get and lease4-del (@verb "Query" / "Delete"):
+ * check the arguments, open a connection into *ret_conn and look the lease up
+ * by address or by (identifier-type, identifier, subnet-id). NULL (with
+ * *ret_found and *ret set), or the error answer. */
+static json_t *open_and_lookup(ctl_t *ctl, json_t *args, const char *verb,
+                               lease_conn_t **ret_conn, lease4_t *ret, bool *ret_found)
 {
-	json_t *v = json_object_get(args, "ip-address");
+	ctl_lease_key_t key;
 	json_t *err;
-	int r;
+	int r = -ENOENT;
 
 	*ret_found = false;
-	if (v != NULL) {
-		uint32_t addr;
-
-		if (!json_is_string(v)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "'ip-address' is not a string.");
-		}
-		err = parse_addr(json_string_value(v), &addr);
-		if (err != NULL) {
-			return err;
-		}
-		r = lease_get_by_addr(c, addr, ret);
-	} else {
-		json_t *t = json_object_get(args, "identifier-type");
-		json_t *id = json_object_get(args, "identifier");
-		json_t *sid = json_object_get(args, "subnet-id");
-		uint8_t buf[DHCP_OPT_LEN_MAX];
-		size_t n = 0;
-
-		if (!json_is_string(t)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "No 'ip-address' provided and "
-			                  "'identifier-type' is either missing or not a string.");
-		}
-		if (!json_is_string(id)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "No 'ip-address' provided and "
-			                  "'identifier' is either missing or not a string.");
-		}
-		if (sid == NULL) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "Mandatory 'subnet-id' parameter missing.");
-		}
-		if (!json_is_integer(sid) || json_integer_value(sid) < 0 ||
-		    json_integer_value(sid) > UINT32_MAX) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "'subnet-id' parameter is not integer.");
-		}
-		const char *ts = json_string_value(t);
-		bool is_hw = strcmp(ts, "hw-address") == 0;
-		if (!is_hw && strcmp(ts, "client-id") != 0) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "Incorrect identifier type: %s, the only "
-			                  "supported values are: address, hw-address, duid",
-			                  ts);
-		}
-		err = parse_hex(json_string_value(id), buf, is_hw ? DHCP_HWADDR_MAX : sizeof(buf),
-		                ts, &n);
-		if (err != NULL) {
-			return err;
-		}
-		uint32_t s = (uint32_t)json_integer_value(sid);
-		r = is_hw ? lease_get_by_hwaddr(c, s, buf, n, ret)
-		          : lease_get_by_client_id(c, s, buf, n, ret);
+	err = ctl_lease_key_parse(args, 4, verb, &key);
+	if (err != NULL) {
+		return err;
+	}
+	err = conn_open(ctl, ret_conn);
+	if (err != NULL) {
+		return err;
+	}
+	if (key.type == CTL_KEY_ADDR) {
+		r = lease_get_by_addr(*ret_conn, key.addr, ret);
+	} else if (key.subnet_ok && key.type == CTL_KEY_HWADDR) {
+		r = lease_get_by_hwaddr(*ret_conn, key.subnet_id, key.id, key.id_len, ret);
+	} else if (key.subnet_ok) {
+		r = lease_get_by_client_id(*ret_conn, key.subnet_id, key.id, key.id_len, ret);
 	}
 	if (r == 0) {
 		*ret_found = true;
@@ -444,23 +408,6 @@ static json_t *lookup(lease_conn_t *c, json_t *args, lease4_t *ret, bool *ret_fo
 	return NULL;
 }
 
-/* The shared start of lease4-get and lease4-del: check the arguments, open a
- * connection into *ret_conn and look the lease up. NULL, or the error answer. */
-static json_t *open_and_lookup(ctl_t *ctl, json_t *args, lease_conn_t **ret_conn, lease4_t *ret,
-                               bool *ret_found)
-{
-	json_t *err;
-
-	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "Parameters missing or are not a map.");
-	}
-	err = conn_open(ctl, ret_conn);
-	if (err != NULL) {
-		return err;
-	}
-	return lookup(*ret_conn, args, ret, ret_found);
-}
-
 json_t *ctl_cmd_lease4_get(ctl_t *ctl, json_t *args)
 {
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
@@ -468,7 +415,7 @@ json_t *ctl_cmd_lease4_get(ctl_t *ctl, json_t *args)
 	bool found;
 	json_t *err;
 
-	err = open_and_lookup(ctl, args, &c, &l, &found);
+	err = open_and_lookup(ctl, args, "Query", &c, &l, &found);
 	if (err != NULL) {
 		return err;
 	}
@@ -485,7 +432,7 @@ json_t *ctl_cmd_lease4_del(ctl_t *ctl, json_t *args)
 	bool found;
 	json_t *err;
 
-	err = open_and_lookup(ctl, args, &c, &l, &found);
+	err = open_and_lookup(ctl, args, "Delete", &c, &l, &found);
 	if (err != NULL) {
 		return err;
 	}
@@ -577,31 +524,12 @@ json_t *ctl_cmd_lease4_get_all(ctl_t *ctl, json_t *args)
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
 	_cleanup_free_ uint32_t *ids = NULL;
 	subnet_set_t set = {0};
-	json_t *subnets = json_is_object(args) ? json_object_get(args, "subnets") : NULL;
-	json_t *err;
+	json_t *err = ctl_subnets_arg(args, &ids, &set.n);
 
-	if (subnets != NULL) {
-		size_t i;
-		json_t *v;
-
-		if (!json_is_array(subnets)) {
-			return ctl_answer(CTL_RESULT_ERROR, NULL,
-			                  "'subnets' parameter must be a list");
-		}
-		ids = calloc(json_array_size(subnets) + 1, sizeof(*ids));
-		if (ids == NULL) {
-			return NULL;
-		}
-		json_array_foreach(subnets, i, v)
-		{
-			if (!json_is_integer(v)) {
-				return ctl_answer(CTL_RESULT_ERROR, NULL,
-				                  "listed subnet identifiers must be numbers");
-			}
-			ids[i] = (uint32_t)json_integer_value(v);
-		}
-		set = (subnet_set_t){.ids = ids, .n = json_array_size(subnets)};
+	if (err != NULL) {
+		return err;
 	}
+	set.ids = ids;
 	err = conn_open(ctl, &c);
 	if (err != NULL) {
 		return err;
@@ -610,7 +538,7 @@ json_t *ctl_cmd_lease4_get_all(ctl_t *ctl, json_t *args)
 	if (list == NULL) {
 		return NULL;
 	}
-	int n = scan(c, 0, 0, subnets != NULL ? in_subnets : NULL, &set, list);
+	int n = scan(c, 0, 0, ids != NULL ? in_subnets : NULL, &set, list);
 	if (n < 0) {
 		json_decref(list);
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-n));
@@ -621,40 +549,11 @@ json_t *ctl_cmd_lease4_get_all(ctl_t *ctl, json_t *args)
 json_t *ctl_cmd_lease4_get_page(ctl_t *ctl, json_t *args)
 {
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
-	uint32_t after = 0;
-	json_t *err;
+	uint32_t after = 0, limit = 0;
+	json_t *err = ctl_page_args(args, 4, &after, &limit);
 
-	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "no parameters specified for the lease4-get-page command");
-	}
-	json_t *from = json_object_get(args, "from");
-	if (from == NULL) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'from' parameter not specified");
-	}
-	if (!json_is_string(from)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'from' parameter must be a string");
-	}
-	if (strcmp(json_string_value(from), "start") != 0 &&
-	    inaddr_parse(json_string_value(from), &after) < 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "'from' parameter value is neither 'start' "
-		                  "keyword nor a valid IPv4 address");
-	}
-	json_t *lim = json_object_get(args, "limit");
-	if (lim == NULL) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'limit' parameter not specified");
-	}
-	if (!json_is_integer(lim)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'limit' parameter must be a number");
-	}
-	json_int_t limit = json_integer_value(lim);
-	if (limit == 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "page size of retrieved leases must not be 0");
-	}
-	if (limit < 0 || limit > INT32_MAX) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'limit' parameter must be a number");
+	if (err != NULL) {
+		return err;
 	}
 	err = conn_open(ctl, &c);
 	if (err != NULL) {
@@ -699,25 +598,17 @@ static json_t *get_by(ctl_t *ctl, json_t *args, const char *key, int kind)
 	id_match_t m = {.kind = kind};
 	json_t *err;
 
-	if (!json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "Command arguments missing or a not a map.");
+	const char *s = NULL;
+
+	err = ctl_get_by_arg(args, key, &s);
+	if (err != NULL) {
+		return err;
 	}
-	json_t *v = json_object_get(args, key);
-	if (v == NULL) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'%s' parameter not specified", key);
-	}
-	if (!json_is_string(v)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'%s' parameter must be a string", key);
-	}
-	const char *s = json_string_value(v);
 	if (kind == 2) {
-		if (s[0] == '\0') {
-			return ctl_answer(CTL_RESULT_ERROR, NULL, "'hostname' parameter is empty");
-		}
 		m.hostname = s;
 	} else {
-		err = parse_hex(s, m.id, kind == 0 ? DHCP_HWADDR_MAX : sizeof(m.id), key, &m.len);
+		err = kind == 0 ? ctl_hwaddr_parse(s, m.id, DHCP_HWADDR_MAX, &m.len)
+		                : ctl_client_id_parse(s, m.id, sizeof(m.id), &m.len);
 		if (err != NULL) {
 			return err;
 		}
@@ -753,6 +644,12 @@ json_t *ctl_cmd_lease4_get_by_hostname(ctl_t *ctl, json_t *args)
 	return get_by(ctl, args, "hostname", 2);
 }
 
+json_t *ctl_cmd_lease4_resend_ddns(ctl_t *ctl, json_t *args)
+{
+	(void)ctl;
+	return ctl_resend_ddns(args, 4);
+}
+
 json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args)
 {
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
@@ -763,12 +660,14 @@ json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args)
 	long long total = 0;
 	json_t *err;
 
-	json_t *sid = json_is_object(args) ? json_object_get(args, "subnet-id") : NULL;
-	if (sid != NULL && (!json_is_integer(sid) || json_integer_value(sid) < 0 ||
-	                    json_integer_value(sid) > UINT32_MAX)) {
+	if (args != NULL && !json_is_object(args)) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "invalid type specified for parameter "
-		                  "'subnet-id'");
+		                  "contains(string) called on a non-map Element in");
+	}
+	json_t *sid = args != NULL ? json_object_get(args, "subnet-id") : NULL;
+	json_int_t sv = 0;
+	if (sid != NULL && (err = ctl_arg_uint(args, "subnet-id", UINT32_MAX, &sv)) != NULL) {
+		return err;
 	}
 	err = conn_open(ctl, &c);
 	if (err != NULL) {

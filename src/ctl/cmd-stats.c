@@ -348,14 +348,23 @@ static json_t *sid_arg(json_t *v, const char *key, uint32_t *ret)
 	return NULL;
 }
 
-json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
+/* What stat-lease4-get / stat-lease6-get select: subnets first..last. */
+typedef struct stat_sel {
+	uint32_t first, last;
+	bool single; /* "subnet-id" */
+	bool range;  /* "subnet-range" */
+	char label[96];
+} stat_sel_t;
+
+/* The stat_cmds hook's argument checks (same texts for v4 and v6). */
+static json_t *stat_sel_parse(json_t *args, stat_sel_t *sel)
 {
-	_cleanup_(cfg_releasep) const cfg_t *cfg = NULL;
-	uint32_t first = 0, last = UINT32_MAX;
-	char label[96] = "all subnets";
-	bool single = false;
 	json_t *err;
 
+	*sel = (stat_sel_t){.first = 0, .last = UINT32_MAX, .label = "all subnets"};
+	if (args != NULL && !json_is_object(args)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "'arguments' parameter is not a map");
+	}
 	json_t *sid = json_is_object(args) ? json_object_get(args, "subnet-id") : NULL;
 	json_t *range = json_is_object(args) ? json_object_get(args, "subnet-range") : NULL;
 	if (sid != NULL && range != NULL) {
@@ -363,13 +372,13 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 		                  "cannot specify both subnet-id and subnet-range");
 	}
 	if (sid != NULL) {
-		err = sid_arg(sid, "subnet-id", &first);
+		err = sid_arg(sid, "subnet-id", &sel->first);
 		if (err != NULL) {
 			return err;
 		}
-		last = first;
-		single = true;
-		snprintf(label, sizeof(label), "subnet-id=%u", first);
+		sel->last = sel->first;
+		sel->single = true;
+		snprintf(sel->label, sizeof(sel->label), "subnet-id=%u", sel->first);
 	} else if (range != NULL) {
 		if (!json_is_object(range)) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
@@ -385,20 +394,60 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
 			                  "'last-subnet-id' parameter missing or not an integer");
 		}
-		err = sid_arg(f, "first-subnet-id", &first);
+		err = sid_arg(f, "first-subnet-id", &sel->first);
 		if (err == NULL) {
-			err = sid_arg(l, "last-subnet-id", &last);
+			err = sid_arg(l, "last-subnet-id", &sel->last);
 		}
 		if (err != NULL) {
 			return err;
 		}
-		if (last <= first) {
+		if (sel->last <= sel->first) {
 			return ctl_answer(
 			        CTL_RESULT_ERROR, NULL,
 			        "'last-subnet-id' must be greater than 'first-subnet-id'");
 		}
-		snprintf(label, sizeof(label), "subnets %u through %u", first, last);
+		sel->range = true;
+		snprintf(sel->label, sizeof(sel->label), "subnets %u through %u", sel->first,
+		         sel->last);
 	}
+	return NULL;
+}
+
+/* A DHCPv4 server has no IPv6 subnets: every selection is empty, in the
+ * words of Kea's stat_cmds (its "all subnets" range is 0 through 0 then). */
+json_t *ctl_cmd_stat_lease6_get(ctl_t *ctl, json_t *args)
+{
+	stat_sel_t sel;
+	json_t *err = stat_sel_parse(args, &sel);
+
+	(void)ctl;
+	if (err != NULL) {
+		return err;
+	}
+	if (sel.single) {
+		return ctl_answer(CTL_RESULT_EMPTY, json_object(),
+		                  "stat-lease6-get[%s]: no matching data, "
+		                  "subnet-id: %u does not exist",
+		                  sel.label, sel.first);
+	}
+	return ctl_answer(CTL_RESULT_EMPTY, json_object(),
+	                  "stat-lease6-get[%s]: no matching data, selected ID range: %u through "
+	                  "%u includes no known subnets",
+	                  sel.label, sel.range ? sel.first : 0, sel.range ? sel.last : 0);
+}
+
+json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
+{
+	_cleanup_(cfg_releasep) const cfg_t *cfg = NULL;
+	stat_sel_t sel;
+	json_t *err = stat_sel_parse(args, &sel);
+
+	if (err != NULL) {
+		return err;
+	}
+	uint32_t first = sel.first, last = sel.last;
+	bool single = sel.single;
+	const char *label = sel.label;
 
 	ctl_sample_locked(ctl);
 	cfg = cfg_acquire();
@@ -433,7 +482,7 @@ json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args)
 	}
 	if (n == 0) {
 		json_decref(rows);
-		if (range != NULL) {
+		if (sel.range) {
 			return ctl_answer(
 			        CTL_RESULT_EMPTY, json_object(),
 			        "stat-lease4-get[%s]: no matching "

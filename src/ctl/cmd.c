@@ -2,6 +2,7 @@
  * version-get, status-get, shutdown, dhcp-enable/-disable, ...). Every outcome
  * is an answer map; nothing here fails except for lack of memory. */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,9 +73,30 @@ fail:
 
 static json_t *cmd_list_commands(ctl_t *ctl, json_t *args)
 {
+	const cfg_t *cfg = cfg_acquire();
+	json_t *names = ctl_cmd_names(cfg);
+
 	(void)ctl;
 	(void)args;
-	return ctl_answer(CTL_RESULT_SUCCESS, ctl_cmd_names(), NULL);
+	cfg_release(cfg);
+	return ctl_answer(CTL_RESULT_SUCCESS, names, NULL);
+}
+
+/* Kea 2.2 without a config backend configured (lessor has none). */
+static json_t *cmd_config_backend_pull(ctl_t *ctl, json_t *args)
+{
+	(void)ctl;
+	(void)args;
+	return ctl_answer(CTL_RESULT_EMPTY, NULL, "No config backend.");
+}
+
+/* lessor's "hooks" are built in: there is nothing to reload, and Kea answers
+ * success when its libraries reload. */
+static json_t *cmd_libreload(ctl_t *ctl, json_t *args)
+{
+	(void)ctl;
+	(void)args;
+	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Hooks libraries successfully reloaded.");
 }
 
 static const char *version_of(const ctl_t *ctl)
@@ -105,6 +127,28 @@ static json_t *cmd_build_report(ctl_t *ctl, json_t *args)
 	                  LESSOR_VERSION, version_of(ctl));
 }
 
+/* Kea's packet-queue-statistics: exponential moving averages, over 10, 100
+ * and 1000 packets, of its queue's depth as each packet was pushed (1 when it
+ * waited behind none). lessor's workers take packets straight from their
+ * sockets, so each received packet counts with depth 1: after m packets each
+ * average is 1 - e^(-m/N), what Kea reports for packets that never queue.
+ * Rounded to the 6 digits Kea prints. */
+static json_t *queue_statistics(const ctl_t *ctl)
+{
+	static const double spans[] = {10.0, 100.0, 1000.0};
+	double m = ctl->env.stats != NULL ? (double)stats_sum(ctl->env.stats, STAT_PKT4_RECEIVED)
+	                                  : 0.0;
+	json_t *l = json_array();
+
+	for (size_t i = 0; l != NULL && i < ARRAY_SIZE(spans); i++) {
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.6g", 1.0 - exp(-m / spans[i]));
+		json_array_append_new(l, json_real(strtod(buf, NULL)));
+	}
+	return l;
+}
+
 static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 {
 	const cfg_t *cfg = cfg_acquire();
@@ -113,7 +157,7 @@ static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 
 	(void)args;
 	/* Kea 2.2 with multi-threading off reports exactly these keys; with it on,
-	 * thread-pool-size and packet-queue-size too. */
+	 * thread-pool-size, packet-queue-size and packet-queue-statistics too. */
 	a = json_pack("{s:I, s:I, s:I, s:b, s:{s:s}}", "pid", (json_int_t)getpid(), "uptime",
 	              (json_int_t)ctl_elapsed(&ctl->started), "reload",
 	              (json_int_t)ctl_elapsed(&ctl->reloaded), "multi-threading-enabled", mt,
@@ -131,6 +175,7 @@ static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 		json_object_set_new(a, "thread-pool-size", json_integer(MAX(workers, 1L)));
 		json_object_set_new(a, "packet-queue-size",
 		                    json_integer(cfg->mt.packet_queue_size));
+		json_object_set_new(a, "packet-queue-statistics", queue_statistics(ctl));
 	}
 	cfg_release(cfg);
 	return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
@@ -370,60 +415,102 @@ static json_t *cmd_leases_reclaim(ctl_t *ctl, json_t *args)
 
 /* ---- the table (kept sorted: list-commands returns it in this order) ---- */
 
-static const ctl_cmd_t ctl_cmds[] = {
-        {"build-report", cmd_build_report},
-        {"config-get", ctl_cmd_config_get},
-        {"config-hash-get", ctl_cmd_config_hash_get},
-        {"config-reload", ctl_cmd_config_reload},
-        {"config-set", ctl_cmd_config_set},
-        {"config-test", ctl_cmd_config_test},
-        {"config-write", ctl_cmd_config_write},
-        {"dhcp-disable", cmd_dhcp_disable},
-        {"dhcp-enable", cmd_dhcp_enable},
-        {"lease4-add", ctl_cmd_lease4_add},
-        {"lease4-del", ctl_cmd_lease4_del},
-        {"lease4-get", ctl_cmd_lease4_get},
-        {"lease4-get-all", ctl_cmd_lease4_get_all},
-        {"lease4-get-by-client-id", ctl_cmd_lease4_get_by_client_id},
-        {"lease4-get-by-hostname", ctl_cmd_lease4_get_by_hostname},
-        {"lease4-get-by-hw-address", ctl_cmd_lease4_get_by_hw_address},
-        {"lease4-get-page", ctl_cmd_lease4_get_page},
-        {"lease4-update", ctl_cmd_lease4_update},
-        {"lease4-wipe", ctl_cmd_lease4_wipe},
-        {"leases-reclaim", cmd_leases_reclaim},
-        {"list-commands", cmd_list_commands},
-        {"server-tag-get", cmd_server_tag_get},
-        {"shutdown", cmd_shutdown},
-        {"stat-lease4-get", ctl_cmd_stat_lease4_get},
-        {"statistic-get", ctl_cmd_statistic_get},
-        {"statistic-get-all", ctl_cmd_statistic_get_all},
-        {"statistic-remove", ctl_cmd_statistic_remove},
-        {"statistic-remove-all", ctl_cmd_statistic_remove_all},
-        {"statistic-reset", ctl_cmd_statistic_reset},
-        {"statistic-reset-all", ctl_cmd_statistic_reset_all},
-        {"statistic-sample-age-set", ctl_cmd_statistic_sample_age_set},
-        {"statistic-sample-age-set-all", ctl_cmd_statistic_sample_age_set_all},
-        {"statistic-sample-count-set", ctl_cmd_statistic_sample_count_set},
-        {"statistic-sample-count-set-all", ctl_cmd_statistic_sample_count_set_all},
-        {"status-get", cmd_status_get},
-        {"version-get", cmd_version_get},
+/* Which hook library (Dhcp4.hooks-libraries) brings a command: without it Kea
+ * neither lists nor knows the command. */
+enum { HOOK_NONE, HOOK_LEASE, HOOK_STAT };
+
+static const struct ctl_cmd_entry {
+	const char *name;
+	ctl_cmd_fn fn;
+	int hook;
+} ctl_cmds[] = {
+        {"build-report", cmd_build_report, HOOK_NONE},
+        {"config-backend-pull", cmd_config_backend_pull, HOOK_NONE},
+        {"config-get", ctl_cmd_config_get, HOOK_NONE},
+        {"config-hash-get", ctl_cmd_config_hash_get, HOOK_NONE},
+        {"config-reload", ctl_cmd_config_reload, HOOK_NONE},
+        {"config-set", ctl_cmd_config_set, HOOK_NONE},
+        {"config-test", ctl_cmd_config_test, HOOK_NONE},
+        {"config-write", ctl_cmd_config_write, HOOK_NONE},
+        {"dhcp-disable", cmd_dhcp_disable, HOOK_NONE},
+        {"dhcp-enable", cmd_dhcp_enable, HOOK_NONE},
+        {"lease4-add", ctl_cmd_lease4_add, HOOK_LEASE},
+        {"lease4-del", ctl_cmd_lease4_del, HOOK_LEASE},
+        {"lease4-get", ctl_cmd_lease4_get, HOOK_LEASE},
+        {"lease4-get-all", ctl_cmd_lease4_get_all, HOOK_LEASE},
+        {"lease4-get-by-client-id", ctl_cmd_lease4_get_by_client_id, HOOK_LEASE},
+        {"lease4-get-by-hostname", ctl_cmd_lease4_get_by_hostname, HOOK_LEASE},
+        {"lease4-get-by-hw-address", ctl_cmd_lease4_get_by_hw_address, HOOK_LEASE},
+        {"lease4-get-page", ctl_cmd_lease4_get_page, HOOK_LEASE},
+        {"lease4-resend-ddns", ctl_cmd_lease4_resend_ddns, HOOK_LEASE},
+        {"lease4-update", ctl_cmd_lease4_update, HOOK_LEASE},
+        {"lease4-wipe", ctl_cmd_lease4_wipe, HOOK_LEASE},
+        {"lease6-add", ctl_cmd_lease6_add, HOOK_LEASE},
+        {"lease6-bulk-apply", ctl_cmd_lease6_bulk_apply, HOOK_LEASE},
+        {"lease6-del", ctl_cmd_lease6_del, HOOK_LEASE},
+        {"lease6-get", ctl_cmd_lease6_get, HOOK_LEASE},
+        {"lease6-get-all", ctl_cmd_lease6_get_all, HOOK_LEASE},
+        {"lease6-get-by-duid", ctl_cmd_lease6_get_by_duid, HOOK_LEASE},
+        {"lease6-get-by-hostname", ctl_cmd_lease6_get_by_hostname, HOOK_LEASE},
+        {"lease6-get-page", ctl_cmd_lease6_get_page, HOOK_LEASE},
+        {"lease6-resend-ddns", ctl_cmd_lease6_resend_ddns, HOOK_LEASE},
+        {"lease6-update", ctl_cmd_lease6_update, HOOK_LEASE},
+        {"lease6-wipe", ctl_cmd_lease6_wipe, HOOK_LEASE},
+        {"leases-reclaim", cmd_leases_reclaim, HOOK_NONE},
+        {"libreload", cmd_libreload, HOOK_NONE},
+        {"list-commands", cmd_list_commands, HOOK_NONE},
+        {"server-tag-get", cmd_server_tag_get, HOOK_NONE},
+        {"shutdown", cmd_shutdown, HOOK_NONE},
+        {"stat-lease4-get", ctl_cmd_stat_lease4_get, HOOK_STAT},
+        {"stat-lease6-get", ctl_cmd_stat_lease6_get, HOOK_STAT},
+        {"statistic-get", ctl_cmd_statistic_get, HOOK_NONE},
+        {"statistic-get-all", ctl_cmd_statistic_get_all, HOOK_NONE},
+        {"statistic-remove", ctl_cmd_statistic_remove, HOOK_NONE},
+        {"statistic-remove-all", ctl_cmd_statistic_remove_all, HOOK_NONE},
+        {"statistic-reset", ctl_cmd_statistic_reset, HOOK_NONE},
+        {"statistic-reset-all", ctl_cmd_statistic_reset_all, HOOK_NONE},
+        {"statistic-sample-age-set", ctl_cmd_statistic_sample_age_set, HOOK_NONE},
+        {"statistic-sample-age-set-all", ctl_cmd_statistic_sample_age_set_all, HOOK_NONE},
+        {"statistic-sample-count-set", ctl_cmd_statistic_sample_count_set, HOOK_NONE},
+        {"statistic-sample-count-set-all", ctl_cmd_statistic_sample_count_set_all, HOOK_NONE},
+        {"status-get", cmd_status_get, HOOK_NONE},
+        {"version-get", cmd_version_get, HOOK_NONE},
 };
 
 static int cmd_cmp(const void *key, const void *elem)
 {
-	return strcmp(key, ((const ctl_cmd_t *)elem)->name);
+	return strcmp(key, ((const struct ctl_cmd_entry *)elem)->name);
 }
 
-static const ctl_cmd_t *ctl_cmd_find(const char *name)
+static bool hook_loaded(const cfg_t *cfg, int hook)
 {
-	return bsearch(name, ctl_cmds, ARRAY_SIZE(ctl_cmds), sizeof(ctl_cmds[0]), cmd_cmp);
+	switch (hook) {
+	case HOOK_LEASE: return cfg != NULL && cfg->hooks.lease_cmds;
+	case HOOK_STAT: return cfg != NULL && cfg->hooks.stat_cmds;
+	default: return true;
+	}
 }
 
-json_t *ctl_cmd_names(void)
+/* The command @name as the running configuration has it, or NULL. */
+static const struct ctl_cmd_entry *ctl_cmd_find(const char *name)
+{
+	const struct ctl_cmd_entry *e =
+	        bsearch(name, ctl_cmds, ARRAY_SIZE(ctl_cmds), sizeof(ctl_cmds[0]), cmd_cmp);
+	const cfg_t *cfg = cfg_acquire();
+	bool ok = e != NULL && hook_loaded(cfg, e->hook);
+
+	cfg_release(cfg);
+	return ok ? e : NULL;
+}
+
+json_t *ctl_cmd_names(const cfg_t *cfg)
 {
 	json_t *list = json_array();
 
 	for (size_t i = 0; list != NULL && i < ARRAY_SIZE(ctl_cmds); i++) {
+		if (!hook_loaded(cfg, ctl_cmds[i].hook)) {
+			continue;
+		}
 		if (json_array_append_new(list, json_string(ctl_cmds[i].name)) < 0) {
 			json_decref(list);
 			return NULL;
@@ -474,7 +561,7 @@ json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req)
 	}
 	shown[k] = '\0';
 	log_info(CTL_LOGGER, "COMMAND_RECEIVED", "Received command '%s'", shown);
-	const ctl_cmd_t *cmd = ctl_cmd_find(name);
+	const struct ctl_cmd_entry *cmd = ctl_cmd_find(name);
 	if (cmd == NULL) {
 		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.",
 		                  name);

@@ -43,20 +43,64 @@ struct ctl {
  * "arguments" in the request). Called with ctl->lock held. */
 typedef json_t *(*ctl_cmd_fn)(ctl_t *ctl, json_t *args);
 
-typedef struct ctl_cmd {
-	const char *name;
-	ctl_cmd_fn fn;
-} ctl_cmd_t;
-
 /** {"result": @result, "text": fmt..., "arguments": @args}; takes @args (may be
  *  NULL); @fmt NULL = no text. NULL on -ENOMEM. */
 json_t *ctl_answer(int result, json_t *args, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* ---- argument checks with Kea's texts (cmd-args.c) ---- */
+
+/** SimpleParser::getUint*(): @key of @args must be an integer in 0..@max.
+ *  NULL (and *ret) or the error answer ("invalid type specified for parameter
+ *  'K'", "out of range value (N) specified for parameter 'K'"). */
+json_t *ctl_arg_uint(json_t *args, const char *key, json_int_t max, json_int_t *ret);
+/** IOAddress(): 4 for a dotted quad (*ret set), 6 for an IPv6 address (its
+ *  canonical text in @v6), 0 for neither. */
+int ctl_addr_parse(const char *s, uint32_t *ret, char v6[46]);
+/** Element::str() of @v ("[ 1 ]", "\"x\""), malloc'd; NULL on -ENOMEM. */
+char *ctl_kea_str(const json_t *v);
+/** ClientId::fromText(): NULL and the length, or the error answer. */
+json_t *ctl_client_id_parse(const char *s, uint8_t *out, size_t cap, size_t *ret_len);
+/** HWAddr::fromText(): NULL and the length, or the error answer. */
+json_t *ctl_hwaddr_parse(const char *s, uint8_t *out, size_t cap, size_t *ret_len);
+/** DUID::fromText(): NULL and the length, or the error answer. */
+json_t *ctl_duid_parse(const char *s, uint8_t *out, size_t cap, size_t *ret_len);
+
+/* What lease4-get/-del and lease6-get/-del look a lease up by (Kea's
+ * lease_cmds getParameters()). */
+enum { CTL_KEY_ADDR, CTL_KEY_HWADDR, CTL_KEY_DUID, CTL_KEY_CLIENT_ID };
+typedef struct ctl_lease_key {
+	int type;           /* CTL_KEY_* */
+	uint32_t addr;      /* CTL_KEY_ADDR, IPv4 only */
+	uint32_t subnet_id;
+	bool subnet_ok;     /* false: a subnet-id no subnet can have */
+	uint8_t id[255];
+	size_t id_len;
+} ctl_lease_key_t;
+
+/** Check @args of a get/del for family @fam (4 or 6); @verb "Query"/"Delete"
+ *  names the command in "<verb> by duid is not allowed in v4.". NULL or the
+ *  error answer. */
+json_t *ctl_lease_key_parse(json_t *args, int fam, const char *verb, ctl_lease_key_t *ret);
+/** lease<fam>-get-page "from" and "limit"; *ret_after is 0 for "start" (and
+ *  for every IPv6 address). NULL or the error answer. */
+json_t *ctl_page_args(json_t *args, int fam, uint32_t *ret_after, uint32_t *ret_limit);
+/** lease<fam>-get-all "subnets": none (NULL args: all) or a malloc'd list.
+ *  NULL or the error answer. */
+json_t *ctl_subnets_arg(json_t *args, uint32_t **ret_ids, size_t *ret_n);
+/** The string argument @key of a lease<fam>-get-by-* command. NULL or the
+ *  error answer. */
+json_t *ctl_get_by_arg(json_t *args, const char *key, const char **ret);
+/** lease<fam>-resend-ddns: Kea's checks, then "DDNS updating is not enabled". */
+json_t *ctl_resend_ddns(json_t *args, int fam);
+/** strcmp() for qsort() of an array of strings. */
+int ctl_strcmpp(const void *a, const void *b);
+
 /** Dispatch one parsed command map as kea-dhcp4 does. Lock held. */
 json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req);
-/** Names of every command, sorted (list-commands). */
-json_t *ctl_cmd_names(void);
+struct cfg;
+/** Names of every command @cfg's hooks-libraries provide, sorted (list-commands). */
+json_t *ctl_cmd_names(const struct cfg *cfg);
 
 /* Command handlers, by file. */
 json_t *ctl_cmd_config_get(ctl_t *ctl, json_t *args);
@@ -76,6 +120,20 @@ json_t *ctl_cmd_lease4_get_by_client_id(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_get_by_hostname(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_del(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args);
+/* lease commands for features lessor does not have (cmd-lease6.c): answered
+ * as Kea 2.2's lease_cmds answers on a DHCPv4 server without DDNS */
+json_t *ctl_cmd_lease4_resend_ddns(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_add(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_bulk_apply(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_del(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_get(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_get_all(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_get_by_duid(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_get_by_hostname(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_get_page(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_resend_ddns(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_update(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_lease6_wipe(ctl_t *ctl, json_t *args);
 
 json_t *ctl_cmd_statistic_get(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_statistic_get_all(ctl_t *ctl, json_t *args);
@@ -88,6 +146,7 @@ json_t *ctl_cmd_statistic_sample_age_set_all(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_statistic_sample_count_set(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_statistic_sample_count_set_all(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_stat_lease4_get(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_stat_lease6_get(ctl_t *ctl, json_t *args);
 
 /** Refresh the statistic history from stats, store and config. Lock held. */
 void ctl_sample_locked(ctl_t *ctl);

@@ -25,6 +25,8 @@
 static const char test_cfg[] =
         "{ \"Dhcp4\": {\n"
         "  \"valid-lifetime\": 4000,\n"
+        "  \"hooks-libraries\": [ { \"library\": \"/usr/lib/kea/hooks/libdhcp_lease_cmds.so\" },\n"
+        "    { \"library\": \"/usr/lib/kea/hooks/libdhcp_stat_cmds.so\" } ],\n"
         "  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
         "  \"subnet4\": [\n"
         "    { \"id\": 1, \"subnet\": \"192.0.2.0/24\",\n"
@@ -1319,6 +1321,177 @@ static void test_every_prefix_answers(void **state)
 	}
 }
 
+/* ---- issue 10: list-commands by hooks, Kea's argument texts, queue statistics ---- */
+
+static bool listed(env_state_t *s, const char *name)
+{
+	json_t *ans = expect(s, "{\"command\":\"list-commands\"}", 0, NULL);
+	json_t *v;
+	size_t i;
+	bool found = false;
+
+	json_array_foreach(json_object_get(ans, "arguments"), i, v)
+	{
+		found = found || strcmp(json_string_value(v), name) == 0;
+	}
+	json_decref(ans);
+	return found;
+}
+
+static void test_list_commands_follow_hooks(void **state)
+{
+	env_state_t *s = *state;
+
+	assert_true(listed(s, "lease4-resend-ddns"));
+	assert_true(listed(s, "lease6-bulk-apply"));
+	assert_true(listed(s, "stat-lease6-get"));
+	assert_true(listed(s, "config-backend-pull"));
+	assert_true(listed(s, "libreload"));
+	EXPECT(s, "{\"command\":\"config-backend-pull\"}", 3, "No config backend.");
+	EXPECT(s, "{\"command\":\"libreload\"}", 0, "Hooks libraries successfully reloaded.");
+	/* only stat_cmds: the lease commands are neither listed nor known */
+	EXPECT(s,
+	       "{\"command\":\"config-set\",\"arguments\":{\"Dhcp4\":{\"hooks-libraries\":"
+	       "[{\"library\":\"/usr/lib/kea/hooks/libdhcp_stat_cmds.so\"}],"
+	       "\"subnet4\":[{\"id\":1,\"subnet\":\"192.0.2.0/24\"}]}}}",
+	       0, "Configuration successful.");
+	assert_false(listed(s, "lease4-get"));
+	assert_false(listed(s, "lease6-get"));
+	assert_true(listed(s, "stat-lease4-get"));
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.1\"}}", 2,
+	       "'lease4-get' command not supported.");
+	EXPECT(s, "{\"command\":\"stat-lease6-get\",\"arguments\":{\"subnet-id\":1}}", 3,
+	       "stat-lease6-get[subnet-id=1]: no matching data, subnet-id: 1 does not exist");
+}
+
+static void test_lease_argument_texts(void **state)
+{
+	env_state_t *s = *state;
+
+#define ADD(extra) "{\"command\":\"lease4-add\",\"arguments\":{" extra "}}"
+#define IPHW "\"ip-address\":\"192.0.2.150\",\"hw-address\":\"1a:1b:1c:1d:1e:1f\""
+	EXPECT(s, ADD("\"ip-address\":\"192.168.50.300\",\"hw-address\":\"1a:1b\""), 1,
+	       "Failed to convert '192.168.50.300' to address: Failed to convert string to "
+	       "address '192.168.50.300': Invalid argument");
+	EXPECT(s, ADD("\"ip-address\":\"2001:DB8:0::1\",\"hw-address\":\"1a:1b\""), 1,
+	       "Non-IPv4 address specified: 2001:db8::1");
+	EXPECT(s, ADD(IPHW ",\"subnet-id\":-1"), 1,
+	       "out of range value (-1) specified for parameter 'subnet-id'");
+	EXPECT(s, ADD(IPHW ",\"valid-lft\":\"x\""), 1,
+	       "invalid type specified for parameter 'valid-lft'");
+	EXPECT(s, ADD(IPHW ",\"state\":300"), 1,
+	       "out of range value (300) specified for parameter 'state'");
+	EXPECT(s, ADD(IPHW ",\"user-context\":[1,\"a\\\"\",{\"b\":null,\"a\":true}]"), 1,
+	       "Invalid user context '[ 1, \"a\\\"\", { \"a\": true, \"b\": null } ]' is not a "
+	       "JSON map.");
+	EXPECT(s, ADD(IPHW ",\"client-id\":\"zz\""), 1,
+	       "'zz' is not a valid string of hexadecimal digits");
+	EXPECT(s, ADD(IPHW ",\"client-id\":\"0x1\""), 1,
+	       "client-id is too short (1), at least 2 is required");
+	EXPECT(s, ADD("\"ip-address\":\"192.0.2.150\",\"hw-address\":\"1a::1b\""), 1,
+	       "two consecutive separators (':') specified in a decoded string '1a::1b'");
+	EXPECT(s, ADD("\"ip-address\":\"192.0.2.150\",\"hw-address\":\"1a1b1c\""), 1,
+	       "invalid format of the decoded string '1a1b1c'");
+	EXPECT(s, ADD("\"ip-address\":\"192.0.2.150\",\"hw-address\":\"\""), 1,
+	       "Lease4: 192.0.2.150, state: default has neither hardware address or client id");
+	EXPECT(s, "{\"command\":\"lease4-add\",\"arguments\":[1]}", 1,
+	       "get(string) called on a non-map Element in");
+#undef ADD
+#undef IPHW
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{}}", 1,
+	       "Mandatory 'subnet-id' parameter missing.");
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"::1\"}}", 1,
+	       "Invalid IPv4 address specified: ::1");
+	EXPECT(s,
+	       "{\"command\":\"lease4-del\",\"arguments\":{\"identifier-type\":\"duid\","
+	       "\"identifier\":\"01:02\",\"subnet-id\":1}}",
+	       1, "Delete by duid is not allowed in v4.");
+	EXPECT(s, "{\"command\":\"lease4-get-all\",\"arguments\":{}}", 1,
+	       "'subnets' parameter not specified");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"start\",\"limit\":-1}}",
+	       1, "page size of retrieved leases must not be greater than 4294967295");
+	EXPECT(s,
+	       "{\"command\":\"lease4-get-page\",\"arguments\":{\"from\":\"::\",\"limit\":1}}", 1,
+	       "'from' parameter value :: is not an IPv4 address");
+	EXPECT(s, "{\"command\":\"lease4-get-by-client-id\",\"arguments\":{\"client-id\":\"\"}}",
+	       1, "Empty DUIDs are not allowed");
+	EXPECT(s, "{\"command\":\"lease4-wipe\",\"arguments\":[1]}", 1,
+	       "contains(string) called on a non-map Element in");
+	EXPECT(s, "{\"command\":\"lease4-resend-ddns\",\"arguments\":{\"ip-address\":\"x\"}}", 1,
+	       "'x' is not a valid IP address.");
+	EXPECT(s,
+	       "{\"command\":\"lease4-resend-ddns\",\"arguments\":{\"ip-address\":\"192.0.2.9\"}}",
+	       1, "DDNS updating is not enabled");
+	EXPECT(s, "{\"command\":\"lease4-resend-ddns\"}", 1,
+	       "get(string) called on a non-map Element in");
+	EXPECT(s, "{\"command\":\"stat-lease4-get\",\"arguments\":[1]}", 1,
+	       "'arguments' parameter is not a map");
+}
+
+static void test_lease6_on_a_v4_server(void **state)
+{
+	env_state_t *s = *state;
+	json_t *ans;
+
+	EXPECT(s, "{\"command\":\"lease6-add\",\"arguments\":{\"ip-address\":\"192.0.2.1\"}}", 1,
+	       "Non-IPv6 address specified: 192.0.2.1");
+	EXPECT(s,
+	       "{\"command\":\"lease6-add\",\"arguments\":{\"ip-address\":\"2001:db8::1\","
+	       "\"duid\":\"01:02\",\"subnet-id\":7}}",
+	       1, "Invalid subnet-id: No IPv6 subnet with subnet-id=7 currently configured.");
+	EXPECT(s,
+	       "{\"command\":\"lease6-get\",\"arguments\":{\"subnet-id\":1,"
+	       "\"identifier-type\":\"hw-address\",\"identifier\":\"01:02\"}}",
+	       1, "Query by hw-address is not allowed in v6.");
+	EXPECT(s, "{\"command\":\"lease6-get\",\"arguments\":{\"ip-address\":\"2001:db8::1\"}}", 3,
+	       "Lease not found.");
+	EXPECT(s, "{\"command\":\"lease6-del\",\"arguments\":{\"ip-address\":\"2001:db8::1\"}}", 3,
+	       "IPv6 lease not found.");
+	ans = expect(s, "{\"command\":\"lease6-get-page\",\"arguments\":{\"from\":\"start\","
+	                "\"limit\":9}}",
+	             3, "0 IPv6 lease(s) found.");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(ans, "arguments"),
+	                                                    "count")),
+	                 0);
+	json_decref(ans);
+	ans = expect(s,
+	             "{\"command\":\"lease6-bulk-apply\",\"arguments\":{\"deleted-leases\":"
+	             "[{\"ip-address\":\"2001:db8::1\"}]}}",
+	             3, "Bulk apply of 0 IPv6 leases completed.");
+	json_t *f = json_array_get(
+	        json_object_get(json_object_get(ans, "arguments"), "failed-deleted-leases"), 0);
+	assert_string_equal(json_string_value(json_object_get(f, "error-message")),
+	                    "lease not found");
+	assert_string_equal(json_string_value(json_object_get(f, "type")), "IA_NA");
+	json_decref(ans);
+	EXPECT(s, "{\"command\":\"lease6-wipe\",\"arguments\":{\"subnet-id\":4}}", 3,
+	       "Deleted 0 IPv6 lease(s) from subnet(s) 4");
+	EXPECT(s, "{\"command\":\"lease6-resend-ddns\",\"arguments\":{\"ip-address\":\"1.2.3.4\"}}",
+	       1, "Invalid IPv6 address specified: 1.2.3.4");
+}
+
+static void test_status_get_queue_statistics(void **state)
+{
+	env_state_t *s = *state;
+	json_t *ans, *q;
+
+	/* the test configuration has Kea 2.4's default: multi-threading on */
+	ans = expect(s, "{\"command\":\"status-get\"}", 0, NULL);
+	q = json_object_get(json_object_get(ans, "arguments"), "packet-queue-statistics");
+	assert_int_equal(json_array_size(q), 3);
+	assert_true(json_real_value(json_array_get(q, 0)) == 0.0);
+	json_decref(ans);
+	stats_add(&s->stats.shards[0], STAT_PKT4_RECEIVED, 1);
+	ans = expect(s, "{\"command\":\"status-get\"}", 0, NULL);
+	q = json_object_get(json_object_get(ans, "arguments"), "packet-queue-statistics");
+	/* what Kea 2.2 reports after one packet that found its queue empty */
+	assert_true(json_real_value(json_array_get(q, 0)) == 0.0951626);
+	assert_true(json_real_value(json_array_get(q, 1)) == 0.00995017);
+	assert_true(json_real_value(json_array_get(q, 2)) == 0.0009995);
+	json_decref(ans);
+}
+
 int main(void)
 {
 	/* every command is logged at INFO (COMMAND_RECEIVED): keep test output short */
@@ -1345,6 +1518,10 @@ int main(void)
 	        cmocka_unit_test(test_listen_cfg_load_file),
 	        cmocka_unit_test_setup_teardown(test_set_store_and_pause, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_every_prefix_answers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_list_commands_follow_hooks, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lease_argument_texts, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lease6_on_a_v4_server, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_status_get_queue_statistics, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
