@@ -249,7 +249,7 @@ static void check_reply(const dhcp4_tx_t *tx, const pkt4_t *q, int qtype)
 	CHECK(tx->len >= 240 && tx->len <= DHCP_PKT_MAX);
 	CHECK(tx->hlen <= DHCP_CHADDR_LEN);
 	CHECK(tx->kind == DHCP4_TX_UDP || tx->kind == DHCP4_TX_BROADCAST ||
-	      tx->kind == DHCP4_TX_RAW_UNICAST);
+	      tx->kind == DHCP4_TX_LINK);
 	arena_reset(&env.reply_arena);
 	CHECK(pkt4_parse(&r, &env.reply_arena, tx->buf, tx->len) == 0);
 	CHECK(r.op == BOOTREPLY);

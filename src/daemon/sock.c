@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ifaddrs.h>
+#include <linux/filter.h>
+#include <net/if_arp.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
@@ -221,6 +223,67 @@ int sock_raw_open(int *ret_fd)
 		return -errno;
 	}
 	*ret_fd = fd;
+	return 0;
+}
+
+/* ---- the link-layer source of direct queries ---- */
+
+int sock_l2src_open(uint16_t port, int *ret_fd)
+{
+	/* Classic BPF over the IPv4 datagram (SOCK_DGRAM: no link header).
+	 * Loads past the end fail the filter, which drops the packet. */
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),                  /* protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 8),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),                  /* flags, fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x3fff, 6, 0),     /* MF or an offset: drop */
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),                 /* X = IP header length */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),                  /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, port, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_IND, 8 + 24),             /* giaddr */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SOCK_L2SRC_SNAP),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(code), .filter = code };
+	int rcvbuf = 1 << 20;
+	_cleanup_close_ int fd = -1;
+
+	assert_return(ret_fd != NULL, -EINVAL);
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IP));
+	if (fd < 0) {
+		return -errno;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		return -errno;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* Copies queued before the filter was attached may be anything. */
+	uint8_t junk[SOCK_L2SRC_SNAP];
+	while (recv(fd, junk, sizeof(junk), MSG_DONTWAIT) >= 0) {
+	}
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int sock_l2src_parse(const uint8_t *dgram, size_t len, const struct sockaddr_ll *sll,
+                     sock_l2src_t *ret)
+{
+	size_t ihl;
+	const uint8_t *bootp;
+
+	if (sll->sll_hatype != ARPHRD_ETHER || sll->sll_halen != 6 || len < 20 ||
+	    (dgram[0] >> 4) != 4 || dgram[9] != IPPROTO_UDP) {
+		return -EBADMSG;
+	}
+	ihl = (size_t)(dgram[0] & 0x0f) * 4;
+	if (ihl < 20 || len < ihl + 8 + 44) {
+		return -EBADMSG;
+	}
+	bootp = dgram + ihl + 8;
+	*ret = (sock_l2src_t){ .ifindex = sll->sll_ifindex, .xid = be32_load(bootp + 4) };
+	memcpy(ret->chaddr, bootp + 28, sizeof(ret->chaddr));
+	memcpy(ret->mac, sll->sll_addr, sizeof(ret->mac));
 	return 0;
 }
 

@@ -70,6 +70,35 @@ int sock_udp_probe(uint16_t port, const char *bind_dev);
  *  nothing). Needs CAP_NET_RAW. 0 or a negative errno. */
 int sock_raw_open(int *ret_fd);
 
+/* ---- the link-layer source of direct queries ---- */
+
+struct sockaddr_ll;
+
+/* What the packet socket learned about one query from a directly connected
+ * client: the frame's source address, which Kea answers (not chaddr). */
+typedef struct sock_l2src {
+	int ifindex;
+	uint32_t xid;
+	uint8_t chaddr[16];
+	uint8_t mac[6];
+} sock_l2src_t;
+
+/** Snap length of a direct query's copy: an IPv4 header with options, UDP and
+ *  the BOOTP fields up to chaddr. */
+#define SOCK_L2SRC_SNAP 128
+
+/** Open a non-blocking AF_PACKET/SOCK_DGRAM socket for ETH_P_IP that receives a
+ *  SOCK_L2SRC_SNAP-byte copy of every unfragmented IPv4/UDP datagram to @port
+ *  with giaddr 0 (a kernel filter drops everything else, relayed traffic
+ *  included), to learn the source MAC of direct queries. Needs CAP_NET_RAW. */
+int sock_l2src_open(uint16_t port, int *ret_fd);
+
+/** Parse one copy (@dgram: IPv4 header onwards, @len bytes; hostile) received
+ *  from @sll into *ret. Returns 0, or -EBADMSG when it is not an Ethernet
+ *  frame's IPv4/UDP datagram holding a BOOTP header up to chaddr. */
+int sock_l2src_parse(const uint8_t *dgram, size_t len, const struct sockaddr_ll *sll,
+                     sock_l2src_t *ret);
+
 /* Addresses of one datagram, host order. */
 typedef struct sock_meta {
 	uint32_t src_addr;

@@ -1,5 +1,6 @@
 /* Packet worker thread. See daemon/worker.h for the loop and its invariants. */
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -26,6 +27,10 @@
  * ~4 KiB); 256 KiB leaves room for joined options and class evaluation. */
 #define WORKER_ARENA_SIZE (256 * 1024)
 #define WORKER_IFACES_REFRESH_S 30
+/* Source MACs of the last direct queries the packet socket saw (every worker's
+ * socket sees all of them; one worker answers each). A query is answered within
+ * its batch, long before 256 newer direct queries can push it out. */
+#define WORKER_L2SRC_MAX 256
 
 /* One receive slot and the reply built for it. */
 typedef struct slot {
@@ -44,6 +49,9 @@ struct worker {
 	unsigned commit_window_us;
 	int fd;
 	int raw_fd;                     /* -1: no packet socket (udp type or no CAP_NET_RAW) */
+	int l2_fd;                      /* copies of direct queries (their source MAC), or -1 */
+	sock_l2src_t l2[WORKER_L2SRC_MAX];
+	unsigned l2_next;               /* ring position of the next entry */
 	lease_store_t *store;
 	lease_conn_t *conn;
 	const _Atomic bool *dhcp_disabled;
@@ -107,6 +115,7 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 	w->commit_window_us = wc->commit_window_us;
 	w->fd = -1;
 	w->raw_fd = -1;
+	w->l2_fd = -1;
 	w->store = wc->store;
 	w->stats = wc->stats;
 	w->dhcp_disabled = wc->dhcp_disabled;
@@ -143,6 +152,10 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 		if (r < 0 && wc->id == 1) {
 			log_warn(LOGGER_DHCPSRV, "DHCPSRV_OPEN_SOCKET_FAIL", "failed to open socket: %s",
 			         "packet socket for direct replies unavailable, falling back to broadcast");
+		}
+		if (r == 0 && sock_l2src_open(wc->server_port, &w->l2_fd) < 0 && wc->id == 1) {
+			log_warn(LOGGER_DHCPSRV, "DHCPSRV_OPEN_SOCKET_FAIL", "failed to open socket: %s",
+			         "cannot learn the source MAC of direct queries, replying to chaddr");
 		}
 	}
 	r = lease_conn_open(wc->store, &w->conn);
@@ -268,7 +281,7 @@ static const char *tx_kind_name(dhcp4_tx_kind_t k)
 		return "udp";
 	case DHCP4_TX_BROADCAST:
 		return "broadcast";
-	case DHCP4_TX_RAW_UNICAST:
+	case DHCP4_TX_LINK:
 		return "raw";
 	default:
 		return "?";
@@ -355,10 +368,69 @@ static int send_udp(worker_t *w, const dhcp4_tx_t *tx, uint32_t dst, uint16_t dp
 	return -errno;
 }
 
-/* Ethernet frame to chaddr carrying an IPv4/UDP datagram built here: how a
- * client without an address is reached without ARP (RFC 2131 §4.1). The DHCP
- * payload already sits after the header room in the slot's tx buffer. */
-static int send_raw(worker_t *w, const dhcp4_tx_t *tx, uint32_t src, uint32_t dst, uint16_t dport)
+/* Take every copy queued on the packet socket into the ring (bounded, so a
+ * flood cannot keep a worker here). Called once per batch, before its sends:
+ * the kernel queues a frame's copy before the UDP socket gets the datagram. */
+static void l2_drain(worker_t *w)
+{
+	enum { N = 16 };
+	uint8_t buf[N][SOCK_L2SRC_SNAP];
+	struct sockaddr_ll sll[N];
+	struct iovec iov[N];
+	struct mmsghdr mm[N];
+
+	for (unsigned round = 0; w->l2_fd >= 0 && round < 64; round++) {
+		for (unsigned i = 0; i < N; i++) {
+			iov[i] = (struct iovec){ .iov_base = buf[i], .iov_len = sizeof(buf[i]) };
+			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &sll[i], .msg_namelen = sizeof(sll[i]),
+			                                       .msg_iov = &iov[i], .msg_iovlen = 1 } };
+		}
+		int n = recvmmsg(w->l2_fd, mm, N, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			return;
+		}
+		for (int i = 0; i < n; i++) {
+			sock_l2src_t e;
+
+			if (sock_l2src_parse(buf[i], MIN((size_t)mm[i].msg_len, sizeof(buf[i])), &sll[i], &e) == 0) {
+				w->l2[w->l2_next] = e;
+				w->l2_next = (w->l2_next + 1) % WORKER_L2SRC_MAX;
+			}
+		}
+		if (n < N) {
+			return;
+		}
+	}
+}
+
+/* Where a frame to a directly connected client goes: the source MAC of its
+ * query, as Kea's packet filter answers (checked on Kea 2.2 with a client
+ * whose frames carry another MAC than chaddr), else chaddr when it is an
+ * Ethernet address. NULL: no link-layer address to use. */
+static const uint8_t *link_dst(const worker_t *w, const dhcp4_tx_t *tx, const slot_t *s)
+{
+	uint32_t xid = be32_load(s->rx + 4);
+	const uint8_t *chaddr = s->rx + 28;
+
+	for (unsigned k = 1; w->l2_fd >= 0 && k <= WORKER_L2SRC_MAX; k++) {
+		const sock_l2src_t *e = &w->l2[(w->l2_next + WORKER_L2SRC_MAX - k) % WORKER_L2SRC_MAX];
+
+		if (e->ifindex == 0) {
+			break;          /* the ring was never filled this far */
+		}
+		if (e->ifindex == tx->ifindex && e->xid == xid && memcmp(e->chaddr, chaddr, 16) == 0) {
+			return e->mac;
+		}
+	}
+	return tx->hlen == 6 && tx->len >= 2 && tx->buf[1] == 1 ? tx->chaddr : NULL;
+}
+
+/* A frame to @mac carrying an IPv4/UDP datagram built here: how a client
+ * without an address, or whose ciaddr is not on the link yet, is reached
+ * without ARP (RFC 2131 §4.1). The DHCP payload already sits after the header
+ * room in the slot's tx buffer. */
+static int send_raw(worker_t *w, const dhcp4_tx_t *tx, const uint8_t *mac, uint32_t src, uint32_t dst,
+                    uint16_t dport)
 {
 	uint8_t *hdr = tx->buf - SOCK_IPUDP_HDR_LEN;
 	int n = sock_ipv4_udp_build(hdr, SOCK_IPUDP_HDR_LEN + DHCP_PKT_MAX, src, dst, w->server_port, dport,
@@ -367,12 +439,7 @@ static int send_raw(worker_t *w, const dhcp4_tx_t *tx, uint32_t src, uint32_t ds
 	if (n < 0) {
 		return n;
 	}
-	return sock_raw_send(w->raw_fd, tx->ifindex, tx->chaddr, tx->hlen, hdr, (size_t)n);
-}
-
-static bool raw_possible(const worker_t *w, const dhcp4_tx_t *tx)
-{
-	return w->raw_fd >= 0 && tx->hlen == 6 && tx->ifindex > 0 && tx->len >= 2 && tx->buf[1] == 1;
+	return sock_raw_send(w->raw_fd, tx->ifindex, mac, 6, hdr, (size_t)n);
 }
 
 /* -p / -P: the engine addresses Kea's standard ports; map them to the ports
@@ -413,6 +480,7 @@ static void send_one(worker_t *w, const dhcp4_tx_t *tx, const slot_t *s, bool lo
 	const char *ifname = tx_ifname(w, tx);
 	uint32_t src = tx->src_addr != 0 ? tx->src_addr : s->iface_addr;
 	uint16_t dport = w->client_port;
+	const uint8_t *mac;
 	int r;
 
 	switch (tx->kind) {
@@ -425,21 +493,19 @@ static void send_one(worker_t *w, const dhcp4_tx_t *tx, const slot_t *s, bool lo
 		break;
 	case DHCP4_TX_BROADCAST:
 		log_send(w, tx, src, INADDR_BROADCAST, dport, ifname);
-		if (raw_possible(w, tx)) {
-			/* Kea's packet filter: IP broadcast inside a frame to chaddr. */
-			r = send_raw(w, tx, src, INADDR_BROADCAST, dport);
-		} else {
-			r = send_udp(w, tx, INADDR_BROADCAST, dport, tx->ifindex);
-		}
+		r = send_udp(w, tx, INADDR_BROADCAST, dport, tx->ifindex);
 		break;
-	case DHCP4_TX_RAW_UNICAST:
+	case DHCP4_TX_LINK:
 		log_send(w, tx, src, tx->dst_addr, dport, ifname);
-		if (raw_possible(w, tx)) {
-			r = send_raw(w, tx, src, tx->dst_addr, dport);
-		} else {
-			/* dhcp-socket-type udp: without a packet socket the client
-			 * can only be reached by broadcast (RFC 2131 §4.1). */
+		mac = w->raw_fd >= 0 && tx->ifindex > 0 ? link_dst(w, tx, s) : NULL;
+		if (mac != NULL) {
+			r = send_raw(w, tx, mac, src, tx->dst_addr, dport);
+		} else if (tx->dst_addr == INADDR_BROADCAST || s->from.sin_addr.s_addr == 0) {
+			/* no packet socket (no CAP_NET_RAW): a client without
+			 * an address is reached by broadcast (RFC 2131 §4.1) */
 			r = send_udp(w, tx, INADDR_BROADCAST, dport, tx->ifindex);
+		} else {
+			r = send_udp(w, tx, tx->dst_addr, dport, 0);
 		}
 		break;
 	default:
@@ -462,6 +528,7 @@ static void send_batch(worker_t *w, unsigned n_tx)
 	unsigned idx[WORKER_BATCH_MAX];
 	unsigned nu = 0;
 
+	l2_drain(w);
 	for (unsigned k = 0; k < n_tx; k++) {
 		dhcp4_tx_t *tx = &w->tx[k];
 		slot_t *s = &w->slots[w->tx_slot[k]];
@@ -527,7 +594,11 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 		/* The kernel hands a copy of every broadcast datagram to each socket
 		 * of the SO_REUSEPORT group (unicast goes to exactly one). Worker 1
 		 * answers broadcasts, the others ignore their copies. */
-		if (w->id != 1 && sock_iface_is_bcast(ifc, meta.dst_addr)) {
+		if (sock_iface_is_bcast(ifc, meta.dst_addr) &&
+		    (w->id != 1 || cfg->interfaces.socket_type == CFG_SOCKET_UDP)) {
+			/* dhcp-socket-type udp: Kea's UDP sockets are bound to
+			 * the interface addresses, so it never receives a
+			 * broadcast (checked on Kea 2.2): neither do we */
 			continue;
 		}
 		if ((mh->msg_flags & MSG_TRUNC) != 0) {
@@ -759,6 +830,9 @@ worker_t *worker_free(worker_t *w)
 	}
 	if (w->raw_fd >= 0) {
 		close(w->raw_fd);
+	}
+	if (w->l2_fd >= 0) {
+		close(w->l2_fd);
 	}
 	sock_ifaces_done(&w->ifs);
 	allocator_free(w->allocator);

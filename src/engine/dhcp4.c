@@ -548,23 +548,27 @@ static void set_dst(const exch_t *x, dhcp4_tx_t *tx, uint32_t yiaddr)
 	} else if (tx->msg_type == DHCPNAK) {
 		dst = INADDR_BCAST;
 	} else if (yiaddr != 0) {
-		if (bcast_flag || !direct_ok) {
-			dst = INADDR_BCAST;
-		} else {
-			dst = yiaddr;
-			tx->kind = DHCP4_TX_RAW_UNICAST;
-		}
+		dst = bcast_flag || !direct_ok ? INADDR_BCAST : yiaddr;
 	} else {
 		dst = x->rx->src_addr;
 	}
-	if (dst == INADDR_BCAST) {
+	/* Kea with raw sockets answers every client that is not behind a relay
+	 * through its packet socket, whatever the IP destination (checked on
+	 * Kea 2.2): the kernel cannot ARP for a ciaddr that is not on the link
+	 * yet, nor reach a client without an address. (A relayed INFORM
+	 * answered to ciaddr leaves through the kernel: Kea sends that frame to
+	 * the relay's MAC, which routing reaches the same way.) */
+	bool to_relay = x->relayed && !(x->type == DHCPINFORM && dst != q->giaddr);
+	if (!x->relayed && direct_ok) {
+		tx->kind = DHCP4_TX_LINK;
+	} else if (dst == INADDR_BCAST) {
 		tx->kind = DHCP4_TX_BROADCAST;
 	}
 	tx->dst_addr = dst;
 	/* RFC 2131 §4.1: relays listen on 67, clients on 68; RFC 8357: with
 	 * sub-option 19 the relay's source port. An INFORM answered straight
 	 * to ciaddr goes to 68 even when it came through a relay (Kea 2.2). */
-	if (x->relayed && !(x->type == DHCPINFORM && dst != q->giaddr)) {
+	if (to_relay) {
 		tx->dst_port = agent_reply_port(x->agent, x->rx->src_port);
 	} else {
 		tx->dst_port = DHCP_CLIENT_PORT;

@@ -34,9 +34,11 @@ typedef struct dhcp4_rx {
 
 /* Where and how to send a reply (RFC 2131 §4.1, Kea's adjustRemoteAddr). */
 typedef enum dhcp4_tx_kind {
-	DHCP4_TX_UDP,                   /* plain sendto(dst_addr:dst_port) */
-	DHCP4_TX_BROADCAST,             /* 255.255.255.255:68 out of ifindex */
-	DHCP4_TX_RAW_UNICAST,           /* Ethernet frame to chaddr, IP to yiaddr (client has no address yet) */
+	DHCP4_TX_UDP,                   /* the kernel's UDP path: sendto(dst_addr:dst_port) */
+	DHCP4_TX_BROADCAST,             /* the kernel's UDP path: 255.255.255.255:68 out of ifindex */
+	DHCP4_TX_LINK,                  /* to a directly connected client with the packet socket
+	                                 * (Kea's raw sockets): a frame to the query's source MAC
+	                                 * (else chaddr), IP destination dst_addr, whatever it is */
 } dhcp4_tx_kind_t;
 
 typedef struct dhcp4_tx {

@@ -98,7 +98,7 @@ static void test_dora_direct(void **state)
 	assert_int_equal(codes[4], 51);
 	assert_int_equal(codes[5], 54);
 	/* Direct, no broadcast flag, raw sockets: unicast to yiaddr by MAC. */
-	assert_int_equal(e->tx.kind, DHCP4_TX_RAW_UNICAST);
+	assert_int_equal(e->tx.kind, DHCP4_TX_LINK);
 	assert_int_equal(e->tx.dst_addr, A(192, 0, 2, 10));
 	assert_int_equal(e->tx.dst_port, 68);
 	assert_memory_equal(e->tx.chaddr, MAC1, 6);
@@ -133,7 +133,8 @@ static void test_dora_broadcast_flag(void **state)
 	p.buf[10] = 0x80;
 	eng_pkt_end(&p);
 	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
-	assert_int_equal(e->tx.kind, DHCP4_TX_BROADCAST);
+	/* not relayed, raw sockets: a frame to the client, whatever the IP destination */
+	assert_int_equal(e->tx.kind, DHCP4_TX_LINK);
 	assert_int_equal(e->tx.dst_addr, 0xffffffffu);
 	assert_int_equal(e->tx.dst_port, 68);
 	/* flags copied */
@@ -318,6 +319,32 @@ static verdict_t renew(eng_env_t *e, const uint8_t *mac, uint32_t ciaddr, bool u
 	return eng_send(e, &p);
 }
 
+/* dhcp-socket-type udp: no packet socket, so replies take the kernel's path;
+ * to ciaddr when there is one, else by broadcast. */
+static void test_socket_udp(void **state)
+{
+	static const char *cfg = "{\"Dhcp4\": {"
+	                         " \"interfaces-config\": {\"interfaces\": [\"eth0\"],"
+	                         "   \"dhcp-socket-type\": \"udp\"},"
+	                         " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+	                         " \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+	                         "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]}]"
+	                         "}}";
+	eng_env_t *e = eng_env_new(cfg);
+	uint32_t a;
+
+	(void)state;
+	a = eng_dora(e, MAC1);
+	assert_int_equal(e->tx.kind, DHCP4_TX_BROADCAST);
+	assert_int_equal(e->tx.dst_addr, 0xffffffffu);
+	assert_int_equal(renew(e, MAC1, a, true), VERDICT_REPLY);
+	assert_int_equal(eng_reply_type(e), DHCPACK);
+	assert_int_equal(e->tx.kind, DHCP4_TX_UDP);
+	assert_int_equal(e->tx.dst_addr, a);
+	assert_int_equal(e->tx.dst_port, 68);
+	eng_env_free(e);
+}
+
 static void test_renew(void **state)
 {
 	eng_env_t *e = *state;
@@ -330,7 +357,8 @@ static void test_renew(void **state)
 	assert_int_equal(eng_reply_type(e), DHCPACK);
 	assert_int_equal(e->reply.yiaddr, a);
 	assert_int_equal(e->reply.ciaddr, a);
-	assert_int_equal(e->tx.kind, DHCP4_TX_UDP);
+	/* not relayed, raw sockets: a frame to the client, whatever the IP destination */
+	assert_int_equal(e->tx.kind, DHCP4_TX_LINK);
 	assert_int_equal(e->tx.dst_addr, a);
 	assert_int_equal(e->tx.dst_port, 68);
 	assert_int_equal(lease_get_by_addr(e->conn, a, &l), 0);
@@ -377,7 +405,8 @@ static void test_init_reboot(void **state)
 	assert_int_equal(init_reboot(e, MAC1, A(192, 0, 2, 15)), VERDICT_REPLY);
 	assert_int_equal(eng_reply_type(e), DHCPNAK);
 	assert_int_equal(e->reply.yiaddr, 0);
-	assert_int_equal(e->tx.kind, DHCP4_TX_BROADCAST);
+	/* not relayed, raw sockets: a frame to the client, whatever the IP destination */
+	assert_int_equal(e->tx.kind, DHCP4_TX_LINK);
 	assert_int_equal(e->tx.dst_addr, 0xffffffffu);
 	assert_int_equal(eng_reply_codes(e, codes, sizeof(codes)), 2);
 	assert_int_equal(codes[0], 53);
@@ -554,7 +583,8 @@ static void test_inform(void **state)
 	assert_int_equal(eng_reply_u32(e, DHO_DHCP_SERVER_IDENTIFIER), ENG_SERVER_ADDR);
 	assert_int_equal(e->tx.dst_addr, A(192, 0, 2, 77));
 	assert_int_equal(e->tx.dst_port, 68);
-	assert_int_equal(e->tx.kind, DHCP4_TX_UDP);
+	/* not relayed, raw sockets: a frame to the client, whatever the IP destination */
+	assert_int_equal(e->tx.kind, DHCP4_TX_LINK);
 
 	/* Relayed without ciaddr: to the relay, broadcast flag set. */
 	eng_pkt_init(&p, DHCPINFORM, MAC1);
@@ -1224,6 +1254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_dora_direct, setup_basic, teardown),
 	        cmocka_unit_test_setup_teardown(test_dora_broadcast_flag, setup_basic, teardown),
+	        cmocka_unit_test(test_socket_udp),
 	        cmocka_unit_test_setup_teardown(test_dora_relayed, setup_basic, teardown),
 	        cmocka_unit_test_setup_teardown(test_relay_port, setup_basic, teardown),
 	        cmocka_unit_test_setup_teardown(test_relay_link_selection, setup_basic, teardown),

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/if_packet.h>
+#include <net/if_arp.h>
 
 #include "daemon/sock.h"
 
@@ -210,6 +212,40 @@ static void test_udp_pktinfo(void **state)
 	close(c);
 }
 
+/* A direct query's copy from the packet socket: xid, chaddr and the frame's
+ * source MAC; short, non-IPv4, non-UDP and non-Ethernet copies are refused. */
+static void test_l2src_parse(void **state)
+{
+	uint8_t d[SOCK_L2SRC_SNAP] = { 0 };
+	struct sockaddr_ll sll = { .sll_ifindex = 7, .sll_hatype = ARPHRD_ETHER, .sll_halen = 6,
+	                           .sll_addr = { 2, 0, 0, 0, 0xcc, 1 } };
+	sock_l2src_t e;
+
+	(void)state;
+	d[0] = 0x46;                    /* IPv4 with 4 bytes of options */
+	d[9] = 17;
+	uint8_t *b = d + 24 + 8;
+	b[4] = 0x12, b[5] = 0x34, b[6] = 0x56, b[7] = 0x78;
+	memset(b + 28, 0xab, 6);
+	assert_int_equal(sock_l2src_parse(d, 24 + 8 + 44, &sll, &e), 0);
+	assert_int_equal(e.ifindex, 7);
+	assert_int_equal(e.xid, 0x12345678u);
+	assert_int_equal(e.chaddr[5], 0xab);
+	assert_int_equal(e.chaddr[6], 0);
+	assert_int_equal(e.mac[4], 0xcc);
+
+	assert_int_equal(sock_l2src_parse(d, 24 + 8 + 43, &sll, &e), -EBADMSG);
+	assert_int_equal(sock_l2src_parse(d, 10, &sll, &e), -EBADMSG);
+	d[9] = 6;
+	assert_int_equal(sock_l2src_parse(d, sizeof(d), &sll, &e), -EBADMSG);
+	d[9] = 17;
+	d[0] = 0x44;                    /* IHL below 5 words */
+	assert_int_equal(sock_l2src_parse(d, sizeof(d), &sll, &e), -EBADMSG);
+	d[0] = 0x46;
+	sll.sll_hatype = ARPHRD_LOOPBACK;
+	assert_int_equal(sock_l2src_parse(d, sizeof(d), &sll, &e), -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +257,7 @@ int main(void)
 		cmocka_unit_test(test_bcast),
 		cmocka_unit_test(test_ifaces),
 		cmocka_unit_test(test_udp_pktinfo),
+		cmocka_unit_test(test_l2src_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
