@@ -1074,6 +1074,37 @@ def test_config_check(check, tmp_path):
                 rl.stdout[-800:])
 
 
+START_REFUSED = {
+    "pool-outside-subnet": {"subnet4": [{"id": 5, "subnet": "10.5.0.0/24",
+                                         "pools": [{"pool": "10.6.0.1 - 10.6.0.9"}]}]},
+    "lifetime-not-a-number": {"valid-lifetime": "long"},
+}
+
+
+@pytest.mark.parametrize("bad", sorted(START_REFUSED))
+def test_start_refused_logs_init_fail(bad, tmp_path):
+    """A configuration refused at start-up: both exit non-zero and log DHCP4_CONFIG_LOAD_FAIL
+    then Kea 2.2's DHCP4_INIT_FAIL line (tools and harnesses grep for it). The servers never
+    get as far as opening sockets (interfaces: lo)."""
+    from conftest import server_binary
+    cfg = base_config(str(tmp_path))
+    cfg["Dhcp4"].update(START_REFUSED[bad])
+    cfg["Dhcp4"]["interfaces-config"]["interfaces"] = ["lo"]
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(cfg))
+    env = dict(os.environ, KEA_PIDFILE_DIR=str(tmp_path), KEA_LOCKFILE_DIR=str(tmp_path))
+    want = re.compile(r"ERROR +\[kea-dhcp4\.dhcp4/[\d.]+\] DHCP4_INIT_FAIL failed to initialize "
+                      r"Kea server: configuration error using file '%s': \S" % re.escape(str(path)))
+    for kind in ("kea", KIND_B):
+        r = subprocess.run([server_binary(kind), "-c", str(path)], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=30, env=env,
+                           cwd=str(tmp_path))
+        assert r.returncode != 0, "%s started on %s:\n%s" % (kind, bad, r.stdout[-2000:])
+        assert "DHCP4_CONFIG_LOAD_FAIL" in r.stdout, (kind, r.stdout[-2000:])
+        assert want.search(r.stdout), "%s: no DHCP4_INIT_FAIL line like Kea 2.2's:\n%s" % (
+            kind, r.stdout[-2000:])
+
+
 # ---------------------------------------------------------------------------------------------
 # log lines: the packet path logs the same messages (severity, logger, id, text) as Kea 2.2
 
