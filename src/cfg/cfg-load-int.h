@@ -145,8 +145,13 @@ int load_parse_host_ids(ld_t *ld, json_t *d4);
 /** Parse Dhcp4.interfaces-config. 0 or negative. */
 int load_parse_interfaces(ld_t *ld, json_t *d4);
 
+/* ---- database access maps (cfg-load-db.c) ---- */
+
 /** Parse Dhcp4.lease-database. 0 or negative. */
 int load_parse_lease_db(ld_t *ld, json_t *d4);
+
+/** Parse Dhcp4.hosts-database / hosts-databases into cfg->hosts_dbs. 0 or negative. */
+int load_parse_hosts_dbs(ld_t *ld, json_t *d4);
 
 /** Parse Dhcp4.expired-leases-processing. 0 or negative. */
 int load_parse_expired(ld_t *ld, json_t *d4);

@@ -1,5 +1,5 @@
 /* Configuration loader: the process-level sections (interfaces-config,
- * lease-database, expired-leases-processing, multi-threading, loggers,
+ * expired-leases-processing, multi-threading, loggers,
  * control-socket, hooks-libraries). */
 #include <stdlib.h>
 #include <string.h>
@@ -88,66 +88,6 @@ int load_parse_interfaces(ld_t *ld, json_t *d4)
 		}
 		ic->n_names++;
 		load_pop(ld, m2);
-	}
-	load_pop(ld, mark);
-	return 0;
-}
-
-int load_parse_lease_db(ld_t *ld, json_t *d4)
-{
-	static const char *const keys[] = {
-		"type", "name", "persist", "lfc-interval", "max-row-errors", "user-context", "comment",
-		"host", "port", "user", "password", "connect-timeout", "read-timeout",
-		"write-timeout", "tcp-user-timeout", "max-reconnect-tries", "reconnect-wait-time",
-		"on-fail", "retry-on-startup", "trust-anchor", "cert-file", "key-file", "cipher-list",
-		NULL,
-	};
-	static const char *const unsup[] = { "readonly", NULL };
-	json_t *o = json_object_get(d4, "lease-database");
-	lease_store_cfg_t *db = &ld->cfg->lease_db;
-	int r;
-
-	*db = (lease_store_cfg_t){
-		.type = "memfile", .name = "/var/lib/kea/kea-leases4.csv", .persist = true,
-		.lfc_interval = 3600, .max_row_errors = 0,
-	};
-	if (o == NULL) {
-		return 0;
-	}
-	if ((r = load_need_object(ld, o, "lease-database")) < 0) {
-		return r;
-	}
-	size_t mark = load_push_key(ld, "lease-database");
-	const char *type = NULL;
-	if ((r = load_check_keys(ld, o, "lease-database", keys, unsup)) < 0 ||
-	         (r = load_get_str(ld, o, "type", &type)) < 0) {
-		return r;
-	}
-	if (type == NULL) {
-		return load_fail(ld, NULL, "database access parameters: missing parameter 'type'");
-	}
-	if (strcmp(type, "mysql") == 0 || strcmp(type, "postgresql") == 0) {
-		return load_fail(ld, "type", "lease database type '%s' is not supported yet", type);
-	}
-	if (strcmp(type, "memfile") != 0) {
-		return load_fail(ld, "type", "unknown lease database type '%s' (expected memfile, mysql or postgresql)", type);
-	}
-	uint32_t port = 0;
-	if ((r = load_get_str(ld, o, "name", &db->name)) < 0 ||
-	         (r = load_get_bool(ld, o, "persist", &db->persist, NULL)) < 0 ||
-	         (r = load_get_u32(ld, o, "lfc-interval", &db->lfc_interval, NULL)) < 0 ||
-	         (r = load_get_u32(ld, o, "max-row-errors", &db->max_row_errors, NULL)) < 0 ||
-	         (r = load_get_str(ld, o, "host", &db->host)) < 0 || (r = load_get_str(ld, o, "user", &db->user)) < 0 ||
-	         (r = load_get_str(ld, o, "password", &db->password)) < 0 ||
-	         (r = load_get_u32(ld, o, "port", &port, NULL)) < 0) {
-		return r;
-	}
-	if (port > 65535) {
-		return load_fail(ld, "port", "port %u is out of range", port);
-	}
-	db->port = (uint16_t)port;
-	if (db->name[0] == '\0') {
-		return load_fail(ld, "name", "the lease file name must not be empty");
 	}
 	load_pop(ld, mark);
 	return 0;

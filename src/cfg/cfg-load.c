@@ -67,6 +67,7 @@ static const char *const global_keys[] = {
 	"server-hostname", "boot-file-name", "user-context", "comment", "sanity-checks",
 	"reservations", "server-tag", "reservation-mode", "reservations-global",
 	"reservations-in-subnet", "reservations-out-of-pool", "loggers", "hooks-libraries",
+	"hosts-database", "hosts-databases",
 	"multi-threading", "allocator", "statistic-default-sample-count",
 	"statistic-default-sample-age", "store-extended-info", "offer-lifetime",
 	"early-global-reservations-lookup", "ip-reservations-unique", "reservations-lookup-first",
@@ -78,7 +79,7 @@ static const char *const global_keys[] = {
 	NULL,
 };
 static const char *const global_unsup[] = {
-	"hosts-database", "hosts-databases", "config-control", "cache-threshold", "cache-max-age",
+	"config-control", "cache-threshold", "cache-max-age",
 	NULL,
 };
 
@@ -244,6 +245,9 @@ static int load(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr)
 	}
 	if (r >= 0) {
 		r = load_parse_lease_db(&ld, d4);
+	}
+	if (r >= 0) {
+		r = load_parse_hosts_dbs(&ld, d4);
 	}
 	if (r >= 0) {
 		r = load_parse_expired(&ld, d4);

@@ -96,6 +96,7 @@ void cfg_free(cfg_t *cfg)
 		free(s->boot_file_name);
 	}
 	free(cfg->subnets);
+	free(cfg->hosts_dbs);
 	for (size_t i = 0; i < cfg->n_networks; i++) {
 		cfg_shared_network_t *n = &cfg->networks[i];
 		free(n->name);

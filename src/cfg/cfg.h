@@ -254,6 +254,8 @@ typedef struct cfg {
 	cfg_expired_t expired;
 	cfg_interfaces_t interfaces;
 	lease_store_cfg_t lease_db;     /* strings point into json */
+	lease_store_cfg_t *hosts_dbs;   /* hosts-database(s); parsed, lookups not implemented yet */
+	size_t n_hosts_dbs;
 	cfg_mt_t mt;
 	cfg_logger_t *loggers;
 	size_t n_loggers;

@@ -162,7 +162,25 @@ static bool store_differs(const lease_store_cfg_t *o, const lease_store_cfg_t *n
 {
 	return !str_eq(o->type, n->type) || !str_eq(o->name, n->name) || o->persist != n->persist ||
 	       !str_eq(o->host, n->host) || !str_eq(o->user, n->user) ||
-	       !str_eq(o->password, n->password) || o->port != n->port;
+	       !str_eq(o->password, n->password) || o->port != n->port ||
+	       o->connect_timeout != n->connect_timeout || o->read_timeout != n->read_timeout ||
+	       o->write_timeout != n->write_timeout || o->tcp_user_timeout != n->tcp_user_timeout ||
+	       !str_eq(o->trust_anchor, n->trust_anchor) || !str_eq(o->cert_file, n->cert_file) ||
+	       !str_eq(o->key_file, n->key_file) || !str_eq(o->cipher_list, n->cipher_list);
+}
+
+/* hosts-database is parsed but not read yet: say so at every configuration
+ * that has one, rather than ignore it silently. */
+static void log_hosts_dbs(const cfg_t *cfg)
+{
+	char desc[512];
+
+	for (size_t i = 0; i < cfg->n_hosts_dbs; i++) {
+		log_warn(LOGGER_HOSTS, "LESSOR_HOSTS_DB_NOT_IMPLEMENTED",
+		         "hosts database %s: host reservations are not read from it yet; only the "
+		         "reservations in the configuration are used",
+		         lease_store_cfg_describe(&cfg->hosts_dbs[i], desc, sizeof(desc)));
+	}
 }
 
 static bool ifaces_differ(const cfg_interfaces_t *o, const cfg_interfaces_t *n)
@@ -322,6 +340,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	if (ocfg == NULL || ifaces_differ(&ocfg->interfaces, &ncfg->interfaces)) {
 		log_interfaces(ncfg);
 	}
+	log_hosts_dbs(ncfg);
 	cfg_publish(ncfg);
 
 	if (nworkers != NULL) {

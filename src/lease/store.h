@@ -1,5 +1,5 @@
-/* Backend-neutral lease store. One implementation per backend ("memfile" now;
- * "mysql" and "postgresql" later) behind one vtable.
+/* Backend-neutral lease store. One implementation per backend ("memfile",
+ * "mysql", "postgresql") behind one vtable.
  *
  * Threading: a lease_store_t is shared by all threads; each thread that touches
  * leases opens its own lease_conn_t and uses it from that thread only. The
@@ -27,18 +27,47 @@
 typedef struct lease_store lease_store_t;
 typedef struct lease_conn lease_conn_t;
 
-/* "lease-database" as configured (strings borrowed from the config). */
+/* Kea's on-fail: what to do when the database connection is lost for good. */
+typedef enum lease_db_on_fail {
+	LEASE_DB_STOP_RETRY_EXIT = 0,   /* Kea's default */
+	LEASE_DB_SERVE_RETRY_EXIT,
+	LEASE_DB_SERVE_RETRY_CONTINUE,
+	_LEASE_DB_ON_FAIL_MAX,
+} lease_db_on_fail_t;
+
+/* "lease-database" (and a "hosts-database" entry) as configured; strings
+ * borrowed from the config. */
 typedef struct lease_store_cfg {
-	const char *type;               /* "memfile" */
-	const char *name;               /* memfile: lease file path */
+	const char *type;               /* "memfile", "mysql", "postgresql" */
+	const char *name;               /* memfile: lease file path; SQL: database name */
 	bool persist;                   /* memfile: false = no file at all */
 	uint32_t lfc_interval;          /* seconds between compactions, 0 = never */
 	uint32_t max_row_errors;        /* 0 = unlimited */
-	const char *host;               /* SQL (later) */
+	const char *host;               /* SQL: NULL = "localhost" */
 	const char *user;
-	const char *password;
-	uint16_t port;
+	const char *password;           /* never logged: see lease_store_cfg_describe() */
+	uint16_t port;                  /* 0 = the client library's default */
+	uint32_t connect_timeout;       /* seconds (Kea's default 5) */
+	uint32_t read_timeout;          /* MySQL, seconds, 0 = none */
+	uint32_t write_timeout;         /* MySQL, seconds, 0 = none */
+	uint32_t tcp_user_timeout;      /* PostgreSQL, seconds, 0 = none */
+	uint32_t max_reconnect_tries;
+	uint32_t reconnect_wait_time;   /* milliseconds */
+	lease_db_on_fail_t on_fail;
+	bool retry_on_startup;
+	bool readonly;                  /* hosts-database only */
+	const char *trust_anchor;       /* TLS: CA file (MySQL: or directory) */
+	const char *cert_file;
+	const char *key_file;
+	const char *cipher_list;
 } lease_store_cfg_t;
+
+/** Kea's redacted access string ("host=h name=n password=***** port=p type=t
+ *  user=u"), for log lines and errors: the password never appears. */
+const char *lease_store_cfg_describe(const lease_store_cfg_t *cfg, char *buf, size_t size);
+
+/** Kea's name of an on-fail value. */
+const char *lease_db_on_fail_name(lease_db_on_fail_t v);
 
 /* Per (subnet, state) lease counts for statistics. */
 typedef struct lease_count {
@@ -98,6 +127,8 @@ struct lease_conn {
 };
 
 extern const lease_store_ops_t store_memfile_ops;
+extern const lease_store_ops_t store_mysql_ops;
+extern const lease_store_ops_t store_pgsql_ops;
 
 /** Open the backend named by cfg->type. -EOPNOTSUPP for an unknown type. */
 int lease_store_open(const lease_store_cfg_t *cfg, lease_store_t **ret_store, char **reterr);

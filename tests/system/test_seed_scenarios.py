@@ -15,16 +15,25 @@ port 67` in the client namespace; the first OFFER's options, as `tshark -V` prin
 exactly the lines of fixtures/expected_lease_options_<scenario>.txt (the option lines after
 "Option: (53)", except option 61's block, whose MAC varies per run, and End), and Kea's and
 lessor's must be the same.
+
+test_scenario_mariadb runs the same scenarios with the file's own MySQL lease-database and
+hosts-database kept (a MariaDB from dbserver.py with Kea 2.2's schema by kea-admin, reached over
+its UNIX socket from the server's namespace): the leases are counted in lease4. lessor does not
+read reservations from the hosts database yet and must say so in its log.
 """
 
 import json
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 
 import pytest
 
-from conftest import (CLI_IF, SERVER_KIND, Capture, NetPair, Server, active_leases, need_root,
-                      need_tools, perfdhcp)
+import dbserver
+from conftest import (CLI_IF, SERVER_KIND, Capture, NetPair, Server, active_leases, missing,
+                      need_root, need_tools, perfdhcp)
 
 # The deployment's files: $SEED_SYSTEM_DIR, else the verbatim copy kept in
 # tests/system/data/deployment (config and expected-option fixtures in one folder).
@@ -50,8 +59,9 @@ PLACEHOLDERS = {"<DB_NAME>": "kea", "<DB_USER>": "kea", "<DB_PASS>": "kea",
                 "<INTERFACE>": "vsrv"}
 
 
-def seed_config(tmpdir, iface="vsrv"):
-    """The deployment's configuration, adapted as the module docstring says."""
+def seed_config(tmpdir, iface="vsrv", db=None):
+    """The deployment's configuration, adapted as the module docstring says. With DB (a
+    dbserver.MariaDB) its lease-database and hosts-database stay MySQL, on DB."""
     path = os.path.join(SEED, "local_development_config.json")
     if not os.path.exists(path):
         pytest.skip("no seed-system configuration at %s" % path)
@@ -62,9 +72,14 @@ def seed_config(tmpdir, iface="vsrv"):
     cfg = json.loads(text)
     d4 = cfg["Dhcp4"]
     d4["interfaces-config"]["interfaces"] = [iface]
-    d4["lease-database"] = {"type": "memfile", "persist": True, "lfc-interval": 0,
-                            "name": os.path.join(str(tmpdir), "leases4.csv")}
-    d4.pop("hosts-database", None)
+    if db is not None:
+        # the server's namespace reaches the database over its UNIX socket
+        for key in ("lease-database", "hosts-database"):
+            d4[key].update(host="localhost", port=db.port)
+    else:
+        d4["lease-database"] = {"type": "memfile", "persist": True, "lfc-interval": 0,
+                                "name": os.path.join(str(tmpdir), "leases4.csv")}
+        d4.pop("hosts-database", None)
     d4["control-socket"]["socket-name"] = os.path.join(str(tmpdir), "dhcp4-socket")
     d4["hooks-libraries"] = [
         {"library": os.path.join(HOOKS, os.path.basename(h["library"]))}
@@ -115,13 +130,17 @@ def seednet():
 _results = {}
 
 
-def _run(net, tmp_path, kind, name):
+def _run(net, tmp_path, kind, name, db=None):
     perf_args, n, nleases = SCENARIOS[name]
     d = tmp_path / ("%s-%s" % (name, kind))
     d.mkdir()
     server = Server(net, d, kind=kind)
+    if db is not None:
+        db.sql("kea", "DELETE FROM lease4")
+        base_env = server.env
+        server.env = lambda: dict(base_env(), MYSQL_UNIX_PORT=db.socket)
     try:
-        server.start(seed_config(d))
+        server.start(seed_config(d, db=db))
         with Capture(net, net.cli, CLI_IF, "ip src %s and udp port 67" % SRV,
                      d / "offers.pcap") as cap:
             r = perfdhcp(net, n=n, relay=RELAY, server_addr=SRV, wait_s=2, **perf_args)
@@ -130,9 +149,46 @@ def _run(net, tmp_path, kind, name):
         frames = re.split(r"(?m)^Frame \d+:", out)
         assert len(frames) > 1, "%s: no OFFER captured:\n%s" % (kind, out)
         assert server.stop() == 0
+        if db is not None:
+            if kind == "lessor":
+                assert "LESSOR_HOSTS_DB_NOT_IMPLEMENTED" in server.log(), server.log()
+            return option_lines(frames[1]), _db_leases(db)
         return option_lines(frames[1]), active_leases(server.lease_path)
     finally:
         server.cleanup()
+
+
+def _db_leases(db):
+    """{address: hwaddr} of the state-0, unexpired rows of lease4."""
+    rows = db.sql("kea", "SELECT INET_NTOA(address), HEX(hwaddr) FROM lease4 "
+                         "WHERE state = 0 AND expire > NOW()")
+    return dict(rows)
+
+
+@pytest.fixture(scope="module")
+def seeddb():
+    """One MariaDB for the module, with Kea 2.2's schema (kea-admin db-init), as the deployment
+    runs it: its configuration's lease-database and hosts-database point there."""
+    (ka,) = need_tools("kea-admin")
+    d = tempfile.mkdtemp(prefix="lessor-db-")
+    os.chmod(d, 0o755)  # the database runs as user mysql
+    try:
+        try:
+            db = dbserver.MariaDB(d).__enter__()
+        except FileNotFoundError as e:
+            missing(str(e))
+        try:
+            db.create_database("kea", user="kea", password="kea")
+            r = subprocess.run([ka, "db-init", "mysql", "-u", "kea", "-p", "kea", "-n", "kea",
+                                "-h", "127.0.0.1", "-P", str(db.port)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=120,
+                               env=db.kea_admin_env())
+            assert r.returncode == 0, r.stdout
+            yield db
+        finally:
+            db.stop()
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
@@ -149,6 +205,20 @@ def test_scenario(seednet, tmp_path, kind, name):
         kind, "\n".join(_udiff(want, got)))
     if name != "delivery_optimised":
         assert not any("(234)" in ln for ln in got)
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("kind", KINDS, ids=["first-kea", "then-" + KINDS[1]])
+def test_scenario_mariadb(seednet, seeddb, tmp_path, kind, name):
+    """The same scenarios with the configuration's own MySQL lease and hosts databases."""
+    got, leases = _run(seednet, tmp_path, kind, name, db=seeddb)
+    nleases = SCENARIOS[name][2]
+    assert len(leases) == nleases, "%s: %d leases in lease4, want %d: %s" % (
+        kind, len(leases), nleases, sorted(leases))
+    assert all(a.startswith("172.1.0.") for a in leases), leases
+    want = stable(expected_lines(name))
+    assert stable(got) == want, "%s: the first OFFER's options differ from the fixture:\n%s" % (
+        kind, "\n".join(_udiff(want, got)))
 
 
 def stable(lines):

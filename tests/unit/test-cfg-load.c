@@ -522,11 +522,11 @@ static void test_errors(void **state)
 	cfg_err_t err;
 	char buf[1200];
 
-	load_err("{\"Dhcp4\": {" BASE ", \"hosts-database\": {\"type\": \"mysql\"}}}", &err);
-	assert_string_equal(err.path, "Dhcp4.hosts-database");
-	assert_non_null(strstr(err.msg, "not supported yet"));
+	load_err("{\"Dhcp4\": {" BASE ", \"hosts-database\": {\"type\": \"memfile\"}}}", &err);
+	assert_string_equal(err.path, "Dhcp4.hosts-database.type");
+	assert_non_null(strstr(err.msg, "unknown hosts database type 'memfile'"));
 	assert_int_equal(err.line, 1);
-	assert_non_null(strstr(cfg_err_format(&err, buf, sizeof(buf)), "Dhcp4.hosts-database (line 1): "));
+	assert_non_null(strstr(cfg_err_format(&err, buf, sizeof(buf)), "Dhcp4.hosts-database.type (line 1): "));
 
 	load_err("{\"Dhcp4\": {" BASE ", \"config-control\": {}}}", &err);
 	assert_non_null(strstr(err.msg, "not supported yet"));
@@ -570,13 +570,13 @@ static void test_errors(void **state)
 	assert_int_equal(err.line, 1);
 
 	/* cfg_load_json: the same path, no line */
-	json_t *j = json_pack("{s:{s:{s:s}}}", "Dhcp4", "lease-database", "type", "postgresql");
+	json_t *j = json_pack("{s:{s:{s:s}}}", "Dhcp4", "lease-database", "type", "cql");
 	cfg_t *cfg = NULL;
 	assert_true(cfg_load_json(j, &cfg, &err) < 0);
 	assert_null(cfg);
 	assert_string_equal(err.path, "Dhcp4.lease-database.type");
 	assert_int_equal(err.line, 0);
-	assert_non_null(strstr(err.msg, "not supported yet"));
+	assert_non_null(strstr(err.msg, "unknown lease database type 'cql'"));
 	json_decref(j);
 
 	assert_int_equal(cfg_load_file("/nonexistent/lessor.json", &cfg, &err), -ENOENT);

@@ -1,0 +1,345 @@
+/* "postgresql" lease backend: the libpq driver under store-sql.c. One PGconn
+ * per lease connection, every statement prepared once per connection; text
+ * parameters except bytea (binary), text results. A duplicate INSERT is
+ * "ON CONFLICT DO NOTHING" (0 rows), since any error would abort the whole
+ * transaction, i.e. the worker's batch. Times go through to_timestamp() and
+ * EXTRACT(EPOCH FROM expire), which do not depend on the session time zone. */
+#include <errno.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lease/store-sql.h"
+
+struct sql_db {
+	PGconn *pg;
+	size_t n_params[_SQL_STMT_MAX];
+	char err[512];
+};
+
+static const char *pg_error(sql_db_t *db)
+{
+	return db->err;
+}
+
+static void pg_disconnect(sql_db_t *db)
+{
+	if (db != NULL) {
+		PQfinish(db->pg);
+		free(db);
+	}
+}
+
+/* Map a failed result (or NULL) to store-sql.h's codes, keeping the text. */
+static int res_fail(sql_db_t *db, PGresult *res)
+{
+	const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(db->pg);
+	int r = -EIO;
+
+	snprintf(db->err, sizeof(db->err), "%s", msg != NULL ? msg : "unknown error");
+	db->err[strcspn(db->err, "\n")] = '\0';
+	if (PQstatus(db->pg) == CONNECTION_BAD || (state != NULL && (strncmp(state, "08", 2) == 0 ||
+	                                                             strncmp(state, "57P", 3) == 0))) {
+		r = -ENOTCONN;
+	} else if (state != NULL && strcmp(state, "23505") == 0) {
+		r = -EEXIST;
+	} else if (state != NULL && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0)) {
+		r = -EDEADLK;
+	}
+	PQclear(res);
+	return r;
+}
+
+static int pg_run(sql_db_t *db, const char *sql)
+{
+	PGresult *res = PQexec(db->pg, sql);
+	ExecStatusType st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		return res_fail(db, res);
+	}
+	PQclear(res);
+	return 0;
+}
+
+static int pg_connect(const lease_store_cfg_t *cfg, sql_db_t **ret, char **reterr)
+{
+	char port[8], ct[16], tut[16];
+	const char *keys[16], *vals[16];
+	int n = 0;
+
+#define KV(k, v)                       \
+	do {                           \
+		if ((v) != NULL) {     \
+			keys[n] = (k); \
+			vals[n] = (v); \
+			n++;           \
+		}                      \
+	} while (0)
+	snprintf(port, sizeof(port), "%u", cfg->port);
+	snprintf(ct, sizeof(ct), "%u", cfg->connect_timeout);
+	/* Kea's tcp-user-timeout is in seconds, libpq's in milliseconds */
+	snprintf(tut, sizeof(tut), "%u", cfg->tcp_user_timeout * 1000u);
+	KV("host", cfg->host != NULL ? cfg->host : "localhost");
+	KV("port", cfg->port != 0 ? port : NULL);
+	KV("dbname", cfg->name);
+	KV("user", cfg->user);
+	KV("password", cfg->password);
+	KV("connect_timeout", cfg->connect_timeout > 0 ? ct : NULL);
+	KV("tcp_user_timeout", cfg->tcp_user_timeout > 0 ? tut : NULL);
+	KV("sslrootcert", cfg->trust_anchor);
+	KV("sslcert", cfg->cert_file);
+	KV("sslkey", cfg->key_file);
+	/* a trust anchor means the server's certificate and name are checked */
+	KV("sslmode", cfg->trust_anchor != NULL ? "verify-full"
+	              : cfg->cert_file != NULL ? "require" : NULL);
+#undef KV
+	keys[n] = vals[n] = NULL;
+
+	sql_db_t *db = calloc(1, sizeof(*db));
+	if (db == NULL) {
+		return -ENOMEM;
+	}
+	db->pg = PQconnectdbParams(keys, vals, 0);
+	if (db->pg == NULL || PQstatus(db->pg) != CONNECTION_OK) {
+		const char *m = db->pg != NULL ? PQerrorMessage(db->pg) : "out of memory";
+		if (reterr != NULL && asprintf(reterr, "Unable to open database: %.*s",
+		                               (int)strcspn(m, "\n"), m) < 0) {
+			*reterr = NULL;
+		}
+		pg_disconnect(db);
+		return -ENOTCONN;
+	}
+	*ret = db;
+	return 0;
+}
+
+static int pg_version(sql_db_t *db, int *ret_major, int *ret_minor, char **reterr)
+{
+	PGresult *res = PQexec(db->pg, "SELECT version, minor FROM schema_version");
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1) {
+		const char *m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(db->pg);
+		if (reterr != NULL && asprintf(reterr, "cannot read the PostgreSQL schema version "
+		                               "(run kea-admin db-init pgsql): %.*s",
+		                               (int)strcspn(m, "\n"), m) < 0) {
+			*reterr = NULL;
+		}
+		PQclear(res);
+		return -EPROTO;
+	}
+	*ret_major = atoi(PQgetvalue(res, 0, 0));
+	*ret_minor = PQgetisnull(res, 0, 1) ? 0 : atoi(PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return 0;
+}
+
+static int pg_prepare(sql_db_t *db, sql_stmt_t st, const char *sql, size_t n_params)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "lessor%d", (int)st);
+	PGresult *res = PQprepare(db->pg, name, sql, (int)n_params, NULL);
+	if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		return res_fail(db, res);
+	}
+	PQclear(res);
+	db->n_params[st] = n_params;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* bytea in text output ("\x0a0b…") into @buf; *ret_len, and false if it
+ * did not fit or is not hex. */
+static bool get_bytea(PGresult *res, int row, int col, uint8_t *buf, size_t size, size_t *ret_len)
+{
+	*ret_len = 0;
+	if (PQgetisnull(res, row, col)) {
+		return true;
+	}
+	const char *s = PQgetvalue(res, row, col);
+	size_t len = strlen(s);
+	if (len < 2 || s[0] != '\\' || s[1] != 'x' || (len - 2) % 2 != 0 || (len - 2) / 2 > size) {
+		return len == 0;
+	}
+	for (size_t i = 2; i < len; i += 2) {
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0) {
+			return false;
+		}
+		buf[(*ret_len)++] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+static bool get_text(PGresult *res, int row, int col, char *buf, size_t size)
+{
+	const char *s = PQgetisnull(res, row, col) ? "" : PQgetvalue(res, row, col);
+	size_t len = strlen(s);
+
+	if (len >= size) {
+		buf[0] = '\0';
+		return false;
+	}
+	memcpy(buf, s, len + 1);
+	return true;
+}
+
+static long long get_int(PGresult *res, int row, int col)
+{
+	if (PQgetisnull(res, row, col)) {
+		return 0;
+	}
+	const char *s = PQgetvalue(res, row, col);
+	if (s[0] == 't' || s[0] == 'f') {
+		return s[0] == 't';     /* boolean */
+	}
+	return strtoll(s, NULL, 10);
+}
+
+static void parse_row(PGresult *res, int i, sql_row_t *row)
+{
+	bool ok = true;
+
+	memset(row, 0, sizeof(*row));
+	row->address = (uint32_t)get_int(res, i, SQL_COL_ADDRESS);
+	ok &= get_bytea(res, i, SQL_COL_HWADDR, row->hwaddr, sizeof(row->hwaddr), &row->hwaddr_len);
+	ok &= get_bytea(res, i, SQL_COL_CLIENT_ID, row->client_id, sizeof(row->client_id),
+	                &row->client_id_len);
+	row->valid_lifetime = (uint32_t)get_int(res, i, SQL_COL_VALID);
+	row->expire = get_int(res, i, SQL_COL_EXPIRE);
+	row->subnet_id = (uint32_t)get_int(res, i, SQL_COL_SUBNET);
+	row->fqdn_fwd = get_int(res, i, SQL_COL_FQDN_FWD) != 0;
+	row->fqdn_rev = get_int(res, i, SQL_COL_FQDN_REV) != 0;
+	ok &= get_text(res, i, SQL_COL_HOSTNAME, row->hostname, sizeof(row->hostname));
+	row->state = (uint32_t)get_int(res, i, SQL_COL_STATE);
+	ok &= get_text(res, i, SQL_COL_USER_CONTEXT, row->user_context, sizeof(row->user_context));
+	row->pool_id = (uint32_t)get_int(res, i, SQL_COL_POOL);
+	row->truncated = !ok;
+}
+
+static int pg_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, sql_row_t *rows,
+                   size_t max)
+{
+	char name[16], num[SQL_PARAMS_MAX][24];
+	const char *vals[SQL_PARAMS_MAX];
+	int lens[SQL_PARAMS_MAX], fmts[SQL_PARAMS_MAX];
+
+	assert_return(n == db->n_params[st] && n <= SQL_PARAMS_MAX, -EINVAL);
+	for (size_t k = 0; k < n; k++) {
+		lens[k] = 0;
+		fmts[k] = 0;
+		switch (v[k].type) {
+		case SQL_V_NULL:
+			vals[k] = NULL;
+			break;
+		case SQL_V_INT:
+		case SQL_V_TIME:
+			snprintf(num[k], sizeof(num[k]), "%lld", (long long)v[k].i);
+			vals[k] = num[k];
+			break;
+		case SQL_V_BOOL:
+			vals[k] = v[k].i != 0 ? "t" : "f";
+			break;
+		case SQL_V_BYTES:
+			vals[k] = v[k].len > 0 ? v[k].p : "";
+			lens[k] = (int)v[k].len;
+			fmts[k] = 1;
+			break;
+		case SQL_V_TEXT:
+			vals[k] = v[k].p;       /* NUL-terminated by store-sql.c */
+			break;
+		}
+	}
+	snprintf(name, sizeof(name), "lessor%d", (int)st);
+	PGresult *res = PQexecPrepared(db->pg, name, (int)n, vals, lens, fmts, 0);
+	ExecStatusType es = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK) {
+		return res_fail(db, res);
+	}
+	int r;
+	if (rows == NULL) {
+		r = atoi(PQcmdTuples(res));
+	} else {
+		r = MIN(PQntuples(res), (int)MIN(max, (size_t)INT32_MAX));
+		for (int i = 0; i < r; i++) {
+			parse_row(res, i, &rows[i]);
+		}
+	}
+	PQclear(res);
+	return r;
+}
+
+static int pg_stats(sql_db_t *db, int64_t (**ret)[3])
+{
+	PGresult *res = PQexec(db->pg, "SELECT subnet_id, state, leases FROM lease4_stat "
+	                               "ORDER BY subnet_id, state");
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		return res_fail(db, res);
+	}
+	int n = PQntuples(res);
+	int64_t(*v)[3] = calloc((size_t)n + 1, sizeof(*v));
+	if (v == NULL) {
+		PQclear(res);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n; i++) {
+		for (int c = 0; c < 3; c++) {
+			v[i][c] = get_int(res, i, c);
+		}
+	}
+	PQclear(res);
+	*ret = v;
+	return n;
+}
+
+static const sql_dialect_t pg_dialect = {
+	.dollar_params = true,
+	.time_in = "to_timestamp(%s)",
+	.time_out = "EXTRACT(EPOCH FROM expire)::BIGINT",
+	.insert_suffix = " ON CONFLICT (address) DO NOTHING",
+};
+
+/* Kea 2.2 (13.0) and Kea 2.4 (18.0); lease4.pool_id since 17.0. */
+static const int pg_versions[][2] = { { 13, 0 }, { 18, 0 } };
+
+const sql_driver_t sql_pgsql_driver = {
+	.name = "PostgreSQL",
+	.log_db = "DHCPSRV_PGSQL_DB",
+	.log_fatal = "DATABASE_PGSQL_FATAL_ERROR",
+	.log_reconnect_fail = "DHCPSRV_PGSQL_LEASE_DB_RECONNECT_ATTEMPT_FAILED",
+	.dialect = &pg_dialect,
+	.versions = pg_versions,
+	.n_versions = ARRAY_SIZE(pg_versions),
+	.pool_since = 17,
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.version = pg_version,
+	.prepare = pg_prepare,
+	.exec = pg_exec,
+	.run = pg_run,
+	.stats = pg_stats,
+	.error = pg_error,
+};
+
+static int pgsql_open(const lease_store_cfg_t *cfg, lease_store_t **ret_store, char **reterr)
+{
+	return sql_store_open(&sql_pgsql_driver, &store_pgsql_ops, cfg, ret_store, reterr);
+}
+
+const lease_store_ops_t store_pgsql_ops = {
+	.type = "postgresql",
+	.open = pgsql_open,
+	SQL_STORE_OPS_COMMON,
+};
