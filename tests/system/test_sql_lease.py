@@ -75,9 +75,9 @@ def sql_config(srv, dbs, **extra):
     d4 = cfg["Dhcp4"]
     d4["lease-database"] = lease_db(dbs)
     d4["control-socket"] = {"socket-type": "unix", "socket-name": os.path.join(srv.dir, "ctl.sock")}
-    if srv.kind == "kea":
-        d4["hooks-libraries"] = [{"library": os.path.join(HOOKS, "libdhcp_lease_cmds.so")},
-                                 {"library": os.path.join(HOOKS, "libdhcp_stat_cmds.so")}]
+    # both servers answer lease and stat commands only with Kea's hook libraries loaded
+    d4["hooks-libraries"] = [{"library": os.path.join(HOOKS, "libdhcp_lease_cmds.so")},
+                             {"library": os.path.join(HOOKS, "libdhcp_stat_cmds.so")}]
     return cfg
 
 
