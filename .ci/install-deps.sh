@@ -1,29 +1,56 @@
 #!/bin/bash
-# Installs every Debian package that building lessor and running all of its tests need.
-# Used by .ci/run and by the README's test command. Debian 12 (bookworm); run as root.
+# Installs the Debian packages lessor needs. Debian 12 (bookworm); run as root.
+#   .ci/install-deps.sh            everything: build, unit and system tests (.ci/run, README)
+#   .ci/install-deps.sh demo       only what building lessor and tools/demo.sh need
+#   .ci/install-deps.sh --list [demo]   print the package names instead of installing
+# Only packages that are not installed yet are fetched, so a second run is offline and quick.
 set -euo pipefail
 
-packages=(
-	# build
+build=(
 	cmake ninja-build gcc libc6-dev pkg-config
 	libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev libmariadb-dev libpq-dev
+)
+demo=(
+	# tools/demo.sh: namespaces (ip, ss), its config reader, the demo client
+	iproute2 python3 isc-dhcp-client
+)
+tests=(
 	# unit tests
 	libcmocka-dev
 	# system tests: the reference server and its tools (perfdhcp is in kea-admin)
 	kea-dhcp4-server kea-admin kea-ctrl-agent
 	# kea-shell (test_kea_shell.py talks to lessor's HTTP listener with it)
 	python3-kea-connector
-	# system tests: real clients, capture, namespaces, control socket, python
 	# SQL lease and host databases: real servers, started by tests/system/dbserver.py
 	mariadb-server mariadb-client postgresql
+	# system tests: real clients, capture, namespaces, control socket, python
 	isc-dhcp-client tshark iproute2 socat curl procps prometheus openssl strace
 	python3 python3-pytest python3-scapy
 )
+
+list=0
+if [ "${1:-}" = --list ]; then list=1; shift; fi
+case ${1:-all} in
+	all) packages=("${build[@]}" "${demo[@]}" "${tests[@]}") ;;
+	demo) packages=("${build[@]}" "${demo[@]}") ;;
+	*) echo "usage: $0 [--list] [all|demo]" >&2; exit 2 ;;
+esac
+if [ "$list" = 1 ]; then
+	printf '%s\n' "${packages[@]}" | sort -u
+	exit 0
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps.sh: run as root (apt-get)" >&2
 	exit 1
 fi
+missing=()
+for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} = 0 ] && exit 0
+echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
-apt-get install -y -q --no-install-recommends "${packages[@]}"
+apt-get install -y -q --no-install-recommends "${missing[@]}"

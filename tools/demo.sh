@@ -5,10 +5,13 @@
 # perfdhcp if dhclient is missing) then obtains a lease from it, and the server keeps running
 # in the foreground until Ctrl-C; both namespaces are removed on exit.
 #
-# Usage: sudo tools/demo.sh [CONFIG]        (default examples/lessor.json)
-#        DEMO_ONCE=1 sudo tools/demo.sh     (stop after the demo client got its lease)
+# Usage: tools/demo.sh [CONFIG]             (default examples/lessor.json)
+#        DEMO_ONCE=1 tools/demo.sh          (stop after the demo client got its lease)
 #        DEMO_BIN=/usr/sbin/kea-dhcp4 ...   (run another binary, e.g. Kea, on the same file)
-# Needs: root, iproute2, cmake, ninja, gcc, libjansson-dev; isc-dhcp-client for the client.
+#        DEMO_INSTALL=0 ...                 (do not install missing Debian packages)
+# Needs root: run as root, or as a user who may sudo (the script re-runs itself with sudo).
+# On Debian it first installs what the build and the demo need (.ci/install-deps.sh demo:
+# only the packages that are missing, so later runs do not touch apt).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,8 +21,19 @@ CNS=lessor-demo-client
 PY=/usr/bin/python3
 
 die() { echo "demo.sh: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (it creates network namespaces): sudo $0"
+if [ "$(id -u)" != 0 ]; then
+	# Written for both a root shell without sudo (Debian's default install) and a sudo user.
+	command -v sudo >/dev/null || die "run as root (it creates network namespaces and installs packages)"
+	exec sudo --preserve-env=DEMO_ONCE,DEMO_BIN,DEMO_INSTALL "$0" "$@"
+fi
 [ -r "$cfg" ] || die "no configuration at $cfg"
+if [ "${DEMO_INSTALL:-1}" != 0 ]; then
+	if command -v apt-get >/dev/null; then
+		"$repo/.ci/install-deps.sh" demo || die "installing the build's packages failed"
+	else
+		echo "demo.sh: no apt-get; needs $("$repo/.ci/install-deps.sh" --list demo | tr '\n' ' ')" >&2
+	fi
+fi
 command -v ip >/dev/null || die "iproute2 (ip) is missing"
 
 if [ -n "${DEMO_BIN:-}" ]; then
