@@ -297,8 +297,19 @@ static bool accept_direct(const exch_t *x)
 	        .from_broadcast = true,
 	        .ifname = x->rx->ifname[0] != '\0' ? x->rx->ifname : NULL,
 	        .iface_addr = x->rx->iface_addr,
+	        .classes = &x->classes,
 	};
-	return subnet_select(cfg, &sel) != NULL;
+	if (subnet_select(cfg, &sel) != NULL) {
+		return true;
+	}
+	if (log_enabled(LOGGER_BAD_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE)) {
+		char label[LABEL_MAX];
+
+		log_debug(LOGGER_BAD_PACKETS, LOG_DBG_TRACE, "DHCP4_PACKET_DROP_0002",
+		          "%s, from interface %s: no suitable subnet configured for a direct client",
+		          client_label(x, label), x->rx->ifname);
+	}
+	return false;
 }
 
 /* Kea acceptMessageType(): only the five client messages a server handles. */
@@ -899,14 +910,9 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	x->broadcast_rx = rx->dst_addr == INADDR_BCAST;
 	x->socket_addr = rx->dst_addr != 0 && !x->broadcast_rx ? rx->dst_addr : rx->iface_addr;
 
-	if (!accept_direct(x) || !accept_type(x->type) || !accept_server_id(x)) {
-		return drop(x, ret_verdict);
-	}
-	client_init(x);
-	if (!sane_identity(x)) {
-		return drop(x, ret_verdict);
-	}
-
+	/* Kea processPacket(): classification, then the DROP class, then
+	 * accept() — so a broadcast from a directly connected client is
+	 * accepted when a subnet guarded by one of its classes serves it. */
 	x->ec = (class_eval_ctx_t){
 	        .pkt = x->pkt,
 	        .classes = &x->classes,
@@ -923,6 +929,13 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	}
 	classify_early(cfg, &x->ec, &x->classes);
 	if (classify_is_drop(&x->classes)) {
+		return drop(x, ret_verdict);
+	}
+	if (!accept_direct(x) || !accept_type(x->type) || !accept_server_id(x)) {
+		return drop(x, ret_verdict);
+	}
+	client_init(x);
+	if (!sane_identity(x)) {
 		return drop(x, ret_verdict);
 	}
 	x->subnet = select_subnet(x);

@@ -343,6 +343,56 @@ CONFIGS["mt"] = copy.deepcopy(CONFIGS["classes"])
 CONFIGS["mt"]["multi-threading"] = {"enable-multi-threading": True, "thread-pool-size": 12,
                                     "packet-queue-size": 65}
 
+# Subnets guarded by client classes (issue 10): several subnets answer the same relay
+# (relay.ip-addresses), the first in id order whose guard the client passes is selected; the
+# class comes from a test expression of every kind or from the built-in VENDOR_CLASS_<option
+# 60>. Relay 10.2.0.2: pools guarded by a class a global reservation assigns. Relay 10.3.0.2:
+# a subnet guarded by that class (reservations are looked up after subnet selection). Relay
+# 10.4.0.2: a single guarded subnet, so a client outside the class has none.
+def _guarded(sid, relay, cls, **kw):
+    s = {"id": sid, "subnet": "10.%d.0.0/24" % sid, "relay": {"ip-addresses": [relay]},
+         "pools": [{"pool": "10.%d.0.10 - 10.%d.0.50" % (sid, sid)}]}
+    if cls:
+        s["client-class"] = cls
+    s.update(kw)
+    return s
+
+
+CG_GUARDS = [(10, "c-test"), (11, "VENDOR_CLASS_acme"), (12, "c-mac"), (13, "c-cid"),
+             (14, "c-substring"), (15, "c-concat"), (16, "VENDOR_CLASS_docsis"), (17, "c-ifelse"),
+             (18, "c-transid"), (19, "c-vivso"), (20, "c-vivco"), (21, "c-vendor-data"),
+             (30, None)]
+CONFIGS["classguard"] = {
+    "option-data": [{"name": "domain-name", "data": "guard.example"}],
+    "reservations": [{"hw-address": "02:ab:00:00:00:01", "client-classes": ["res-gold"],
+                      "hostname": "gold"}],
+    "subnet4": [_guarded(i, "10.1.0.2", c) for i, c in CG_GUARDS] + [
+        _guarded(40, "10.2.0.2", None, **{"reservations-global": True, "pools": [
+            {"pool": "10.40.0.10 - 10.40.0.19", "client-class": "res-gold"},
+            {"pool": "10.40.0.100 - 10.40.0.109"}]}),
+        _guarded(41, "10.3.0.2", "res-gold", **{"reservations-global": True}),
+        _guarded(42, "10.3.0.2", None, **{"reservations-global": True}),
+        _guarded(50, "10.4.0.2", "c-test"),
+        PROBE_SUBNET,
+    ],
+    "client-classes": [
+        {"name": "c-test", "test": "option[77].hex == 'GUARD'"},
+        {"name": "c-mac", "test": "pkt4.mac == 0x02aa00000001"},
+        {"name": "c-cid", "test": "option[61].hex == 0x01020304"},
+        {"name": "c-substring", "test": "substring(option[77].hex,0,3) == 'SUB'"},
+        {"name": "c-concat", "test": "concat(option[60].hex, 'C') == 'ABC'"},
+        {"name": "VENDOR_CLASS_docsis",
+         "option-data": [{"name": "tftp-server-name", "data": "docsis-tftp"}]},
+        {"name": "c-ifelse", "test": "ifelse(option[77].hex == 'IF', 'y', 'n') == 'y'"},
+        {"name": "c-transid",
+         "test": "substring(pkt4.transid, 0, 2) == 0x0000 and option[77].hex == 'XID'"},
+        {"name": "c-vivso", "test": "vendor[4491].exists"},
+        {"name": "c-vivco", "test": "vendor-class[4491].exists"},
+        {"name": "c-vendor-data", "test": "vendor[*].option[2].hex == 'ZZ'"},
+        {"name": "res-gold"},
+    ],
+}
+
 NEVER_SEND = {"name": "domain-name", "never-send": True}  # Kea >= 2.3 only (config check below)
 
 # never-send (Kea >= 2.3, the deployment's 2.4) cannot run on Kea 2.2: Kea gets the configuration
@@ -758,6 +808,42 @@ for name, kind, relay, opts in [
         ("known", "dora", "10.0.0.2", []), ("short", "dora", "10.0.0.2", [o77("SHORT")])]:
     C("mt-" + name, G, kind, relay=relay, opts=opts, ignore={"yiaddr"},
       mac="02:c1:00:00:00:aa" if name == "known" else None)
+
+# --- subnets and pools guarded by client classes -------------------------------------------------
+G = "classguard"
+V125 = lambda ent, subs: (125, ent.to_bytes(4, "big") + bytes([len(subs)]) + subs)  # noqa: E731
+V124 = lambda ent, data: (124, ent.to_bytes(4, "big") + bytes([len(data)]) + data)  # noqa: E731
+for name, sid, kw in [
+        ("test", 10, {"opts": [o77("GUARD")]}),
+        ("vendor-class-builtin", 11, {"opts": [o60("acme")]}),
+        ("mac", 12, {"mac": "02:aa:00:00:00:01"}),
+        ("client-id", 13, {"opts": [(61, bytes.fromhex("01020304"))]}),
+        ("substring", 14, {"opts": [o77("SUBxyz")]}),
+        ("concat", 15, {"opts": [o60("AB")]}),
+        ("vendor-class-defined", 16, {"opts": [o60("docsis"), PRL(1, 3, 66)]}),
+        ("ifelse", 17, {"opts": [o77("IF")]}),
+        ("transid", 18, {"opts": [o77("XID")]}),
+        ("vivso", 19, {"opts": [V125(4491, bytes([1, 1, 7]))]}),
+        ("vivco", 20, {"opts": [V124(4491, b"\x00\x03abc")]}),
+        # enterprise 9999: Kea 2.2 knows DOCSIS (4491) sub-option 2 as tftp-servers and
+        # drops a query whose 2-byte value does not parse
+        ("vendor-suboption", 21, {"opts": [V125(9999, bytes([2, 2]) + b"ZZ")]}),
+        ("no-class-fallback", 30, {"opts": [o77("NONE")]})]:
+    C("cg-subnet-" + name, G, "dora", relay="10.1.0.2",
+      want={"type": ACK, "yiaddr": "10.%d.0.10" % sid}, **kw)
+C("cg-subnet-test-discover-only", G, relay="10.1.0.2", opts=[o77("GUARD")],
+  want={"type": OFFER, "yiaddr": "10.10.0.11"})
+C("cg-pool-by-reservation-class", G, "dora", relay="10.2.0.2", mac="02:ab:00:00:00:01",
+  want={"type": ACK, "yiaddr": "10.40.0.10", "opt12": b"gold"})
+C("cg-pool-without-class", G, "dora", relay="10.2.0.2", want={"type": ACK, "yiaddr": "10.40.0.100"})
+C("cg-subnet-by-reservation-class", G, "dora", relay="10.3.0.2", mac="02:ab:00:00:00:01",
+  want={"type": ACK})
+C("cg-subnet-none-selected", G, relay="10.4.0.2", opts=[o77("OTHER")], want={"type": None})
+# a REQUEST for which no subnet is selected is NAKed (DHCP4_PACKET_NAK_0001)
+C("cg-subnet-none-request", G, "request_only", relay="10.4.0.2", opts=[o77("OTHER")],
+  want={"type": 6})
+C("cg-single-guarded-subnet", G, "dora", relay="10.4.0.2", opts=[o77("GUARD")],
+  want={"type": ACK, "yiaddr": "10.50.0.10"})
 
 # --- never-send (lessor with never-send == Kea 2.2 without the options) ---------------------------
 G = "neversend"

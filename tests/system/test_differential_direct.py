@@ -53,6 +53,14 @@ GROUPS = {
     "raw-mt": {"socket": "raw", "mt": {"enable-multi-threading": True, "thread-pool-size": 4,
                                        "packet-queue-size": 64}},
     "udp": {"socket": "udp", "mt": {"enable-multi-threading": False}},
+    # the link's subnet guarded by a client class (a test expression, the built-in
+    # VENDOR_CLASS_<option 60>)
+    "raw-guard": {"socket": "raw", "mt": {"enable-multi-threading": False}, "extra": {
+        "subnet4": [dict(SUBNET, **{"client-class": "c-guard"})],
+        "client-classes": [{"name": "c-guard", "test": "option[77].hex == 'GUARD' or "
+                                                      "member('VENDOR_CLASS_acme')"}]}},
+    "raw-vendor-guard": {"socket": "raw", "mt": {"enable-multi-threading": False}, "extra": {
+        "subnet4": [dict(SUBNET, **{"client-class": "VENDOR_CLASS_acme"})]}},
 }
 # addresses the udp group's kernel path must reach without ARP (static neighbours)
 NEIGHBOURS = ["192.0.2.%d" % i for i in list(range(100, 140)) + [77, 78, 150]]
@@ -288,6 +296,24 @@ DIFFERENCES = {
                                 "send fails (EACCES); lessor's broadcast leaves",
 }
 
+# --- class-guarded subnet and pool on the link ---------------------------------------------
+GUARD = (77, b"GUARD")
+C("guarded-subnet-test-class", [("setup", _bcast(DISCOVER, opts=[GUARD])),
+                                ("main", _bcast(REQUEST, opts=[GUARD, (50, "@offer"),
+                                                               (54, "@sid")]))],
+  {"0:type": ACK, "0:ip_dst": "@offer"},
+  groups=("raw-guard",))
+C("guarded-subnet-discover", [("main", _bcast(DISCOVER, opts=[GUARD]))],
+  {"0:type": OFFER, "0:eth_dst": CLI_MAC}, groups=("raw-guard",))
+C("guarded-subnet-vendor-class", [("main", _bcast(DISCOVER, opts=[(60, b"acme")]))],
+  {"0:type": OFFER}, groups=("raw-guard", "raw-vendor-guard"))
+C("guarded-subnet-not-member", [("main", _bcast(DISCOVER, opts=[(77, b"OTHER")]))],
+  {"0:type": "none"}, groups=("raw-guard", "raw-vendor-guard"))
+C("guarded-subnet-renew", [("setup", _bcast(DISCOVER, opts=[GUARD])),
+                           ("setup", _bcast(REQUEST, opts=[GUARD, (50, "@offer"), (54, "@sid")])),
+                           ("main", _ucast(REQUEST, S, S, opts=[GUARD]))],
+  {"0:type": ACK, "0:ip_dst": S}, groups=("raw-guard",))
+
 # ---------------------------------------------------------------------------------------------
 # the runner
 
@@ -367,6 +393,7 @@ def _run_group(kind, group, tmp_root):
     os.makedirs(d, exist_ok=True)
     cfg = base_config(d, subnets=[SUBNET], socket_type=spec["socket"])
     cfg["Dhcp4"]["multi-threading"] = spec["mt"]
+    cfg["Dhcp4"].update(spec.get("extra", {}))
     srv = Server(net, d, kind=kind)
     link = Link(net.cli)
     udp = spec["socket"] == "udp"
@@ -380,7 +407,8 @@ def _run_group(kind, group, tmp_root):
         srv.start(cfg, wait=False)
         srv.wait_log(r"DHCP4_STARTED", 30)
         # the udp group's probe: an INFORM from an address (the only thing Kea can answer)
-        probe = _ucast(INFORM, UDP_SRC, UDP_SRC) if udp else _bcast(DISCOVER)
+        probe = (_ucast(INFORM, UDP_SRC, UDP_SRC) if udp else
+                 _bcast(DISCOVER, opts=[GUARD, (60, b"acme")]))  # in every guard's class
         deadline = time.monotonic() + 10
         xid = 0x5000
         while not any(p.get("dhcp") for p in link.send(probe({}, mac_bytes("02:99:99:99:99:99") +
@@ -504,4 +532,4 @@ def test_direct(group, case, tmp_root):
 def test_cases_cover_every_group():
     assert len({c.name for c in CASES}) == len(CASES)
     for g in GROUPS:
-        assert sum(1 for c in CASES if g in c.groups) >= 6, g
+        assert sum(1 for c in CASES if g in c.groups) >= (2 if "guard" in g else 6), g
