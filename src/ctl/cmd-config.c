@@ -210,7 +210,10 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 	_cleanup_free_ char *text = NULL;
 	const char *path = ctl->env.config_path;
 
-	if (json_is_object(args)) {
+	if (args != NULL && !json_is_object(args)) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "Argument must be a map");
+	}
+	if (args != NULL) {
 		json_t *f = json_object_get(args, "filename");
 
 		if (f != NULL) {
@@ -231,13 +234,17 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 	if (rr == -ENOMEM) {
 		return NULL;
 	}
+	if (rr == -ENOENT) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL,
+		                  "Error during write-config:Unable to open file %s for writing", path);
+	}
 	if (rr < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
 		                  "not allowed to write config into %s: path "
 		                  "must be in the directory of the configuration file",
 		                  path);
 	}
-	path = target;
+	/* the answer names the file as it was asked for, as Kea's does */
 	root = running_root();
 	if (root == NULL) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "No configuration is loaded.");
@@ -247,20 +254,16 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 		return NULL;
 	}
 	size_t len = strlen(text);
-	FILE *f = fopen(path, "we");
+	FILE *f = fopen(target, "we");
 	if (f == NULL) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "Error during config-write: Unable to open "
-		                  "file %s for writing",
-		                  path);
+		                  "Error during write-config:Unable to open file %s for writing", path);
 	}
 	bool ok = fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "Error during config-write: Unable to write "
-		                  "to file %s",
-		                  path);
+		                  "Error during write-config:Unable to write to file %s", path);
 	}
 	return ctl_answer(CTL_RESULT_SUCCESS,
 	                  json_pack("{s:s, s:I}", "filename", path, "size", (json_int_t)len + 1),

@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cfg/cfg-current.h"
 #include "ctl/ctl-int.h"
 #include "util/log.h"
 
@@ -219,6 +220,7 @@ int ctl_listen_cfg_parse(const json_t *root, ctl_listen_cfg_t *ret, char **reter
 
 		if (cs != NULL && name != NULL) {
 			r = set_str(&ret->unix_path, name);
+			ret->unix_follows_cfg = r == 0;
 			if (r < 0) {
 				return r == -ENOMEM ? r
 				                    : fail(reterr,
@@ -317,7 +319,8 @@ static int listen_cfg_copy(const ctl_listen_cfg_t *src, ctl_listen_cfg_t *dst)
 
 	*dst = (ctl_listen_cfg_t){.http_port = src->http_port,
 	                          .max_body = src->max_body,
-	                          .tls_cert_required = src->tls_cert_required};
+	                          .tls_cert_required = src->tls_cert_required,
+	                          .unix_follows_cfg = src->unix_follows_cfg};
 	r |= dup_opt(&dst->unix_path, src->unix_path);
 	r |= dup_opt(&dst->http_host, src->http_host);
 	r |= dup_opt(&dst->tls_ca, src->tls_ca);
@@ -502,17 +505,76 @@ static void client_write(unix_client_t *c)
 	}
 }
 
+static int unix_listen(const char *path, int *ret_fd, char **reterr);
+
+/* Kea closes its control socket and opens the new one when a reconfiguration
+ * (config-set, config-reload, SIGHUP) moves Dhcp4.control-socket, and closes
+ * it when the section goes. Polled from the ctl thread, the only user of
+ * unix_fd; a path that cannot be bound is logged once and the old socket
+ * stays. */
+static void unix_follow_cfg(ctl_t *ctl, char **failed)
+{
+	const cfg_t *cfg;
+	const char *want, *have = ctl->lcfg.unix_path;
+	int fd = -1;
+
+	if (!ctl->lcfg.unix_follows_cfg || (cfg = cfg_acquire()) == NULL) {
+		return;
+	}
+	want = cfg->control_socket.socket_type != NULL ? cfg->control_socket.socket_name : NULL;
+	if ((want == NULL && have == NULL) ||
+	    (want != NULL && have != NULL && strcmp(want, have) == 0) ||
+	    (want != NULL && *failed != NULL && strcmp(want, *failed) == 0)) {
+		cfg_release(cfg);
+		return;
+	}
+	_cleanup_free_ char *path = want != NULL ? strdup(want) : NULL;
+	if (want != NULL) {
+		_cleanup_free_ char *err = NULL;
+
+		if (path == NULL || unix_listen(want, &fd, &err) < 0) {
+			log_error(CTL_LOGGER, "LESSOR_CTL_SOCKET_MOVE_FAIL",
+			          "control socket not moved to %s: %s", want,
+			          err != NULL ? err : "out of memory");
+			free(*failed);
+			*failed = TAKE_PTR(path);
+			cfg_release(cfg);
+			return;
+		}
+	}
+	cfg_release(cfg);
+	if (ctl->unix_fd >= 0) {
+		close(ctl->unix_fd);
+		log_info(CTL_LOGGER, "LESSOR_CTL_SOCKET_CLOSED",
+		         "stopped accepting commands on unix domain socket %s",
+		         have != NULL ? have : "");
+		if (have != NULL) {
+			(void)unlink(have);
+		}
+	}
+	free(ctl->lcfg.unix_path);
+	ctl->lcfg.unix_path = TAKE_PTR(path);
+	ctl->unix_fd = fd;
+	if (fd >= 0) {
+		log_info(CTL_LOGGER, "COMMAND_ACCEPTOR_START",
+		         "Starting to accept connections via unix domain socket bound to %s",
+		         ctl->lcfg.unix_path);
+	}
+}
+
 static void *ctl_thread(void *arg)
 {
 	ctl_t *ctl = arg;
 	unix_client_t cl[UNIX_MAX_CLIENTS];
 	struct timespec last, now;
+	_cleanup_free_ char *failed_path = NULL;
 
 	for (size_t i = 0; i < UNIX_MAX_CLIENTS; i++) {
 		cl[i] = (unix_client_t){.fd = -1};
 	}
 	clock_gettime(CLOCK_MONOTONIC, &last);
 	for (;;) {
+		unix_follow_cfg(ctl, &failed_path);
 		struct pollfd p[2 + UNIX_MAX_CLIENTS];
 		size_t map[2 + UNIX_MAX_CLIENTS];
 		size_t np = 0, nclients = 0;

@@ -82,6 +82,8 @@ typedef struct ctl_auth_client {
 /* Where and how to listen. Filled by ctl_listen_cfg_parse() or by hand. */
 typedef struct ctl_listen_cfg {
 	char *unix_path;    /* NULL = no UNIX socket */
+	bool unix_follows_cfg; /* unix_path is Dhcp4.control-socket's: a reconfiguration
+	                        * that moves (or drops) it moves the socket, as Kea */
 	char *http_host;    /* NULL = no HTTP listener */
 	uint16_t http_port; /* Kea CA default 8000 */
 	size_t max_body;    /* bytes; 0 = CTL_MAX_BODY_DEFAULT */

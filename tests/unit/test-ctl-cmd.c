@@ -502,8 +502,13 @@ static void test_config_hash_write(void **state)
 	/* default: the configuration file itself; relative names: next to it */
 	EXPECT(s, "{\"command\":\"config-write\"}", 0, NULL);
 	assert_int_equal(access(cfgpath, R_OK), 0);
+	/* Kea's answer names the file as asked */
 	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"rel.json\"}}", 0,
-	       NULL);
+	       "Configuration written to rel.json successful");
+	EXPECT(s, "{\"command\":\"config-write\",\"arguments\":[1]}", 1, "Argument must be a map");
+	EXPECT(s,
+	       "{\"command\":\"config-write\",\"arguments\":{\"filename\":\"/nonexistent/x\"}}",
+	       1, "Error during write-config:Unable to open file /nonexistent/x for writing");
 	snprintf(path, sizeof(path), "%s/rel.json", dir);
 	assert_int_equal(access(path, R_OK), 0);
 	unlink(path);
