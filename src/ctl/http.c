@@ -21,6 +21,11 @@
 
 #define HTTP_IDLE_TIMEOUT_S 30 /* Kea's TIMEOUT_AGENT_IDLE_CONNECTION_TIMEOUT */
 #define HTTP_MAX_CONNECTIONS 64
+/* Request headers may be this large: kea-ctrl-agent 2.2 reads headers of any
+ * size, and the answer to a 20 MB Authorization header must be its JSON 401,
+ * not libmicrohttpd's HTML 431. The pool is mapped lazily: only a connection
+ * that sends such headers uses the memory. */
+#define HTTP_MAX_HEADERS (64u * 1024 * 1024)
 
 DEFINE_FREEP(const cfg_t, cfg_release)
 
@@ -569,6 +574,8 @@ int ctl_http_start(ctl_t *ctl, char **reterr)
 	opts[n++] =
 	        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	                                    (intptr_t)HTTP_MAX_HEADERS, NULL};
 	opts[n++] =
 	        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
