@@ -14,11 +14,16 @@
 # and perfdhcp's own ceiling (DISCOVERs/s it can send with nobody answering).
 #
 # Usage: bench/perfdhcp/compare.sh            (as root; builds the release preset if needed)
+#        bench/perfdhcp/sql.py mysql|postgresql   (the same on a real database server; it sets
+#        LEASE_DB_JSON, WIPE_CMD and MYSQL_UNIX_PORT below and runs this script)
 # Env:   LESSOR_BIN (default build/release/lessor), KEA_BIN (kea-dhcp4),
 #        STEP_S (2) seconds per rate step, RAMP_PASSES (2), FIXED_RATE (2000), FIXED_S (4),
 #        RATES ("1000 2000 3000 ... 30000"), MT (on | off | default, see below),
 #        BENCH_DIR (build/bench-perfdhcp: the lease files live here, on disk; tmpfs would make
 #        lessor's fsync free)
+#        THREADS (thread-pool-size with MT=on, default nproc),
+#        LEASE_DB_JSON (a lease-database map replacing the memfile, for both servers),
+#        WIPE_CMD (run before every server start: empties the shared database's lease4)
 # Bounded: every perfdhcp call has a timeout, the ramps stop after 180 s, the whole script
 # stays under 5 minutes.
 set -euo pipefail
@@ -93,17 +98,17 @@ sleep 0.5
 write_config() { # $1 = dir
 	local mt=
 	case $MT in
-	on) mt='"multi-threading": { "enable-multi-threading": true, "thread-pool-size": '"$(nproc)"', "packet-queue-size": 64 },' ;;
+	on) mt='"multi-threading": { "enable-multi-threading": true, "thread-pool-size": '"${THREADS:-$(nproc)}"', "packet-queue-size": 64 },' ;;
 	off) mt='"multi-threading": { "enable-multi-threading": false },' ;;
 	default) mt= ;;
 	*) die "MT must be on, off or default" ;;
 	esac
+	local ldb=${LEASE_DB_JSON:-'{ "type": "memfile", "persist": true, "lfc-interval": 0, "name": "'"$1"'/leases4.csv" }'}
 	cat > "$1/bench.json" <<JSON
 {
   "Dhcp4": {
     "interfaces-config": { "interfaces": [ "vsrv" ], "dhcp-socket-type": "udp" },
-    "lease-database": { "type": "memfile", "persist": true, "lfc-interval": 0,
-                        "name": "$1/leases4.csv" },
+    "lease-database": $ldb,
     "valid-lifetime": 4000,
     $mt
     "subnet4": [
@@ -125,6 +130,7 @@ start_server() {
 	SERVER_DIR=$BENCH_DIR/$run_id-$kind
 	mkdir -p "$SERVER_DIR"
 	write_config "$SERVER_DIR"
+	if [ -n "${WIPE_CMD:-}" ]; then bash -c "$WIPE_CMD" || die "WIPE_CMD failed"; fi
 	KEA_PIDFILE_DIR=$SERVER_DIR KEA_LOCKFILE_DIR=$SERVER_DIR \
 		ip netns exec "$SRV" "$bin" -c "$SERVER_DIR/bench.json" > "$SERVER_DIR/server.log" 2>&1 &
 	SERVER_PID=$!
@@ -168,7 +174,9 @@ perf() {
 
 echo "# lessor: $LESSOR_BIN ($("$LESSOR_BIN" -v 2>/dev/null | head -1))"
 echo "# kea:    $KEA_BIN ($("$KEA_BIN" -v 2>/dev/null | head -1))"
-echo "# both:   memfile, UDP sockets, MT=$MT (multi-threading: on = one thread per core for both)"
+db_desc=memfile
+[ -n "${LEASE_DB_JSON:-}" ] && db_desc="lease-database $(echo "$LEASE_DB_JSON" | sed 's/"password": "[^"]*"/"password": "*****"/')"
+echo "# both:   $db_desc, UDP sockets, MT=$MT, thread-pool-size ${THREADS:-$(nproc)} (multi-threading: on = one thread per core for both)"
 echo "# lease files in $BENCH_DIR ($(df -T "$BENCH_DIR" | awk 'NR==2 { print $2 }'))"
 echo "# host: $(nproc) cores, $(uname -r)"
 

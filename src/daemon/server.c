@@ -26,6 +26,7 @@
  * per-subnet tables. Sized once at start so readers never see the array move;
  * a reload that asks for more workers than this is capped (and says so). */
 #define SERVER_MIN_SHARDS 66
+#define SERVER_SQL_WORKERS_PER_CORE 4
 #define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 2)
 
 struct server {
@@ -81,6 +82,11 @@ int server_new(const server_opts_t *opts, server_t **ret)
 	return 0;
 }
 
+static bool store_is_sql(const lease_store_cfg_t *db)
+{
+	return db->type != NULL && strcmp(db->type, "memfile") != 0;
+}
+
 unsigned server_worker_count(const cfg_t *cfg)
 {
 	long n;
@@ -92,7 +98,13 @@ unsigned server_worker_count(const cfg_t *cfg)
 		return cfg->mt.thread_pool_size;
 	}
 	n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? (unsigned)n : 1;
+	n = n > 0 ? n : 1;
+	/* A SQL worker mostly waits for the database: more of them than
+	 * cores keep the cores busy (each has its own connection). */
+	if (store_is_sql(&cfg->lease_db)) {
+		n *= SERVER_SQL_WORKERS_PER_CORE;
+	}
+	return (unsigned)n;
 }
 
 int server_check_system(const cfg_t *cfg, char *err, size_t errlen)
@@ -301,6 +313,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				.batch = WORKER_BATCH_MAX,
 				.dhcp_disabled = &s->dhcp_disabled,
 				.commit_window_us = s->opts.commit_window_us,
+				.steer_by_chaddr = store_is_sql(&ncfg->lease_db),
 			};
 
 			r = worker_new(&wc, &nworkers[i], err, errlen);

@@ -157,6 +157,25 @@ bool sock_iface_is_bcast(const sock_iface_t *ifc, uint32_t addr)
 
 /* ---- UDP ---- */
 
+/* The kernel runs this on the UDP payload, i.e. the BOOTP header: the last
+ * four bytes of chaddr (offset 28) modulo the group size pick the socket. A
+ * datagram too short to hold them reads as 0 (socket 0). */
+int sock_steer_by_chaddr(int fd, unsigned n)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 28 + 2),
+		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, n),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(code), .filter = code };
+
+	assert_return(fd >= 0 && n > 0, -EINVAL);
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog)) < 0) {
+		return -errno;
+	}
+	return 0;
+}
+
 int sock_udp_open(uint16_t port, const char *bind_dev, int rcvtimeo_ms, int *ret_fd)
 {
 	_cleanup_close_ int fd = -1;

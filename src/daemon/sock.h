@@ -53,6 +53,12 @@ bool sock_iface_is_bcast(const sock_iface_t *ifc, uint32_t addr);
 
 /* ---- the UDP service socket ---- */
 
+/** Spread the datagrams of @fd's SO_REUSEPORT group over its @n sockets by
+ *  client (chaddr), not by source address: every relayed client arrives from
+ *  the relay's one address and port, which the kernel's hash would send to
+ *  one socket. A client's packets keep going to one socket. 0 or -errno. */
+int sock_steer_by_chaddr(int fd, unsigned n);
+
 /** Open a UDP socket bound to 0.0.0.0:@port with SO_REUSEADDR, SO_REUSEPORT (one
  *  per worker; the kernel spreads datagrams by flow hash), SO_BROADCAST,
  *  IP_PKTINFO, a receive timeout of @rcvtimeo_ms (so a worker notices a stop

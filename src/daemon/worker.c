@@ -147,6 +147,14 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 		worker_free(w);
 		return r;
 	}
+	/* One program per group: set again by each new worker, the last wins. */
+	if (wc->steer_by_chaddr && wc->n_workers > 1) {
+		r = sock_steer_by_chaddr(w->fd, wc->n_workers);
+		if (r < 0 && wc->id == 1) {
+			log_warn(LOGGER_DHCPSRV, "LESSOR_STEER_FAIL", "cannot spread clients over the "
+			         "workers (SO_ATTACH_REUSEPORT_CBPF): %s", strerror(-r));
+		}
+	}
 	if (wc->ifaces == NULL || wc->ifaces->socket_type == CFG_SOCKET_RAW) {
 		r = sock_raw_open(&w->raw_fd);
 		if (r < 0 && wc->id == 1) {

@@ -33,8 +33,9 @@ NEW_MAC = "00:0c:0e:00:00:00"
 HOOKS = "/usr/lib/x86_64-linux-gnu/kea/hooks"
 
 
-@pytest.fixture(params=["mysql", "postgresql"])
-def db(request, tmp_path):
+@pytest.fixture(scope="module", params=["mysql", "postgresql"])
+def dbsrv(request):
+    """One database server per backend for the module (starting one costs seconds)."""
     cls = dbserver.MariaDB if request.param == "mysql" else dbserver.PostgreSQL
     # pytest's tmp_path is 0700 root: the database's own user could not enter it
     d = tempfile.mkdtemp(prefix="lessor-db-")
@@ -48,11 +49,20 @@ def db(request, tmp_path):
         try:
             srv.create_database("kea", user="kea", password="keapass")
             kea_admin_init(srv)
+            srv.version = srv.sql("kea", "SELECT version, minor FROM schema_version")[0]
             yield srv
         finally:
             srv.stop()
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.fixture
+def db(dbsrv):
+    """The module's database, emptied of leases, at the version kea-admin created."""
+    dbsrv.sql("kea", "DELETE FROM lease4")
+    dbsrv.sql("kea", "UPDATE schema_version SET version = %s, minor = %s" % dbsrv.version)
+    return dbsrv
 
 
 def kea_admin_init(dbs, name="kea"):
