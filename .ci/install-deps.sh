@@ -49,8 +49,20 @@ for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")
 done
-[ ${#missing[@]} = 0 ] && exit 0
-echo "install-deps.sh: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} != 0 ]; then
+	echo "install-deps.sh: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+[ "${1:-all}" = all ] || exit 0
+
+# test_config_source.py: s3rver, an S3-compatible server, from the npm registry (Debian has
+# none). node/npm from Debian unless the machine already has them (e.g. NodeSource's nodejs).
+S3RVER_DIR=/opt/lessor-test-node
+if [ ! -x "$S3RVER_DIR/node_modules/.bin/s3rver" ]; then
+	if ! command -v npm >/dev/null; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+	fi
+	npm install --prefix "$S3RVER_DIR" --no-audit --no-fund s3rver@3.7.1
+fi

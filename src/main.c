@@ -5,6 +5,7 @@
  * Exit codes as Kea: 0 success (including a clean SIGTERM/SIGINT stop),
  * 1 for a usage error, an invalid configuration or a start failure.
  * See man/lessor.8. */
+#include <curl/curl.h>
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -14,6 +15,7 @@
 
 #include "daemon/server.h"
 #include "daemon/worker.h"
+#include "source/source.h"
 #include "util/log.h"
 #include "util/macro.h"
 
@@ -30,7 +32,11 @@ static void usage(FILE *f)
 	        "  -V: print extended version and exit\n"
 	        "  -W: display the configuration report and exit\n"
 	        "  -d: debug mode with extra verbosity (former -v)\n"
-	        "  -c file: specify configuration file\n"
+	        "  -c file: specify configuration file: a path, an http(s):// URL or s3://bucket/key;\n"
+	        "     <NAME> and ${NAME} placeholders are filled from the environment\n"
+	        "  --config-poll seconds: fetch the configuration again this often and reload it\n"
+	        "     when it changed (default: 300 for a URL, never for a file; 0 = never;\n"
+	        "     also LESSOR_CONFIG_POLL)\n"
 	        "  -t file: check the configuration file syntax and exit\n"
 	        "  -T file: check the configuration file doing extra checks and exit\n"
 	        "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
@@ -74,10 +80,17 @@ static int check_config(const char *path)
 {
 	_cleanup_(cfg_freep) cfg_t *cfg = NULL;
 	cfg_err_t err = { 0 };
+	source_t *src = NULL;
 	char buf[1200];
+	char hash[65];
 	int r;
 
-	r = cfg_load_file(path, &cfg, &err);
+	r = source_new(path, 0, &src);
+	if (r < 0) {
+		return EXIT_FAIL;
+	}
+	r = source_load(src, false, 0, NULL, &cfg, hash, &err);
+	src = source_free(src);
 	if (r < 0) {
 		fprintf(stderr, "Syntax check failed with: %s\n", cfg_err_format(&err, buf, sizeof(buf)));
 		return EXIT_FAIL;
@@ -89,6 +102,21 @@ static int check_config(const char *path)
 	}
 	printf("Syntax check OK\n");
 	return EXIT_OK;
+}
+
+/* --config-poll / LESSOR_CONFIG_POLL: 0..86400 s; -1 = the default. */
+static int parse_poll(const char *v, int *ret)
+{
+	char *end = NULL;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < 0 || n > 86400) {
+		return -EINVAL;
+	}
+	*ret = (int)n;
+	return 0;
 }
 
 /* LESSOR_COMMIT_WINDOW_US overrides the group commit window (0..100000 µs). */
@@ -112,12 +140,14 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "control-agent", required_argument, NULL, 'a' },
+		{ "config-poll", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	server_opts_t opts = {
 		.server_port = 67,
 		.client_port = 68,
 		.commit_window_us = commit_window_from_env(),
+		.config_poll_s = -1,
 	};
 	_cleanup_(server_freep) server_t *s = NULL;
 	const char *check_path = NULL;
@@ -151,6 +181,12 @@ int main(int argc, char **argv)
 		case 'a':
 			opts.agent_config_path = optarg;
 			break;
+		case 'C':
+			if (parse_poll(optarg, &opts.config_poll_s) < 0) {
+				fprintf(stderr, "--config-poll must be 0-86400 seconds: %s\n", optarg);
+				return EXIT_FAIL;
+			}
+			break;
 		case 'd':
 			opts.debug = true;
 			break;
@@ -175,9 +211,16 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 
+	const char *poll_env = getenv("LESSOR_CONFIG_POLL");
+	if (opts.config_poll_s < 0 && poll_env != NULL && poll_env[0] != '\0' &&
+	    parse_poll(poll_env, &opts.config_poll_s) < 0) {
+		fprintf(stderr, "LESSOR_CONFIG_POLL must be 0-86400 seconds: %s\n", poll_env);
+		return EXIT_FAIL;
+	}
 	if (opts.debug) {
 		log_set_debug_override(true);
 	}
+	curl_global_init(CURL_GLOBAL_DEFAULT);   /* before any thread exists */
 	if (check_path != NULL) {
 		return check_config(check_path);
 	}

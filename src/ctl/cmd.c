@@ -149,6 +149,19 @@ static json_t *queue_statistics(const ctl_t *ctl)
 	return l;
 }
 
+/* lessor's additions to status-get (the daemon's status_extra). */
+static void status_add_extra(ctl_t *ctl, json_t *a)
+{
+	if (a != NULL && ctl->env.status_extra != NULL) {
+		json_t *x = ctl->env.status_extra(ctl->env.ud);
+
+		if (x != NULL) {
+			json_object_update(a, x);
+			json_decref(x);
+		}
+	}
+}
+
 static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 {
 	const cfg_t *cfg = cfg_acquire();
@@ -177,6 +190,7 @@ static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 		                    json_integer(cfg->mt.packet_queue_size));
 		json_object_set_new(a, "packet-queue-statistics", queue_statistics(ctl));
 	}
+	status_add_extra(ctl, a);
 	cfg_release(cfg);
 	return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
 }

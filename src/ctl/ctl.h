@@ -71,6 +71,9 @@ typedef struct ctl_env {
 	 * as Kea reports its thread pool's real size). NULL = derived from the
 	 * configuration: thread-pool-size, or the online CPUs when it is 0. */
 	unsigned (*worker_count)(void *ud);
+	/* Keys the daemon adds to status-get's arguments (e.g. "config-source"),
+	 * as a new object; NULL = none. */
+	json_t *(*status_extra)(void *ud);
 } ctl_env_t;
 
 /* One Basic-auth client (Kea CA "authentication.clients[]"). */

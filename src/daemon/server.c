@@ -10,6 +10,7 @@
 
 #include "daemon/server.h"
 #include "cfg/cfg-current.h"
+#include "cfg/cfg-json.h"
 #include "ctl/ctl.h"
 #include <signal.h>
 #include <stdatomic.h>
@@ -18,6 +19,7 @@
 #include "daemon/worker.h"
 #include "lease/reclaim.h"
 #include "lease/store.h"
+#include "source/source.h"
 #include "util/log.h"
 #include "util/macro.h"
 
@@ -44,6 +46,7 @@ struct server {
 	unsigned n_workers;
 
 	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
+	source_t *src;                  /* where -c points: file, URL or s3:// */
 	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
 	_Atomic int64_t dhcp_enable_at; /* monotonic s when a max-period disable ends, 0 = never */
 
@@ -378,6 +381,19 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 
 static int server_ctl_start(server_t *s);
 
+/* -c: a path, an http(s):// URL or s3://bucket/key; remote sources are polled
+ * every 300 s unless --config-poll / LESSOR_CONFIG_POLL says otherwise. */
+static int server_source_open(server_t *s)
+{
+	int poll_s = s->opts.config_poll_s;
+
+	if (poll_s < 0) {
+		bool remote = strstr(s->opts.config_path, "://") != NULL;
+		poll_s = remote ? SERVER_CONFIG_POLL_DEFAULT_S : 0;
+	}
+	return source_new(s->opts.config_path, (unsigned)poll_s, &s->src);
+}
+
 static void log_config_complete(const cfg_t *cfg)
 {
 	log_info(LOGGER_DHCP4, "DHCP4_CONFIG_COMPLETE",
@@ -418,7 +434,11 @@ int server_start(server_t *s)
 	}
 	s->sig_fd = r;
 
-	r = cfg_load_file(s->opts.config_path, &cfg, &cerr);
+	char hash[65];
+	r = server_source_open(s);
+	if (r == 0) {
+		r = source_load(s->src, false, mono_s(), NULL, &cfg, hash, &cerr);
+	}
 	if (r < 0) {
 		start_config_failed(s, cfg_err_format(&cerr, ebuf, sizeof(ebuf)));
 		return r;
@@ -434,6 +454,7 @@ int server_start(server_t *s)
 	if (r < 0) {
 		return r;
 	}
+	stats_inc(&s->stats.shards[0], STAT_CONFIG_SOURCE_FETCHES);  /* the one above */
 
 	r = server_apply(s, cfg, NULL, err, sizeof(err));
 	if (r < 0) {
@@ -444,6 +465,7 @@ int server_start(server_t *s)
 	}
 	const cfg_t *cur = TAKE_PTR(cfg);     /* published: the snapshot owns it now */
 	log_config_complete(cur);
+	source_note_applied(s->src, &s->stats.shards[0], hash);
 
 	s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (s->timer_fd < 0) {
@@ -469,20 +491,33 @@ int server_start(server_t *s)
 	return 0;
 }
 
-/* Reload from the file (@root NULL) or from a parsed {"Dhcp4": ...} (config-set).
- * On failure @err holds the reason with the JSON path and line. */
-static int server_reload_from(server_t *s, json_t *root, char *err, size_t errlen)
+/* Reload from the source (@root NULL; @poll: a conditional fetch that does
+ * nothing when the text is unchanged) or from a parsed {"Dhcp4": ...}
+ * (config-set). Counts into @sh, the calling thread's shard. On failure @err
+ * holds the reason with the JSON path and line. */
+static int server_reload_from(server_t *s, json_t *root, bool poll, stats_shard_t *sh, char *err,
+                              size_t errlen)
 {
+	char hash[65] = "";
+
 	_cleanup_(cfg_freep) cfg_t *cfg = NULL;
 	cfg_err_t cerr = { 0 };
 	const cfg_t *old;
 	int r;
 
+	if (root == NULL) {
+		r = source_load(s->src, poll, mono_s(), sh, &cfg, hash, &cerr);
+		if (r == SOURCE_UNCHANGED) {
+			return 0;
+		}
+	}
 	log_info(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION",
 	         "initiate server reconfiguration using file: %s, after receiving SIGHUP signal or "
 	         "config-reload command", s->opts.config_path);
 
-	r = root != NULL ? cfg_load_json(root, &cfg, &cerr) : cfg_load_file(s->opts.config_path, &cfg, &cerr);
+	if (root != NULL) {
+		r = cfg_load_json(root, &cfg, &cerr);
+	}
 	if (r < 0) {
 		cfg_err_format(&cerr, err, errlen);
 		log_error(LOGGER_DHCP4, "DHCP4_CONFIG_LOAD_FAIL", "configuration error using file: %s, reason: %s",
@@ -510,12 +545,18 @@ static int server_reload_from(server_t *s, json_t *root, char *err, size_t errle
 		          s->opts.config_path, err);
 		log_error(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_FAIL",
 		          "dynamic server reconfiguration failed with file: %s", s->opts.config_path);
+		if (root == NULL) {
+			source_note_rejected(s->src, sh, err);
+		}
 		cfg_release(old);
 		return r;
 	}
 	cfg_release(old);
 	const cfg_t *cur = TAKE_PTR(cfg);     /* published */
 	log_config_complete(cur);
+	if (root == NULL) {
+		source_note_applied(s->src, sh, hash);
+	}
 	log_info(LOGGER_DHCP4, "DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS",
 	         "dynamic server reconfiguration succeeded with file: %s", s->opts.config_path);
 	return 0;
@@ -527,7 +568,7 @@ int server_reload(server_t *s)
 
 	/* serialised with config-set/config-reload, which run inside the ctl lock */
 	ctl_pause(s->ctl);
-	int r = server_reload_from(s, NULL, err, sizeof(err));
+	int r = server_reload_from(s, NULL, false, &s->stats.shards[0], err, sizeof(err));
 	ctl_resume(s->ctl);
 	return r;
 }
@@ -537,7 +578,10 @@ int server_reload(server_t *s)
 static int ctl_cb_reload(void *ud, json_t *new_cfg, char **reterr)
 {
 	char err[1024] = "";
-	int r = server_reload_from(ud, new_cfg, err, sizeof(err));
+	server_t *s = ud;
+	/* the ctl thread's own shard */
+	int r = server_reload_from(s, new_cfg, false, &s->stats.shards[s->stats.n_shards - 1], err,
+	                           sizeof(err));
 
 	if (r < 0) {
 		*reterr = strdup(err);
@@ -649,13 +693,43 @@ static int ctl_cb_reclaim(void *ud, bool remove)
 	return r;
 }
 
+static json_t *ctl_cb_status_extra(void *ud)
+{
+	server_t *s = ud;
+	json_t *o = json_object();
+
+	if (o != NULL && s->src != NULL) {
+		json_object_set_new(o, "config-source", source_status(s->src));
+	}
+	return o;
+}
+
+/* The control channel's settings from the filled text in force. */
+static int listen_cfg_from_source(const source_t *src, ctl_listen_cfg_t *lc, char **err)
+{
+	_cleanup_free_ char *text = strdup(source_text(src));
+	json_error_t jerr;
+
+	if (text == NULL) {
+		return -ENOMEM;
+	}
+	cfg_json_strip_comments(text, strlen(text));
+	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		return -EINVAL;         /* the loader accepted it: cannot happen */
+	}
+	int r = ctl_listen_cfg_parse(root, lc, err);
+	json_decref(root);
+	return r;
+}
+
 static int server_ctl_start(server_t *s)
 {
 	ctl_listen_cfg_t lc = { 0 };
 	char *err = NULL;
 	int r;
 
-	r = ctl_listen_cfg_load_file(s->opts.config_path, &lc, &err);
+	r = listen_cfg_from_source(s->src, &lc, &err);
 	/* -a: kea-ctrl-agent's own file adds (merges) the HTTP listener it describes. */
 	if (r == 0 && s->opts.agent_config_path != NULL) {
 		r = ctl_listen_cfg_load_file(s->opts.agent_config_path, &lc, &err);
@@ -670,7 +744,9 @@ static int server_ctl_start(server_t *s)
 			.version = LESSOR_VERSION_STRING,
 			.store = s->store,
 			.stats = &s->stats,
-			.config_path = s->opts.config_path,
+			/* config-write writes next to a file only */
+			.config_path = source_kind(s->src) == SOURCE_FILE ? s->opts.config_path : NULL,
+			.status_extra = ctl_cb_status_extra,
 			.reload = ctl_cb_reload,
 			.shutdown = ctl_cb_shutdown,
 			.dhcp_disable = ctl_cb_disable,
@@ -760,6 +836,14 @@ static void housekeeping(server_t *s)
 		}
 	}
 
+	if (s->src != NULL && source_poll_due(s->src, mono)) {
+		char err[1024] = "";
+
+		ctl_pause(s->ctl);
+		(void)server_reload_from(s, NULL, true, &s->stats.shards[0], err, sizeof(err));
+		ctl_resume(s->ctl);
+	}
+
 	if (s->store != NULL && s->store->ops->compact != NULL) {
 		r = s->store->ops->compact(s->store);
 		if (r < 0) {
@@ -841,6 +925,7 @@ server_t *server_free(server_t *s)
 		signals_close(s->sig_fd);
 	}
 	stats_done(&s->stats);
+	source_free(s->src);
 	free(s);
 	return NULL;
 }

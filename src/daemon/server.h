@@ -27,7 +27,11 @@ typedef struct server_opts {
 	uint16_t client_port;           /* -P, default 68 */
 	bool debug;                     /* -d */
 	unsigned commit_window_us;      /* group commit window (LESSOR_COMMIT_WINDOW_US) */
+	int config_poll_s;              /* --config-poll: seconds, 0 never, -1 default
+	                                 * (SERVER_CONFIG_POLL_DEFAULT_S for URLs, never for files) */
 } server_opts_t;
+
+#define SERVER_CONFIG_POLL_DEFAULT_S 300
 
 typedef struct server server_t;
 
