@@ -62,8 +62,13 @@ void ctl_sample_locked(ctl_t *ctl)
 		if (id == STAT_V4_LEASE_REUSES || id == STAT_DECLINED_ADDRESSES) {
 			continue;
 		}
-		observe(ctl, stats_name(id),
-		        ctl->env.stats != NULL ? stats_sum(ctl->env.stats, id) : 0, &now, gen);
+		uint64_t v = ctl->env.stats != NULL ? stats_sum(ctl->env.stats, id) : 0;
+		/* lessor's own config-source-* exist only once a remote or polled
+		 * source counted something: a plain -c FILE lists exactly Kea's */
+		if (v == 0 && id >= STAT_CONFIG_SOURCE_FETCHES && id <= STAT_CONFIG_SOURCE_REJECTED) {
+			continue;
+		}
+		observe(ctl, stats_name(id), v, &now, gen);
 	}
 
 	if (ctl->env.store != NULL) {

@@ -454,7 +454,7 @@ int server_start(server_t *s)
 	if (r < 0) {
 		return r;
 	}
-	stats_inc(&s->stats.shards[0], STAT_CONFIG_SOURCE_FETCHES);  /* the one above */
+	source_count_start(s->src, &s->stats.shards[0]);  /* the fetch above */
 
 	r = server_apply(s, cfg, NULL, err, sizeof(err));
 	if (r < 0) {

@@ -174,9 +174,11 @@ static void note(source_t *s, const char *result, const char *error)
 	snprintf(s->last_error, sizeof(s->last_error), "%s", error != NULL ? error : "");
 }
 
-static void count(stats_shard_t *sh, stat_id_t id)
+/* Into the statistics only for a remote or polled source (see cmd-stats.c):
+ * a plain -c FILE keeps Kea's statistic names exactly. */
+static void count(const source_t *s, stats_shard_t *sh, stat_id_t id)
 {
-	if (sh != NULL) {
+	if (sh != NULL && (s->kind != SOURCE_FILE || s->poll_s > 0)) {
 		stats_inc(sh, id);
 	}
 }
@@ -199,11 +201,11 @@ int source_fetch(source_t *s, bool conditional, int64_t mono, stats_shard_t *sh,
 	}
 	pthread_mutex_lock(&s->lock);
 	s->n.fetches++;
-	count(sh, STAT_CONFIG_SOURCE_FETCHES);
+	count(s, sh, STAT_CONFIG_SOURCE_FETCHES);
 	s->last_fetch = time(NULL);
 	if (r == 0 && resp.status == 304) {
 		s->n.unchanged++;
-		count(sh, STAT_CONFIG_SOURCE_UNCHANGED);
+		count(s, sh, STAT_CONFIG_SOURCE_UNCHANGED);
 		note(s, "not-modified", NULL);
 		pthread_mutex_unlock(&s->lock);
 		fetch_resp_done(&resp);
@@ -222,7 +224,7 @@ int source_fetch(source_t *s, bool conditional, int64_t mono, stats_shard_t *sh,
 		if (r == -ENOENT) {
 			/* a placeholder without a value: a configuration error */
 			s->n.rejected++;
-			count(sh, STAT_CONFIG_SOURCE_REJECTED);
+			count(s, sh, STAT_CONFIG_SOURCE_REJECTED);
 			note(s, "rejected", err);
 			pthread_mutex_unlock(&s->lock);
 			fetch_resp_done(&resp);
@@ -232,7 +234,7 @@ int source_fetch(source_t *s, bool conditional, int64_t mono, stats_shard_t *sh,
 	fetch_resp_done(&resp);
 	if (r < 0) {
 		s->n.failed++;
-		count(sh, STAT_CONFIG_SOURCE_FAILED);
+		count(s, sh, STAT_CONFIG_SOURCE_FAILED);
 		note(s, "failed", err);
 		pthread_mutex_unlock(&s->lock);
 		return r;
@@ -242,7 +244,7 @@ int source_fetch(source_t *s, bool conditional, int64_t mono, stats_shard_t *sh,
 	memcpy(s->fetched_hash, hash, 65);
 	if (same) {
 		s->n.unchanged++;
-		count(sh, STAT_CONFIG_SOURCE_UNCHANGED);
+		count(s, sh, STAT_CONFIG_SOURCE_UNCHANGED);
 		note(s, "unchanged", NULL);
 		pthread_mutex_unlock(&s->lock);
 		free(*text);
@@ -261,7 +263,7 @@ void source_note_applied(source_t *s, stats_shard_t *sh, const char hash[65])
 	s->n.applied++;
 	note(s, "applied", NULL);
 	pthread_mutex_unlock(&s->lock);
-	count(sh, STAT_CONFIG_SOURCE_APPLIED);
+	count(s, sh, STAT_CONFIG_SOURCE_APPLIED);
 	log_info(LOGGER_DHCP4, "LESSOR_CONFIG_SOURCE_APPLIED", "configuration from %s in force (SHA-256 %s)",
 	         s->location, hash);
 }
@@ -272,7 +274,7 @@ void source_note_rejected(source_t *s, stats_shard_t *sh, const char *why)
 	s->n.rejected++;
 	note(s, "rejected", why);
 	pthread_mutex_unlock(&s->lock);
-	count(sh, STAT_CONFIG_SOURCE_REJECTED);
+	count(s, sh, STAT_CONFIG_SOURCE_REJECTED);
 	log_error(LOGGER_DHCP4, "LESSOR_CONFIG_SOURCE_REJECTED",
 	          "configuration from %s refused, the running one stays: %s", s->location, why);
 }
@@ -321,6 +323,11 @@ int source_load(source_t *s, bool conditional, int64_t mono, stats_shard_t *sh, 
 	free(s->text);
 	s->text = text;
 	return SOURCE_CHANGED;
+}
+
+void source_count_start(source_t *s, stats_shard_t *sh)
+{
+	count(s, sh, STAT_CONFIG_SOURCE_FETCHES);
 }
 
 void source_counts(source_t *s, source_counts_t *ret)

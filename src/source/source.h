@@ -71,6 +71,9 @@ void source_note_rejected(source_t *s, stats_shard_t *sh, const char *why);
  *  "applied", "unchanged", "failed", "rejected"}; NULL on ENOMEM. */
 json_t *source_status(source_t *s);
 
+/** Count the first fetch (made before the statistics existed) into @sh. */
+void source_count_start(source_t *s, stats_shard_t *sh);
+
 typedef struct source_counts {
 	uint64_t fetches, applied, unchanged, failed, rejected;
 } source_counts_t;
