@@ -80,7 +80,17 @@ bool load_in_list(const char *const *list, const char *key)
 	return false;
 }
 
-/* Every key of @obj must be in @ok; keys in @unsup are refused politely. */
+/* A value that asks for nothing ("", false or null): what Kea's
+ * config-get shows for a feature left unconfigured (e.g. "4o6-interface": ""),
+ * so a config-get -> config-set round trip must pass. */
+static bool asks_nothing(const json_t *v)
+{
+	return json_is_false(v) || json_is_null(v) ||
+	       (json_is_string(v) && json_string_length(v) == 0);
+}
+
+/* Every key of @obj must be in @ok; keys in @unsup are refused politely,
+ * unless their value asks for nothing. */
 int load_check_keys(ld_t *ld, json_t *obj, const char *map, const char *const *ok,
                     const char *const *unsup)
 {
@@ -92,6 +102,9 @@ int load_check_keys(ld_t *ld, json_t *obj, const char *map, const char *const *o
 			continue;
 		}
 		if (load_in_list(unsup, key)) {
+			if (asks_nothing(v)) {
+				continue;
+			}
 			return load_fail(ld, key, "'%s' is not supported yet", key);
 		}
 		return load_fail(ld, key, "got unexpected keyword \"%s\" in %s map.", key, map);

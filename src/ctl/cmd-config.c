@@ -8,24 +8,28 @@
 #include <string.h>
 
 #include "cfg/cfg-current.h"
+#include "cfg/cfg-dump.h"
 #include "ctl/ctl-int.h"
 
+/* The running configuration as config-get shows it (Kea's defaults in). */
 static json_t *running_root(void)
 {
 	const cfg_t *cfg = cfg_acquire();
-	json_t *root;
+	json_t *root = cfg_dump(cfg);
 
-	if (cfg == NULL || cfg->json == NULL) {
-		cfg_release(cfg);
-		return NULL;
-	}
-	root = json_pack("{s:O}", "Dhcp4", cfg->json);
-	if (root != NULL) {
+	cfg_release(cfg);
+	return root;
+}
+
+/* The running configuration as it was given (what config-hash-get hashes). */
+static json_t *given_root(void)
+{
+	const cfg_t *cfg = cfg_acquire();
+	json_t *root = NULL;
+
+	if (cfg != NULL && cfg->json != NULL) {
 		/* a private copy: the answer outlives our reference */
-		json_t *copy = json_deep_copy(root);
-
-		json_decref(root);
-		root = copy;
+		root = json_pack("{s:o}", "Dhcp4", json_deep_copy(cfg->json));
 	}
 	cfg_release(cfg);
 	return root;
@@ -45,7 +49,7 @@ json_t *ctl_cmd_config_get(ctl_t *ctl, json_t *args)
 
 json_t *ctl_cmd_config_hash_get(ctl_t *ctl, json_t *args)
 {
-	_cleanup_(json_decrefp) json_t *root = running_root();
+	_cleanup_(json_decrefp) json_t *root = given_root();
 	_cleanup_free_ char *text = NULL;
 	char hex[65];
 

@@ -494,3 +494,99 @@ def test_huge_headers_answered_as_kea(server, tmp_path):
             c.stop()
         kea_srv.cleanup()
         kea_net.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# config-get with Kea's defaults
+
+DEPLOYMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "deployment",
+                          "local_development_config.json")
+# what the test harness sets for each server (paths, interfaces, hooks, logging)
+HARNESS_KEYS = ("interfaces-config", "lease-database", "control-socket", "hooks-libraries",
+                "loggers")
+
+
+def deployment_edit(cfg, d):
+    with open(DEPLOYMENT) as f:
+        dep = json.load(f)["Dhcp4"]
+    for k, v in dep.items():
+        if k not in HARNESS_KEYS and "database" not in k:   # no host database here
+            cfg["Dhcp4"][k] = v
+
+
+def rich_edit(cfg, d):
+    """Inheritance and defaults at every level: global timers and lifetime bounds, a shared
+    network with a relay, prefix and range pools, option-data by code and by name, a custom
+    record option, classes, global and subnet reservations."""
+    cfg["Dhcp4"].update({
+        "valid-lifetime": 3000, "renew-timer": 1000, "rebind-timer": 2000,
+        "min-valid-lifetime": 1000, "max-valid-lifetime": 5000, "authoritative": True,
+        "multi-threading": {"enable-multi-threading": False},
+        "option-def": [{"name": "foo", "code": 222, "type": "record",
+                        "record-types": "uint8, ipv4-address"}],
+        "option-data": [{"code": 6, "data": "192.0.2.53"}, {"name": "foo", "data": "1, 10.0.0.1"},
+                        {"name": "domain-name", "data": "example.org", "always-send": True}],
+        "client-classes": [{"name": "c1", "test": "option[60].hex == 'x'",
+                            "next-server": "10.0.0.9"}, {"name": "c2"}],
+        "reservations": [{"hw-address": "aa:bb:cc:dd:ee:ff", "ip-address": "10.9.0.5",
+                          "hostname": "g"}],
+        "expired-leases-processing": {"reclaim-timer-wait-time": 5},
+        "shared-networks": [{"name": "sn1", "valid-lifetime": 1200,
+                             "relay": {"ip-addresses": ["10.0.0.2"]},
+                             "subnet4": [
+                                 {"id": 10, "subnet": "10.10.0.0/24",
+                                  "pools": [{"pool": "10.10.0.0/26"}], "t1-percent": 0.4},
+                                 {"id": 11, "subnet": "10.11.0.0/24", "valid-lifetime": 1500,
+                                  "pools": [{"pool": "10.11.0.10-10.11.0.20",
+                                             "client-class": "c1"}],
+                                  "reservations": [{"client-id": "01:aa:bb",
+                                                    "ip-address": "10.11.0.5",
+                                                    "option-data": [{"code": 3,
+                                                                     "data": "10.11.0.1"}]}]}]}],
+    })
+    cfg["Dhcp4"]["subnet4"][0].update({"max-valid-lifetime": 4500, "calculate-tee-times": True})
+
+
+def diff_paths(a, b, path=""):
+    """Every path where A and B differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out = []
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                out.append("%s.%s (%s)" % (path, k, "only Kea" if k in a else "only lessor"))
+            else:
+                out += diff_paths(a[k], b[k], path + "." + k)
+        return out
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b)) for p in diff_paths(x, y, "%s[%d]"
+                                                                                 % (path, i))]
+    return [] if a == b else ["%s: Kea %s, lessor %s" % (path, json.dumps(a)[:80],
+                                                         json.dumps(b)[:80])]
+
+
+@pytest.mark.parametrize("edit", [None, deployment_edit, rich_edit],
+                         ids=["base", "deployment", "inheritance"])
+def test_config_get_matches_kea(server, tmp_path, edit):
+    """config-get returns the configuration with Kea's defaults filled in, key by key as Kea
+    2.2's; what it returns is accepted back by config-set (the admin tools' round trip)."""
+    with both(server, tmp_path, edit) as (ours, kea):
+        got = []
+        for c in (ours, kea):
+            ans = send(c, "config-get", None)
+            assert ans["result"] == 0, ans
+            got.append(json.loads(json.dumps(ans["arguments"]).replace(
+                os.path.dirname(c.server.cfg_path), "@DIR@")))
+        o, k = got
+        o.pop("hash", None)
+        k.pop("hash", None)
+        if edit is None:
+            # lessor runs multi-threaded unless told otherwise (Kea 2.4's default; 2.2's is
+            # off): config-get says what runs (docs/differences.md)
+            assert o["Dhcp4"]["multi-threading"].pop("enable-multi-threading") is True
+            assert k["Dhcp4"]["multi-threading"].pop("enable-multi-threading") is False
+        diffs = diff_paths(k, o)
+        assert not diffs, "%d differences:\n%s" % (len(diffs), "\n".join(diffs[:60]))
+        again = send(ours, "config-get", None)["arguments"]
+        again.pop("hash", None)
+        assert send(ours, "config-set", again) == {"result": 0,
+                                                   "text": "Configuration successful."}
