@@ -11,7 +11,6 @@ headers and bodies; config-get with Kea's defaults.
 """
 
 import contextlib
-import copy
 import json
 import math
 import os
@@ -41,9 +40,10 @@ def norm(ans):
 
 
 @contextlib.contextmanager
-def both(server, tmp_path, edit=None):
+def both(server, tmp_path, edit=None, agent_extra=None, user=None):
     """lessor (SERVER, in the test's namespaces) and Kea (its own namespaces) on the same
-    configuration: ctl_config() changed by EDIT(cfg, tmpdir). Yields (lessor Ctl, Kea Ctl)."""
+    configuration: ctl_config() changed by EDIT(cfg, tmpdir), the agent's by AGENT_EXTRA, HTTP
+    as USER. Yields (lessor Ctl, Kea Ctl)."""
     need_tools("kea-dhcp4", "kea-ctrl-agent")
     kea_net = NetPair()
     kdir = tmp_path / "kea"
@@ -52,10 +52,10 @@ def both(server, tmp_path, edit=None):
     started = []
     try:
         for srv, d in ((server, tmp_path), (kea_srv, kdir)):
-            cfg, agent, sock = ctl_config(d)
+            cfg, agent, sock = ctl_config(d, agent_extra=agent_extra)
             if edit is not None:
                 edit(cfg, str(d))
-            started.append(start_ctl(srv, d, cfg=cfg, agent=agent, sock=sock))
+            started.append(start_ctl(srv, d, cfg=cfg, agent=agent, sock=sock, user=user))
         yield started[0], started[1]
     finally:
         for c in started:
@@ -462,16 +462,7 @@ def test_huge_headers_answered_as_kea(server, tmp_path):
     credentials gets the command's answer: on both, never a dropped connection."""
     auth = {"authentication": {"type": "basic", "realm": "lessor-test",
                                "clients": [{"user": "admin", "password": "pw"}]}}
-    need_tools("kea-dhcp4", "kea-ctrl-agent")
-    kea_net = NetPair()
-    kdir = tmp_path / "kea"
-    kdir.mkdir()
-    kea_srv = Server(kea_net, kdir, kind="kea")
-    started = []
-    try:
-        for srv, d in ((server, tmp_path), (kea_srv, kdir)):
-            cfg, agent, sock = ctl_config(d, agent_extra=auth)
-            started.append(start_ctl(srv, d, cfg=cfg, agent=agent, sock=sock, user="admin:pw"))
+    with both(server, tmp_path, agent_extra=auth, user="admin:pw") as started:
         for c in started:
             big = raw_http(c, auth="huge", pad=20 << 20)
             assert big["status"] == 401, (c.server.kind, big)
@@ -491,11 +482,6 @@ def test_huge_headers_answered_as_kea(server, tmp_path):
                 assert json.loads(body["body"]) == {"result": 413,
                                                     "text": "Request Entity Too Large"}
             assert raw_http(c, auth="admin:pw")["status"] == 200, c.server.kind
-    finally:
-        for c in started:
-            c.stop()
-        kea_srv.cleanup()
-        kea_net.close()
 
 
 # ---------------------------------------------------------------------------------------------
