@@ -355,9 +355,13 @@ def _snapshot(e, name):
         leases = e.sql(name, "SELECT INET_NTOA(address), HEX(hwaddr), HEX(client_id), "
                        "valid_lifetime, UNIX_TIMESTAMP(expire), subnet_id, fqdn_fwd, hostname, "
                        "state, IFNULL(user_context, '') FROM lease4 ORDER BY address")
-        l6 = e.sql(name, "SELECT IFNULL(INET6_NTOA(address), address), HEX(duid), iaid, lease_type FROM lease6")
-        res6 = e.sql(name, "SELECT IFNULL(INET6_NTOA(address), address), prefix_len, host_id FROM "
-                     "ipv6_reservations")
+        # 14.0 keeps IPv6 addresses as text, 19.0 as 16 bytes.
+        text = e.sql(name, "SELECT data_type FROM information_schema.columns WHERE "
+                     "table_schema = DATABASE() AND table_name = 'lease6' AND "
+                     "column_name = 'address'")[0][0] == "varchar"
+        a6 = "address" if text else "INET6_NTOA(address)"
+        l6 = e.sql(name, "SELECT %s, HEX(duid), iaid, lease_type FROM lease6" % a6)
+        res6 = e.sql(name, "SELECT %s, prefix_len, host_id FROM ipv6_reservations" % a6)
         hosts = e.sql(name, "SELECT host_id, HEX(dhcp_identifier), dhcp_identifier_type, "
                       "dhcp4_subnet_id, INET_NTOA(ipv4_address), hostname, "
                       "dhcp4_client_classes FROM hosts ORDER BY host_id")
