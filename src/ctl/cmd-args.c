@@ -147,6 +147,71 @@ char *ctl_kea_str(const json_t *v)
 	return out;
 }
 
+/* Kea's isc::data::prettyPrint(): maps one key a line (sorted), lists of
+ * scalars on one line, lists of maps or lists one element a line. */
+static void kea_pretty(FILE *f, const json_t *v, unsigned indent)
+{
+	size_t i, n;
+	json_t *x;
+
+	if (json_is_array(v) && json_array_size(v) == 0) {
+		fputs("[ ]", f);
+	} else if (json_is_array(v) && !json_is_object(json_array_get(v, 0)) &&
+	           !json_is_array(json_array_get(v, 0))) {
+		kea_str(f, v);
+	} else if (json_is_array(v)) {
+		fputs("[\n", f);
+		json_array_foreach((json_t *)v, i, x)
+		{
+			fprintf(f, "%s%*s", i > 0 ? ",\n" : "", (int)indent + 2, "");
+			kea_pretty(f, x, indent + 2);
+		}
+		fprintf(f, "\n%*s]", (int)indent, "");
+	} else if (json_is_object(v) && (n = json_object_size(v)) > 0) {
+		_cleanup_free_ const char **keys = calloc(n, sizeof(*keys));
+		const char *key;
+		size_t k = 0;
+
+		if (keys == NULL) {
+			return;
+		}
+		json_object_foreach((json_t *)v, key, x)
+		{
+			keys[k++] = key;
+		}
+		qsort(keys, k, sizeof(*keys), ctl_strcmpp);
+		fputs("{\n", f);
+		for (i = 0; i < k; i++) {
+			fprintf(f, "%s%*s", i > 0 ? ",\n" : "", (int)indent + 2, "");
+			str_escaped(f, keys[i], strlen(keys[i]));
+			fputs(": ", f);
+			kea_pretty(f, json_object_get(v, keys[i]), indent + 2);
+		}
+		fprintf(f, "\n%*s}", (int)indent, "");
+	} else if (json_is_object(v)) {
+		fputs("{ }", f);
+	} else {
+		kea_str(f, v);
+	}
+}
+
+char *ctl_kea_pretty(const json_t *v)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (f == NULL) {
+		return NULL;
+	}
+	kea_pretty(f, v, 0);
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 static int hexdigit(char c)
 {
 	if (c >= '0' && c <= '9') {

@@ -253,7 +253,7 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 	if (root == NULL) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "No configuration is loaded.");
 	}
-	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	text = ctl_kea_pretty(root); /* byte for byte Kea's file format */
 	if (text == NULL) {
 		return NULL;
 	}
@@ -263,13 +263,13 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args)
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
 		                  "Error during write-config:Unable to open file %s for writing", path);
 	}
-	bool ok = fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF;
+	bool ok = fwrite(text, 1, len, f) == len;
 	ok = (fclose(f) == 0) && ok;
 	if (!ok) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL,
 		                  "Error during write-config:Unable to write to file %s", path);
 	}
 	return ctl_answer(CTL_RESULT_SUCCESS,
-	                  json_pack("{s:s, s:I}", "filename", path, "size", (json_int_t)len + 1),
+	                  json_pack("{s:s, s:I}", "filename", path, "size", (json_int_t)len),
 	                  "Configuration written to %s successful", path);
 }

@@ -59,6 +59,8 @@ json_t *ctl_arg_uint(json_t *args, const char *key, json_int_t max, json_int_t *
 int ctl_addr_parse(const char *s, uint32_t *ret, char v6[46]);
 /** Element::str() of @v ("[ 1 ]", "\"x\""), malloc'd; NULL on -ENOMEM. */
 char *ctl_kea_str(const json_t *v);
+/** isc::data::prettyPrint() of @v (what Kea's config-write writes), malloc'd. */
+char *ctl_kea_pretty(const json_t *v);
 /** ClientId::fromText(): NULL and the length, or the error answer. */
 json_t *ctl_client_id_parse(const char *s, uint8_t *out, size_t cap, size_t *ret_len);
 /** HWAddr::fromText(): NULL and the length, or the error answer. */

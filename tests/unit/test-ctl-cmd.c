@@ -1497,6 +1497,31 @@ static void test_status_get_queue_statistics(void **state)
 	json_decref(ans);
 }
 
+static void test_kea_pretty(void **state)
+{
+	json_t *v = json_loads("{\"b\":[],\"a\":{\"x\":[1,\"y\",0.5],\"l\":[{},{\"k\":true}],\"e\":{}}}",
+	                       0, NULL);
+	char *text = ctl_kea_pretty(v);
+
+	(void)state;
+	/* isc::data::prettyPrint() as Kea's config-write writes it */
+	assert_string_equal(text, "{\n"
+	                          "  \"a\": {\n"
+	                          "    \"e\": { },\n"
+	                          "    \"l\": [\n"
+	                          "      { },\n"
+	                          "      {\n"
+	                          "        \"k\": true\n"
+	                          "      }\n"
+	                          "    ],\n"
+	                          "    \"x\": [ 1, \"y\", 0.5 ]\n"
+	                          "  },\n"
+	                          "  \"b\": [ ]\n"
+	                          "}");
+	free(text);
+	json_decref(v);
+}
+
 int main(void)
 {
 	/* every command is logged at INFO (COMMAND_RECEIVED): keep test output short */
@@ -1527,6 +1552,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lease_argument_texts, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_lease6_on_a_v4_server, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_status_get_queue_statistics, setup, teardown),
+	        cmocka_unit_test(test_kea_pretty),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
