@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg/cfg-current.h"
+#include "daemon/notify.h"
+#include "daemon/privdrop.h"
 #include "daemon/server.h"
 #include "daemon/worker.h"
 #include "source/source.h"
@@ -43,6 +46,8 @@ static void usage(FILE *f)
 	        "  -P number: specify non-standard client port number 1-65535 (useful for testing only)\n"
 	        "  -a file, --control-agent file: also serve the HTTP control channel that this\n"
 	        "     kea-ctrl-agent configuration file describes (no separate agent needed)\n"
+	        "  -u user, --user user: run as this user once the sockets are bound, keeping only\n"
+	        "     CAP_NET_BIND_SERVICE and (dhcp-socket-type raw) CAP_NET_RAW\n"
 	        "  -h, --help: print this help and exit\n",
 	        LESSOR_VERSION_STRING, LESSOR_KEA_COMPAT);
 }
@@ -135,12 +140,28 @@ static unsigned commit_window_from_env(void)
 	return (unsigned)us;
 }
 
+/* -u: after server_start(), every socket is bound. */
+static int drop_privileges(const privdrop_t *drop)
+{
+	const cfg_t *cfg = cfg_acquire();
+	bool raw = cfg != NULL && cfg->interfaces.socket_type == CFG_SOCKET_RAW;
+
+	cfg_release(cfg);
+	int r = privdrop_apply(drop, raw);
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "LESSOR_PRIVILEGES_DROP_FAIL", "cannot run as user %s: %s", drop->name,
+		          strerror(-r));
+	}
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "control-agent", required_argument, NULL, 'a' },
 		{ "config-poll", required_argument, NULL, 'C' },
+		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	server_opts_t opts = {
@@ -151,10 +172,12 @@ int main(int argc, char **argv)
 	};
 	_cleanup_(server_freep) server_t *s = NULL;
 	const char *check_path = NULL;
+	const char *user = NULL;
+	privdrop_t drop = { 0 };
 	int c;
 	int r;
 
-	while ((c = getopt_long(argc, argv, "c:t:T:p:P:a:dvVWh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:T:p:P:a:u:dvVWh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			opts.config_path = optarg;
@@ -189,6 +212,9 @@ int main(int argc, char **argv)
 			break;
 		case 'd':
 			opts.debug = true;
+			break;
+		case 'u':
+			user = optarg;
 			break;
 		case 'v':
 			printf("%s\n", LESSOR_VERSION_STRING);
@@ -230,6 +256,14 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 
+	if (user != NULL) {
+		r = privdrop_prepare(user, &drop);
+		if (r < 0) {
+			fprintf(stderr, "lessor: -u %s: %s\n", user,
+			        r == -ENOENT ? "no such user" : strerror(-r));
+			return EXIT_FAIL;
+		}
+	}
 	r = server_new(&opts, &s);
 	if (r < 0) {
 		fprintf(stderr, "lessor: %s\n", strerror(-r));
@@ -239,7 +273,12 @@ int main(int argc, char **argv)
 	if (r < 0) {
 		return EXIT_FAIL;
 	}
+	if (user != NULL && drop_privileges(&drop) < 0) {
+		return EXIT_FAIL;
+	}
+	(void)notify_send("READY=1\nSTATUS=serving");
 	r = server_run(s);
+	(void)notify_send("STOPPING=1");
 	s = server_free(s);
 	return r < 0 ? EXIT_FAIL : EXIT_OK;
 }

@@ -14,6 +14,7 @@
 #include "ctl/ctl.h"
 #include <signal.h>
 #include <stdatomic.h>
+#include "daemon/notify.h"
 #include "daemon/signals.h"
 #include "daemon/sock.h"
 #include "daemon/worker.h"
@@ -47,6 +48,7 @@ struct server {
 
 	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
 	source_t *src;                  /* where -c points: file, URL or s3:// */
+	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
 	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
 	_Atomic int64_t dhcp_enable_at; /* monotonic s when a max-period disable ends, 0 = never */
 
@@ -477,6 +479,7 @@ int server_start(server_t *s)
 	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
 	timerfd_settime(s->timer_fd, 0, &its, NULL);
 	s->last_reclaim = s->last_flush = mono_s();
+	s->watchdog = notify_watchdog_usec() > 0;
 
 	const cfg_t *c = cfg_acquire();
 	log_info(LOGGER_DHCP4, "DHCP4_MULTI_THREADING_INFO", "enabled: %s, number of threads: %u, queue size: %u",
@@ -834,6 +837,10 @@ static void housekeeping(server_t *s)
 			log_error(LOGGER_ALLOC, "ALLOC_ENGINE_V4_RECLAIMED_LEASES_DELETE_FAILED",
 			          "deletion of expired-reclaimed leases failed: %s", strerror(-r));
 		}
+	}
+
+	if (s->watchdog) {
+		(void)notify_send("WATCHDOG=1");        /* once a second; WATCHDOG_USEC >= 2 s */
 	}
 
 	if (s->src != NULL && source_poll_due(s->src, mono)) {

@@ -1,0 +1,116 @@
+"""Privileges and signals (lessor only: Kea has no -u):
+
+- test_user_and_capabilities: `-u nobody` with dhcp-socket-type raw: once serving, every thread
+  of the process (/proc/PID/task/*/status) runs as nobody with exactly CAP_NET_BIND_SERVICE and
+  CAP_NET_RAW (permitted = effective, nothing inheritable, NoNewPrivs); it still serves relayed
+  (perfdhcp, lessor-probe) and direct (lessor-probe on vcli) clients; a reload over SIGHUP still
+  works; systemd's NOTIFY_SOCKET receives READY=1, then STOPPING=1 on SIGTERM, which stops it
+  with exit 0 and every acknowledged lease in the lease file.
+- test_udp_keeps_no_raw: with dhcp-socket-type udp only CAP_NET_BIND_SERVICE is kept.
+- test_unknown_user: `-u` with a user that does not exist exits 1 before serving.
+"""
+
+import glob
+import os
+import re
+import signal
+import socket
+import subprocess
+
+from conftest import (CLI_IF, RELAY_ADDR, SRV_ADDR, base_config, lessor_only, perfdhcp)
+from test_probe import probe
+
+CAP_NET_BIND_SERVICE = 10
+CAP_NET_RAW = 13
+
+
+def open_tree_to(path, uid):
+    """Let UID reach PATH (the pytest tree is root-only) and own it."""
+    p = os.path.abspath(str(path))
+    os.chown(p, uid, -1)
+    while p != "/":
+        p = os.path.dirname(p)
+        os.chmod(p, os.stat(p).st_mode | 0o011)
+
+
+def task_status(pid):
+    out = []
+    for f in glob.glob("/proc/%d/task/*/status" % pid):
+        with open(f) as fh:
+            out.append(dict(line.split(":\t", 1) for line in fh.read().splitlines() if ":\t" in line))
+    return out
+
+
+def start_dropped(server, tmp_path, socket_type):
+    lessor_only("Kea has no -u")
+    nobody = 65534
+    open_tree_to(tmp_path, nobody)
+    nsock = str(tmp_path / "notify.sock")
+    ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    ns.bind(nsock)
+    os.chmod(nsock, 0o666)     # as /run/systemd/notify: the dropped process must reach it
+    ns.settimeout(20)
+    os.environ["NOTIFY_SOCKET"] = nsock
+    try:
+        server.extra_args = ["-u", "nobody"]
+        server.start(base_config(tmp_path, socket_type=socket_type))
+    finally:
+        del os.environ["NOTIFY_SOCKET"]
+    assert b"READY=1" in ns.recv(4096)
+    return ns
+
+
+def test_user_and_capabilities(server, tmp_path):
+    ns = start_dropped(server, tmp_path, "raw")
+    try:
+        server.wait_log(r"LESSOR_PRIVILEGES_DROPPED running as user nobody")
+        want = (1 << CAP_NET_BIND_SERVICE) | (1 << CAP_NET_RAW)
+        tasks = task_status(server.pid)
+        assert len(tasks) >= 2, tasks           # main + workers (+ ctl)
+        for st in tasks:
+            assert st["Uid"].split() == ["65534"] * 4, st["Uid"]
+            assert st["Gid"].split() == ["65534"] * 4, st["Gid"]
+            assert int(st["CapEff"], 16) == want, (st["Name"], st["CapEff"])
+            assert int(st["CapPrm"], 16) == want, (st["Name"], st["CapPrm"])
+            assert int(st["CapInh"], 16) == 0
+            assert st["NoNewPrivs"].strip() == "1"
+        r = perfdhcp(server.net, n=50, rate=100)
+        assert r.all_acked(50), r
+        rc, out = probe(server.net, "-l", RELAY_ADDR, "-b", "mac=02:0d:00:00:00:01", SRV_ADDR)
+        assert rc == 0, out
+        rc, out = probe(server.net, "-l", CLI_IF, "-b", "mac=02:0d:00:00:00:02")
+        assert rc == 0 and re.search(r"result: ACK 192\.0\.2\.", out), out
+        direct = re.search(r"result: ACK (\S+)", out).group(1)
+        off = server.log_offset()
+        server.signal(signal.SIGHUP)
+        server.wait_log(r"DHCP4_DYNAMIC_RECONFIGURATION_SUCCESS", since=off)
+        rc, out = probe(server.net, "-l", CLI_IF, "-b", "mac=02:0d:00:00:00:03")
+        assert rc == 0, out
+        server.stop_clean()
+        assert b"STOPPING=1" in ns.recv(4096)
+        leases = server.leases()
+        assert direct in leases and len(leases) >= 53, len(leases)
+    finally:
+        ns.close()
+
+
+def test_udp_keeps_no_raw(server, tmp_path):
+    ns = start_dropped(server, tmp_path, "udp")
+    try:
+        for st in task_status(server.pid):
+            assert int(st["CapEff"], 16) == 1 << CAP_NET_BIND_SERVICE, st["CapEff"]
+            assert int(st["CapPrm"], 16) == 1 << CAP_NET_BIND_SERVICE
+        rc, out = probe(server.net, "-l", RELAY_ADDR, SRV_ADDR)
+        assert rc == 0, out
+        server.stop_clean()
+    finally:
+        ns.close()
+
+
+def test_unknown_user(server, tmp_path):
+    lessor_only("Kea has no -u")
+    server.write_config(base_config(tmp_path))
+    p = subprocess.run(server.net.cmd(server.net.srv, [server.bin, "-c", server.cfg_path, "-u",
+                                                      "no-such-user-xyz"]),
+                       capture_output=True, text=True, timeout=20, env=server.env())
+    assert p.returncode == 1 and "no such user" in p.stderr, p
