@@ -65,18 +65,30 @@ static void version_extended(void)
 	printf("Memfile backend 2.1\n");
 }
 
-static int parse_port(const char *s, uint16_t *ret)
+/* A whole decimal number in [@lo, @hi]. 0 or -EINVAL. */
+static int parse_long(const char *s, long lo, long hi, long *ret)
 {
 	char *end = NULL;
 	long v;
 
 	errno = 0;
 	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 65535) {
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
 		return -EINVAL;
 	}
-	*ret = (uint16_t)v;
+	*ret = v;
 	return 0;
+}
+
+static int parse_port(const char *s, uint16_t *ret)
+{
+	long v;
+	int r = parse_long(s, 1, 65535, &v);
+
+	if (r == 0) {
+		*ret = (uint16_t)v;
+	}
+	return r;
 }
 
 /* -t / -T: load, validate, check the system (interfaces exist), as
@@ -112,16 +124,13 @@ static int check_config(const char *path)
 /* --config-poll / LESSOR_CONFIG_POLL: 0..86400 s; -1 = the default. */
 static int parse_poll(const char *v, int *ret)
 {
-	char *end = NULL;
 	long n;
+	int r = parse_long(v, 0, 86400, &n);
 
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 0 || n > 86400) {
-		return -EINVAL;
+	if (r == 0) {
+		*ret = (int)n;
 	}
-	*ret = (int)n;
-	return 0;
+	return r;
 }
 
 /* LESSOR_COMMIT_WINDOW_US overrides the group commit window (0..100000 µs). */

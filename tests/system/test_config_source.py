@@ -14,8 +14,11 @@ reload when the filled text changed. Servers run in the srv namespace, on its lo
 - test_s3_task_role_credentials: credentials from a task-role endpoint the test serves
   (AWS_CONTAINER_CREDENTIALS_FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN); a change in the
   bucket is applied within one poll.
+- test_s3_instance_metadata_credentials: credentials by IMDSv2 from an endpoint the test serves
+  (AWS_EC2_METADATA_SERVICE_ENDPOINT).
 - test_placeholder_without_value: -t and a start both fail naming the placeholder.
-Instance metadata is disabled in every test (AWS_EC2_METADATA_DISABLED): nothing leaves loopback.
+Instance metadata is disabled (AWS_EC2_METADATA_DISABLED) in every other test, and its endpoint
+is the test's own in that one: nothing leaves loopback.
 """
 
 import hashlib
@@ -151,14 +154,20 @@ def procs():
                 p.kill()
 
 
-def test_http_change_applied_under_load(netpair, tmp_path, procs):
+def serve_http(net, tmp_path, procs, text):
+    """TEXT as /dhcp4.json on python's http.server; returns the served directory."""
     lessor_only("Kea has no configuration source")
-    sock = str(tmp_path / "ctl.sock")
     www = tmp_path / "www"
     www.mkdir()
+    put(www / "dhcp4.json", text)
+    procs.append(start_http(net, www, HTTP_PORT))
+    return www
+
+
+def test_http_change_applied_under_load(netpair, tmp_path, procs):
+    sock = str(tmp_path / "ctl.sock")
     text1 = json.dumps(config(tmp_path, sock=sock), indent=1)
-    put(www / "dhcp4.json", text1)
-    procs.append(start_http(netpair, www, HTTP_PORT))
+    www = serve_http(netpair, tmp_path, procs, text1)
     env = {"SERVER_NAME": "primary"}
     srv = URLServer(netpair, tmp_path, "http://127.0.0.1:%d/dhcp4.json" % HTTP_PORT, env=env)
     try:
@@ -202,13 +211,9 @@ def test_http_change_applied_under_load(netpair, tmp_path, procs):
 
 
 def test_http_broken_change_refused(netpair, tmp_path, procs):
-    lessor_only("Kea has no configuration source")
     sock = str(tmp_path / "ctl.sock")
-    www = tmp_path / "www"
-    www.mkdir()
     good = json.dumps(config(tmp_path, tag="fixed", sock=sock), indent=1)
-    put(www / "dhcp4.json", good)
-    procs.append(start_http(netpair, www, HTTP_PORT))
+    www = serve_http(netpair, tmp_path, procs, good)
     srv = URLServer(netpair, tmp_path, "http://127.0.0.1:%d/dhcp4.json" % HTTP_PORT)
     try:
         srv.start(config(tmp_path, sock=sock))
@@ -340,6 +345,66 @@ def test_s3_task_role_credentials(netpair, tmp_path, procs):
                tmp_path)
         srv.wait_log(r"LESSOR_CONFIG_SOURCE_APPLIED", timeout=POLL + 10, since=off)
         assert command(sock, "config-get")["arguments"]["Dhcp4"]["server-tag"] == "two"
+        srv.stop_clean()
+    finally:
+        srv.cleanup()
+
+
+IMDS_SERVER = r"""
+import http.server, json, sys
+class H(http.server.BaseHTTPRequestHandler):
+    def log(self):
+        with open(sys.argv[2], "a") as f:
+            f.write("%s %s %s\n" % (self.command, self.path,
+                                    self.headers.get("X-aws-ec2-metadata-token")))
+    def reply(self, code, body):
+        self.send_response(code)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_PUT(self):
+        self.log()
+        ok = self.path == "/latest/api/token" and \
+            self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
+        self.reply(200 if ok else 400, b"imds-token")
+    def do_GET(self):
+        self.log()
+        if self.headers.get("X-aws-ec2-metadata-token") != "imds-token":
+            return self.reply(401, b"")
+        base = "/latest/meta-data/iam/security-credentials/"
+        if self.path == base:
+            return self.reply(200, b"lessor-role\n")
+        if self.path == base + "lessor-role":
+            return self.reply(200, json.dumps({"Code": "Success", "AccessKeyId": "S3RVER",
+                              "SecretAccessKey": "S3RVER", "Token": "t"}).encode())
+        self.reply(404, b"")
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""
+
+
+def test_s3_instance_metadata_credentials(netpair, tmp_path, procs):
+    """IMDSv2 (token, role, credentials) on an endpoint the test serves
+    (AWS_EC2_METADATA_SERVICE_ENDPOINT), never 169.254.169.254."""
+    lessor_only("Kea has no configuration source")
+    sock = str(tmp_path / "ctl.sock")
+    s3rver(netpair, tmp_path, procs)
+    s3_put(netpair, "imds.json", json.dumps(config(tmp_path, tag="imds", sock=sock)), tmp_path)
+    seen = tmp_path / "imds.log"
+    procs.append(netpair.popen(netpair.srv, [PYTHON, "-c", IMDS_SERVER, str(CREDS_PORT),
+                                             str(seen)]))
+    wait_port(netpair, CREDS_PORT)
+    env = dict(S3_ENV, AWS_EC2_METADATA_DISABLED="false",
+               AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d/" % CREDS_PORT)
+    srv = URLServer(netpair, tmp_path, "s3://cfg/imds.json", env=env)
+    try:
+        srv.start(config(tmp_path, sock=sock))
+        assert command(sock, "config-get")["arguments"]["Dhcp4"]["server-tag"] == "imds"
+        assert seen.read_text().splitlines()[:3] == [
+            "PUT /latest/api/token None",
+            "GET /latest/meta-data/iam/security-credentials/ imds-token",
+            "GET /latest/meta-data/iam/security-credentials/lessor-role imds-token"]
         srv.stop_clean()
     finally:
         srv.cleanup()
