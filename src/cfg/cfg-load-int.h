@@ -167,3 +167,8 @@ int load_parse_control_socket(ld_t *ld, json_t *d4);
 
 /** Parse Dhcp4.hooks-libraries. 0 or negative. */
 int load_parse_hooks(ld_t *ld, json_t *d4);
+
+/* ---- libdhcp_ha.so parameters (cfg-load-ha.c) ---- */
+
+/** Parse the hook's @params (may be NULL) into ld->cfg->ha; path at the hooks entry. 0 or <0. */
+int load_parse_ha(ld_t *ld, json_t *params);

@@ -331,6 +331,9 @@ int load_parse_hooks(ld_t *ld, json_t *d4)
 		} else if (ends_with(lib, "libdhcp_ha.so")) {
 			hk->ha = true;
 			hk->ha_params = params;
+			if ((r = load_parse_ha(ld, params)) < 0) {
+				return r;
+			}
 		} else {
 			return load_fail(ld, "library", "hook library '%s' is not supported: lessor implements only libdhcp_lease_cmds.so, libdhcp_stat_cmds.so and libdhcp_ha.so (natively)", lib);
 		}

@@ -80,6 +80,7 @@ void cfg_free(cfg_t *cfg)
 		return;
 	}
 	subnet_index_free(cfg);
+	cfg_ha_free(cfg->ha);
 	host_index_free(cfg);
 	for (size_t i = 0; i < cfg->n_subnets; i++) {
 		cfg_subnet4_t *s = &cfg->subnets[i];

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cfg/cfg-ha.h"
 #include "class/class.h"
 #include "dhcp/pkt4.h"
 #include "lease/store.h"
@@ -261,6 +262,7 @@ typedef struct cfg {
 	size_t n_loggers;
 	cfg_control_socket_t control_socket;
 	cfg_hooks_t hooks;
+	cfg_ha_t *ha;                   /* libdhcp_ha.so parameters; NULL without HA */
 } cfg_t;
 
 /* Where a configuration error was found. */

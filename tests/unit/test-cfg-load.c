@@ -594,7 +594,8 @@ static void test_noop_keys_kept(void **state)
 		"\"parked-packet-limit\": 128, \"compatibility\": {\"lenient-option-parsing\": false},\n"
 		"\"dhcp-ddns\": {\"enable-updates\": false}, \"user-context\": {\"x\": 1}, \"comment\": \"c\",\n"
 		"\"hooks-libraries\": [{\"library\": \"/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_ha.so\",\n"
-		"  \"parameters\": {\"high-availability\": []}}],\n"
+		"  \"parameters\": {\"high-availability\": [{\"this-server-name\": \"a\", \"mode\": \"passive-backup\",\n"
+		"    \"peers\": [{\"name\": \"a\", \"url\": \"http://127.0.0.1:8000/\", \"role\": \"primary\"}]}]}}],\n"
 		"\"reservation-mode\": \"global\", \"multi-threading\": {\"enable-multi-threading\": false}\n"
 		"}}");
 	assert_non_null(json_object_get(cfg->json, "ddns-qualifying-suffix"));
@@ -604,6 +605,63 @@ static void test_noop_keys_kept(void **state)
 	assert_non_null(json_object_get(cfg->hooks.ha_params, "high-availability"));
 	assert_false(cfg->mt.enabled);
 	cfg_free(cfg);
+}
+
+static void test_ha_params(void **state)
+{
+	(void)state;
+	cfg_t *cfg = load_ok("{\"Dhcp4\": {" BASE ",\n"
+		"\"hooks-libraries\": [{\"library\": \"/usr/lib/kea/hooks/libdhcp_ha.so\",\n"
+		"  \"parameters\": {\"high-availability\": [{\"this-server-name\": \"standby\",\n"
+		"    \"mode\": \"hot-standby\", \"heartbeat-delay\": 1000, \"max-unacked-clients\": 0,\n"
+		"    \"multi-threading\": {\"enable-multi-threading\": true, \"http-client-threads\": 4},\n"
+		"    \"state-machine\": {\"states\": [{\"state\": \"partner-down\", \"pause\": \"once\"}]},\n"
+		"    \"peers\": [{\"name\": \"primary\", \"url\": \"http://10.1.0.1:8000/\", \"role\": \"primary\"},\n"
+		"      {\"name\": \"standby\", \"url\": \"http://[fd00::2]/\", \"role\": \"standby\",\n"
+		"       \"auto-failover\": false, \"basic-auth-user\": \"u\", \"basic-auth-password\": \"pw\"}]}]}}]\n"
+		"}}");
+	const cfg_ha_t *ha = cfg->ha;
+	assert_non_null(ha);
+	assert_string_equal(ha->this_server_name, "standby");
+	assert_int_equal(ha->mode, CFG_HA_HOT_STANDBY);
+	assert_int_equal(ha->heartbeat_delay, 1000);
+	assert_int_equal(ha->max_response_delay, 60000);        /* Kea's defaults */
+	assert_int_equal(ha->max_ack_delay, 10000);
+	assert_int_equal(ha->max_unacked_clients, 0);
+	assert_int_equal(ha->sync_page_limit, 10000);
+	assert_int_equal(ha->delayed_updates_limit, 0);
+	assert_true(ha->send_lease_updates && ha->sync_leases && ha->require_client_certs);
+	assert_false(ha->wait_backup_ack || ha->restrict_commands || ha->mt_dedicated_listener);
+	assert_true(ha->mt_enabled);
+	assert_int_equal(ha->mt_client_threads, 4);
+	assert_int_equal(ha->pause[CFG_HA_ST_PARTNER_DOWN], CFG_HA_PAUSE_ONCE);
+	assert_int_equal(ha->pause[CFG_HA_ST_WAITING], CFG_HA_PAUSE_NEVER);
+	assert_int_equal(ha->n_peers, 2);
+	assert_int_equal(ha->self, 1);
+	assert_string_equal(ha->peers[0].host, "10.1.0.1");
+	assert_int_equal(ha->peers[0].port, 8000);
+	assert_true(ha->peers[0].auto_failover);
+	assert_null(ha->peers[0].basic_auth_user);
+	assert_string_equal(ha->peers[1].host, "fd00::2");
+	assert_int_equal(ha->peers[1].port, 80);
+	assert_false(ha->peers[1].auto_failover);
+	assert_string_equal(ha->peers[1].basic_auth_user, "u");
+	assert_string_equal(ha->peers[1].basic_auth_password, "pw");
+	assert_string_equal(cfg_ha_state_name(CFG_HA_ST_PARTNER_IN_MAINTENANCE), "partner-in-maintenance");
+	assert_string_equal(cfg_ha_role_name(ha->peers[1].role), "standby");
+	assert_string_equal(cfg_ha_mode_name(ha->mode), "hot-standby");
+	cfg_free(cfg);
+
+	cfg_err_t err;
+	assert_int_equal(load_err("{\"Dhcp4\": {" BASE ",\n"
+		"\"hooks-libraries\": [{\"library\": \"libdhcp_ha.so\", \"parameters\": {\"high-availability\": [\n"
+		"  {\"this-server-name\": \"a\", \"mode\": \"hot-standby\", \"peers\": [\n"
+		"    {\"name\": \"a\", \"url\": \"http://127.0.0.1/\", \"role\": \"primary\"},\n"
+		"    {\"name\": \"b\", \"url\": \"http://127.0.0.2/\", \"role\": \"standby\", \"basic-auth-user\": \"x:y\"}]}]}}]\n"
+		"}}", &err), -EINVAL);
+	assert_string_equal(err.path, "Dhcp4.hooks-libraries[0].parameters.high-availability[0].peers[1].basic-auth-user");
+	assert_string_equal(err.msg, "user 'x:y' must not contain a ':' in peer 'b'");
+	assert_int_equal(err.line, 5);
 }
 
 static void test_comments_and_locate(void **state)
@@ -784,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_option_spaces),
 		cmocka_unit_test(test_noop_keys_kept),
+		cmocka_unit_test(test_ha_params),
 		cmocka_unit_test(test_comments_and_locate),
 		cmocka_unit_test(test_scale),
 		cmocka_unit_test(test_current),
