@@ -24,40 +24,9 @@
 #include "util/log.h"
 #include "util/macro.h"
 
-/* Shards: [0] main thread (housekeeping), [1..n_shards-2] workers,
- * [n_shards-1] the ctl thread (leases-reclaim): one writer each, also for the
- * per-subnet tables. Sized once at start so readers never see the array move;
- * a reload that asks for more workers than this is capped (and says so). */
-#define SERVER_MIN_SHARDS 66
-#define SERVER_SQL_WORKERS_PER_CORE 4
-#define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 2)
+#include "daemon/server-int.h"
 
-struct server {
-	server_opts_t opts;
-	bool started;                   /* DHCP4_STARTED was logged */
-	bool stop;
-	int sig_fd;
-	int timer_fd;
-
-	lease_store_t *store;
-	lease_conn_t *hk_conn;          /* main thread's connection (housekeeping) */
-	stats_t stats;
-
-	worker_t **workers;
-	unsigned n_workers;
-
-	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
-	source_t *src;                  /* where -c points: file, URL or s3:// */
-	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
-	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
-	_Atomic int64_t dhcp_enable_at; /* monotonic s when a max-period disable ends, 0 = never */
-
-	/* housekeeping: monotonic seconds of the last run of each task */
-	int64_t last_reclaim;
-	int64_t last_flush;
-};
-
-static int64_t mono_s(void)
+int64_t mono_s(void)
 {
 	struct timespec ts;
 
@@ -381,7 +350,6 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	return 0;
 }
 
-static int server_ctl_start(server_t *s);
 
 /* -c: a path, an http(s):// URL or s3://bucket/key; remote sources are polled
  * every 300 s unless --config-poll / LESSOR_CONFIG_POLL says otherwise. */
@@ -498,8 +466,8 @@ int server_start(server_t *s)
  * nothing when the text is unchanged) or from a parsed {"Dhcp4": ...}
  * (config-set). Counts into @sh, the calling thread's shard. On failure @err
  * holds the reason with the JSON path and line. */
-static int server_reload_from(server_t *s, json_t *root, bool poll, stats_shard_t *sh, char *err,
-                              size_t errlen)
+int server_reload_from(server_t *s, json_t *root, bool poll, stats_shard_t *sh, char *err,
+                       size_t errlen)
 {
 	char hash[65] = "";
 
@@ -576,66 +544,10 @@ int server_reload(server_t *s)
 	return r;
 }
 
-/* ---- control channel callbacks (ctl thread, ctl lock held) ---- */
-
-static int ctl_cb_reload(void *ud, json_t *new_cfg, char **reterr)
-{
-	char err[1024] = "";
-	server_t *s = ud;
-	/* the ctl thread's own shard */
-	int r = server_reload_from(s, new_cfg, false, &s->stats.shards[s->stats.n_shards - 1], err,
-	                           sizeof(err));
-
-	if (r < 0) {
-		*reterr = strdup(err);
-	}
-	return r;
-}
-
-static void ctl_cb_shutdown(void *ud, int exit_value)
-{
-	(void)ud;
-	(void)exit_value;
-	/* the main loop's signalfd turns this into an orderly stop */
-	kill(getpid(), SIGTERM);
-}
-
-static int ctl_cb_disable(void *ud, uint32_t max_period, const char *origin)
-{
-	server_t *s = ud;
-
-	(void)origin;
-	atomic_store(&s->dhcp_enable_at, max_period > 0 ? mono_s() + max_period : 0);
-	atomic_store(&s->dhcp_disabled, true);
-	return 0;
-}
-
-static int ctl_cb_enable(void *ud, const char *origin)
-{
-	server_t *s = ud;
-
-	(void)origin;
-	atomic_store(&s->dhcp_enable_at, 0);
-	atomic_store(&s->dhcp_disabled, false);
-	return 0;
-}
-
-static bool ctl_cb_is_enabled(void *ud)
-{
-	return !atomic_load(&((server_t *)ud)->dhcp_disabled);
-}
-
-/* Commands run under the ctl lock, which a SIGHUP reload also holds
- * (ctl_pause), so n_workers cannot change under this read. */
-static unsigned ctl_cb_worker_count(void *ud)
-{
-	return ((server_t *)ud)->n_workers;
-}
-
 /* lease_reclaim_each() callback: Kea's per-subnet reclaimed-leases and
  * reclaimed-declined-addresses (AllocEngine::reclaimExpiredLease4,
  * reclaimDeclined), into the calling thread's shard @ud. */
-static void count_reclaimed(void *ud, const lease4_t *l)
+void server_count_reclaimed(void *ud, const lease4_t *l)
 {
 	stats_shard_t *sh = ud;
 
@@ -643,131 +555,6 @@ static void count_reclaimed(void *ud, const lease4_t *l)
 	if (l->state == LEASE_STATE_DECLINED) {
 		stats_subnet_inc(sh, l->subnet_id, STAT_SUBNET_RECLAIMED_DECLINED_ADDRESSES);
 	}
-}
-
-/* ctl subnet_counter: the per-subnet counters kept in the stats shards. */
-static int ctl_cb_subnet_counter(void *ud, uint32_t subnet_id, const char *name, uint64_t *ret)
-{
-	server_t *s = ud;
-	stat_subnet_id_t id = stats_subnet_from_name(name);
-
-	if ((int)id < 0) {
-		return -ENOENT;
-	}
-	*ret = stats_subnet_sum(&s->stats, subnet_id, id);
-	return 0;
-}
-
-static int ctl_cb_reclaim(void *ud, bool remove)
-{
-	server_t *s = ud;
-	const cfg_t *cfg = cfg_acquire();
-	lease_conn_t *c = NULL;
-	uint64_t n = 0, nd = 0;
-	int r;
-
-	if (cfg == NULL || s->store == NULL) {
-		cfg_release(cfg);
-		return -ENOENT;
-	}
-	r = lease_conn_open(s->store, &c);
-	if (r == 0) {
-		cfg_expired_t exp = cfg->expired;
-
-		exp.max_reclaim_leases = 0;     /* all of them */
-		exp.max_reclaim_time = 0;
-		/* leases-reclaim "remove": delete instead of keeping them reclaimed. */
-		if (remove) {
-			exp.hold_reclaimed_time = 0;
-		} else {
-			exp.hold_reclaimed_time = MAX(exp.hold_reclaimed_time, 1u);
-			exp.flush_reclaimed_timer_wait_time =
-			        MAX(exp.flush_reclaimed_timer_wait_time, 1u);
-		}
-		/* the ctl thread's own shard: housekeeping writes shard 0 */
-		stats_shard_t *sh = &s->stats.shards[s->stats.n_shards - 1];
-
-		r = lease_reclaim_each(c, &exp, (int64_t)time(NULL), count_reclaimed, sh, &n, &nd);
-		stats_add(sh, STAT_RECLAIMED_LEASES, n);
-		stats_add(sh, STAT_RECLAIMED_DECLINED_ADDRESSES, nd);
-		lease_conn_close(c);
-	}
-	cfg_release(cfg);
-	return r;
-}
-
-static json_t *ctl_cb_status_extra(void *ud)
-{
-	server_t *s = ud;
-	json_t *o = json_object();
-
-	if (o != NULL && s->src != NULL) {
-		json_object_set_new(o, "config-source", source_status(s->src));
-	}
-	return o;
-}
-
-/* The control channel's settings from the filled text in force. */
-static int listen_cfg_from_source(const source_t *src, ctl_listen_cfg_t *lc, char **err)
-{
-	_cleanup_free_ char *text = strdup(source_text(src));
-	json_error_t jerr;
-
-	if (text == NULL) {
-		return -ENOMEM;
-	}
-	cfg_json_strip_comments(text, strlen(text));
-	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		return -EINVAL;         /* the loader accepted it: cannot happen */
-	}
-	int r = ctl_listen_cfg_parse(root, lc, err);
-	json_decref(root);
-	return r;
-}
-
-static int server_ctl_start(server_t *s)
-{
-	ctl_listen_cfg_t lc = { 0 };
-	char *err = NULL;
-	int r;
-
-	r = listen_cfg_from_source(s->src, &lc, &err);
-	/* -a: kea-ctrl-agent's own file adds (merges) the HTTP listener it describes. */
-	if (r == 0 && s->opts.agent_config_path != NULL) {
-		r = ctl_listen_cfg_load_file(s->opts.agent_config_path, &lc, &err);
-	}
-	if (r == 0 && lc.unix_path == NULL && lc.http_host == NULL) {
-		ctl_listen_cfg_done(&lc);
-		return 0;               /* no control channel configured */
-	}
-	if (r == 0) {
-		ctl_env_t env = {
-			.ud = s,
-			.version = LESSOR_VERSION_STRING,
-			.store = s->store,
-			.stats = &s->stats,
-			/* config-write writes next to a file only */
-			.config_path = source_kind(s->src) == SOURCE_FILE ? s->opts.config_path : NULL,
-			.status_extra = ctl_cb_status_extra,
-			.reload = ctl_cb_reload,
-			.shutdown = ctl_cb_shutdown,
-			.dhcp_disable = ctl_cb_disable,
-			.dhcp_enable = ctl_cb_enable,
-			.dhcp_is_enabled = ctl_cb_is_enabled,
-			.leases_reclaim = ctl_cb_reclaim,
-			.subnet_counter = ctl_cb_subnet_counter,
-			.worker_count = ctl_cb_worker_count,
-		};
-		r = ctl_start(&env, &lc, &s->ctl, &err);
-	}
-	if (r < 0) {
-		log_error(LOGGER_DHCP4, "DHCP4_INIT_FAIL", "failed to initialize Kea server: control channel: %s",
-		          err != NULL ? err : strerror(-r));
-	}
-	free(err);
-	ctl_listen_cfg_done(&lc);
-	return r;
 }
 
 /* ---- housekeeping ----
@@ -817,7 +604,7 @@ static void housekeeping(server_t *s)
 		s->last_reclaim = mono;
 		log_debug(LOGGER_DHCPSRV, LOG_DBG_TRACE, "DHCPSRV_TIMERMGR_RUN_TIMER_OPERATION",
 		          "running operation for timer: %s", "reclaim-expired-leases");
-		r = lease_reclaim_each(s->hk_conn, exp, now, count_reclaimed, &s->stats.shards[0], &n,
+		r = lease_reclaim_each(s->hk_conn, exp, now, server_count_reclaimed, &s->stats.shards[0], &n,
 		                       &nd);
 		stats_add(&s->stats.shards[0], STAT_RECLAIMED_LEASES, n);
 		stats_add(&s->stats.shards[0], STAT_RECLAIMED_DECLINED_ADDRESSES, nd);

@@ -1,0 +1,60 @@
+/* What server.c and server-ctl.c share: the server's state. Private to
+ * src/daemon/server*.c. */
+#pragma once
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ctl/ctl.h"
+#include "daemon/server.h"
+#include "daemon/worker.h"
+#include "lease/store.h"
+#include "source/source.h"
+
+/* Shards: [0] main thread (housekeeping), [1..n_shards-2] workers,
+ * [n_shards-1] the ctl thread (leases-reclaim): one writer each, also for the
+ * per-subnet tables. Sized once at start so readers never see the array move;
+ * a reload that asks for more workers than this is capped (and says so). */
+#define SERVER_MIN_SHARDS 66
+#define SERVER_SQL_WORKERS_PER_CORE 4
+#define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 2)
+
+struct server {
+	server_opts_t opts;
+	bool started;                   /* DHCP4_STARTED was logged */
+	bool stop;
+	int sig_fd;
+	int timer_fd;
+
+	lease_store_t *store;
+	lease_conn_t *hk_conn;          /* main thread's connection (housekeeping) */
+	stats_t stats;
+
+	worker_t **workers;
+	unsigned n_workers;
+
+	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
+	source_t *src;                  /* where -c points: file, URL or s3:// */
+	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
+	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
+	_Atomic int64_t dhcp_enable_at; /* monotonic s when a max-period disable ends, 0 = never */
+
+	/* housekeeping: monotonic seconds of the last run of each task */
+	int64_t last_reclaim;
+	int64_t last_flush;
+};
+
+/** CLOCK_MONOTONIC seconds. */
+int64_t mono_s(void);
+
+/** Reload from the source (@root NULL; @poll: conditional, nothing when
+ *  unchanged) or from a parsed {"Dhcp4": ...}; see server.c. */
+int server_reload_from(server_t *s, json_t *root, bool poll, stats_shard_t *sh, char *err,
+                       size_t errlen);
+
+/** lease_reclaim_each() callback counting per-subnet reclaims into shard @ud. */
+void server_count_reclaimed(void *ud, const lease4_t *l);
+
+/** Start the control channel the configuration in force asks for (server-ctl.c). */
+int server_ctl_start(server_t *s);
