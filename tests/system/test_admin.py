@@ -1,9 +1,9 @@
 """lessor-admin against real MariaDB and PostgreSQL servers, compared with Kea 2.2's kea-admin.
 
 The schema check reads the database catalogue (information_schema / pg_catalog) into the line
-format of the reference files in $LESSOR_SCHEMA_REF (default /work/shared/reference/schema, see
-its README): one line per table, column, index, constraint/foreign key, trigger, routine,
-sequence, enumeration row and the schema_version. The reader is first shown to reproduce the
+format of the reference files in data/kea-schema/ (a copy of the team's reference, see its
+README; $LESSOR_SCHEMA_REF overrides): one line per table, column, index, constraint or foreign
+key, trigger, routine, sequence, enumeration row and the schema_version. The reader is first shown to reproduce the
 Kea 2.2 files exactly on databases that kea-admin 2.2 created, then:
   (a) lessor-admin db-init reads back as Kea 2.4's schema (MySQL 19.0, PostgreSQL 18.0);
   (b) kea-admin 2.2 db-init + lessor-admin db-upgrade reads back the same, rows kept;
@@ -30,7 +30,8 @@ import pytest
 from conftest import SRC, missing, server_binary
 import dbserver
 
-REF = os.environ.get("LESSOR_SCHEMA_REF", "/work/shared/reference/schema")
+REF = os.environ.get("LESSOR_SCHEMA_REF") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "data", "kea-schema")
 ADMIN = os.environ.get("LESSOR_ADMIN_BIN") or os.path.join(
     os.path.dirname(server_binary("lessor")), "lessor-admin")
 KEA_ADMIN = shutil.which("kea-admin") or "/usr/sbin/kea-admin"

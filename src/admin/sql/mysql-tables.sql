@@ -1,5 +1,5 @@
 -- Kea 2.4's MySQL schema 19.0: tables, keys and foreign keys (lessor-admin db-init, step 1 of 3).
--- Written for lessor from the schema catalogue (docs: /work/shared/reference/schema); a
+-- Written for lessor from the schema catalogue (tests/system/data/kea-schema/); a
 -- database made from these files reads back like one that Kea 2.4's kea-admin made, so Kea's
 -- own tools can take it over. Columns keep the order Kea's upgrades leave them in.
 -- Step 2 is mysql-routines.sql (routines and triggers), step 3 mysql-rows.sql (enumerations).
