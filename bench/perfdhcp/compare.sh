@@ -176,7 +176,7 @@ echo "# lessor: $LESSOR_BIN ($("$LESSOR_BIN" -v 2>/dev/null | head -1))"
 echo "# kea:    $KEA_BIN ($("$KEA_BIN" -v 2>/dev/null | head -1))"
 db_desc=memfile
 [ -n "${LEASE_DB_JSON:-}" ] && db_desc="lease-database $(echo "$LEASE_DB_JSON" | sed 's/"password": "[^"]*"/"password": "*****"/')"
-echo "# both:   $db_desc, UDP sockets, MT=$MT, thread-pool-size ${THREADS:-$(nproc)} (multi-threading: on = one thread per core for both)"
+echo "# both:   $db_desc, UDP sockets, MT=$MT (thread-pool-size ${THREADS:-$(nproc)} when on)"
 echo "# lease files in $BENCH_DIR ($(df -T "$BENCH_DIR" | awk 'NR==2 { print $2 }'))"
 echo "# host: $(nproc) cores, $(uname -r)"
 
