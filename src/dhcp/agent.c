@@ -5,7 +5,20 @@
 #include <string.h>
 
 #include "dhcp/proto.h"
+#include "util/macro.h"
 #include "util/wire.h"
+
+/* Where the sub-options end: Kea 2.2 stops at a sub-option that runs past
+ * option 82 and keeps the ones before it (the packet is still answered). */
+static size_t agent_end(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && n - i >= 2 && p[i + 1] <= n - i - 2) {
+		i += 2 + (size_t)p[i + 1];
+	}
+	return i;
+}
 
 int agent_parse(const opt_view_t *o82, agent_t *ret)
 {
@@ -13,21 +26,11 @@ int agent_parse(const opt_view_t *o82, agent_t *ret)
 		return -ENOENT;
 	}
 
-	/* Validate first so that @ret is untouched on failure without paying
-	 * for a 4 KiB copy on success. */
 	const uint8_t *p = o82->data;
-	size_t n = o82->len;
-	size_t i = 0;
-
-	while (i < n) {
-		if (n - i < 2 || p[i + 1] > n - i - 2) {
-			return -EBADMSG;
-		}
-		i += 2 + (size_t)p[i + 1];
-	}
+	size_t n = agent_end(p, o82->len);
 
 	memset(ret, 0, sizeof(*ret));
-	for (i = 0; i < n; i += 2 + (size_t)p[i + 1]) {
+	for (size_t i = 0; i < n; i += 2 + (size_t)p[i + 1]) {
 		opt_view_t *v = &ret->sub[p[i]];
 
 		if (v->count == 0) {
@@ -37,6 +40,56 @@ int agent_parse(const opt_view_t *o82, agent_t *ret)
 		}
 	}
 	return 0;
+}
+
+int agent_canonical(const opt_view_t *o82, uint8_t *out, size_t cap)
+{
+	const uint8_t *p = o82->data;
+	size_t n = agent_end(p, o82->len), total = 0;
+	uint32_t sum[256] = { 0 };
+	bool seen[256] = { false };
+	size_t pos[256], fill[256] = { 0 };
+
+	/* Pass 1: validate and add up each code's data (O(n) however many
+	 * repeats), then place each code's block in code order. */
+	for (size_t i = 0; i < n; i += 2 + (size_t)p[i + 1]) {
+		sum[p[i]] += p[i + 1];
+		seen[p[i]] = true;
+	}
+	for (unsigned c = 0; c < 256; c++) {
+		/* an all-empty code still goes out once, empty */
+		size_t pieces = !seen[c] ? 0 : sum[c] == 0 ? 1 : (sum[c] + 254) / 255;
+
+		pos[c] = total;
+		total += sum[c] + 2 * pieces;
+	}
+	if (total > cap) {
+		return -ENOBUFS;
+	}
+	/* Pass 2: data byte d of code c goes after d / 255 + 1 headers. */
+	for (size_t i = 0; i < n; i += 2 + (size_t)p[i + 1]) {
+		uint8_t c = p[i];
+
+		for (size_t k = 0; k < p[i + 1]; k++, fill[c]++) {
+			out[pos[c] + fill[c] + 2 * (fill[c] / 255 + 1)] = p[i + 2 + k];
+		}
+	}
+	for (unsigned c = 0; c < 256; c++) {
+		size_t len = fill[c], at = pos[c];
+
+		if (!seen[c]) {
+			continue;
+		}
+		do {
+			size_t piece = MIN(len, (size_t)255);
+
+			out[at] = (uint8_t)c;
+			out[at + 1] = (uint8_t)piece;
+			at += 2 + piece;
+			len -= piece;
+		} while (len > 0);
+	}
+	return (int)total;
 }
 
 const opt_view_t *agent_circuit_id(const agent_t *a)

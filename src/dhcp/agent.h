@@ -17,9 +17,9 @@ typedef struct agent {
 
 /** Index the sub-options of option 82 (@o82 is the packet's option view).
  *  Sub-options are plain code/length/value triples (RFC 3046 §2.0): codes 0
- *  and 255 are not PAD/END here. Returns 0, -ENOENT if @o82 is NULL or
- *  absent, -EBADMSG if a sub-option runs past the option (@ret untouched on
- *  failure). Any thread. */
+ *  and 255 are not PAD/END here. A sub-option running past the option ends
+ *  the list; the ones before it count (Kea 2.2 answers such a packet).
+ *  Returns 0, or -ENOENT if @o82 is NULL or absent. Any thread. */
 int agent_parse(const opt_view_t *o82, agent_t *ret);
 
 /** Sub-option @code, or NULL when absent. */
@@ -27,6 +27,15 @@ static inline const opt_view_t *agent_sub(const agent_t *a, uint8_t code)
 {
 	return a->sub[code].count > 0 ? &a->sub[code] : NULL;
 }
+
+/** Option 82's payload @o82 as Kea 2.2 sends it back: sub-options in
+ *  ascending code order, the instances of a repeated code fused into one
+ *  (their data concatenated in arrival order; a fused value over 255 bytes is
+ *  cut into 255-byte instances); a sub-option running past the option and
+ *  what follows it are left out, as agent_parse() does. Writes out[0..cap)
+ *  and returns the length (0: nothing to echo), or -ENOBUFS if @cap is too
+ *  small. Any thread. */
+int agent_canonical(const opt_view_t *o82, uint8_t *out, size_t cap);
 
 /** Circuit ID (sub-option 1, RFC 3046 §3.1), raw bytes, or NULL. */
 const opt_view_t *agent_circuit_id(const agent_t *a);

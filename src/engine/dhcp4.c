@@ -997,11 +997,6 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 
 	agent_t *agent = (agent_t *)(void *)(x->pkt + 1);
 	r = agent_parse(pkt4_opt(x->pkt, DHO_DHCP_AGENT_OPTIONS), agent);
-	if (r == -EBADMSG) {
-		/* A sub-option running past option 82 fails Kea's unpack too. */
-		stats_inc(ctx->stats, STAT_PKT4_PARSE_FAILED);
-		return drop(x, ret_verdict);
-	}
 	x->agent = r == 0 ? agent : NULL;
 
 	*ret_verdict = VERDICT_DROP;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "dhcp/agent.h"
 #include "dhcp/proto.h"
 #include "engine/reply.h"
 #include "util/wire.h"
@@ -20,6 +21,7 @@ typedef struct out_opt {
 typedef struct out_tab {
 	uint64_t set[4];
 	out_opt_t slot[256];
+	uint8_t rai[DHCP_PKT_MAX]; /* option 82 as echoed (agent_canonical) */
 } out_tab_t;
 
 static bool tab_has(const out_tab_t *t, uint8_t code)
@@ -181,20 +183,19 @@ static void put_view(out_tab_t *t, uint8_t code, const uint8_t *data, size_t len
 	slot->len = len;
 }
 
-/* Codes the server controls: never taken from option-data. */
+/* Codes the server controls: never taken from option-data. Kea 2.2 sends a
+ * configured 50, 52 or 118 like any other option when the client asks for it
+ * (a 118 the client sent is echoed instead), so those are not listed. */
 static bool server_controlled(uint8_t code)
 {
 	switch (code) {
 	case DHO_PAD:
-	case DHO_DHCP_REQUESTED_ADDRESS:
 	case DHO_DHCP_LEASE_TIME:
-	case DHO_DHCP_OPTION_OVERLOAD:
 	case DHO_DHCP_MESSAGE_TYPE:
 	case DHO_DHCP_SERVER_IDENTIFIER:
 	case DHO_DHCP_PARAMETER_REQUEST_LIST:
 	case DHO_DHCP_CLIENT_IDENTIFIER:
 	case DHO_DHCP_AGENT_OPTIONS:
-	case DHO_SUBNET_SELECTION:
 	case DHO_END:
 		return true;
 	default:
@@ -222,6 +223,13 @@ static void add_option_data(const reply_in_t *in, out_tab_t *t)
 	                                DHO_DOMAIN_NAME};
 	const opt_view_t *prl = pkt4_opt(in->query, DHO_DHCP_PARAMETER_REQUEST_LIST);
 	scope_list_t sl;
+
+	/* Kea 2.2 fuses a split option 55 (RFC 3396) into an untyped option
+	 * that its PRL lookup does not recognise: nothing counts as requested
+	 * (checked against Kea 2.2: neither instance is answered). */
+	if (prl != NULL && prl->count > 1) {
+		prl = NULL;
+	}
 
 	scopes_build(in, &sl);
 	for (size_t i = 0; prl != NULL && i < prl->len; i++) {
@@ -252,7 +260,12 @@ static void add_echoes(const reply_in_t *in, out_tab_t *t)
 	}
 	o = pkt4_opt(in->query, DHO_DHCP_AGENT_OPTIONS);
 	if (o != NULL && o->len > 0 && !in->drop_rai) {
-		put_view(t, DHO_DHCP_AGENT_OPTIONS, o->data, o->len);
+		/* Echoed as Kea repacks it: sub-options by code, repeats fused. */
+		int n = agent_canonical(o, t->rai, sizeof(t->rai));
+
+		if (n > 0) {
+			put_view(t, DHO_DHCP_AGENT_OPTIONS, t->rai, (size_t)n);
+		}
 	}
 	o = pkt4_opt(in->query, DHO_SUBNET_SELECTION);
 	if (o != NULL) {

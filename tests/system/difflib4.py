@@ -262,7 +262,7 @@ class Client:
         kinds: discover; dora (DISCOVER, then REQUEST for the offered address with option 54
         and the same options); reboot (REQUEST with option 50 = kw['addr'], no 54); inform
         (kw['ciaddr']); renew (REQUEST ciaddr = kw['addr']); 'request_only' (REQUEST, no
-        50/54/ciaddr); and after a DORA: RELEASE + DISCOVER ('dora_release_discover'), DECLINE
+        50/54/ciaddr); 'msg' (one message of type kw['msgtype'], e.g. a DECLINE); and after a DORA: RELEASE + DISCOVER ('dora_release_discover'), DECLINE
         + DISCOVER ('dora_decline_discover'), INIT-REBOOT ('dora_reboot'), RENEWING REQUEST
         with ciaddr ('dora_renew'). addr='@lease' = the client's last ACKed address."""
         via = relay if relay else "direct"
@@ -325,6 +325,10 @@ class Client:
             x = self.next_xid()
             return [decode(self.send(build(mac, REQUEST, xid=x, giaddr=gi, opts=opts, **kw),
                                      via))]
+        if kind == "msg":
+            # one message of type kw['msgtype'] (DECLINE, OFFER, ...) with the case's options
+            x = self.next_xid()
+            return [decode(self.send(build(mac, xid=x, giaddr=gi, opts=opts, **kw), via))]
         if kind == "inform":
             x = self.next_xid()
             return [decode(self.send(build(mac, INFORM, xid=x, giaddr=gi, opts=opts, **kw),

@@ -41,8 +41,8 @@ import time
 import pytest
 
 from conftest import SERVER_KIND, NetPair, Server, base_config, need_root, need_tools
-from difflib4 import (ACK, DISCOVER, OFFER, Client, build, decode, diff, msgtype, option,
-                      project)
+from difflib4 import (ACK, DISCOVER, OFFER, Client, build, decode, diff,
+                      msgtype, option, project)
 
 RELAYS = ["10.0.0.2", "10.1.0.2", "10.2.0.2", "10.3.0.2", "10.4.0.2", "10.5.0.2", "10.6.0.2",
           "10.99.0.2"]
@@ -493,6 +493,22 @@ CONFIGS["optspace"] = {
     ],
 }
 
+# Packets and options (issue #10): configured 50/52/118, option 82 sub-option order, split 55.
+CONFIGS["pktopts"] = {
+    "option-data": [{"name": "dhcp-requested-address", "data": "10.0.0.99"},
+                    {"name": "dhcp-option-overload", "data": "3"},
+                    {"name": "subnet-selection", "data": "10.9.0.0"},
+                    {"name": "ntp-servers", "data": "10.0.0.123"},
+                    {"name": "log-servers", "data": "10.0.0.7"},
+                    {"name": "time-offset", "data": "3600"},
+                    {"name": "nis-domain", "data": "nis.example"}],
+    "subnet4": [
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}]},
+        {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.100"}]},
+        PROBE_SUBNET,
+    ],
+}
+
 # ---------------------------------------------------------------------------------------------
 # the cases
 
@@ -891,6 +907,37 @@ C("os-43-long-suboption", G, opts=[PRL(43), o77("LONG")],
 C("os-43-long-suboption-unaligned", G, opts=[PRL(43), o77("LONG2")])
 C("os-43-duplicates", G, relay="10.6.0.2", opts=[PRL(43)],
   want={"opt43": bytes.fromhex("010162050200ff")})
+
+# --- packets and options (issue #10) -------------------------------------------------------------
+G = "pktopts"
+C("po-50-52-118-requested", G, opts=[PRL(1, 50, 52, 118)],
+  want={"opt50": ip("10.0.0.99"), "opt52": b"\x03", "opt118": ip("10.9.0.0")})
+C("po-50-52-118-not-requested", G, opts=[PRL(1, 3)],
+  want={"opt50": None, "opt52": None, "opt118": None})
+C("po-50-52-118-dora", G, "dora", opts=[PRL(1, 50, 52, 118)],
+  want={"type": ACK, "opt50": ip("10.0.0.99"), "opt52": b"\x03"})
+C("po-118-sent-and-requested", G, opts=[PRL(118), (118, ip("10.1.0.0"))], relay="10.1.0.2",
+  want={"opt118": ip("10.1.0.0")})
+C("po-rai-order", G, opts=[rai((2, b"remote"), (1, b"circuit"))],
+  want={"opt82": bytes([1, 7]) + b"circuit" + bytes([2, 6]) + b"remote"})
+C("po-rai-order-dora", G, "dora", opts=[rai((9, b"\x00\x00\x0d\xe9\x00"), (5, ip("10.0.0.0")),
+                                             (1, b"c1"), (2, b"r2"))],
+  want={"1:opt82": bytes.fromhex("0102" "6331" "0202" "7232" "0504" "0a000000"
+                                  "0905" "00000de900")})
+# a repeated sub-option comes back fused into one (Kea 2.2)
+C("po-rai-order-repeated-sub", G, opts=[rai((2, b"b"), (1, b"a"), (2, b"c"))],
+  want={"opt82": bytes.fromhex("010161" "02026263")})
+C("po-rai-sorted-already", G, opts=[rai((1, b"a"), (2, b"b"))],
+  want={"opt82": bytes.fromhex("010161" "020162")})
+# RFC 3396 split option 55: Kea 2.2 answers none of it (the fused option is not a PRL to it)
+C("po-prl-split", G, noprl=True, raw_opts=bytes([55, 2, 42, 7, 55, 2, 2, 40]),
+  want={"opt42": None, "opt7": None, "opt2": None, "opt40": None, "opt1": ip("255.255.0.0")})
+C("po-prl-split-three", G, noprl=True, raw_opts=bytes([55, 1, 40, 55, 1, 42, 55, 1, 2]),
+  want={"opt40": None, "opt42": None, "opt2": None})
+# a sub-option running past option 82: Kea answers, keeping the sub-options before it
+C("po-rai-overrun", G, raw_opts=bytes([82, 3, 1, 5, 65]), want={"type": OFFER, "opt82": None})
+C("po-rai-overrun-after-valid", G, raw_opts=bytes([82, 6, 2, 1, 98, 1, 5, 65]),
+  want={"type": OFFER})
 
 # Deliberate, documented differences: case name -> reason (xfail strict). Keep short.
 DIFFERENCES = {

@@ -135,7 +135,7 @@ static void test_repeated_and_special_codes(void **state)
 }
 
 /* Every prefix of a valid option 82 payload, from an exact-size heap copy:
- * 0 when the cut falls between sub-options, else -EBADMSG with @ret intact. */
+ * the sub-options that fit whole are kept, a cut one ends the list (Kea). */
 static void test_every_prefix(void **state)
 {
 	_cleanup_(fixture_freep) fixture_t *fx = fixture_load("pkt/discover-relayed-82.hex");
@@ -153,17 +153,61 @@ static void test_every_prefix(void **state)
 		memcpy(exact, o82->data, cut);
 		opt_view_t v = { .data = exact, .len = (uint16_t)cut, .count = 1 };
 		agent_t a;
+		uint8_t out[64];
+		size_t whole = 0, subs = 0;
 
-		memset(&a, 0x5a, sizeof(a));
-		int r = agent_parse(&v, &a);
 		/* Sub-options end at 10, 18 and 24 bytes. */
-		if (cut == 0 || cut == 10 || cut == 18 || cut == 24) {
-			assert_int_equal(r, 0);
-		} else {
-			assert_int_equal(r, -EBADMSG);
-			assert_int_equal(a.sub[1].count, 0x5a);
+		for (size_t e = 0; e < 3; e++) {
+			if (cut >= (size_t[]){ 10, 18, 24 }[e]) {
+				whole = (size_t[]){ 10, 18, 24 }[e];
+				subs++;
+			}
 		}
+		memset(&a, 0x5a, sizeof(a));
+		assert_int_equal(agent_parse(&v, &a), 0);
+		size_t n = 0;
+		for (unsigned c = 0; c < 256; c++) {
+			n += a.sub[c].count;
+		}
+		assert_int_equal(n, subs);
+		assert_int_equal(agent_canonical(&v, out, sizeof(out)), (int)whole);
 	}
+}
+
+/* Kea's echo: ascending code, repeats fused in arrival order, empty kept. */
+static void test_canonical_order(void **state)
+{
+	static const uint8_t in[] = { 9, 1, 'z', 2, 1, 'b', 1, 1, 'a', 2, 2, 'c', 'd', 7, 0 };
+	static const uint8_t want[] = { 1, 1, 'a', 2, 3, 'b', 'c', 'd', 7, 0, 9, 1, 'z' };
+	opt_view_t v = { .data = in, .len = sizeof(in), .count = 1 };
+	uint8_t out[sizeof(want)];
+
+	(void)state;
+	assert_int_equal(agent_canonical(&v, out, sizeof(out)), (int)sizeof(want));
+	assert_memory_equal(out, want, sizeof(want));
+	assert_int_equal(agent_canonical(&v, out, sizeof(want) - 1), -ENOBUFS);
+}
+
+/* A fused sub-option over 255 bytes goes out as 255 + rest. */
+static void test_canonical_long_fused(void **state)
+{
+	uint8_t in[2 * 202], out[420];
+	opt_view_t v = { .data = in, .len = sizeof(in), .count = 1 };
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		in[k * 202] = 5;
+		in[k * 202 + 1] = 200;
+		memset(in + k * 202 + 2, (int)('A' + k), 200);
+	}
+	assert_int_equal(agent_canonical(&v, out, sizeof(out)), 2 + 255 + 2 + 145);
+	assert_int_equal(out[0], 5);
+	assert_int_equal(out[1], 255);
+	assert_int_equal(out[2 + 199], 'A');
+	assert_int_equal(out[2 + 200], 'B');
+	assert_int_equal(out[257], 5);
+	assert_int_equal(out[258], 145);
+	assert_int_equal(out[259 + 144], 'B');
 }
 
 static void test_wrong_lengths(void **state)
@@ -188,6 +232,8 @@ int main(void)
 		cmocka_unit_test(test_absent_and_empty),
 		cmocka_unit_test(test_repeated_and_special_codes),
 		cmocka_unit_test(test_every_prefix),
+		cmocka_unit_test(test_canonical_order),
+		cmocka_unit_test(test_canonical_long_fused),
 		cmocka_unit_test(test_wrong_lengths),
 	};
 

@@ -288,7 +288,9 @@ static void test_no_subnet(void **state)
 	assert_int_equal(eng_stat(e, STAT_PKT4_RECEIVE_DROP), 1);
 }
 
-static void test_relay_bad_rai_dropped(void **state)
+/* Kea 2.2 answers a packet whose option 82 has a sub-option running past
+ * the option: the sub-options before it count, nothing left to echo. */
+static void test_relay_bad_rai_answered(void **state)
 {
 	eng_env_t *e = *state;
 	static const uint8_t bad[] = {1, 9, 'a'};
@@ -298,8 +300,10 @@ static void test_relay_bad_rai_dropped(void **state)
 	eng_pkt_opt(&p, DHO_DHCP_AGENT_OPTIONS, bad, sizeof(bad));
 	eng_pkt_relay(&p, A(10, 0, 0, 2), 67);
 	eng_pkt_end(&p);
-	assert_int_equal(eng_send(e, &p), VERDICT_DROP);
-	assert_int_equal(eng_stat(e, STAT_PKT4_PARSE_FAILED), 1);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(eng_reply_type(e), DHCPOFFER);
+	assert_false(eng_reply_has(e, DHO_DHCP_AGENT_OPTIONS));
+	assert_int_equal(eng_stat(e, STAT_PKT4_PARSE_FAILED), 0);
 }
 
 /* ---- renew / rebind / init-reboot ---- */
@@ -1258,7 +1262,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_dora_relayed, setup_basic, teardown),
 	        cmocka_unit_test_setup_teardown(test_relay_port, setup_basic, teardown),
 	        cmocka_unit_test_setup_teardown(test_relay_link_selection, setup_basic, teardown),
-	        cmocka_unit_test_setup_teardown(test_relay_bad_rai_dropped, setup_basic, teardown),
+	        cmocka_unit_test_setup_teardown(test_relay_bad_rai_answered, setup_basic, teardown),
 	        cmocka_unit_test_setup_teardown(test_no_subnet, setup_basic, teardown),
 	        cmocka_unit_test_setup_teardown(test_subnet_selection_option, setup_basic,
 	                                        teardown),

@@ -408,6 +408,93 @@ static void test_encapsulated(void **state)
 	assert_false(eng_reply_has(e, 230));
 }
 
+/* ---- configured 50 / 52 / 118, split option 55, option 82 echo ---- */
+
+static const char *CFG_PKTOPTS =
+        "{\"Dhcp4\": {"
+        " \"interfaces-config\": {\"interfaces\": [\"eth0\"]},"
+        " \"lease-database\": {\"type\": \"memfile\", \"persist\": false},"
+        " \"option-data\": [" OPT("dhcp-requested-address", "10.0.0.99") ","
+        "   " OPT("dhcp-option-overload", "3") "," OPT("subnet-selection", "10.9.0.0") ","
+        "   " OPT("ntp-servers", "10.0.0.123") "," OPT("log-servers", "10.0.0.7") "],"
+        " \"subnet4\": [{\"id\": 1, \"subnet\": \"192.0.2.0/24\","
+        "   \"pools\": [{\"pool\": \"192.0.2.10 - 192.0.2.20\"}]},"
+        "  {\"id\": 2, \"subnet\": \"10.0.0.0/16\", \"pools\": [{\"pool\": \"10.0.1.1 - 10.0.1.9\"}]}]"
+        "}}";
+
+static int setup_pktopts(void **state)
+{
+	*state = eng_env_new(CFG_PKTOPTS);
+	return 0;
+}
+
+/* Kea 2.2 sends configured 50, 52 and 118 when asked, like any option. */
+static void test_requested_50_52_118(void **state)
+{
+	eng_env_t *e = *state;
+	static const uint8_t prl[] = {DHO_DHCP_REQUESTED_ADDRESS, DHO_DHCP_OPTION_OVERLOAD,
+	                              DHO_SUBNET_SELECTION};
+	eng_pkt_t p;
+
+	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
+	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, prl, sizeof(prl));
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_int_equal(eng_reply_u32(e, DHO_DHCP_REQUESTED_ADDRESS), A(10, 0, 0, 99));
+	assert_int_equal(eng_reply_u32(e, DHO_SUBNET_SELECTION), A(10, 9, 0, 0));
+	assert_true(eng_reply_has(e, DHO_DHCP_OPTION_OVERLOAD));
+
+	/* not asked: not sent */
+	eng_pkt_init(&p, DHCPDISCOVER, MAC2);
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_false(eng_reply_has(e, DHO_DHCP_REQUESTED_ADDRESS));
+	assert_false(eng_reply_has(e, DHO_DHCP_OPTION_OVERLOAD));
+	assert_false(eng_reply_has(e, DHO_SUBNET_SELECTION));
+}
+
+/* A split option 55 asks for nothing (Kea 2.2). */
+static void test_split_prl_ignored(void **state)
+{
+	eng_env_t *e = *state;
+	static const uint8_t a[] = {42}, b[] = {7};
+	eng_pkt_t p;
+
+	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
+	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, a, sizeof(a));
+	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, b, sizeof(b));
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_false(eng_reply_has(e, 42));
+	assert_false(eng_reply_has(e, 7));
+	assert_true(eng_reply_has(e, DHO_SUBNET_MASK));
+
+	eng_pkt_init(&p, DHCPDISCOVER, MAC2);
+	eng_pkt_opt(&p, DHO_DHCP_PARAMETER_REQUEST_LIST, a, sizeof(a));
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	assert_true(eng_reply_has(e, 42));
+}
+
+/* Option 82 goes back sorted by sub-option code. */
+static void test_rai_echo_sorted(void **state)
+{
+	eng_env_t *e = *state;
+	static const uint8_t rai[] = {2, 0, 1, 0};
+	uint8_t codes[64];
+	size_t n;
+	eng_pkt_t p;
+
+	eng_pkt_init(&p, DHCPDISCOVER, MAC1);
+	eng_pkt_opt(&p, DHO_DHCP_AGENT_OPTIONS, rai, sizeof(rai));
+	eng_pkt_relay(&p, A(10, 0, 0, 2), 67);
+	eng_pkt_end(&p);
+	assert_int_equal(eng_send(e, &p), VERDICT_REPLY);
+	n = eng_reply_codes(e, codes, sizeof(codes));
+	assert_int_equal(codes[n - 1], DHO_DHCP_AGENT_OPTIONS);
+	assert_int_equal(eng_reply_u32(e, DHO_DHCP_AGENT_OPTIONS), 0x01000200u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +507,9 @@ int main(void)
 	        cmocka_unit_test(test_tee_times_unit),
 	        cmocka_unit_test_setup_teardown(test_nak_content, setup_prec, teardown),
 	        cmocka_unit_test_setup_teardown(test_encapsulated, setup_encap, teardown),
+	        cmocka_unit_test_setup_teardown(test_requested_50_52_118, setup_pktopts, teardown),
+	        cmocka_unit_test_setup_teardown(test_split_prl_ignored, setup_pktopts, teardown),
+	        cmocka_unit_test_setup_teardown(test_rai_echo_sorted, setup_pktopts, teardown),
 	};
 
 	(void)MAC2;
