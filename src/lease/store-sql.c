@@ -421,6 +421,14 @@ static int run_stmt(sql_conn_t *c, sql_stmt_t st, const sql_val_t *v, size_t n, 
 			}
 		}
 	}
+	/* A duplicate key is an answer on MySQL (the statement alone is undone).
+	 * On PostgreSQL the INSERT's own address conflict is ON CONFLICT DO
+	 * NOTHING, so a unique violation comes from elsewhere, e.g. two
+	 * transactions' lease4_stat triggers creating the same (subnet, state)
+	 * row (Kea's triggers race there too), and it aborts the transaction. */
+	if (r == -EEXIST && s->drv->dialect->dollar_params) {
+		r = -EIO;
+	}
 	if (r < 0 && r != -EEXIST) {
 		if (r != -ENOTCONN) {
 			log_db_error(c, templates[st], r);

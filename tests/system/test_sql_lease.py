@@ -57,12 +57,25 @@ def dbsrv(request):
         try:
             srv.create_database("kea", user="kea", password="keapass")
             kea_admin_init(srv)
+            warm_stats(srv, "kea")
             srv.version = srv.sql("kea", "SELECT version, minor FROM schema_version")[0]
             yield srv
         finally:
             srv.stop()
     finally:
         shutil.rmtree(d, ignore_errors=True)
+
+
+def warm_stats(dbs, name):
+    """Let Kea's triggers create lease4_stat's (subnet, state 0) rows once. Two transactions
+    that insert the first leases of a subnet at the same time both try to create that row; on
+    PostgreSQL the loser's transaction (a worker's whole batch) is aborted and its replies are
+    dropped (logged as LESSOR_SQL_STATEMENT_FAIL). Kea's triggers have the same race; tests
+    that count every ACK avoid it this way."""
+    for sid in (1, 2):
+        dbs.sql(name, "INSERT INTO lease4 (address, hwaddr, valid_lifetime, expire, subnet_id, "
+                      "state) VALUES (1, '', 60, CURRENT_TIMESTAMP, %d, 0)" % sid)
+        dbs.sql(name, "DELETE FROM lease4 WHERE address = 1")
 
 
 @pytest.fixture
@@ -85,13 +98,13 @@ def lease_db(dbs, name="kea"):
     """lease-database map reaching DBS from inside the server's namespace."""
     host = "localhost" if dbs.lease_type == "mysql" else dbs.socket_dir
     return {"type": dbs.lease_type, "name": name, "host": host, "port": dbs.port,
-            "user": "kea", "password": "keapass"}
+            "user": name, "password": "keapass"}
 
 
-def sql_config(srv, dbs, **extra):
+def sql_config(srv, dbs, name="kea", **extra):
     cfg = base_config(srv.dir, **extra)
     d4 = cfg["Dhcp4"]
-    d4["lease-database"] = lease_db(dbs)
+    d4["lease-database"] = lease_db(dbs, name)
     d4["control-socket"] = {"socket-type": "unix", "socket-name": os.path.join(srv.dir, "ctl.sock")}
     # both servers answer lease and stat commands only with Kea's hook libraries loaded
     d4["hooks-libraries"] = [{"library": os.path.join(HOOKS, "libdhcp_lease_cmds.so")},
@@ -136,7 +149,8 @@ def by_hw(dbs):
 
 
 def serve(srv, dbs, n, base_mac):
-    r = perfdhcp(srv.net, n=n, rate=200, base_mac=base_mac)
+    # Kea 2.2 on a SQL database answers a few hundred DORA/s here (one packet at a time)
+    r = perfdhcp(srv.net, n=n, rate=50 if srv.kind == "kea" else 200, base_mac=base_mac, wait_s=2)
     assert r.all_acked(n), "%s ACKed %d of %d (%d DISCOVERs)\n%r" % (
         srv.kind, r.acks, n, r.discovers, r)
     want = set(mac_seq(base_mac, n))
@@ -183,7 +197,8 @@ def test_n_clients_n_rows_and_restart(make_server, db):
     old = serve(srv, db, N, PERF_BASE_MAC)
     rows = db_rows(db)
     assert len(rows) == N, "%d rows in lease4 for %d clients" % (len(rows), N)
-    stat = db.sql("kea", "SELECT subnet_id, leases FROM lease4_stat WHERE state = 0")
+    stat = db.sql("kea", "SELECT subnet_id, leases FROM lease4_stat WHERE state = 0 "
+                           "AND leases > 0")
     assert [(int(a), int(b)) for a, b in stat] == [(1, N)], stat
     ans = command(srv, "stat-lease4-get", **{"subnet-id": 1})
     assert ans["result"] == 0, ans
@@ -336,3 +351,39 @@ def test_two_servers_one_pool(netpair, tmp_path, db):
         for srv in servers:
             srv.cleanup()
         nets[1].close()
+
+
+def test_on_kea_2_4_schema(make_server, dbsrv):
+    """A database lessor-admin created at Kea 2.4's version (MySQL 19.0, PostgreSQL 18.0, the
+    deployment's): lessor serves on it, writes pool_id, and lease4_stat / lease4_pool_stat
+    (Kea 2.4's triggers) count the leases."""
+    if SERVER_KIND == "kea":
+        pytest.skip("Kea 2.2 refuses a 2.4 schema")
+    admin = os.path.join(os.path.dirname(os.environ.get("LESSOR_BIN", "")), "lessor-admin")
+    if not os.access(admin, os.X_OK):
+        missing("lessor-admin is not built next to %s" % os.environ.get("LESSOR_BIN"))
+    name = "kea24"
+    dbsrv.create_database(name, user=name, password="keapass")
+    r = subprocess.run([admin, "db-init", dbsrv.admin_type, "-u", name, "-p", "keapass", "-n",
+                        name, "-h", "127.0.0.1", "-P", str(dbsrv.port)], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout
+    want = "19" if dbsrv.lease_type == "mysql" else "18"
+    assert dbsrv.sql(name, "SELECT version FROM schema_version") == [(want,)]
+    warm_stats(dbsrv, name)
+    srv = attach_db(make_server(), dbsrv)
+    srv.leases = lambda: {}
+    srv.start(sql_config(srv, dbsrv, name=name))
+    assert "schema version %s.0" % want in srv.log_since_start(), srv.log_since_start()
+    n = 50
+    res = perfdhcp(srv.net, n=n, rate=200, base_mac=PERF_BASE_MAC)
+    assert res.all_acked(n), res
+    rows = dbsrv.sql(name, "SELECT COUNT(*), MIN(pool_id), MAX(pool_id) FROM lease4")
+    assert int(rows[0][0]) == n, rows
+    stat = dbsrv.sql(name, "SELECT subnet_id, leases FROM lease4_stat WHERE state = 0 "
+                           "AND leases > 0")
+    assert [(int(a), int(b)) for a, b in stat] == [(1, n)], stat
+    pstat = dbsrv.sql(name, "SELECT SUM(leases) FROM lease4_pool_stat WHERE state = 0")
+    assert int(pstat[0][0]) == n, pstat
+    srv.stop_clean()
+    assert "ERROR" not in srv.log(), srv.log()
