@@ -3,6 +3,8 @@
  * 829-subnet relayed config. Single worker, fixed clock.
  *
  *   bench-alloc [exchanges]        (default 100000) */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +94,7 @@ static char *config_many(unsigned n_subnets)
 	return s;
 }
 
-static int run(const char *label, const char *json, unsigned n_subnets, unsigned n)
+static int run(const char *label, const char *json, unsigned n_subnets, unsigned n, bool shared)
 {
 	cfg_t *cfg = NULL;
 	cfg_err_t err;
@@ -101,6 +103,7 @@ static int run(const char *label, const char *json, unsigned n_subnets, unsigned
 	stats_t st;
 	arena_t arena;
 	allocator_t *alloc = NULL;
+	allocator_shared_t *sh = NULL;
 	char *msg = NULL;
 	static uint8_t txbuf[DHCP_PKT_MAX];
 	double t0, t_load;
@@ -116,10 +119,11 @@ static int run(const char *label, const char *json, unsigned n_subnets, unsigned
 	lease_store_cfg_t lcfg = {.type = "memfile", .persist = false};
 	if (lease_store_open(&lcfg, &store, &msg) < 0 || lease_conn_open(store, &conn) < 0 ||
 	    stats_init(&st, 1) < 0 || arena_init(&arena, 1 << 20) < 0 ||
-	    allocator_new(0, 1, &alloc) < 0) {
+	    allocator_new(0, 1, &alloc) < 0 || (shared && allocator_shared_new(&sh) < 0)) {
 		fprintf(stderr, "setup failed\n");
 		return 1;
 	}
+	allocator_share(alloc, sh);
 	dhcp4_ctx_t ctx = {
 	        .cfg = cfg,
 	        .conn = conn,
@@ -162,6 +166,7 @@ static int run(const char *label, const char *json, unsigned n_subnets, unsigned
 	       "ms\n",
 	       label, n_subnets, n, acks, dt / n, n / (dt / 1e9), t_load / 1e6);
 	allocator_free(alloc);
+	allocator_shared_free(sh);
 	arena_done(&arena);
 	stats_done(&st);
 	lease_conn_close(conn);
@@ -169,6 +174,62 @@ static int run(const char *label, const char *json, unsigned n_subnets, unsigned
 	cfg_free(cfg);
 	free(msg);
 	return acks == n ? 0 : 2;
+}
+
+/* allocator_pick() alone: own cursors against one shared cursor, with 1 and 2
+ * threads picking from the same pool at once (the contended case). */
+typedef struct pick_arg {
+	const cfg_t *cfg;
+	allocator_shared_t *sh;
+	unsigned worker, n_workers, n;
+	double ns;
+} pick_arg_t;
+
+static void *pick_main(void *p)
+{
+	pick_arg_t *a = p;
+	allocator_t *al = NULL;
+	volatile uint32_t sink = 0;
+
+	if (allocator_new(a->worker, a->n_workers, &al) < 0) {
+		return NULL;
+	}
+	allocator_share(al, a->sh);
+	(void)allocator_bind(al, a->cfg);
+	double t0 = now_ns();
+	for (unsigned i = 0; i < a->n; i++) {
+		sink += allocator_pick(al, a->cfg, &a->cfg->subnets[0], 0);
+	}
+	a->ns = (now_ns() - t0) / a->n;
+	(void)sink;
+	allocator_free(al);
+	return NULL;
+}
+
+static void picks(const char *json, unsigned threads, bool shared, unsigned n)
+{
+	cfg_t *cfg = NULL;
+	cfg_err_t err;
+	allocator_shared_t *sh = NULL;
+	pthread_t t[2];
+	pick_arg_t a[2];
+
+	if (cfg_load_text(json, strlen(json), &cfg, &err) < 0 || (shared && allocator_shared_new(&sh) < 0)) {
+		return;
+	}
+	for (unsigned i = 0; i < threads; i++) {
+		a[i] = (pick_arg_t){ .cfg = cfg, .sh = sh, .worker = i, .n_workers = threads, .n = n };
+		pthread_create(&t[i], NULL, pick_main, &a[i]);
+	}
+	double sum = 0;
+	for (unsigned i = 0; i < threads; i++) {
+		pthread_join(t[i], NULL);
+		sum += a[i].ns;
+	}
+	printf("allocator_pick %-6s cursor, %u thread(s): %.1f ns/pick\n", shared ? "shared" : "own",
+	       threads, sum / threads);
+	allocator_shared_free(sh);
+	cfg_free(cfg);
 }
 
 int main(int argc, char **argv)
@@ -190,13 +251,19 @@ int main(int argc, char **argv)
 	        "\"10.1.0.0 - 10.255.255.254\"}], \"option-data\": [{\"name\": \"routers\", "
 	        "\"data\": "
 	        "\"10.0.0.1\"}]}]}}";
-	int rc = run("one subnet", one, 1, n);
+	int rc = run("one subnet", one, 1, n, false);
+	rc |= run("one subnet, shared cursor", one, 1, n, true);
+	for (unsigned th = 1; th <= 2; th++) {
+		picks(one, th, false, 20 * n);
+		picks(one, th, true, 20 * n);
+	}
 	char *many = config_many(829);
 
 	if (many == NULL) {
 		return 1;
 	}
-	rc |= run("829 relayed subnets", many, 829, n);
+	rc |= run("829 relayed subnets", many, 829, n, false);
+	rc |= run("829 subnets, shared cursor", many, 829, n, true);
 	free(many);
 	return rc;
 }

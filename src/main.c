@@ -178,6 +178,10 @@ int main(int argc, char **argv)
 		.client_port = 68,
 		.commit_window_us = commit_window_from_env(),
 		.config_poll_s = -1,
+		/* per-worker iterative cursors: no shared cache line, but the
+		 * address order depends on which worker read a packet */
+		.alloc_per_worker = getenv("LESSOR_ALLOC_PER_WORKER") != NULL &&
+		                    strcmp(getenv("LESSOR_ALLOC_PER_WORKER"), "1") == 0,
 	};
 	_cleanup_(server_freep) server_t *s = NULL;
 	const char *check_path = NULL;

@@ -9,6 +9,7 @@
 #include "ctl/ctl.h"
 #include "daemon/server.h"
 #include "daemon/worker.h"
+#include "engine/allocator.h"
 #include "lease/store.h"
 #include "source/source.h"
 
@@ -37,6 +38,7 @@ struct server {
 	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
 	source_t *src;                  /* where -c points: file, URL or s3:// */
 	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
+	allocator_shared_t *alloc_shared; /* the workers' address cursors, NULL = per worker */
 	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
 	_Atomic int64_t dhcp_enable_at; /* monotonic s when a max-period disable ends, 0 = never */
 

@@ -52,6 +52,12 @@ int server_new(const server_opts_t *opts, server_t **ret)
 	}
 	s->sig_fd = -1;
 	s->timer_fd = -1;
+	/* Kea's address order whatever the number of workers: one cursor per
+	 * pool shared by all of them (engine/allocator.h) */
+	if (!s->opts.alloc_per_worker && allocator_shared_new(&s->alloc_shared) < 0) {
+		free(s);
+		return -ENOMEM;
+	}
 	*ret = s;
 	return 0;
 }
@@ -288,6 +294,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				.dhcp_disabled = &s->dhcp_disabled,
 				.commit_window_us = s->opts.commit_window_us,
 				.steer_by_chaddr = store_is_sql(&ncfg->lease_db),
+				.alloc_shared = s->alloc_shared,
 			};
 
 			r = worker_new(&wc, &nworkers[i], err, errlen);
@@ -698,6 +705,7 @@ server_t *server_free(server_t *s)
 	workers_free(s->workers, s->n_workers);
 	s->workers = NULL;
 	s->n_workers = 0;
+	s->alloc_shared = allocator_shared_free(s->alloc_shared);
 	if (s->hk_conn != NULL) {
 		(void)lease_conn_sync(s->hk_conn);
 		lease_conn_close(s->hk_conn);

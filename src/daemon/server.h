@@ -29,6 +29,7 @@ typedef struct server_opts {
 	unsigned commit_window_us;      /* group commit window (LESSOR_COMMIT_WINDOW_US) */
 	int config_poll_s;              /* --config-poll: seconds, 0 never, -1 default
 	                                 * (SERVER_CONFIG_POLL_DEFAULT_S for URLs, never for files) */
+	bool alloc_per_worker;          /* per-worker address cursors (LESSOR_ALLOC_PER_WORKER=1) */
 } server_opts_t;
 
 #define SERVER_CONFIG_POLL_DEFAULT_S 300

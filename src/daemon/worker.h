@@ -46,6 +46,7 @@ typedef struct worker_cfg {
 	const _Atomic bool *dhcp_disabled; /* dhcp-disable flag, read per batch; may be NULL */
 	unsigned commit_window_us;      /* group commit window, 0 = sync each batch at once */
 	bool steer_by_chaddr;           /* spread clients over the workers (SQL stores) */
+	struct allocator_shared *alloc_shared; /* shared address cursors; NULL = the worker's own */
 } worker_cfg_t;
 
 /** Open the worker's sockets and lease connection and allocate its buffers. The

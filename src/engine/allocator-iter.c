@@ -1,6 +1,8 @@
 /* Iterative allocator (Kea's default "iterative"): a next-free cursor per
- * pool, per worker. See allocator.h for the sharing rules. */
+ * pool, shared by the workers or per worker. See allocator.h for the rules. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +13,23 @@ typedef struct pool_cursor {
 	int64_t full_at; /* time a full scan found nothing, -1 = never */
 } pool_cursor_t;
 
+/* One config's shared cursors; freed when no picker is bound to it and a
+ * newer config replaced it. */
+typedef struct shared_set {
+	const cfg_t *cfg;               /* identity only */
+	size_t n;
+	unsigned refs;                  /* pickers bound to it (under the mutex) */
+	_Atomic uint32_t next[];        /* per pool: next candidate, 0 = not started */
+} shared_set_t;
+
+struct allocator_shared {
+	pthread_mutex_t mu;             /* taken only when a picker binds or is freed */
+	shared_set_t *cur;              /* the newest config's set */
+};
+
 struct allocator {
+	allocator_shared_t *shared;     /* NULL: per-worker cursors */
+	shared_set_t *set;              /* the shared set bound, or NULL */
 	unsigned worker;
 	unsigned n_workers;
 	const cfg_t *cfg; /* identity only, never dereferenced after bind */
@@ -36,9 +54,85 @@ int allocator_new(unsigned worker, unsigned n_workers, allocator_t **ret_alloc)
 	return 0;
 }
 
+int allocator_shared_new(allocator_shared_t **ret)
+{
+	allocator_shared_t *sh = calloc(1, sizeof(*sh));
+
+	if (sh == NULL) {
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&sh->mu, NULL);
+	*ret = sh;
+	return 0;
+}
+
+allocator_shared_t *allocator_shared_free(allocator_shared_t *sh)
+{
+	if (sh != NULL) {
+		free(sh->cur);
+		pthread_mutex_destroy(&sh->mu);
+		free(sh);
+	}
+	return NULL;
+}
+
+void allocator_share(allocator_t *a, allocator_shared_t *sh)
+{
+	if (a != NULL && a->set == NULL) {
+		a->shared = sh;
+	}
+}
+
+/* Drop @a's reference to its set (caller holds the mutex). */
+static void set_unref(allocator_t *a)
+{
+	shared_set_t *old = a->set;
+
+	a->set = NULL;
+	if (old != NULL && --old->refs == 0 && old != a->shared->cur) {
+		free(old);
+	}
+}
+
+/* Bind @a to the shared set of @cfg with @n pools, creating it when @a is the
+ * first picker to see @cfg. -ENOMEM leaves @a on its own cursors. */
+static int set_bind(allocator_t *a, const cfg_t *cfg, size_t n)
+{
+	allocator_shared_t *sh = a->shared;
+	int r = 0;
+
+	pthread_mutex_lock(&sh->mu);
+	set_unref(a);
+	if (sh->cur == NULL || sh->cur->cfg != cfg || sh->cur->n != n) {
+		shared_set_t *ns = calloc(1, sizeof(*ns) + (n + 1) * sizeof(ns->next[0]));
+
+		if (ns == NULL) {
+			r = -ENOMEM;
+		} else {
+			ns->cfg = cfg;
+			ns->n = n;
+			if (sh->cur != NULL && sh->cur->refs == 0) {
+				free(sh->cur);
+			}
+			sh->cur = ns;
+		}
+	}
+	if (r == 0) {
+		a->set = sh->cur;
+		a->set->refs++;
+	}
+	pthread_mutex_unlock(&sh->mu);
+	return r;
+}
+
 allocator_t *allocator_free(allocator_t *a)
 {
 	if (a != NULL) {
+		if (a->shared != NULL) {
+			pthread_mutex_lock(&a->shared->mu);
+			set_unref(a);
+			pthread_mutex_unlock(&a->shared->mu);
+		}
 		free(a->first_pool);
 		free(a->cur);
 		free(a->last_alloc);
@@ -92,23 +186,48 @@ int allocator_bind(allocator_t *a, const cfg_t *cfg)
 	a->cur = cur;
 	a->n_cur = total;
 	a->n_subnets = cfg->n_subnets;
-	return 0;
+	return a->shared != NULL ? set_bind(a, cfg, total) : 0;
+}
+
+/* Index of the pool's cursor, or SIZE_MAX when @a is not bound to @cfg. */
+static size_t cursor_idx(const allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *s,
+                         size_t pool_idx)
+{
+	if (a == NULL || a->cur == NULL || a->cfg != cfg || s < cfg->subnets ||
+	    s >= cfg->subnets + cfg->n_subnets) {
+		return SIZE_MAX;
+	}
+	size_t si = (size_t)(s - cfg->subnets);
+	size_t ci = si < a->n_subnets ? a->first_pool[si] + pool_idx : SIZE_MAX;
+
+	if (pool_idx >= s->n_pools || ci >= a->n_cur) {
+		return SIZE_MAX;
+	}
+	return ci;
 }
 
 static pool_cursor_t *cursor_of(const allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *s,
                                 size_t pool_idx)
 {
-	if (a == NULL || a->cur == NULL || a->cfg != cfg || s < cfg->subnets ||
-	    s >= cfg->subnets + cfg->n_subnets) {
-		return NULL;
-	}
-	size_t si = (size_t)(s - cfg->subnets);
-	size_t ci = a->first_pool[si] + pool_idx;
+	size_t ci = cursor_idx(a, cfg, s, pool_idx);
 
-	if (si >= a->n_subnets || pool_idx >= s->n_pools || ci >= a->n_cur) {
-		return NULL;
-	}
-	return &a->cur[ci];
+	return ci != SIZE_MAX ? &a->cur[ci] : NULL;
+}
+
+/* Kea's iterative step on a shared cursor: take the next candidate and move
+ * the cursor one past it (wrapping), as one compare-and-swap, so concurrent
+ * workers take consecutive addresses in Kea's order. */
+static uint32_t pick_shared(_Atomic uint32_t *next, const cfg_pool_t *p)
+{
+	uint32_t cur = atomic_load_explicit(next, memory_order_relaxed);
+	uint32_t pick, nxt;
+
+	do {
+		pick = cur == 0 || cur < p->first || cur > p->last ? p->first : cur;
+		nxt = pick >= p->last ? p->first : pick + 1;
+	} while (!atomic_compare_exchange_weak_explicit(next, &cur, nxt, memory_order_relaxed,
+	                                                memory_order_relaxed));
+	return pick;
 }
 
 uint32_t allocator_pick(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *subnet,
@@ -121,6 +240,9 @@ uint32_t allocator_pick(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *s
 
 	if (c == NULL) {
 		return p->first;
+	}
+	if (a->set != NULL) {
+		return pick_shared(&a->set->next[c - a->cur], p);
 	}
 	if (c->next == 0 || c->next < p->first || c->next > p->last) {
 		/* Fresh cursor: worker k of n starts k/n into the pool so that

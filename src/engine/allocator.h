@@ -2,11 +2,15 @@
  * only proposes; alloc.c checks the lease store and reservations and asks
  * again when the candidate is taken.
  *
- * State is per worker (never shared), so workers never serialise on it. To keep
- * workers from proposing the same addresses, worker k of n starts its cursor
- * k/n of the way into each pool. The state follows the published config: when
- * a new cfg_t is seen the cursors are rebuilt (the only allocation, once per
- * reload). */
+ * The iterative cursors are shared by all workers (allocator_share()): one
+ * cursor per pool advanced with an atomic compare-and-swap, so addresses are
+ * handed out in Kea's order whatever the number of workers. Without sharing
+ * (LESSOR_ALLOC_PER_WORKER=1, or a picker never shared) each worker keeps its
+ * own cursors and worker k of n starts k/n of the way into each pool, so that
+ * workers never touch the same cache line; the order then depends on which
+ * worker read a packet. The rest of the state ("pool full", last-allocated
+ * subnet) stays per worker. The state follows the published config: when a new
+ * cfg_t is seen the cursors are rebuilt (the only allocation, once per reload). */
 #pragma once
 
 #include <stdbool.h>
@@ -15,10 +19,19 @@
 #include "cfg/cfg.h"
 
 typedef struct allocator allocator_t;
+typedef struct allocator_shared allocator_shared_t;
+
+/** Cursors that several pickers share (one set per published config, rebuilt
+ *  by the first picker that binds a new config). 0 or -ENOMEM. */
+int allocator_shared_new(allocator_shared_t **ret);
+/** Free it; every picker sharing it must be freed first. NULL-safe. */
+allocator_shared_t *allocator_shared_free(allocator_shared_t *sh);
 
 /** A new picker state for worker @worker of @n_workers (n_workers >= 1).
  *  Returns 0 or -ENOMEM. Any thread; the result is then owned by one worker. */
 int allocator_new(unsigned worker, unsigned n_workers, allocator_t **ret_alloc);
+/** Make @a use the cursors of @sh (before its first bind; NULL = its own). */
+void allocator_share(allocator_t *a, allocator_shared_t *sh);
 /** NULL-safe; returns NULL. */
 allocator_t *allocator_free(allocator_t *a);
 DEFINE_FREEP(allocator_t, allocator_free)

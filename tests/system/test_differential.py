@@ -15,9 +15,9 @@ case sends DEFAULT_PRL. Deliberate differences are listed in DIFFERENCES (name -
 are xfail(strict) with that reason (only when comparing with lessor).
 
 Every configuration sets "multi-threading": {"enable-multi-threading": false} (Kea 2.2's
-default, spelled out): lessor defaults to multi-threading like Kea >= 2.4 and gives each worker
-its own iterative cursor, so with several workers *which* free address is offered differs by
-design; group "mt" runs the deployment's MT settings with yiaddr ignored. CONFIGS_B holds a
+default, spelled out) unless it says otherwise; group "mt" runs the deployment's MT settings (12
+threads) and compares every field, yiaddr included (one shared iterative cursor per pool, as
+Kea's). CONFIGS_B holds a
 lessor-side variant of a group where Kea 2.2 cannot take the syntax (never-send: lessor with
 never-send must answer exactly as Kea without those options). test_config_check compares
 `kea-dhcp4 -t` with `lessor -t` on every group and on a few invalid files.
@@ -337,8 +337,8 @@ CONFIGS["resorder"] = {
     ],
 }
 
-# The deployment's multi-threading settings (Kea 2.2 with 12 threads): replies must not change;
-# which free address a new client gets may (lessor: a cursor per worker), so yiaddr is ignored.
+# The deployment's multi-threading settings (Kea 2.2 with 12 threads): replies must not change,
+# nor which free address a new client gets (one shared cursor per pool on both servers).
 CONFIGS["mt"] = copy.deepcopy(CONFIGS["classes"])
 CONFIGS["mt"]["multi-threading"] = {"enable-multi-threading": True, "thread-pool-size": 12,
                                     "packet-queue-size": 65}
@@ -822,8 +822,10 @@ for name, kind, relay, opts in [
         ("rai", "dora", "10.0.0.2", [rai((1, b"port-7"), (2, b"rem-9"))]),
         ("pxe", "discover", "10.0.0.2", [o60("PXEClient:1")]),
         ("known", "dora", "10.0.0.2", []), ("short", "dora", "10.0.0.2", [o77("SHORT")])]:
-    C("mt-" + name, G, kind, relay=relay, opts=opts, ignore={"yiaddr"},
-      mac="02:c1:00:00:00:aa" if name == "known" else None)
+    C("mt-" + name, G, kind, relay=relay, opts=opts,
+      mac="02:c1:00:00:00:aa" if name == "known" else None,
+      # the first new client of the pool gets its first address, whichever thread read it
+      want={"yiaddr": "10.0.1.0"} if name == "plain" else {})
 
 # --- subnets and pools guarded by client classes -------------------------------------------------
 G = "classguard"
@@ -964,9 +966,7 @@ def _config(group, d, side="a"):
                          CONFIGS[group])
     subnets = frag.pop("subnet4")
     cfg = base_config(d, subnets=subnets, **frag)
-    # Kea 2.2's default, spelled out: lessor defaults to multi-threading (as Kea >= 2.4) and
-    # gives each worker its own iterative cursor starting k/n into a pool, so with several
-    # workers *which* free address a client gets differs from Kea's single shared cursor.
+    # Kea 2.2's default, spelled out: lessor defaults to multi-threading (as Kea >= 2.4)
     cfg["Dhcp4"].setdefault("multi-threading", {"enable-multi-threading": False})
     return cfg
 
@@ -1267,8 +1267,6 @@ def _packet_log(text, only=None, skip=()):
 def _log_params():
     out = []
     for g in CONFIGS:
-        if g == "mt":
-            continue  # which address a new client gets differs by design (see above)
         marks = []
         if "log:" + g in DIFFERENCES and KIND_B != "kea":
             marks.append(pytest.mark.xfail(reason=DIFFERENCES["log:" + g], strict=True))

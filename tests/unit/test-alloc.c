@@ -287,6 +287,47 @@ static void test_allocator_workers(void **state)
 	allocator_free(w1);
 }
 
+/* Shared cursors: pickers of several workers take consecutive addresses from
+ * one cursor per pool (Kea's order), and follow a new config. */
+static void test_allocator_shared(void **state)
+{
+	eng_env_t *e = *state;
+	const cfg_subnet4_t *s = cfg_subnet_by_id(e->cfg, 2);
+	allocator_shared_t *sh = NULL;
+	allocator_t *w0 = NULL, *w1 = NULL;
+
+	assert_int_equal(allocator_shared_new(&sh), 0);
+	assert_int_equal(allocator_new(0, 2, &w0), 0);
+	assert_int_equal(allocator_new(1, 2, &w1), 0);
+	allocator_share(w0, sh);
+	allocator_share(w1, sh);
+	assert_int_equal(allocator_bind(w0, e->cfg), 0);
+	assert_int_equal(allocator_bind(w1, e->cfg), 0);
+	assert_int_equal(allocator_pick(w1, e->cfg, s, 0), A(10, 0, 1, 1));
+	assert_int_equal(allocator_pick(w0, e->cfg, s, 0), A(10, 0, 1, 2));
+	assert_int_equal(allocator_pick(w1, e->cfg, s, 0), A(10, 0, 1, 3));
+	/* wrap-around at the end of the pool, on the shared cursor */
+	for (int i = 0; i < 197; i++) {
+		allocator_pick(i % 2 ? w0 : w1, e->cfg, s, 0);
+	}
+	assert_int_equal(allocator_pick(w0, e->cfg, s, 0), A(10, 0, 1, 1));
+
+	/* a new config: the first picker to bind it gets fresh cursors, the
+	 * other keeps the old set until it binds too */
+	eng_env_t *e2 = eng_env_new(CFG);
+	const cfg_subnet4_t *s2 = cfg_subnet_by_id(e2->cfg, 2);
+
+	assert_int_equal(allocator_bind(w1, e2->cfg), 0);
+	assert_int_equal(allocator_pick(w1, e2->cfg, s2, 0), A(10, 0, 1, 1));
+	assert_int_equal(allocator_pick(w0, e->cfg, s, 0), A(10, 0, 1, 2));
+	assert_int_equal(allocator_bind(w0, e2->cfg), 0);
+	assert_int_equal(allocator_pick(w0, e2->cfg, s2, 0), A(10, 0, 1, 2));
+	allocator_free(w0);
+	allocator_free(w1);
+	allocator_shared_free(sh);
+	eng_env_free(e2);
+}
+
 static void test_random_walk(void **state)
 {
 	cfg_pool_t p = {.first = A(10, 0, 0, 1), .last = A(10, 0, 0, 100)};
@@ -520,6 +561,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_release_and_decline_states, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_valid_lft, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_allocator_workers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_allocator_shared, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_concurrent_workers, setup, teardown),
 	        cmocka_unit_test(test_random_walk),
 	        cmocka_unit_test(test_random_subnet),
