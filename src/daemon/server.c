@@ -294,7 +294,11 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				.dhcp_disabled = &s->dhcp_disabled,
 				.commit_window_us = s->opts.commit_window_us,
 				.steer_by_chaddr = store_is_sql(&ncfg->lease_db),
-				.alloc_shared = s->alloc_shared,
+				/* SQL stores: workers' batch transactions that insert
+				 * neighbouring addresses deadlock (InnoDB gap locks) and
+				 * a deadlocked batch is dropped whole, so there the
+				 * workers keep their own cursors, k/n apart, for now */
+				.alloc_shared = store_is_sql(&ncfg->lease_db) ? NULL : s->alloc_shared,
 			};
 
 			r = worker_new(&wc, &nworkers[i], err, errlen);
