@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/hex.h"
 #include "util/inaddr.h"
@@ -477,9 +478,9 @@ static int encode_field(optdef_type_t t, const char *s, uint8_t *out, size_t cap
 
 	switch (t) {
 	case OPTDEF_BOOLEAN:
-		if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0) {
+		if (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0) {
 			v = 1;
-		} else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0) {
+		} else if (strcasecmp(s, "false") == 0 || strcmp(s, "0") == 0) {
 			v = 0;
 		} else {
 			return ERR("unable to convert the value '%s' to boolean data type", s);

@@ -1162,6 +1162,12 @@ CHECKS = {
                                              "csv-format": False}]},
     "encapsulate-array": {"option-def": [{"name": "ea", "code": 230, "type": "uint8",
                                           "array": True, "encapsulate": "s"}]},
+    # Kea 2.2's boolean option data: true/false in any case, 1/0; not yes/no or 2
+    "bool-option-True": {"option-data": [{"name": "ip-forwarding", "data": "True"}]},
+    "bool-option-FALSE": {"option-data": [{"name": "ip-forwarding", "data": "FALSE"}]},
+    "bool-option-mixed": {"option-data": [{"name": "ip-forwarding", "data": "tRuE"}]},
+    "bool-option-yes": {"option-data": [{"name": "ip-forwarding", "data": "yes"}]},
+    "bool-option-2": {"option-data": [{"name": "ip-forwarding", "data": "2"}]},
     "all-groups": None,
 }
 

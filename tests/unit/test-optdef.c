@@ -78,6 +78,14 @@ static void test_encode_scalars(void **state)
 	assert_int_equal(enc("ip-forwarding", "true", b), 1);
 	assert_int_equal(b[0], 1);
 	assert_int_equal(enc("ip-forwarding", "yes", b), -EINVAL);
+	/* Kea 2.2 takes true/false in any case, and 1/0, nothing else */
+	assert_int_equal(enc("ip-forwarding", "True", b), 1);
+	assert_int_equal(b[0], 1);
+	assert_int_equal(enc("ip-forwarding", "FALSE", b), 1);
+	assert_int_equal(b[0], 0);
+	assert_int_equal(enc("ip-forwarding", "tRuE", b), 1);
+	assert_int_equal(b[0], 1);
+	assert_int_equal(enc("ip-forwarding", "2", b), -EINVAL);
 	assert_int_equal(enc("routers", "192.0.2.300", b), -EINVAL);
 	/* an empty array is accepted by Kea 2.2 */
 	assert_int_equal(enc("routers", "", b), 0);
