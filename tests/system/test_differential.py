@@ -1168,6 +1168,44 @@ CHECKS = {
     "bool-option-mixed": {"option-data": [{"name": "ip-forwarding", "data": "tRuE"}]},
     "bool-option-yes": {"option-data": [{"name": "ip-forwarding", "data": "yes"}]},
     "bool-option-2": {"option-data": [{"name": "ip-forwarding", "data": "2"}]},
+    # negative configurations (and their accepted neighbours), decided as kea-dhcp4 -t does
+    "neg-pool-outside": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24",
+                                      "pools": [{"pool": "10.91.0.1-10.91.0.9"}]}]},
+    "neg-pool-overlap": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24", "pools": [
+        {"pool": "10.90.0.1-10.90.0.9"}, {"pool": "10.90.0.5-10.90.0.20"}]}]},
+    "neg-pool-reversed": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24",
+                                       "pools": [{"pool": "10.90.0.9-10.90.0.1"}]}]},
+    "neg-pool-prefix-outside": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24",
+                                             "pools": [{"pool": "10.90.1.0/28"}]}]},
+    "neg-pool-garbage": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24",
+                                      "pools": [{"pool": "foo"}]}]},
+    # Kea 2.2 accepts overlapping pools in overlapping subnets (plain or in one network)
+    "pool-overlap-subnets": {"subnet4": [
+        {"id": 901, "subnet": "10.90.0.0/24", "pools": [{"pool": "10.90.0.1-10.90.0.9"}]},
+        {"id": 902, "subnet": "10.90.0.0/25", "pools": [{"pool": "10.90.0.5-10.90.0.20"}]}]},
+    "pool-overlap-shared-network": {"subnet4": [], "shared-networks": [{"name": "a", "subnet4": [
+        {"id": 901, "subnet": "10.90.0.0/24", "pools": [{"pool": "10.90.0.1-10.90.0.9"}]},
+        {"id": 902, "subnet": "10.90.0.0/25", "pools": [{"pool": "10.90.0.5-10.90.0.20"}]}]}]},
+    "neg-sn-no-name": {"shared-networks": [{"subnet4": [{"id": 901, "subnet": "10.90.0.0/24"}]}]},
+    "neg-sn-empty-name": {"shared-networks": [{"name": "", "subnet4": [
+        {"id": 901, "subnet": "10.90.0.0/24"}]}]},
+    "neg-sn-int-name": {"shared-networks": [{"name": 5, "subnet4": [
+        {"id": 901, "subnet": "10.90.0.0/24"}]}]},
+    "neg-sn-dup-name": {"shared-networks": [
+        {"name": "a", "subnet4": [{"id": 901, "subnet": "10.90.0.0/24"}]},
+        {"name": "a", "subnet4": [{"id": 902, "subnet": "10.91.0.0/24"}]}]},
+    "neg-opt-bad-ip": {"option-data": [{"name": "routers", "data": "1.2.3"}]},
+    "neg-opt-bad-hex": {"option-data": [{"code": 3, "csv-format": False, "data": "zz"}]},
+    "neg-opt-no-name-code": {"option-data": [{"data": "1.2.3.4"}]},
+    "neg-opt-code-300": {"option-data": [{"code": 300, "data": "01", "csv-format": False}]},
+    "neg-opt-code-0": {"option-data": [{"code": 0, "data": "01", "csv-format": False}]},
+    "neg-opt-code-negative": {"option-data": [{"code": -1, "data": "01", "csv-format": False}]},
+    "neg-opt-uint8-range": {"option-data": [{"name": "default-ip-ttl", "data": "300"}]},
+    "neg-opt-name-code-mismatch": {"option-data": [{"name": "routers", "code": 6,
+                                                    "data": "1.2.3.4"}]},
+    "neg-opt-data-not-string": {"option-data": [{"name": "routers", "data": 5}]},
+    "opt-unknown-space-by-code": {"option-data": [{"code": 1, "space": "nosuch", "data": "01",
+                                                   "csv-format": False}]},
     "all-groups": None,
 }
 
