@@ -3,6 +3,7 @@
  * classify -> select subnet -> host lookup -> classify (known) -> allocate ->
  * required classes -> reply -> where to send it. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,9 +74,49 @@ static const char *client_label(const exch_t *x, char *buf)
 		snprintf(buf, LABEL_MAX, "[hwtype=%u %s], cid=[%s], tid=0x%x", c->htype, hw, cid,
 		         x->pkt->xid);
 	} else {
-		snprintf(buf, LABEL_MAX, "[no hwaddr info], cid=[%s], tid=0x%x", cid, x->pkt->xid);
+		/* Kea prints an empty HWAddr as "hwtype=N " (seen for hlen 0). */
+		snprintf(buf, LABEL_MAX, "[hwtype=%u ], cid=[%s], tid=0x%x", c->htype, cid,
+		         x->pkt->xid);
 	}
 	return buf;
+}
+
+/* Kea's drop lines on kea-dhcp4.bad-packets (DHCP4_PACKET_DROP_*), texts
+ * checked against Kea 2.2 on the same packets (test_differential badpkt). */
+__attribute__((format(printf, 4, 5)))
+static void log_drop(const exch_t *x, const char *msgid, int dbglevel, const char *fmt, ...)
+{
+	char text[2 * LABEL_MAX];
+	va_list ap;
+
+	(void)x;
+	if (!log_enabled(LOGGER_BAD_PACKETS, LOG_SEV_DEBUG, dbglevel)) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_emit(LOGGER_BAD_PACKETS, LOG_SEV_DEBUG, dbglevel, msgid, "%s", text);
+}
+
+/* DHCP4_PACKET_DROP_0001: Kea's unpack failed. */
+static void log_parse_fail(const exch_t *x, const char *reason)
+{
+	char src[INADDR_STRLEN], dst[INADDR_STRLEN];
+
+	log_drop(x, "DHCP4_PACKET_DROP_0001", LOG_DBG_DETAIL,
+	         "failed to parse packet from %s to %s, received over interface %s, reason: %s",
+	         inaddr_fmt(x->rx->src_addr, src), inaddr_fmt(x->rx->dst_addr, dst),
+	         x->rx->ifname, reason);
+}
+
+/* DHCP4_PACKET_DROP_0007: Kea's processing threw; @what is its text. */
+static void log_process_fail(const exch_t *x, const char *suffix, const char *what)
+{
+	char label[LABEL_MAX];
+
+	log_drop(x, "DHCP4_PACKET_DROP_0007", LOG_DBG_TRACE, "%s%s: failed to process packet: %s",
+	         client_label(x, label), suffix, what);
 }
 
 static bool want_log(const char *logger, log_sev_t sev, int dbglevel)
@@ -237,28 +278,41 @@ static void count_sent(stats_shard_t *st, uint8_t msg_type)
 
 /* ---- validation ---- */
 
-/* Option-level checks that make Kea's unpack fail (the packet is then
- * counted as parse-failed and dropped): empty 55 or 61, a 1-byte client-id,
- * a short 57, option 53 twice or not one byte, a server-id that is not one
- * address. */
-static bool options_sane(const pkt4_t *pkt)
+/* Option-level checks that make Kea drop the packet (counted as
+ * parse-failed): empty 55 or 61, a 1-byte client-id, a short 57, option 53
+ * twice or not one byte. Logs Kea's line for the reason. */
+static bool options_sane(const exch_t *x)
 {
+	const pkt4_t *pkt = x->pkt;
 	const opt_view_t *o;
 
-	o = &pkt->opts[DHO_DHCP_MESSAGE_TYPE];
-	if (o->count > 1 || (o->count == 1 && o->len != 1)) {
-		return false;
-	}
 	o = pkt4_opt(pkt, DHO_DHCP_PARAMETER_REQUEST_LIST);
 	if (o != NULL && o->len == 0) {
-		return false;
-	}
-	o = pkt4_opt(pkt, DHO_DHCP_CLIENT_IDENTIFIER);
-	if (o != NULL && o->len < 2) {
+		log_parse_fail(x, "option 55 empty");
 		return false;
 	}
 	o = pkt4_opt(pkt, DHO_DHCP_MAX_MESSAGE_SIZE);
 	if (o != NULL && o->len < 2) {
+		log_parse_fail(x, "OptionInt 57 truncated");
+		return false;
+	}
+	o = pkt4_opt(pkt, DHO_DHCP_CLIENT_IDENTIFIER);
+	if (o != NULL && o->len < 2) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "client-id is too short (%u), at least 2 is required",
+		         o->len);
+		log_process_fail(x, " (malformed client-id)",
+		                 o->len == 0 ? "Empty DUIDs are not allowed" : what);
+		return false;
+	}
+	o = &pkt->opts[DHO_DHCP_MESSAGE_TYPE];
+	if (o->count > 1 || (o->count == 1 && o->len != 1)) {
+		char label[LABEL_MAX];
+
+		log_drop(x, "DHCP4_PACKET_DROP_0004", LOG_DBG_TRACE,
+		         "%s, from interface %s: missing msg-type option", client_label(x, label),
+		         x->rx->ifname);
 		return false;
 	}
 	return true;
@@ -858,6 +912,12 @@ static int process_decline(exch_t *x, verdict_t *ret_verdict)
 
 	if (!opt_addr(x->pkt, DHO_DHCP_REQUESTED_ADDRESS, &addr)) {
 		/* RFC 2131 §4.3.3: the declined address travels in option 50. */
+		char what[LABEL_MAX + 80];
+
+		snprintf(what, sizeof(what),
+		         "Mandatory 'Requested IP address' option missing in DHCPDECLINE sent from %s",
+		         client_label(x, label));
+		log_process_fail(x, "", what);
 		return drop(x, ret_verdict);
 	}
 	alloc_req_t req = make_req(x);
@@ -875,6 +935,10 @@ static int process_decline(exch_t *x, verdict_t *ret_verdict)
 		         x->ctx->cfg->decline_probation_period);
 	} else if (done == ALLOC_WRONG_CLIENT) {
 		log_decline_mismatch(x, addr, &l);
+	} else if (done == ALLOC_NOT_FOUND && want_log(LOGGER_DHCP4, LOG_SEV_WARN, 0)) {
+		log_warn(LOGGER_DHCP4, "DHCP4_DECLINE_LEASE_NOT_FOUND",
+		         "Received DHCPDECLINE for addr %s from client %s, but no such lease found.",
+		         inaddr_fmt(addr, a), client_label(x, label));
 	}
 	return 0;
 }
@@ -931,11 +995,37 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	if (classify_is_drop(&x->classes)) {
 		return drop(x, ret_verdict);
 	}
-	if (!accept_direct(x) || !accept_type(x->type) || !accept_server_id(x)) {
+	char label[LABEL_MAX];
+
+	if (!accept_direct(x)) {
 		return drop(x, ret_verdict);
 	}
-	client_init(x);
+	if (!accept_type(x->type)) {
+		if (x->type == 0) {
+			log_drop(x, "DHCP4_PACKET_DROP_0009", LOG_DBG_TRACE,
+			         "%s: Option 53 missing (no DHCP message type), is this a BOOTP "
+			         "packet?",
+			         client_label(x, label));
+		} else {
+			log_drop(x, "DHCP4_PACKET_DROP_0006", LOG_DBG_TRACE,
+			         "%s: unsupported DHCPv4 message type %d", client_label(x, label),
+			         x->type);
+		}
+		return drop(x, ret_verdict);
+	}
+	if (!accept_server_id(x)) {
+		log_drop(x, "DHCP4_PACKET_DROP_0003", LOG_DBG_TRACE,
+		         "%s, from interface %s: it contains a foreign server identifier",
+		         client_label(x, label), rx->ifname);
+		return drop(x, ret_verdict);
+	}
 	if (!sane_identity(x)) {
+		char what[128];
+
+		snprintf(what, sizeof(what),
+		         "Missing or useless client-id and no HW address provided in message %s",
+		         pkt4_dump_msg_type_name(x->type));
+		log_process_fail(x, "", what);
 		return drop(x, ret_verdict);
 	}
 	x->subnet = select_subnet(x);
@@ -988,16 +1078,20 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 	if (r == -ENOMEM) {
 		return r;
 	}
-	if (r < 0 || !options_sane(x->pkt)) {
+	if (r < 0) {
+		stats_inc(ctx->stats, STAT_PKT4_PARSE_FAILED);
+		return drop(x, ret_verdict);
+	}
+	agent_t *agent = (agent_t *)(void *)(x->pkt + 1);
+	r = agent_parse(pkt4_opt(x->pkt, DHO_DHCP_AGENT_OPTIONS), agent);
+	x->agent = r == 0 ? agent : NULL;
+	client_init(x); /* for the log label; the pipeline has it too */
+	if (!options_sane(x)) {
 		stats_inc(ctx->stats, STAT_PKT4_PARSE_FAILED);
 		return drop(x, ret_verdict);
 	}
 	x->type = pkt4_msg_type(x->pkt);
 	count_received(ctx->stats, x->type);
-
-	agent_t *agent = (agent_t *)(void *)(x->pkt + 1);
-	r = agent_parse(pkt4_opt(x->pkt, DHO_DHCP_AGENT_OPTIONS), agent);
-	x->agent = r == 0 ? agent : NULL;
 
 	*ret_verdict = VERDICT_DROP;
 	return pipeline(x, tx, ret_verdict);

@@ -41,7 +41,7 @@ import time
 import pytest
 
 from conftest import SERVER_KIND, NetPair, Server, base_config, need_root, need_tools
-from difflib4 import (ACK, DISCOVER, OFFER, Client, build, decode, diff,
+from difflib4 import (ACK, DECLINE, DISCOVER, OFFER, RELEASE, Client, build, decode, diff,
                       msgtype, option, project)
 
 RELAYS = ["10.0.0.2", "10.1.0.2", "10.2.0.2", "10.3.0.2", "10.4.0.2", "10.5.0.2", "10.6.0.2",
@@ -509,6 +509,21 @@ CONFIGS["pktopts"] = {
     ],
 }
 
+# Drops (issue #10): every reason lessor drops a packet for logs on kea-dhcp4.bad-packets as
+# Kea 2.2 does (logger, id, debug level, text); compared by test_log_lines.
+CONFIGS["badpkt"] = {
+    "loggers": [{"name": "kea-dhcp4", "severity": "INFO",
+                 "output_options": [{"output": "stdout"}]},
+                {"name": "kea-dhcp4.bad-packets", "severity": "DEBUG", "debuglevel": 99,
+                 "output_options": [{"output": "stdout"}]}],
+    "subnet4": [
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}]},
+        {"id": 4, "subnet": "192.0.2.0/24", "pools": [{"pool": "192.0.2.100 - 192.0.2.200"}]},
+        PROBE_SUBNET,
+    ],
+    "client-classes": [{"name": "DROP", "test": "option[77].hex == 'DROPME'"}],
+}
+
 # ---------------------------------------------------------------------------------------------
 # the cases
 
@@ -940,6 +955,29 @@ C("po-prl-split-three", G, noprl=True, raw_opts=bytes([55, 1, 40, 55, 1, 42, 55,
 C("po-rai-overrun", G, raw_opts=bytes([82, 3, 1, 5, 65]), want={"type": OFFER, "opt82": None})
 C("po-rai-overrun-after-valid", G, raw_opts=bytes([82, 6, 2, 1, 98, 1, 5, 65]),
   want={"type": OFFER})
+
+# --- drops and their bad-packets log lines (issue #10) ---------------------------------------------
+G = "badpkt"
+C("bp-decline-normal", G, "dora_decline_discover", mac="02:b0:00:00:00:01")
+C("bp-decline-without-50", G, "msg", msgtype=DECLINE, mac="02:b0:00:00:00:02",
+  opts=[(54, ip("192.0.2.1"))], want={"type": None})
+C("bp-decline-unknown-addr", G, "msg", msgtype=DECLINE, mac="02:b0:00:00:00:03",
+  opts=[(50, ip("10.0.1.99"))], want={"type": None})
+C("bp-release-unknown", G, "msg", msgtype=RELEASE, ciaddr="10.0.1.98", want={"type": None})
+C("bp-zero-len-55", G, noprl=True, raw_opts=bytes([55, 0]), want={"type": None})
+C("bp-zero-len-61", G, raw_opts=bytes([61, 0]), want={"type": None})
+C("bp-1byte-61", G, opts=[(61, b"\x01")], want={"type": None})
+C("bp-57-one-byte", G, raw_opts=bytes([57, 1, 2]), want={"type": None})
+C("bp-dup-53", G, raw_opts=bytes([53, 1, 1]), want={"type": None})
+C("bp-no-msgtype", G, no_msgtype=True, want={"type": None})
+C("bp-offer-to-server", G, "msg", msgtype=OFFER, want={"type": None})
+C("bp-discover-server-id", G, opts=[(54, ip("10.9.9.9"))], want={"type": None})
+C("bp-request-other-server", G, "request_only", opts=[(50, ip("10.0.1.5")),
+                                                      (54, ip("10.9.9.9"))], want={"type": None})
+C("bp-no-identity", G, hlen=0, want={"type": None})
+C("bp-drop-class", G, opts=[o77("DROPME")], want={"type": None})
+C("bp-unknown-giaddr", G, relay="10.99.0.2", giaddr_override="10.77.0.2")
+C("bp-direct-inform-no-ciaddr", G, "inform", relay=None)
 
 # Deliberate, documented differences: case name -> reason (xfail strict). Keep short.
 DIFFERENCES = {
