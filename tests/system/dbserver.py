@@ -199,7 +199,13 @@ class PostgreSQL(_DbServer):
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
+            # SIGINT is PostgreSQL's "fast" shutdown. It goes to the postmaster itself (first
+            # line of postmaster.pid): runuser, our child, does not pass it on.
+            try:
+                with open(os.path.join(self.datadir, "postmaster.pid")) as f:
+                    os.kill(int(f.readline()), signal.SIGINT)
+            except (OSError, ValueError):
+                self.proc.send_signal(signal.SIGINT)
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
