@@ -9,99 +9,16 @@
  *               shard, and is unchained before it is freed, so a reader that
  *               holds only the stripe lock may read the lease's other
  *               (immutable) fields. */
-#include "lease/store-mem.h"
+#include "lease/store-mem-int.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define HEAP_NONE UINT32_MAX
-#define FLAG_FWD 0x1
-#define FLAG_REV 0x2
-
-/* Compact lease: fixed part + hw, client-id, hostname, user context bytes. */
-typedef struct mlease {
-	struct mlease *hw_next;
-	struct mlease *cid_next;
-	int64_t cltt;
-	uint32_t addr;
-	uint32_t subnet_id;
-	uint32_t pool_id;
-	uint32_t valid_lft;
-	uint32_t heap_idx;              /* position in its heap, HEAP_NONE if none */
-	uint16_t host_len;
-	uint16_t uctx_len;
-	uint8_t state;
-	uint8_t flags;
-	uint8_t htype;
-	uint8_t hw_len;
-	uint8_t cid_len;
-	uint8_t data[];                 /* hw, cid, hostname, uctx; no NULs */
-} mlease_t;
-
-typedef struct heap {
-	mlease_t **v;
-	uint32_t n;
-	uint32_t cap;
-} heap_t;
-
-typedef struct count_slot {
-	uint32_t subnet_id;
-	bool used;
-	uint64_t n[_LEASE_STATE_MAX];
-} count_slot_t;
-
-typedef struct shard {
-	pthread_mutex_t mu;
-	mlease_t **addr_tab;            /* open addressing, linear probing */
-	size_t addr_cap;                /* power of two */
-	size_t n;
-	heap_t active;                  /* state default/declined, finite lifetime */
-	heap_t reclaimed;               /* state expired-reclaimed */
-	count_slot_t *counts;
-	size_t counts_cap;
-	size_t counts_used;
-} __attribute__((aligned(64))) shard_t;
-
-/* One lock stripe of an identifier index: a chained hash table by
- * (key, subnet_id), chained through hw_next or cid_next. */
-typedef struct stripe {
-	pthread_mutex_t mu;
-	mlease_t **tab;
-	size_t cap;                     /* power of two, >= STRIPE_MIN_CAP */
-	size_t n;
-} __attribute__((aligned(64))) stripe_t;
-
-#define STRIPE_MIN_CAP 16
-#define STRIPES_PER_SHARD 4
-#define STRIPES_MIN 64
-
-struct mem_store {
-	shard_t *shards;
-	unsigned n_shards;              /* power of two */
-	stripe_t *hw;                   /* n_stripes stripes by (hwaddr, subnet_id) */
-	stripe_t *cid;                  /* n_stripes stripes by (client_id, subnet_id) */
-	unsigned n_stripes;             /* power of two */
-	mem_journal_fn journal;
-	void *userdata;
-};
-
-/* ---- helpers --------------------------------------------------------- */
-
-static inline size_t hash_u32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
-
 /* FNV-1a over the key, then a 64-bit finalizer (murmur3 fmix64) so that the
  * low bits (bucket) and bits 32.. (stripe) are both well mixed. */
-static uint64_t hash_key(uint32_t subnet_id, const uint8_t *p, size_t len)
+uint64_t mem_hash_key(uint32_t subnet_id, const uint8_t *p, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL ^ subnet_id;
 
@@ -114,26 +31,6 @@ static uint64_t hash_key(uint32_t subnet_id, const uint8_t *p, size_t len)
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
 	return h;
-}
-
-static inline const uint8_t *ml_hw(const mlease_t *m)
-{
-	return m->data;
-}
-
-static inline const uint8_t *ml_cid(const mlease_t *m)
-{
-	return m->data + m->hw_len;
-}
-
-static inline int64_t ml_expire(const mlease_t *m)
-{
-	return m->cltt + (int64_t)m->valid_lft;
-}
-
-static inline shard_t *shard_of(mem_store_t *ms, uint32_t addr)
-{
-	return &ms->shards[addr & (ms->n_shards - 1)];
 }
 
 static mlease_t *ml_new(const lease4_t *l)
@@ -172,7 +69,7 @@ static mlease_t *ml_new(const lease4_t *l)
 	return m;
 }
 
-static void ml_copy(const mlease_t *m, lease4_t *l)
+void mem_ml_copy(const mlease_t *m, lease4_t *l)
 {
 	const uint8_t *p = m->data;
 
@@ -197,99 +94,6 @@ static void ml_copy(const mlease_t *m, lease4_t *l)
 	p += m->host_len;
 	memcpy(l->user_context, p, m->uctx_len);
 	l->user_context[m->uctx_len] = '\0';
-}
-
-/* ---- heap by (expire, addr) ----------------------------------------- */
-
-static inline bool ml_before(const mlease_t *a, const mlease_t *b)
-{
-	int64_t ea = ml_expire(a), eb = ml_expire(b);
-
-	return ea < eb || (ea == eb && a->addr < b->addr);
-}
-
-static void heap_set(heap_t *h, uint32_t i, mlease_t *m)
-{
-	h->v[i] = m;
-	m->heap_idx = i;
-}
-
-static void heap_up(heap_t *h, uint32_t i)
-{
-	mlease_t *m = h->v[i];
-
-	while (i > 0) {
-		uint32_t p = (i - 1) / 2;
-		if (!ml_before(m, h->v[p])) {
-			break;
-		}
-		heap_set(h, i, h->v[p]);
-		i = p;
-	}
-	heap_set(h, i, m);
-}
-
-static void heap_down(heap_t *h, uint32_t i)
-{
-	mlease_t *m = h->v[i];
-
-	for (;;) {
-		uint32_t c = 2 * i + 1;
-		if (c >= h->n) {
-			break;
-		}
-		if (c + 1 < h->n && ml_before(h->v[c + 1], h->v[c])) {
-			c++;
-		}
-		if (!ml_before(h->v[c], m)) {
-			break;
-		}
-		heap_set(h, i, h->v[c]);
-		i = c;
-	}
-	heap_set(h, i, m);
-}
-
-static int heap_push(heap_t *h, mlease_t *m)
-{
-	if (h->n == h->cap) {
-		uint32_t cap = h->cap == 0 ? 64 : h->cap * 2;
-		mlease_t **v = realloc(h->v, cap * sizeof(*v));
-		if (v == NULL) {
-			return -ENOMEM;
-		}
-		h->v = v;
-		h->cap = cap;
-	}
-	h->v[h->n++] = m;
-	heap_up(h, h->n - 1);
-	return 0;
-}
-
-static void heap_remove(heap_t *h, mlease_t *m)
-{
-	uint32_t i = m->heap_idx;
-
-	m->heap_idx = HEAP_NONE;
-	h->n--;
-	if (i == h->n) {
-		return;
-	}
-	mlease_t *moved = h->v[h->n];
-	heap_set(h, i, moved);
-	heap_up(h, i);
-	heap_down(h, moved->heap_idx);
-}
-
-static heap_t *heap_for(shard_t *s, const mlease_t *m)
-{
-	if (m->state == LEASE_STATE_EXPIRED_RECLAIMED) {
-		return &s->reclaimed;
-	}
-	if (m->valid_lft == LEASE_LFT_INFINITE) {
-		return NULL;
-	}
-	return &s->active;
 }
 
 /* ---- per-subnet counts ------------------------------------------------ */
@@ -354,7 +158,7 @@ static size_t addr_slot(const shard_t *s, uint32_t addr)
 	return i;
 }
 
-static mlease_t *addr_find(const shard_t *s, uint32_t addr)
+mlease_t *mem_addr_find(const shard_t *s, uint32_t addr)
 {
 	return s->addr_tab[addr_slot(s, addr)];
 }
@@ -430,9 +234,9 @@ static void shard_link(shard_t *s, mlease_t *m)
 
 	s->addr_tab[addr_slot(s, m->addr)] = m;
 	s->n++;
-	h = heap_for(s, m);
+	h = mem_heap_for(s, m);
 	if (h != NULL) {
-		(void)heap_push(h, m);  /* capacity reserved */
+		(void)mem_heap_push(h, m);  /* capacity reserved */
 	}
 	(void)count_add(s, m->subnet_id, m->state, +1);
 }
@@ -442,31 +246,13 @@ static void shard_unlink(shard_t *s, mlease_t *m)
 	addr_remove(s, m->addr);
 	s->n--;
 	if (m->heap_idx != HEAP_NONE) {
-		heap_remove(heap_for(s, m), m);
+		mem_heap_remove(mem_heap_for(s, m), m);
 	}
 	(void)count_add(s, m->subnet_id, m->state, -1);
 }
 
-/* ---- identifier index stripes ------------------------------------------ */
-
-static inline const uint8_t *ml_key(const mlease_t *m, bool hw, size_t *ret_len)
-{
-	*ret_len = hw ? m->hw_len : m->cid_len;
-	return hw ? ml_hw(m) : ml_cid(m);
-}
-
-static inline mlease_t **ml_next(mlease_t *m, bool hw)
-{
-	return hw ? &m->hw_next : &m->cid_next;
-}
-
-static inline stripe_t *stripe_for(mem_store_t *ms, bool hw, uint64_t h)
-{
-	return &(hw ? ms->hw : ms->cid)[(h >> 32) & (ms->n_stripes - 1)];
-}
-
 /* The stripe holding m's key (and the key's hash), NULL for an empty key. */
-static stripe_t *stripe_of(mem_store_t *ms, bool hw, const mlease_t *m, uint64_t *ret_h)
+stripe_t *mem_stripe_of(mem_store_t *ms, bool hw, const mlease_t *m, uint64_t *ret_h)
 {
 	size_t len;
 	const uint8_t *k = ml_key(m, hw, &len);
@@ -474,7 +260,7 @@ static stripe_t *stripe_of(mem_store_t *ms, bool hw, const mlease_t *m, uint64_t
 	if (len == 0) {
 		return NULL;
 	}
-	*ret_h = hash_key(m->subnet_id, k, len);
+	*ret_h = mem_hash_key(m->subnet_id, k, len);
 	return stripe_for(ms, hw, *ret_h);
 }
 
@@ -492,7 +278,7 @@ static void stripe_grow(stripe_t *st, bool hw)
 		for (mlease_t *m = st->tab[i], *next; m != NULL; m = next) {
 			size_t len;
 			const uint8_t *k = ml_key(m, hw, &len);
-			size_t b = hash_key(m->subnet_id, k, len) & (cap - 1);
+			size_t b = mem_hash_key(m->subnet_id, k, len) & (cap - 1);
 
 			next = *ml_next(m, hw);
 			*ml_next(m, hw) = t[b];
@@ -511,8 +297,8 @@ static void stripe_grow(stripe_t *st, bool hw)
 static void ident_swap(mem_store_t *ms, bool hw, mlease_t *old, mlease_t *nw)
 {
 	uint64_t ho = 0, hn = 0;
-	stripe_t *so = old != NULL ? stripe_of(ms, hw, old, &ho) : NULL;
-	stripe_t *sn = nw != NULL ? stripe_of(ms, hw, nw, &hn) : NULL;
+	stripe_t *so = old != NULL ? mem_stripe_of(ms, hw, old, &ho) : NULL;
+	stripe_t *sn = nw != NULL ? mem_stripe_of(ms, hw, nw, &hn) : NULL;
 	stripe_t *first = so, *second = sn;
 
 	if (first == NULL || (second != NULL && second < first)) {
@@ -556,7 +342,7 @@ static void ident_swap(mem_store_t *ms, bool hw, mlease_t *old, mlease_t *nw)
 /* Replace @old by @nw (same address; either may be NULL) in every index,
  * under the shard lock. The caller has reserved room (shard_reserve,
  * count_add) for @nw and frees @old afterwards. */
-static void replace(mem_store_t *ms, shard_t *s, mlease_t *old, mlease_t *nw)
+void mem_replace(mem_store_t *ms, shard_t *s, mlease_t *old, mlease_t *nw)
 {
 	if (old != NULL) {
 		shard_unlink(s, old);
@@ -683,9 +469,9 @@ int mem_store_get_by_addr(mem_store_t *ms, uint32_t addr, lease4_t *ret)
 
 	pthread_mutex_lock(&s->mu);
 	if (s->n > 0) {
-		mlease_t *m = addr_find(s, addr);
+		mlease_t *m = mem_addr_find(s, addr);
 		if (m != NULL) {
-			ml_copy(m, ret);
+			mem_ml_copy(m, ret);
 			r = 0;
 		}
 	}
@@ -705,7 +491,7 @@ static int get_by_ident(mem_store_t *ms, bool hw, uint32_t subnet_id, const uint
 	if (len == 0 || key == NULL) {
 		return -ENOENT;
 	}
-	h = hash_key(subnet_id, key, len);
+	h = mem_hash_key(subnet_id, key, len);
 	st = stripe_for(ms, hw, h);
 	pthread_mutex_lock(&st->mu);
 	for (mlease_t *m = st->tab[h & (st->cap - 1)]; m != NULL; m = *ml_next(m, hw)) {
@@ -721,7 +507,7 @@ static int get_by_ident(mem_store_t *ms, bool hw, uint32_t subnet_id, const uint
 		}
 	}
 	if (best != NULL) {
-		ml_copy(best, ret);
+		mem_ml_copy(best, ret);
 	}
 	pthread_mutex_unlock(&st->mu);
 	return best != NULL ? 0 : -ENOENT;
@@ -763,7 +549,7 @@ int mem_store_add(mem_store_t *ms, const lease4_t *l, void *jctx)
 		return -ENOMEM;
 	}
 	pthread_mutex_lock(&s->mu);
-	if (s->n > 0 && addr_find(s, l->addr) != NULL) {
+	if (s->n > 0 && mem_addr_find(s, l->addr) != NULL) {
 		r = -EEXIST;
 	} else {
 		r = shard_reserve(s);
@@ -774,7 +560,7 @@ int mem_store_add(mem_store_t *ms, const lease4_t *l, void *jctx)
 			r = ms->journal(ms->userdata, jctx, l, false);
 		}
 		if (r == 0) {
-			replace(ms, s, NULL, m);
+			mem_replace(ms, s, NULL, m);
 			m = NULL;
 		}
 	}
@@ -795,7 +581,7 @@ int mem_store_update(mem_store_t *ms, const lease4_t *old, const lease4_t *l, vo
 		return -ENOMEM;
 	}
 	pthread_mutex_lock(&s->mu);
-	cur = s->n > 0 ? addr_find(s, l->addr) : NULL;
+	cur = s->n > 0 ? mem_addr_find(s, l->addr) : NULL;
 	if (cur == NULL) {
 		r = -ENOENT;
 	} else if (!cas_matches(cur, old)) {
@@ -809,7 +595,7 @@ int mem_store_update(mem_store_t *ms, const lease4_t *old, const lease4_t *l, vo
 			r = ms->journal(ms->userdata, jctx, l, false);
 		}
 		if (r == 0) {
-			replace(ms, s, cur, m);
+			mem_replace(ms, s, cur, m);
 			m = cur;        /* freed below */
 		}
 	}
@@ -825,7 +611,7 @@ int mem_store_del(mem_store_t *ms, const lease4_t *old, void *jctx)
 	int r = 0;
 
 	pthread_mutex_lock(&s->mu);
-	cur = s->n > 0 ? addr_find(s, old->addr) : NULL;
+	cur = s->n > 0 ? mem_addr_find(s, old->addr) : NULL;
 	if (cur == NULL) {
 		r = -ENOENT;
 	} else if (!cas_matches(cur, old)) {
@@ -833,11 +619,11 @@ int mem_store_del(mem_store_t *ms, const lease4_t *old, void *jctx)
 	} else {
 		if (ms->journal != NULL) {
 			lease4_t l;
-			ml_copy(cur, &l);
+			mem_ml_copy(cur, &l);
 			r = ms->journal(ms->userdata, jctx, &l, true);
 		}
 		if (r == 0) {
-			replace(ms, s, cur, NULL);
+			mem_replace(ms, s, cur, NULL);
 		} else {
 			cur = NULL;
 		}
@@ -863,7 +649,7 @@ int mem_store_load(mem_store_t *ms, const lease4_t *l)
 		}
 	}
 	pthread_mutex_lock(&s->mu);
-	cur = s->n > 0 ? addr_find(s, l->addr) : NULL;
+	cur = s->n > 0 ? mem_addr_find(s, l->addr) : NULL;
 	if (m != NULL) {
 		r = shard_reserve(s);
 		if (r == 0) {
@@ -871,7 +657,7 @@ int mem_store_load(mem_store_t *ms, const lease4_t *l)
 		}
 	}
 	if (r == 0) {
-		replace(ms, s, cur, m);
+		mem_replace(ms, s, cur, m);
 		m = NULL;
 	} else {
 		cur = NULL;
@@ -880,400 +666,4 @@ int mem_store_load(mem_store_t *ms, const lease4_t *l)
 	free(cur);
 	free(m);
 	return r;
-}
-
-/* ---- scans ------------------------------------------------------------ */
-
-typedef struct cand {
-	int64_t expire;
-	uint32_t addr;
-} cand_t;
-
-static int cmp_cand(const void *a, const void *b)
-{
-	const cand_t *x = a, *y = b;
-
-	if (x->expire != y->expire) {
-		return x->expire < y->expire ? -1 : 1;
-	}
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* Append to c[] the up-to-@max smallest heap entries with expire < @before,
- * in order, without modifying the heap: a secondary heap of positions walks
- * the main heap's k smallest in O(k log k). Returns the number appended. */
-static size_t heap_smallest(const heap_t *h, int64_t before, size_t max, cand_t *c, uint32_t *aux)
-{
-	size_t na = 0, out = 0;
-
-	if (h->n == 0 || max == 0) {
-		return 0;
-	}
-	aux[na++] = 0;
-	while (na > 0 && out < max) {
-		/* Pop the aux minimum. */
-		uint32_t top = aux[0];
-		aux[0] = aux[--na];
-		for (size_t i = 0;;) {
-			size_t l = 2 * i + 1, r = l + 1, s = i;
-			if (l < na && ml_before(h->v[aux[l]], h->v[aux[s]])) {
-				s = l;
-			}
-			if (r < na && ml_before(h->v[aux[r]], h->v[aux[s]])) {
-				s = r;
-			}
-			if (s == i) {
-				break;
-			}
-			uint32_t t = aux[i];
-			aux[i] = aux[s];
-			aux[s] = t;
-			i = s;
-		}
-		const mlease_t *m = h->v[top];
-		if (ml_expire(m) >= before) {
-			break;          /* everything else is later still */
-		}
-		c[out++] = (cand_t){ .expire = ml_expire(m), .addr = m->addr };
-		for (uint32_t ch = 2 * top + 1; ch <= 2 * top + 2 && ch < h->n; ch++) {
-			size_t i = na++;
-			aux[i] = ch;
-			while (i > 0 && ml_before(h->v[aux[i]], h->v[aux[(i - 1) / 2]])) {
-				uint32_t t = aux[i];
-				aux[i] = aux[(i - 1) / 2];
-				aux[(i - 1) / 2] = t;
-				i = (i - 1) / 2;
-			}
-		}
-	}
-	return out;
-}
-
-static int get_by_expiry(mem_store_t *ms, bool reclaimed, int64_t before, lease4_t *out,
-                         size_t max)
-{
-	cand_t *c;
-	uint32_t *aux;
-	size_t n = 0, got = 0;
-
-	if (max == 0) {
-		return 0;
-	}
-	if (max > (size_t)INT32_MAX) {
-		max = INT32_MAX;
-	}
-	c = malloc(sizeof(*c) * 2 * max);
-	aux = malloc(sizeof(*aux) * (2 * max + 2));
-	if (c == NULL || aux == NULL) {
-		free(c);
-		free(aux);
-		return -ENOMEM;
-	}
-	for (unsigned i = 0; i < ms->n_shards; i++) {
-		shard_t *s = &ms->shards[i];
-		pthread_mutex_lock(&s->mu);
-		n += heap_smallest(reclaimed ? &s->reclaimed : &s->active, before, max, c + n, aux);
-		pthread_mutex_unlock(&s->mu);
-		if (n > max) {
-			qsort(c, n, sizeof(*c), cmp_cand);
-			n = max;
-		}
-	}
-	qsort(c, n, sizeof(*c), cmp_cand);
-	free(aux);
-
-	/* Copy each candidate, re-checking it under its lock: it may have been
-	 * renewed or removed since. */
-	for (size_t i = 0; i < n; i++) {
-		shard_t *s = shard_of(ms, c[i].addr);
-		pthread_mutex_lock(&s->mu);
-		mlease_t *m = s->n > 0 ? addr_find(s, c[i].addr) : NULL;
-		heap_t *want = reclaimed ? &s->reclaimed : &s->active;
-		if (m != NULL && m->heap_idx != HEAP_NONE && heap_for(s, m) == want &&
-		    ml_expire(m) < before) {
-			ml_copy(m, &out[got++]);
-		}
-		pthread_mutex_unlock(&s->mu);
-	}
-	free(c);
-	return (int)got;
-}
-
-int mem_store_get_expired(mem_store_t *ms, int64_t now, lease4_t *out, size_t max)
-{
-	return get_by_expiry(ms, false, now, out, max);
-}
-
-int mem_store_get_reclaimed(mem_store_t *ms, int64_t before, lease4_t *out, size_t max)
-{
-	return get_by_expiry(ms, true, before, out, max);
-}
-
-/* Max-heap of addresses, bounded to @max: keeps the @max smallest. */
-static void page_offer(uint32_t *h, size_t *n, size_t max, uint32_t a)
-{
-	size_t i;
-
-	if (*n < max) {
-		i = (*n)++;
-		h[i] = a;
-		while (i > 0 && h[(i - 1) / 2] < h[i]) {
-			uint32_t t = h[i];
-			h[i] = h[(i - 1) / 2];
-			h[(i - 1) / 2] = t;
-			i = (i - 1) / 2;
-		}
-		return;
-	}
-	if (a >= h[0]) {
-		return;
-	}
-	h[0] = a;
-	for (i = 0;;) {
-		size_t l = 2 * i + 1, r = l + 1, s = i;
-		if (l < *n && h[l] > h[s]) {
-			s = l;
-		}
-		if (r < *n && h[r] > h[s]) {
-			s = r;
-		}
-		if (s == i) {
-			break;
-		}
-		uint32_t t = h[i];
-		h[i] = h[s];
-		h[s] = t;
-		i = s;
-	}
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int mem_store_get_page(mem_store_t *ms, uint32_t after, lease4_t *out, size_t max)
-{
-	uint32_t *h;
-	size_t n = 0, got = 0;
-
-	if (max == 0) {
-		return 0;
-	}
-	if (max > (size_t)INT32_MAX) {
-		max = INT32_MAX;
-	}
-	h = malloc(sizeof(*h) * max);
-	if (h == NULL) {
-		return -ENOMEM;
-	}
-	for (unsigned i = 0; i < ms->n_shards; i++) {
-		shard_t *s = &ms->shards[i];
-		pthread_mutex_lock(&s->mu);
-		for (size_t j = 0; j < s->addr_cap; j++) {
-			if (s->addr_tab[j] != NULL && s->addr_tab[j]->addr > after) {
-				page_offer(h, &n, max, s->addr_tab[j]->addr);
-			}
-		}
-		pthread_mutex_unlock(&s->mu);
-	}
-	qsort(h, n, sizeof(*h), cmp_u32);
-	for (size_t i = 0; i < n; i++) {
-		if (mem_store_get_by_addr(ms, h[i], &out[got]) == 0) {
-			got++;
-		}
-	}
-	free(h);
-	return (int)got;
-}
-
-static int cmp_count(const void *a, const void *b)
-{
-	const lease_count_t *x = a, *y = b;
-
-	return x->subnet_id < y->subnet_id ? -1 : x->subnet_id > y->subnet_id;
-}
-
-int mem_store_count(mem_store_t *ms, lease_count_t **ret)
-{
-	lease_count_t *res = NULL;
-	size_t n = 0, cap = 0;
-
-	for (unsigned i = 0; i < ms->n_shards; i++) {
-		shard_t *s = &ms->shards[i];
-		pthread_mutex_lock(&s->mu);
-		for (size_t j = 0; j < s->counts_cap; j++) {
-			const count_slot_t *c = &s->counts[j];
-			if (!c->used || (c->n[LEASE_STATE_DEFAULT] == 0 && c->n[LEASE_STATE_DECLINED] == 0)) {
-				continue;
-			}
-			size_t k;
-			for (k = 0; k < n && res[k].subnet_id != c->subnet_id; k++) {
-			}
-			if (k == n) {
-				if (n == cap) {
-					size_t ncap = cap == 0 ? 16 : cap * 2;
-					lease_count_t *t = realloc(res, ncap * sizeof(*t));
-					if (t == NULL) {
-						pthread_mutex_unlock(&s->mu);
-						free(res);
-						return -ENOMEM;
-					}
-					res = t;
-					cap = ncap;
-				}
-				res[n++] = (lease_count_t){ .subnet_id = c->subnet_id };
-			}
-			res[k].assigned += c->n[LEASE_STATE_DEFAULT];
-			res[k].declined += c->n[LEASE_STATE_DECLINED];
-		}
-		pthread_mutex_unlock(&s->mu);
-	}
-	if (n > 0) {
-		qsort(res, n, sizeof(*res), cmp_count);
-	}
-	*ret = res;
-	return (int)n;
-}
-
-int mem_store_wipe(mem_store_t *ms, uint32_t subnet_id, void *jctx)
-{
-	int deleted = 0;
-
-	for (unsigned i = 0; i < ms->n_shards; i++) {
-		shard_t *s = &ms->shards[i];
-		mlease_t **victims = NULL;
-		size_t nv = 0;
-		int r = 0;
-
-		pthread_mutex_lock(&s->mu);
-		if (s->n > 0) {
-			victims = malloc(sizeof(*victims) * s->n);
-			if (victims == NULL) {
-				pthread_mutex_unlock(&s->mu);
-				return -ENOMEM;
-			}
-		}
-		for (size_t j = 0; j < s->addr_cap; j++) {
-			mlease_t *m = s->addr_tab[j];
-			if (m != NULL && (subnet_id == 0 || m->subnet_id == subnet_id)) {
-				victims[nv++] = m;
-			}
-		}
-		for (size_t j = 0; j < nv && r == 0; j++) {
-			if (ms->journal != NULL) {
-				lease4_t l;
-				ml_copy(victims[j], &l);
-				r = ms->journal(ms->userdata, jctx, &l, true);
-				if (r < 0) {
-					break;
-				}
-			}
-			replace(ms, s, victims[j], NULL);
-			free(victims[j]);
-			deleted++;
-		}
-		pthread_mutex_unlock(&s->mu);
-		free(victims);
-		if (r < 0) {
-			return r;
-		}
-	}
-	return deleted;
-}
-
-/* ---- self-check ------------------------------------------------------- */
-
-/* Is m chained in the bucket of its key (shard lock held)? */
-static bool ident_has(mem_store_t *ms, bool hw, mlease_t *m)
-{
-	uint64_t h;
-	stripe_t *st = stripe_of(ms, hw, m, &h);
-	bool found = false;
-
-	if (st == NULL) {
-		return true;
-	}
-	pthread_mutex_lock(&st->mu);
-	for (mlease_t *c = st->tab[h & (st->cap - 1)]; c != NULL && !found; c = *ml_next(c, hw)) {
-		found = c == m;
-	}
-	pthread_mutex_unlock(&st->mu);
-	return found;
-}
-
-/* Count one index's chained leases, checking each one's stripe and bucket. */
-static bool ident_count(mem_store_t *ms, bool hw, size_t *ret_n)
-{
-	stripe_t *v = hw ? ms->hw : ms->cid;
-	bool ok = true;
-
-	*ret_n = 0;
-	for (unsigned i = 0; i < ms->n_stripes && ok; i++) {
-		stripe_t *st = &v[i];
-		size_t n = 0;
-
-		pthread_mutex_lock(&st->mu);
-		for (size_t b = 0; b < st->cap && ok; b++) {
-			for (mlease_t *m = st->tab[b]; m != NULL && ok; m = *ml_next(m, hw)) {
-				uint64_t h;
-				ok = ++n <= st->n && stripe_of(ms, hw, m, &h) == st &&
-				     (h & (st->cap - 1)) == b;
-			}
-		}
-		ok = ok && n == st->n;
-		pthread_mutex_unlock(&st->mu);
-		*ret_n += n;
-	}
-	return ok;
-}
-
-static bool heap_consistent(const heap_t *h)
-{
-	for (uint32_t i = 0; i < h->n; i++) {
-		if (h->v[i]->heap_idx != i || (i > 0 && ml_before(h->v[i], h->v[(i - 1) / 2]))) {
-			return false;
-		}
-	}
-	return true;
-}
-
-int mem_store_check(mem_store_t *ms)
-{
-	size_t n_hw = 0, n_cid = 0, c_hw = 0, c_cid = 0;
-	bool ok = true;
-
-	/* 1: each shard (its lock, then one stripe lock at a time): every lease
-	 * is where the address table and heaps say, and chained under its keys. */
-	for (unsigned i = 0; i < ms->n_shards && ok; i++) {
-		shard_t *s = &ms->shards[i];
-		size_t n = 0, in_heaps = 0;
-
-		pthread_mutex_lock(&s->mu);
-		for (size_t j = 0; j < s->addr_cap && ok; j++) {
-			mlease_t *m = s->addr_tab[j];
-			if (m == NULL) {
-				continue;
-			}
-			heap_t *h = heap_for(s, m);
-			n++;
-			n_hw += m->hw_len > 0;
-			n_cid += m->cid_len > 0;
-			in_heaps += h != NULL;
-			ok = shard_of(ms, m->addr) == s && addr_find(s, m->addr) == m &&
-			     (h == NULL ? m->heap_idx == HEAP_NONE
-			                : m->heap_idx < h->n && h->v[m->heap_idx] == m) &&
-			     ident_has(ms, true, m) && ident_has(ms, false, m);
-		}
-		ok = ok && n == s->n && in_heaps == s->active.n + s->reclaimed.n &&
-		     heap_consistent(&s->active) && heap_consistent(&s->reclaimed);
-		pthread_mutex_unlock(&s->mu);
-	}
-	/* 2: each stripe alone: entries sit in the right stripe and bucket, and
-	 * there are exactly as many as keyed leases, so (with 1) no stale or
-	 * duplicate entry exists. */
-	ok = ok && ident_count(ms, true, &c_hw) && ident_count(ms, false, &c_cid);
-	return ok && c_hw == n_hw && c_cid == n_cid ? 0 : -EUCLEAN;
 }
