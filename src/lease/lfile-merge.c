@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/hash.h"
+
 typedef struct merge_slot {
 	uint32_t addr;
 	bool used;
@@ -21,15 +23,6 @@ typedef struct merge {
 	unsigned ncols;
 } merge_t;
 
-static size_t hash_u32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
 
 static merge_slot_t *merge_find(merge_t *m, uint32_t addr)
 {

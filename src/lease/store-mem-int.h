@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "lease/store-mem.h"
+#include "util/hash.h"
 
 #define HEAP_NONE UINT32_MAX
 #define FLAG_FWD 0x1
@@ -80,15 +81,6 @@ struct mem_store {
 	void *userdata;
 };
 
-static inline size_t hash_u32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352dU;
-	x ^= x >> 15;
-	x *= 0x846ca68bU;
-	x ^= x >> 16;
-	return x;
-}
 
 static inline const uint8_t *ml_hw(const mlease_t *m)
 {

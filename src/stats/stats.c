@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "stats/stats.h"
+#include "util/hash.h"
 #include "util/macro.h"
 
 static const char *const stat_names[_STAT_MAX] = {
@@ -162,16 +163,6 @@ stat_subnet_id_t stats_subnet_of(stat_id_t id)
 	}
 }
 
-static uint32_t subnet_hash(uint32_t id)
-{
-	/* integer finaliser (lowbias32): subnet ids are often small and dense */
-	id ^= id >> 16;
-	id *= 0x7feb352dU;
-	id ^= id >> 15;
-	id *= 0x846ca68bU;
-	id ^= id >> 16;
-	return id;
-}
 
 static stats_subnet_table_t *table_new(uint32_t cap)
 {
@@ -197,7 +188,7 @@ static stats_subnet_slot_t *table_probe(const stats_subnet_table_t *t, uint32_t 
 {
 	uint32_t mask = t->cap - 1;
 
-	for (uint32_t i = subnet_hash(subnet_id) & mask;; i = (i + 1) & mask) {
+	for (uint32_t i = hash_u32(subnet_id) & mask;; i = (i + 1) & mask) {
 		stats_subnet_slot_t *sl = (stats_subnet_slot_t *)&t->slots[i];
 		uint32_t id = atomic_load_explicit(&sl->id, memory_order_acquire);
 
