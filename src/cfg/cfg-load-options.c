@@ -152,6 +152,10 @@ static int parse_option(ld_t *ld, json_t *o, pend_set_t *set)
 		if (r == -EINVAL) {
 			return load_fail(ld, "data", "option data is not a valid string of hexadecimal digits: %s", data);
 		}
+		if (r >= 0 && def != NULL && optdef_check_wire(def, ld->scratch, (size_t)r, ebuf, sizeof(ebuf)) < 0) {
+			return load_fail(ld, "data", "option data does not match option definition (space: %s, code: %u): %s",
+			                 space, code, ebuf);
+		}
 	} else {
 		r = optdef_encode_csv(def, data, ld->scratch, OPT_SCRATCH, ebuf, sizeof(ebuf));
 		if (r < 0) {
@@ -219,40 +223,24 @@ static int ebuf_put(ebuf_t *b, const void *data, size_t len)
 }
 
 static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool unpack,
-                        const uint8_t *data, size_t len, int depth, ebuf_t *out);
-
-/* Size of a fixed-size option type, 0 for the others. */
-static size_t fixed_size(optdef_type_t t)
-{
-	switch (t) {
-	case OPTDEF_BOOLEAN:
-	case OPTDEF_INT8:
-	case OPTDEF_UINT8:
-		return 1;
-	case OPTDEF_INT16:
-	case OPTDEF_UINT16:
-		return 2;
-	case OPTDEF_INT32:
-	case OPTDEF_UINT32:
-	case OPTDEF_IPV4:
-		return 4;
-	default:
-		return 0;
-	}
-}
+                        const uint8_t *data, size_t len, int depth, uint8_t top, ebuf_t *out);
 
 /* A sub-option unpacked from hex data is built with its definition when
- * the space has one: a fixed-size value that is too short is a configuration
- * error in Kea ("OptionInt 5 truncated"). */
-static int check_sub(ld_t *ld, const char *encap, const uint8_t *tlv)
+ * the space has one: a fixed-size value that does not fit is a configuration
+ * error in Kea, reported against the top-level option @top ("(space: dhcp4,
+ * code: 43): OptionInt 5 truncated"). Only the fixed-size types: Kea skips a
+ * sub-option whose string is empty rather than refusing. */
+static int check_sub(ld_t *ld, const char *encap, uint8_t top, const uint8_t *tlv)
 {
 	const optdef_t *d = def_by_code(ld, encap, tlv[0]);
-	size_t fs = d != NULL ? fixed_size(d->type) : 0;
-	if (fs > 0 && (d->array ? tlv[1] % fs != 0 : tlv[1] < fs)) {
-		return load_fail(ld, "data", "option data does not match option definition (space: %s, code: %u): sub-option %u truncated",
-		                 encap, tlv[0], tlv[0]);
+	char err[192];
+
+	if (d == NULL || d->type == OPTDEF_STRING || d->type == OPTDEF_BINARY || d->type == OPTDEF_EMPTY ||
+	    d->type == OPTDEF_RECORD || optdef_check_wire(d, tlv + 2, tlv[1], err, sizeof(err)) == 0) {
+		return 0;
 	}
-	return 0;
+	return load_fail(ld, "data", "option data does not match option definition (space: dhcp4, code: %u): %s",
+	                 top, err);
 }
 
 /* Append one sub-option (code, len, payload with its own encapsulation). A
@@ -261,7 +249,7 @@ static int check_sub(ld_t *ld, const char *encap, const uint8_t *tlv)
  * enclosing options and its own (251 bytes directly under a top-level
  * option, checked against Kea with a 300-byte sub-option of 43). */
 static int encap_sub(ld_t *ld, const pend_set_t *set, const pend_opt_t *s, uint8_t code,
-                     const uint8_t *data, size_t len, int depth, ebuf_t *out)
+                     const uint8_t *data, size_t len, int depth, uint8_t top, ebuf_t *out)
 {
 	ebuf_t pl = { 0 };
 	int r;
@@ -269,7 +257,7 @@ static int encap_sub(ld_t *ld, const pend_set_t *set, const pend_opt_t *s, uint8
 	if (s != NULL && s->def != NULL && s->def->encapsulate[0] != '\0') {
 		bool unpack = s->def->type == OPTDEF_EMPTY;
 
-		r = encap_option(ld, set, s->def->encapsulate, unpack, data, len, depth + 1, &pl);
+		r = encap_option(ld, set, s->def->encapsulate, unpack, data, len, depth + 1, top, &pl);
 	} else {
 		r = ebuf_put(&pl, data, len);
 	}
@@ -294,7 +282,7 @@ static int encap_sub(ld_t *ld, const pend_set_t *set, const pend_opt_t *s, uint8
  * carries is not added again from the configuration (checked against Kea
  * 2.2). */
 static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool unpack,
-                        const uint8_t *data, size_t len, int depth, ebuf_t *out)
+                        const uint8_t *data, size_t len, int depth, uint8_t top, ebuf_t *out)
 {
 	size_t own_off[128], n_own = 0;
 	bool tlv = unpack && len > 0;
@@ -314,7 +302,7 @@ static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool
 		if (n_own == ARRAY_SIZE(own_off)) {
 			return load_fail(ld, NULL, "too many sub-options in option data");
 		}
-		if ((r = check_sub(ld, encap, data + off)) < 0) {
+		if ((r = check_sub(ld, encap, top, data + off)) < 0) {
 			return r;
 		}
 		own_off[n_own++] = off;
@@ -342,7 +330,7 @@ static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool
 		for (; oi < n_own && data[own_off[oi]] <= s->code; oi++) {
 			last = data[own_off[oi]];
 			const uint8_t *d = data + own_off[oi];
-			if ((r = encap_sub(ld, set, NULL, d[0], d + 2, d[1], depth, out)) < 0) {
+			if ((r = encap_sub(ld, set, NULL, d[0], d + 2, d[1], depth, top, out)) < 0) {
 				return r;
 			}
 		}
@@ -350,13 +338,13 @@ static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool
 			continue;
 		}
 		last = s->code;
-		if ((r = encap_sub(ld, set, s, s->code, s->data, s->len, depth, out)) < 0) {
+		if ((r = encap_sub(ld, set, s, s->code, s->data, s->len, depth, top, out)) < 0) {
 			return r;
 		}
 	}
 	for (; oi < n_own; oi++) {
 		const uint8_t *d = data + own_off[oi];
-		if ((r = encap_sub(ld, set, NULL, d[0], d + 2, d[1], depth, out)) < 0) {
+		if ((r = encap_sub(ld, set, NULL, d[0], d + 2, d[1], depth, top, out)) < 0) {
 			return r;
 		}
 	}
@@ -417,7 +405,7 @@ int load_parse_options(ld_t *ld, json_t *obj, cfg_optset_t *set)
 			bool unpack = p->def->type == OPTDEF_EMPTY;
 
 			r = encap_option(ld, &pend, p->def->encapsulate, unpack, opt->data,
-			                 opt->len, 0, &eb);
+			                 opt->len, 0, p->code, &eb);
 			if (r >= 0 && eb.n > 65535) {
 				r = load_fail(ld, NULL, "option %u with its sub-options is too long", p->code);
 			}

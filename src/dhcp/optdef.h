@@ -100,6 +100,11 @@ int optdef_encode_csv(const optdef_t *def, const char *data, uint8_t *out, size_
  *  ':' / ' ' separators; "" gives zero bytes. Returns the count or -EINVAL/-ENOSPC. */
 int optdef_encode_hex(const char *data, uint8_t *out, size_t cap);
 
+/** Check csv-format=false data (@data, @len bytes) of an option defined by
+ *  @def as Kea 2.2 builds the option from it: 0, or -EINVAL with Kea's words
+ *  in @err (size @errsz), e.g. "OptionInt 26 truncated". Any thread. */
+int optdef_check_wire(const optdef_t *def, const uint8_t *data, size_t len, char *err, size_t errsz);
+
 /** DNS wire format (RFC 1035 §3.1, uncompressed) of @name ("a.b.c" or
  *  "a.b.c."). Returns the count or -EINVAL / -ENOSPC. */
 int optdef_encode_fqdn(const char *name, uint8_t *out, size_t cap);

@@ -1247,6 +1247,49 @@ CHECKS = {
     "all-groups": None,
 }
 
+# hex option data (csv-format false) of the wrong length or form for its definition: Kea 2.2
+# builds the option with its definition and refuses the configuration in that class's words
+# ("OptionInt 26 truncated"); lessor must decide the same and say the same after its path.
+HEX_CHECKS = [
+    (1, "ffffff"), (1, "ffffff0000"), (2, "000e10"), (3, "010203"), (3, "0102030405"), (3, ""),
+    (3, "0102030405060708"), (15, ""), (15, "0000"), (15, "6100"), (19, ""), (19, "05"),
+    (23, ""), (23, "4040"), (25, ""), (25, "05dc05"), (26, "05"), (26, ""), (51, "00000e1000"),
+    (78, "01"), (78, "0101020304"), (78, "010102030401"), (79, ""), (79, "03"), (79, "0161"),
+    (81, "0000"), (81, "000000"), (81, "04000003616263"), (81, "040000c000"),
+    (81, "000000612e2e62"), (94, "0101"), (97, ""), (97, "01"), (119, ""), (119, "00"),
+    (119, "6100"), (119, "03616263"), (119, "c000"), (119, "0361626300c000"), (119, "8000"),
+    (124, ""), (124, "000001"), (124, "000000010561"), (124, "0000000100026162"),
+    (124, "00000001026162"), (125, "000001"), (125, "0000000101"), (125, "000000010100"),
+    (125, "00000001020100"), (125, "00000001020101"), (125, "000000010001"), (137, "00"),
+    (137, "03616263"), (137, "036162630001"), (146, "010203040506070800"),
+    (146, "01020304050607080100"), (159, "010203"), (159, "01020304"),
+    (212, "0102" + "00" * 16 + "010203"), (43, "0102"), (82, ""),
+]
+for _code, _data in HEX_CHECKS:
+    CHECKS["hex-%d-%s" % (_code, _data or "empty")] = {
+        "option-data": [{"code": _code, "csv-format": False, "data": _data}]}
+# custom definitions: (type, array, record-types or None, data)
+HEX_DEF_CHECKS = [
+    ("empty", False, None, "01"), ("ipv6-address", False, None, "01" * 15),
+    ("ipv6-address", True, None, "01" * 17), ("ipv6-address", True, None, ""),
+    ("ipv6-prefix", False, None, "40"), ("ipv6-prefix", False, None, "400000000000000000"),
+    ("ipv6-prefix", True, None, ""), ("psid", False, None, "0100"), ("psid", True, None, "010000"),
+    ("tuple", False, None, ""), ("tuple", False, None, "01"), ("tuple", True, None, "00"),
+    ("tuple", True, None, "016162"), ("int8", True, None, ""), ("boolean", True, None, ""),
+    ("fqdn", True, None, "00"), ("fqdn", False, None, "0361"), ("string", False, None, "00"),
+    ("record", False, "uint8, fqdn", "01"), ("record", False, "uint8, ipv6-prefix", "01"),
+    ("record", False, "uint8, tuple", "0102"), ("record", True, "uint8, uint16", "01"),
+    ("record", True, "uint8, fqdn", "0100"), ("record", True, "uint8, fqdn", "010000"),
+]
+for _t, _arr, _rec, _data in HEX_DEF_CHECKS:
+    _def = {"name": "x", "code": 230, "type": _t, "array": _arr}
+    if _rec:
+        _def["record-types"] = _rec
+    CHECKS["hex-def-%s%s%s-%s" % (_t, "-array" if _arr else "", "-" + _rec.replace(", ", "-")
+                                  if _rec else "", _data or "empty")] = {
+        "option-def": [_def], "option-data": [{"code": 230, "csv-format": False, "data": _data}]}
+_KEA_ERR = re.compile(r"Error encountered: (.*) \(\S+:\d+:\d+\)")
+
 
 def _check_params():
     out = []
@@ -1287,6 +1330,11 @@ def test_config_check(check, tmp_path):
             "%s: kea -t exit %d, %s -t exit %d\nkea: %s\n%s: %s" % (
                 name, rk.returncode, KIND_B, rl.returncode, rk.stdout[-800:], KIND_B,
                 rl.stdout[-800:])
+        m = _KEA_ERR.search(rk.stdout)
+        if check.startswith("hex-") and m:
+            # same words after lessor's own "Dhcp4.option-data[0].data (line N): "
+            assert m.group(1) in rl.stdout, "%s: kea says %r\n%s: %s" % (
+                name, m.group(1), KIND_B, rl.stdout[-800:])
 
 
 START_REFUSED = {

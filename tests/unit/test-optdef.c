@@ -209,6 +209,66 @@ static void test_encode_hex(void **state)
 	assert_int_equal(optdef_encode_fqdn("", b, sizeof(b)), -EINVAL);
 }
 
+/* Kea 2.2's verdicts and words for hex option data (read off kea-dhcp4 -t). */
+static int chk(uint8_t code, const char *hex, char *err)
+{
+	uint8_t b[64];
+	int n = optdef_encode_hex(hex, b, sizeof(b));
+
+	assert_true(n >= 0);
+	err[0] = '\0';
+	return optdef_check_wire(optdef_std_by_code(code), b, (size_t)n, err, 128);
+}
+
+static void test_check_wire(void **state)
+{
+	char e[128];
+	(void)state;
+
+	assert_int_equal(chk(3, "010203", e), -EINVAL);
+	assert_string_equal(e, "DHCPv4 Option4AddrLst 3 has invalid length=3, must be divisible by 4.");
+	assert_int_equal(chk(3, "", e), 0);
+	assert_int_equal(chk(1, "ffffff", e), -EINVAL);
+	assert_string_equal(e, "option buffer truncated");
+	assert_int_equal(chk(1, "ffffff0000", e), 0); /* trailing bytes ignored */
+	assert_int_equal(chk(26, "05", e), -EINVAL);
+	assert_string_equal(e, "OptionInt 26 truncated");
+	assert_int_equal(chk(25, "", e), -EINVAL);
+	assert_string_equal(e, "option 25 empty");
+	assert_int_equal(chk(25, "05dc05", e), -EINVAL);
+	assert_string_equal(e, "OptionIntArray 25 truncated");
+	assert_int_equal(chk(15, "0000", e), -EINVAL);
+	assert_string_equal(e, "failed to parse an option '15' holding string value' was empty or contained only nuls");
+	assert_int_equal(chk(19, "05", e), 0);
+	/* FQDNs: a list may point back, a single name may not; root takes 2 bytes */
+	assert_int_equal(chk(119, "0361626300c000", e), 0);
+	assert_int_equal(chk(119, "c000", e), -EINVAL);
+	assert_string_equal(e, "bad compression pointer (out of range): 0");
+	assert_int_equal(chk(119, "4000", e), -EINVAL);
+	assert_string_equal(e, "unknown label character: 64");
+	assert_int_equal(chk(137, "00", e), -EINVAL);
+	assert_string_equal(e, "option buffer truncated");
+	assert_int_equal(chk(137, "03616263", e), -EINVAL);
+	assert_string_equal(e, "incomplete wire-format name");
+	/* records, and the options with a class of their own */
+	assert_int_equal(chk(78, "0101020304", e), 0);
+	assert_int_equal(chk(78, "010203", e), -EINVAL);
+	assert_int_equal(chk(146, "010203040506070800", e), -EINVAL);
+	assert_string_equal(e, "unable to read FQDN from a buffer. The buffer is empty.");
+	assert_int_equal(chk(81, "0000", e), -EINVAL);
+	assert_string_equal(e, "DHCPv4 Client FQDN Option (81) is truncated");
+	assert_int_equal(chk(81, "04000003616263", e), 0); /* partial name */
+	assert_int_equal(chk(81, "04000040", e), -EINVAL);
+	assert_string_equal(e, "failed to parse the domain-name in DHCPv4 Client FQDN Option: unknown label character: 64");
+	assert_int_equal(chk(124, "000000010561", e), -EINVAL);
+	assert_string_equal(e, "unable to parse the opaque data tuple, the buffer length is 1, but the tuple length is 5");
+	assert_int_equal(chk(125, "00000001020101", e), -EINVAL);
+	assert_string_equal(e, "Option parse failed. Tried to parse 4 bytes from 3-byte long buffer.");
+	assert_int_equal(chk(125, "000000010001", e), 0); /* only the first block is read */
+	assert_int_equal(chk(79, "03", e), -EINVAL);
+	assert_string_equal(e, "unable to read the buffer as boolean value. Invalid value 3");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_encode_fqdn_records),
 		cmocka_unit_test(test_encode_custom),
 		cmocka_unit_test(test_encode_hex),
+		cmocka_unit_test(test_check_wire),
 		cmocka_unit_test(test_spaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
