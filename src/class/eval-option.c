@@ -234,7 +234,7 @@ static bool push_generic_text(ev_t *ev, uint8_t code, const uint8_t *p, size_t n
 
 /* TokenOption::evaluate for a found (@found) or missing option value. */
 bool ev_push_option(ev_t *ev, uint8_t rep, bool found, uint8_t code, bool is_string,
-                        bool typed, const uint8_t *p, size_t n)
+                    bool typed, const uint8_t *p, size_t n)
 {
 	if (rep == CLASS_REP_EXISTS) {
 		return push_bool(ev, found);
@@ -251,7 +251,7 @@ bool ev_push_option(ev_t *ev, uint8_t rep, bool found, uint8_t code, bool is_str
 /* Option 125 (RFC 3925 §4): enterprise-number, data-len, then sub-options.
  * Kea's OptionVendor reads only the first enterprise block. */
 bool ev_vendor_get(const pkt4_t *pkt, uint32_t *ret_ent, const uint8_t **ret_sub,
-                       size_t *ret_subn)
+                   size_t *ret_subn)
 {
 	const opt_view_t *v = &pkt->opts[DHO_VIVSO_SUBOPTIONS];
 
@@ -276,7 +276,7 @@ bool ev_vendor_get(const pkt4_t *pkt, uint32_t *ret_ent, const uint8_t **ret_sub
  * preceded by another enterprise id that is ignored. A malformed option
  * (Kea throws, dropping the packet) is treated as absent. Finds tuple @idx. */
 bool ev_vclass_get(const pkt4_t *pkt, uint32_t *ret_ent, uint32_t idx, const uint8_t **ret_p,
-                       size_t *ret_n, bool *ret_found)
+                   size_t *ret_n, bool *ret_found)
 {
 	const opt_view_t *v = &pkt->opts[DHO_VIVCO_SUBOPTIONS];
 

@@ -211,7 +211,7 @@ static bool step(ev_t *ev, const class_expr_t *e, const class_insn_t *in)
 	case CLASS_OP_OPTION: {
 		bool found = ev_opt_get(pkt, (uint8_t)in->code, &p, &n);
 		return ev_push_option(ev, in->rep, found, (uint8_t)in->code,
-		                   class_opt_is_string((uint8_t)in->code), true, p, n);
+		                      class_opt_is_string((uint8_t)in->code), true, p, n);
 	}
 	case CLASS_OP_SUBOPTION:
 	case CLASS_OP_RELAY4: {
@@ -229,7 +229,7 @@ static bool step(ev_t *ev, const class_expr_t *e, const class_insn_t *in)
 			}
 		}
 		return ev_push_option(ev, in->rep, found, (uint8_t)in->sub, is_string, false,
-		                   found ? sp : NULL, found ? sn : 0);
+		                      found ? sp : NULL, found ? sn : 0);
 	}
 	case CLASS_OP_PKT:
 		return op_pkt(ev, in->mode);
