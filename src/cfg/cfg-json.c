@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/macro.h"
+
 void cfg_json_strip_comments(char *text, size_t len)
 {
 	size_t i = 0;
@@ -280,4 +282,112 @@ int cfg_json_locate(const char *text, size_t len, const char *path)
 		}
 	}
 	return found_line;
+}
+
+/* ---- Kea's Element::str() ---- */
+
+void cfg_json_write_string(FILE *f, const char *s, size_t len)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20) {
+				fprintf(f, "\\u%04x", c);
+			} else {
+				fputc(c, f);
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+void cfg_json_kea_write(FILE *f, const json_t *v)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+	bool first = true;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		/* Kea's maps are std::map: keys in byte order */
+		fputs("{ ", f);
+		{
+			size_t n = json_object_size(v), k = 0;
+			_cleanup_free_ const char **keys = calloc(n + 1, sizeof(*keys));
+
+			json_object_foreach((json_t *)v, key, x)
+			{
+				if (keys != NULL) {
+					keys[k++] = key;
+				}
+			}
+			if (keys != NULL) {
+				qsort(keys, k, sizeof(*keys), cfg_json_strcmpp);
+			}
+			for (i = 0; keys != NULL && i < k; i++) {
+				fputs(first ? "" : ", ", f);
+				first = false;
+				cfg_json_write_string(f, keys[i], strlen(keys[i]));
+				fputs(": ", f);
+				cfg_json_kea_write(f, json_object_get(v, keys[i]));
+			}
+		}
+		fputs(" }", f);
+		break;
+	case JSON_ARRAY:
+		fputs("[ ", f);
+		json_array_foreach((json_t *)v, i, x)
+		{
+			fputs(first ? "" : ", ", f);
+			first = false;
+			cfg_json_kea_write(f, x);
+		}
+		fputs(" ]", f);
+		break;
+	case JSON_STRING:
+		cfg_json_write_string(f, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		fprintf(f, "%lld", (long long)json_integer_value(v));
+		break;
+	case JSON_REAL:
+		fprintf(f, "%g", json_real_value(v));
+		break;
+	case JSON_TRUE: fputs("true", f); break;
+	case JSON_FALSE: fputs("false", f); break;
+	case JSON_NULL: fputs("null", f); break;
+	}
+}
+
+int cfg_json_strcmpp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+char *cfg_json_kea_str(const json_t *v)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (f == NULL) {
+		return NULL;
+	}
+	cfg_json_kea_write(f, v);
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }

@@ -34,6 +34,7 @@ typedef struct lvl {
 	bool has_auth, auth, has_mcid, mcid, has_alloc;
 	cfg_allocator_t alloc;
 	bool has_rg, rg, has_ris, ris, has_roop, roop;
+	bool has_sei, sei;              /* store-extended-info */
 	bool has_ns;
 	uint32_t ns;
 	const char *sname, *file;       /* borrowed from json; NULL = not set */

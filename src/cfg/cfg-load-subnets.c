@@ -136,15 +136,10 @@ int load_parse_lvl(ld_t *ld, json_t *o, lvl_t *l)
 			return l->client_class;
 		}
 	}
-	/* no-op when off; refused when on */
-	bool sei = false;
 	uint32_t offer = 0;
-	if ((r = load_get_bool(ld, o, "store-extended-info", &sei, NULL)) < 0 ||
+	if ((r = load_get_bool(ld, o, "store-extended-info", &l->sei, &l->has_sei)) < 0 ||
 	         (r = load_get_u32(ld, o, "offer-lifetime", &offer, NULL)) < 0) {
 		return r;
-	}
-	if (sei) {
-		return load_fail(ld, "store-extended-info", "'store-extended-info' true is not supported yet");
 	}
 	if (offer != 0) {
 		return load_fail(ld, "offer-lifetime", "'offer-lifetime' is not supported yet");
@@ -321,6 +316,7 @@ static int resolve_subnet(ld_t *ld, cfg_subnet4_t *s, const lvl_t *gl, const lvl
 	s->reservations_global = PICK(rg, has_rg);
 	s->reservations_in_subnet = PICK(ris, has_ris);
 	s->reservations_out_of_pool = PICK(roop, has_roop);
+	s->store_extended_info = PICK(sei, has_sei);
 	s->has_next_server = PICKB(ns, has_ns);
 	s->next_server = s->has_next_server ? PICK(ns, has_ns) : 0;
 

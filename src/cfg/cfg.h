@@ -121,6 +121,7 @@ typedef struct cfg_subnet4 {
 	char *server_hostname;
 	char *boot_file_name;
 	bool reservations_global, reservations_in_subnet, reservations_out_of_pool;
+	bool store_extended_info;       /* option 82 kept in the lease's user-context */
 	bool has_server_id;             /* option 54 configured at this level (resolved) */
 	uint32_t server_id;
 	struct cfg_shared_network *network;  /* NULL when not in a shared network */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg/cfg-json.h"
 #include "ctl/ctl-int.h"
 #include "util/inaddr.h"
 
@@ -41,112 +42,6 @@ int ctl_addr_parse(const char *s, uint32_t *ret, char v6[INET6_ADDRSTRLEN])
 	return 0;
 }
 
-static void str_escaped(FILE *f, const char *s, size_t len)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
-		default:
-			if (c < 0x20) {
-				fprintf(f, "\\u%04x", c);
-			} else {
-				fputc(c, f);
-			}
-		}
-	}
-	fputc('"', f);
-}
-
-static void kea_str(FILE *f, const json_t *v)
-{
-	const char *key;
-	json_t *x;
-	size_t i;
-	bool first = true;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		/* Kea's maps are std::map: keys in byte order */
-		fputs("{ ", f);
-		{
-			size_t n = json_object_size(v), k = 0;
-			_cleanup_free_ const char **keys = calloc(n + 1, sizeof(*keys));
-
-			json_object_foreach((json_t *)v, key, x)
-			{
-				if (keys != NULL) {
-					keys[k++] = key;
-				}
-			}
-			if (keys != NULL) {
-				qsort(keys, k, sizeof(*keys), ctl_strcmpp);
-			}
-			for (i = 0; keys != NULL && i < k; i++) {
-				fputs(first ? "" : ", ", f);
-				first = false;
-				str_escaped(f, keys[i], strlen(keys[i]));
-				fputs(": ", f);
-				kea_str(f, json_object_get(v, keys[i]));
-			}
-		}
-		fputs(" }", f);
-		break;
-	case JSON_ARRAY:
-		fputs("[ ", f);
-		json_array_foreach((json_t *)v, i, x)
-		{
-			fputs(first ? "" : ", ", f);
-			first = false;
-			kea_str(f, x);
-		}
-		fputs(" ]", f);
-		break;
-	case JSON_STRING:
-		str_escaped(f, json_string_value(v), json_string_length(v));
-		break;
-	case JSON_INTEGER:
-		fprintf(f, "%lld", (long long)json_integer_value(v));
-		break;
-	case JSON_REAL:
-		fprintf(f, "%g", json_real_value(v));
-		break;
-	case JSON_TRUE: fputs("true", f); break;
-	case JSON_FALSE: fputs("false", f); break;
-	case JSON_NULL: fputs("null", f); break;
-	}
-}
-
-int ctl_strcmpp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-char *ctl_kea_str(const json_t *v)
-{
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-
-	if (f == NULL) {
-		return NULL;
-	}
-	kea_str(f, v);
-	if (fclose(f) != 0) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
 /* Kea's isc::data::prettyPrint(): maps one key a line (sorted), lists of
  * scalars on one line, lists of maps or lists one element a line. */
 static void kea_pretty(FILE *f, const json_t *v, unsigned indent)
@@ -158,7 +53,7 @@ static void kea_pretty(FILE *f, const json_t *v, unsigned indent)
 		fputs("[ ]", f);
 	} else if (json_is_array(v) && !json_is_object(json_array_get(v, 0)) &&
 	           !json_is_array(json_array_get(v, 0))) {
-		kea_str(f, v);
+		cfg_json_kea_write(f, v);
 	} else if (json_is_array(v)) {
 		fputs("[\n", f);
 		json_array_foreach((json_t *)v, i, x)
@@ -179,11 +74,11 @@ static void kea_pretty(FILE *f, const json_t *v, unsigned indent)
 		{
 			keys[k++] = key;
 		}
-		qsort(keys, k, sizeof(*keys), ctl_strcmpp);
+		qsort(keys, k, sizeof(*keys), cfg_json_strcmpp);
 		fputs("{\n", f);
 		for (i = 0; i < k; i++) {
 			fprintf(f, "%s%*s", i > 0 ? ",\n" : "", (int)indent + 2, "");
-			str_escaped(f, keys[i], strlen(keys[i]));
+			cfg_json_write_string(f, keys[i], strlen(keys[i]));
 			fputs(": ", f);
 			kea_pretty(f, json_object_get(v, keys[i]), indent + 2);
 		}
@@ -191,7 +86,7 @@ static void kea_pretty(FILE *f, const json_t *v, unsigned indent)
 	} else if (json_is_object(v)) {
 		fputs("{ }", f);
 	} else {
-		kea_str(f, v);
+		cfg_json_kea_write(f, v);
 	}
 }
 

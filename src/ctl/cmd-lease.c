@@ -262,7 +262,7 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 	v = json_object_get(args, "user-context");
 	if (v != NULL) {
 		if (!json_is_object(v)) {
-			_cleanup_free_ char *shown = ctl_kea_str(v);
+			_cleanup_free_ char *shown = cfg_json_kea_str(v);
 
 			return ctl_answer(CTL_RESULT_ERROR, NULL,
 			                  "Invalid user context '%s' is not a JSON map.",

@@ -1,6 +1,8 @@
 /* Internals shared by the ctl/ files. Not for use outside src/ctl/. */
 #pragma once
 
+#include "cfg/cfg-json.h"
+
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -57,8 +59,6 @@ json_t *ctl_arg_uint(json_t *args, const char *key, json_int_t max, json_int_t *
 /** IOAddress(): 4 for a dotted quad (*ret set), 6 for an IPv6 address (its
  *  canonical text in @v6), 0 for neither. */
 int ctl_addr_parse(const char *s, uint32_t *ret, char v6[46]);
-/** Element::str() of @v ("[ 1 ]", "\"x\""), malloc'd; NULL on -ENOMEM. */
-char *ctl_kea_str(const json_t *v);
 /** isc::data::prettyPrint() of @v (what Kea's config-write writes), malloc'd. */
 char *ctl_kea_pretty(const json_t *v);
 /** ClientId::fromText(): NULL and the length, or the error answer. */
@@ -95,8 +95,6 @@ json_t *ctl_subnets_arg(json_t *args, uint32_t **ret_ids, size_t *ret_n);
 json_t *ctl_get_by_arg(json_t *args, const char *key, const char **ret);
 /** lease<fam>-resend-ddns: Kea's checks, then "DDNS updating is not enabled". */
 json_t *ctl_resend_ddns(json_t *args, int fam);
-/** strcmp() for qsort() of an array of strings. */
-int ctl_strcmpp(const void *a, const void *b);
 
 /** Dispatch one parsed command map as kea-dhcp4 does. Lock held. */
 json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req);

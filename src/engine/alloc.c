@@ -3,10 +3,14 @@
  * processDecline. RFC 2131 §4.3 gives the message semantics; Kea's choices are
  * followed where the RFC leaves room (they are what clients in the field see). */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine/alloc.h"
 #include "cfg/subnet.h"
+#include "engine/extinfo.h"
+#include "util/inaddr.h"
+#include "util/log.h"
 
 /* How often a CAS that lost a race is retried on the same address. */
 #define ALLOC_CAS_RETRIES 4
@@ -396,6 +400,25 @@ static void lease_fill(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg
 	}
 }
 
+/* The user-context a written lease carries: the client's own lease keeps
+ * its context (Kea renews the lease object in place), and with
+ * store-extended-info the relay's option 82 goes into it as "ISC". */
+static void lease_context(const alloc_req_t *req, const cfg_subnet4_t *s, const char *old_ctx,
+                          lease4_t *l)
+{
+	if (old_ctx != NULL) {
+		snprintf(l->user_context, sizeof(l->user_context), "%s", old_ctx);
+	}
+	if (s->store_extended_info && req->rai != NULL &&
+	    extinfo_set_relay(req->rai, l->user_context, sizeof(l->user_context)) < 0) {
+		char a[INADDR_STRLEN];
+
+		log_warn(LOGGER_ALLOC, "LESSOR_EXTINFO_NOT_STORED",
+		         "relay agent information for lease %s not stored: its user-context would exceed %d bytes or is not a map",
+		         inaddr_fmt(l->addr, a), LEASE_UCTX_MAX - 1);
+	}
+}
+
 typedef enum take {
 	TAKE_OK,
 	TAKE_BUSY, /* leased to someone else */
@@ -488,6 +511,9 @@ static int try_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg_po
 	int r;
 
 	lease_fill(req, s, pool, host, addr, &want);
+	if (!fake) {
+		lease_context(req, s, NULL, &want);
+	}
 	r = take_addr(req, s, &want, fake, &is_new, &t);
 	if (r < 0) {
 		return r;
@@ -659,6 +685,7 @@ static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lea
 		*ret_done = true;
 		return 0;
 	}
+	lease_context(req, s, old->user_context, &want);
 	int r = lease_update(req->conn, old, &want);
 	if (r == -ESTALE || r == -ENOENT) {
 		/* Changed under us: take it the generic way (re-read, CAS again). */

@@ -41,6 +41,7 @@ typedef struct alloc_req {
 	bool has_lft_hint;
 	uint32_t lft_hint;    /* option 51 */
 	const char *hostname; /* stored in the lease; NULL = none */
+	const opt_view_t *rai; /* option 82 (store-extended-info), NULL if absent */
 } alloc_req_t;
 
 typedef enum alloc_status {

@@ -715,6 +715,9 @@ static alloc_req_t make_req(const exch_t *x)
 	if (x->hostname[0] != '\0') {
 		req.hostname = x->hostname;
 	}
+	if (x->agent != NULL) {
+		req.rai = pkt4_opt(p, DHO_DHCP_AGENT_OPTIONS);
+	}
 	if (opt_addr(p, DHO_DHCP_REQUESTED_ADDRESS, &hint)) {
 		req.hint = hint;
 	} else {

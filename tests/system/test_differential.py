@@ -199,7 +199,9 @@ CONFIGS["reservations"]["subnet4"][0]["reservations"][6]["client-classes"] = ["r
 
 # A lease for 10.0.1.77 held by another client (02:a1:00:00:00:99) before the server starts:
 # the client that has 10.0.1.77 reserved (02:a1:00:00:00:0a) cannot get it.
-PRELOAD = {"reservations": [("10.0.1.77", "02:a1:00:00:00:99", 1)]}
+PRELOAD = {"reservations": [("10.0.1.77", "02:a1:00:00:00:99", 1)],
+           "extinfo": [("10.0.1.200", "02:e1:00:00:00:01", 1,
+                        '{ "bar": "x"&#x2c "ISC": { "old": 1 }&#x2c "foo": 1 }')]}
 
 CONFIGS["shared"] = {
     "option-def": [DEF234],
@@ -523,6 +525,26 @@ CONFIGS["badpkt"] = {
     ],
     "client-classes": [{"name": "DROP", "test": "option[77].hex == 'DROPME'"}],
 }
+
+# store-extended-info (issue #10): the relay's option 82 kept in the lease's user-context as
+# Kea 2.2 keeps it; the lease files are compared row by row (test_lease_rows).
+CONFIGS["extinfo"] = {
+    "store-extended-info": True,
+    "subnet4": [
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}]},
+        {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.100"}],
+         "store-extended-info": False},
+        PROBE_SUBNET,
+    ],
+    "shared-networks": [
+        {"name": "sn-off", "store-extended-info": False, "subnet4": [
+            {"id": 3, "subnet": "10.2.0.0/24", "pools": [{"pool": "10.2.0.10 - 10.2.0.100"}]},
+            {"id": 4, "subnet": "10.3.0.0/24", "pools": [{"pool": "10.3.0.10 - 10.3.0.100"}],
+             "store-extended-info": True}]},
+    ],
+}
+# groups whose lease files are compared after the cases (test_lease_rows)
+LEASE_GROUPS = ["extinfo"]
 
 # ---------------------------------------------------------------------------------------------
 # the cases
@@ -979,6 +1001,28 @@ C("bp-drop-class", G, opts=[o77("DROPME")], want={"type": None})
 C("bp-unknown-giaddr", G, relay="10.99.0.2", giaddr_override="10.77.0.2")
 C("bp-direct-inform-no-ciaddr", G, "inform", relay=None)
 
+# --- store-extended-info (issue #10) --------------------------------------------------------------
+G = "extinfo"
+C("ei-rai-sorted", G, "dora", opts=[rai((2, b"Remote-X"), (1, b"circ-1"))],
+  want={"1:type": ACK})
+C("ei-rai-repeated-sub", G, "dora", opts=[rai((1, b"a"), (6, b"sub"), (1, b"b"))],
+  want={"1:type": ACK})
+C("ei-no-rai", G, "dora", want={"1:type": ACK})
+C("ei-renew-new-rai", G, "dora_renew", opts=[rai((1, b"first"))], want={"2:type": ACK})
+C("ei-dora-then", G, "dora", mac="02:e1:00:00:00:02", opts=[rai((1, b"one"))],
+  want={"1:type": ACK})
+C("ei-renew-other-rai", G, "renew", mac="02:e1:00:00:00:02", addr="@lease",
+  opts=[rai((2, b"two"), (1, b"one"))], want={"type": ACK})
+# a lease with a user-context of its own keeps it; "ISC" is added beside it
+C("ei-preloaded-context", G, "dora", mac="02:e1:00:00:00:01", opts=[rai((1, b"pre"))],
+  want={"1:type": ACK, "1:yiaddr": "10.0.1.200"})
+C("ei-subnet-off", G, "dora", relay="10.1.0.2", opts=[rai((1, b"off"))], want={"1:type": ACK})
+C("ei-network-off", G, "dora", relay="10.2.0.2", opts=[rai((1, b"net-off"))],
+  want={"1:type": ACK})
+C("ei-network-off-subnet-on", G, "dora", relay="10.3.0.2", opts=[rai((1, b"sub-on"))],
+  want={"1:type": ACK})
+C("ei-discover-only", G, opts=[rai((1, b"offer-only"))], want={"type": OFFER})
+
 # Deliberate, documented differences: case name -> reason (xfail strict). Keep short.
 DIFFERENCES = {
     "os-43-long-suboption": "an encapsulated payload over 255 bytes: lessor splits the "
@@ -1015,8 +1059,9 @@ def _preload(group, path, now):
         return
     with open(path, "w") as f:
         f.write(PRELOAD_ROWS)
-        for addr, hw, sid in rows:
-            f.write("%s,%s,,4000,%d,%d,0,0,,0,\n" % (addr, hw, now + 4000, sid))
+        for addr, hw, sid, *ctx in rows:
+            f.write("%s,%s,,4000,%d,%d,0,0,,0,%s\n" % (addr, hw, now + 4000, sid,
+                                                       ctx[0] if ctx else ""))
 
 
 _topology = {}
@@ -1421,3 +1466,24 @@ def test_log_lines(group, what, tmp_root):
     assert not only_a and not only_b, "log lines differ (%s):\n%s" % (group, "\n".join(
         ["  - kea x%d: %s" % (n, " ".join(k)) for k, n in only_a[:25]] +
         ["  + %s x%d: %s" % (KIND_B, n, " ".join(k)) for k, n in only_b[:25]]))
+
+
+LEASE_COLS = ("address", "hwaddr", "client_id", "valid_lifetime", "subnet_id", "hostname",
+              "state", "user_context")
+
+
+def _lease_rows(path):
+    from conftest import read_lease_rows
+    return [tuple(r.get(k) for k in LEASE_COLS) for r in read_lease_rows(path)]
+
+
+@pytest.mark.parametrize("group", LEASE_GROUPS)
+def test_lease_rows(group, tmp_root):
+    """After a group's cases, the lease file holds the same rows in the same order as Kea's
+    (every column but the clock's expire and lessor's pool_id)."""
+    _results_for(group, tmp_root)
+    ra = _lease_rows(os.path.join(tmp_root, "%s-a-kea" % group, "leases4.csv"))
+    rb = _lease_rows(os.path.join(tmp_root, "%s-b-%s" % (group, KIND_B), "leases4.csv"))
+    assert ra, "Kea wrote no lease rows in group %s" % group
+    assert ra == rb, "lease rows differ (group %s):\nkea:\n%s\n%s:\n%s" % (
+        group, "\n".join(map(str, ra)), KIND_B, "\n".join(map(str, rb)))

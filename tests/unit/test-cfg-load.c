@@ -530,8 +530,8 @@ static void test_errors(void **state)
 
 	load_err("{\"Dhcp4\": {" BASE ", \"config-control\": {}}}", &err);
 	assert_non_null(strstr(err.msg, "not supported yet"));
-	load_err("{\"Dhcp4\": {" BASE ", \"store-extended-info\": true}}", &err);
-	assert_non_null(strstr(err.msg, "not supported yet"));
+	load_err("{\"Dhcp4\": {" BASE ", \"store-extended-info\": 1}}", &err);
+	assert_string_equal(err.path, "Dhcp4.store-extended-info");
 	load_err("{\"Dhcp4\": {" BASE ", \"compatibility\": {\"ignore-rai-link-selection\": true}}}", &err);
 	assert_string_equal(err.path, "Dhcp4.compatibility.ignore-rai-link-selection");
 	assert_non_null(strstr(err.msg, "not supported yet"));
