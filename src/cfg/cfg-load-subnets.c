@@ -202,17 +202,20 @@ static int parse_pool(ld_t *ld, json_t *o, cfg_subnet4_t *s, cfg_pool_t *p)
 	if (range == NULL) {
 		return load_fail(ld, NULL, "missing parameter 'pool'");
 	}
+	/* Kea 2.2's words (Pool4Parser, Subnet::addPool()), which tools grep for */
 	r = parse_range(range, &p->first, &p->last);
-	if (r == -ERANGE) {
-		return load_fail(ld, "pool", "'%s' is not an address range: the first address is greater than the last", range);
+	if (r < 0 && strpbrk(range, "-/") == NULL) {
+		return load_fail(ld, "pool", "invalid pool definition: %s. There are two acceptable formats <min address-max address> or <prefix/len>",
+		                 range);
 	}
 	if (r < 0) {
-		return load_fail(ld, "pool", "'%s' is not an address range", range);
+		return load_fail(ld, "pool", "Failed to create pool defined by: %s%s", range,
+		                 r == -ERANGE ? " (the first address is greater than the last)" : "");
 	}
 	if (!cfg_subnet4_contains(s, p->first) || !cfg_subnet4_contains(s, p->last)) {
-		char nb[INADDR_STRLEN];
-		return load_fail(ld, "pool", "pool '%s' does not match the prefix of subnet %s/%u", range,
-		                 inaddr_fmt(s->net, nb), s->plen);
+		char nb[INADDR_STRLEN], fb[INADDR_STRLEN], lb[INADDR_STRLEN];
+		return load_fail(ld, "pool", "subnet configuration failed: a pool of type V4, with the following address range: %s-%s does not match the prefix of a subnet: %s/%u to which it is being added",
+		                 inaddr_fmt(p->first, fb), inaddr_fmt(p->last, lb), inaddr_fmt(s->net, nb), s->plen);
 	}
 	if (cls != NULL && cls[0] != '\0') {
 		p->client_class = load_class_ref(ld, cls);
@@ -400,8 +403,23 @@ static int parse_subnet(ld_t *ld, json_t *o, cfg_subnet4_t *s, sub_src_t *src, c
 	if (prefix == NULL) {
 		return load_fail(ld, NULL, "missing parameter 'subnet'");
 	}
+	if (src->has_id && s->id == UINT32_MAX) {
+		return load_fail(ld, "id", "subnet configuration failed: The 'id' value (%u) is not within expected range: (0 - 4294967294)",
+		                 s->id);
+	}
 	if (inaddr_prefix_parse(prefix, &s->net, &s->plen) < 0) {
-		return load_fail(ld, "subnet", "'%s' is not a valid IPv4 prefix", prefix);
+		const char *slash = strchr(prefix, '/');
+		if (slash == NULL) {
+			return load_fail(ld, "subnet", "subnet configuration failed: Invalid subnet syntax (prefix/len expected):%s", prefix);
+		}
+		if (slash[1] == '\0' || strspn(slash + 1, "0123456789") != strlen(slash + 1)) {
+			return load_fail(ld, "subnet", "subnet configuration failed: prefix length: '%s' is not an integer", slash + 1);
+		}
+		if (atoi(slash + 1) > 32) {
+			return load_fail(ld, "subnet", "subnet configuration failed: Invalid prefix length specified for subnet: %s", slash + 1);
+		}
+		return load_fail(ld, "subnet", "subnet configuration failed: Failed to convert string to address '%.*s': Invalid argument",
+		                 (int)(slash - prefix), prefix);
 	}
 	s->mask = inaddr_mask(s->plen);
 	s->user_context = json_object_get(o, "user-context");
@@ -458,14 +476,13 @@ static int parse_subnet(ld_t *ld, json_t *o, cfg_subnet4_t *s, sub_src_t *src, c
 		for (size_t i = 1; i < np; i++) {
 			if (sorted[i]->first <= sorted[i - 1]->last) {
 				size_t bad = (size_t)(MAX(sorted[i], sorted[i - 1]) - s->pools);
-				char a[INADDR_STRLEN], b[INADDR_STRLEN];
+				char a[INADDR_STRLEN], b[INADDR_STRLEN], nb[INADDR_STRLEN];
 				free(sorted);
 				load_push_idx(ld, bad);
 				return load_fail(ld, "pool",
-				                 "a pool with range %s-%s overlaps with an existing "
-				                 "pool in the subnet",
+				                 "subnet configuration failed: a pool of type V4, with the following address range: %s-%s overlaps with an existing pool in the subnet: %s/%u to which it is being added",
 				                 inaddr_fmt(s->pools[bad].first, a),
-				                 inaddr_fmt(s->pools[bad].last, b));
+				                 inaddr_fmt(s->pools[bad].last, b), inaddr_fmt(s->net, nb), s->plen);
 			}
 		}
 		free(sorted);
@@ -545,13 +562,18 @@ int load_parse_subnets(ld_t *ld, json_t *d4, const lvl_t *gl, char ***host_paths
 		         (r = load_get_str(ld, o, "name", &name)) < 0) {
 			break;
 		}
-		if (name == NULL || name[0] == '\0') {
+		if (name == NULL) {
 			r = load_fail(ld, NULL, "missing parameter 'name'");
+			break;
+		}
+		if (name[0] == '\0') {
+			/* Kea 2.2's text, its empty list of subnets included */
+			r = load_fail(ld, "name", "Shared-network with subnets  is missing mandatory 'name' parameter");
 			break;
 		}
 		for (size_t j = 0; j < i; j++) {
 			if (strcmp(cfg->networks[j].name, name) == 0) {
-				r = load_fail(ld, "name", "a shared network with the name '%s' already exists", name);
+				r = load_fail(ld, "name", "duplicate network '%s' found in the configuration", name);
 				break;
 			}
 		}

@@ -526,7 +526,7 @@ static int encode_field(optdef_type_t t, const char *s, uint8_t *out, size_t cap
 	case OPTDEF_IPV4: {
 		uint32_t a;
 		if (inaddr_parse(s, &a) < 0) {
-			return ERR("'%s' is not a valid IPv4 address", s);
+			return ERR("Failed to convert string to address '%s': Invalid argument", s);
 		}
 		v = a;
 		need = 4;

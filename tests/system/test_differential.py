@@ -1277,6 +1277,27 @@ CHECKS = {
     "neg-sn-dup-name": {"shared-networks": [
         {"name": "a", "subnet4": [{"id": 901, "subnet": "10.90.0.0/24"}]},
         {"name": "a", "subnet4": [{"id": 902, "subnet": "10.91.0.0/24"}]}]},
+    "neg-pool-partly-outside": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24",
+                                             "pools": [{"pool": "10.90.0.200-10.90.1.20"}]}]},
+    "neg-pool-edge-overlap": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24", "pools": [
+        {"pool": "10.90.0.1-10.90.0.10"}, {"pool": "10.90.0.10-10.90.0.20"}]}]},
+    "neg-pool-prefix-33": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24",
+                                        "pools": [{"pool": "10.90.0.0/33"}]}]},
+    "pool-single-address": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/24",
+                                         "pools": [{"pool": "10.90.0.5-10.90.0.5"}]}]},
+    "neg-sn-empty-name-subnets": {"shared-networks": [{"name": "", "subnet4": [
+        {"id": 901, "subnet": "10.90.0.0/24"}, {"id": 902, "subnet": "10.91.0.0/24"}]}]},
+    "neg-sn-dup-name-empty": {"shared-networks": [{"name": "a"}, {"name": "a"}]},
+    "sn-name-with-space": {"shared-networks": [{"name": "a b", "subnet4": []}]},
+    "neg-subnet-dup-prefix-sn": {"shared-networks": [
+        {"name": "a", "subnet4": [{"id": 901, "subnet": "10.90.0.0/24"}]},
+        {"name": "b", "subnet4": [{"id": 902, "subnet": "10.90.0.0/24"}]}]},
+    "neg-subnet-id-max": {"subnet4": [{"id": 4294967295, "subnet": "10.90.0.0/24"}]},
+    "neg-subnet-no-len": {"subnet4": [{"id": 901, "subnet": "10.90.0.0"}]},
+    "neg-subnet-len-33": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/33"}]},
+    "neg-subnet-len-x": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/x"}]},
+    "neg-subnet-bad-addr": {"subnet4": [{"id": 901, "subnet": "10.90.0/24"}]},
+    "subnet-host-bits": {"subnet4": [{"id": 901, "subnet": "10.90.0.1/24"}]},
     "neg-opt-bad-ip": {"option-data": [{"name": "routers", "data": "1.2.3"}]},
     "neg-opt-bad-hex": {"option-data": [{"code": 3, "csv-format": False, "data": "zz"}]},
     "neg-opt-no-name-code": {"option-data": [{"data": "1.2.3.4"}]},
@@ -1333,6 +1354,10 @@ for _t, _arr, _rec, _data in HEX_DEF_CHECKS:
     CHECKS["hex-def-%s%s%s-%s" % (_t, "-array" if _arr else "", "-" + _rec.replace(", ", "-")
                                   if _rec else "", _data or "empty")] = {
         "option-def": [_def], "option-data": [{"code": 230, "csv-format": False, "data": _data}]}
+# refused by both, in other words (Kea's are an accident there)
+CHECK_TEXT_DIFFERS = {
+    "neg-opt-code-negative": "Kea 2.2 reads -1 as 4294967295; lessor says 'code' must be an integer",
+}
 _KEA_ERR = re.compile(r"Error encountered: (.*) \(\S+:\d+:\d+\)")
 
 
@@ -1376,7 +1401,7 @@ def test_config_check(check, tmp_path):
                 name, rk.returncode, KIND_B, rl.returncode, rk.stdout[-800:], KIND_B,
                 rl.stdout[-800:])
         m = _KEA_ERR.search(rk.stdout)
-        if check.startswith("hex-") and m:
+        if check.startswith(("hex-", "neg-")) and check not in CHECK_TEXT_DIFFERS and m:
             # same words after lessor's own "Dhcp4.option-data[0].data (line N): "
             assert m.group(1) in rl.stdout, "%s: kea says %r\n%s: %s" % (
                 name, m.group(1), KIND_B, rl.stdout[-800:])
