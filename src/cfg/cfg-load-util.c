@@ -165,7 +165,7 @@ int load_get_str(ld_t *ld, json_t *obj, const char *key, const char **ret)
 		return 0;
 	}
 	if (!json_is_string(v)) {
-		return load_fail(ld, key, "'%s' must be a string", key);
+		return load_fail(ld, key, "'%s' parameter is not a string", key);
 	}
 	*ret = json_string_value(v);
 	return 0;
