@@ -190,6 +190,13 @@ static json_t *cmd_status_get(ctl_t *ctl, json_t *args)
 		                    json_integer(cfg->mt.packet_queue_size));
 		json_object_set_new(a, "packet-queue-statistics", queue_statistics(ctl));
 	}
+	if (a != NULL && ctl->env.ha_status != NULL) {
+		json_t *ha = ctl->env.ha_status(ctl->env.ud);
+
+		if (ha != NULL) {
+			json_object_set_new(a, "high-availability", ha);
+		}
+	}
 	status_add_extra(ctl, a);
 	cfg_release(cfg);
 	return ctl_answer(CTL_RESULT_SUCCESS, a, NULL);
@@ -431,7 +438,7 @@ static json_t *cmd_leases_reclaim(ctl_t *ctl, json_t *args)
 
 /* Which hook library (Dhcp4.hooks-libraries) brings a command: without it Kea
  * neither lists nor knows the command. */
-enum { HOOK_NONE, HOOK_LEASE, HOOK_STAT };
+enum { HOOK_NONE, HOOK_LEASE, HOOK_STAT, HOOK_HA };
 
 static const struct ctl_cmd_entry {
 	const char *name;
@@ -448,6 +455,15 @@ static const struct ctl_cmd_entry {
         {"config-write", ctl_cmd_config_write, HOOK_NONE},
         {"dhcp-disable", cmd_dhcp_disable, HOOK_NONE},
         {"dhcp-enable", cmd_dhcp_enable, HOOK_NONE},
+        {"ha-continue", ctl_cmd_ha_continue, HOOK_HA},
+        {"ha-heartbeat", ctl_cmd_ha_heartbeat, HOOK_HA},
+        {"ha-maintenance-cancel", ctl_cmd_ha_maintenance_cancel, HOOK_HA},
+        {"ha-maintenance-notify", ctl_cmd_ha_maintenance_notify, HOOK_HA},
+        {"ha-maintenance-start", ctl_cmd_ha_maintenance_start, HOOK_HA},
+        {"ha-reset", ctl_cmd_ha_reset, HOOK_HA},
+        {"ha-scopes", ctl_cmd_ha_scopes, HOOK_HA},
+        {"ha-sync", ctl_cmd_ha_sync, HOOK_HA},
+        {"ha-sync-complete-notify", ctl_cmd_ha_sync_complete_notify, HOOK_HA},
         {"lease4-add", ctl_cmd_lease4_add, HOOK_LEASE},
         {"lease4-del", ctl_cmd_lease4_del, HOOK_LEASE},
         {"lease4-get", ctl_cmd_lease4_get, HOOK_LEASE},
@@ -501,6 +517,7 @@ static bool hook_loaded(const cfg_t *cfg, int hook)
 	switch (hook) {
 	case HOOK_LEASE: return cfg != NULL && cfg->hooks.lease_cmds;
 	case HOOK_STAT: return cfg != NULL && cfg->hooks.stat_cmds;
+	case HOOK_HA: return cfg != NULL && cfg->hooks.ha;
 	default: return true;
 	}
 }
@@ -663,6 +680,14 @@ char *ctl_handle(ctl_t *ctl, const char *body, size_t len)
 	}
 	pthread_mutex_unlock(&ctl->lock);
 	return dump(ans);
+}
+
+json_t *ctl_call(ctl_t *ctl, json_t *req)
+{
+	pthread_mutex_lock(&ctl->lock);
+	json_t *ans = ctl_dispatch_locked(ctl, req);
+	pthread_mutex_unlock(&ctl->lock);
+	return ans;
 }
 
 /* ---- the agent's side of HTTP (kea-ctrl-agent) ---- */

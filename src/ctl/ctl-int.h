@@ -135,6 +135,17 @@ json_t *ctl_cmd_lease6_resend_ddns(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease6_update(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease6_wipe(ctl_t *ctl, json_t *args);
 
+/* libdhcp_ha.so (cmd-ha.c) */
+json_t *ctl_cmd_ha_continue(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_heartbeat(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_maintenance_cancel(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_maintenance_notify(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_maintenance_start(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_reset(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_scopes(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_sync(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_ha_sync_complete_notify(ctl_t *ctl, json_t *args);
+
 json_t *ctl_cmd_statistic_get(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_statistic_get_all(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_statistic_reset(ctl_t *ctl, json_t *args);

@@ -74,6 +74,11 @@ typedef struct ctl_env {
 	/* Keys the daemon adds to status-get's arguments (e.g. "config-source"),
 	 * as a new object; NULL = none. */
 	json_t *(*status_extra)(void *ud);
+	/* libdhcp_ha.so's commands (ha-heartbeat, ha-scopes ...; listed only with
+	 * the HA hook): the complete answer map. NULL: "not supported". */
+	json_t *(*ha_command)(void *ud, const char *name, json_t *args);
+	/* status-get's "high-availability" list, or NULL without HA. */
+	json_t *(*ha_status)(void *ud);
 } ctl_env_t;
 
 /* One Basic-auth client (Kea CA "authentication.clients[]"). */
@@ -140,6 +145,12 @@ char *ctl_handle(ctl_t *ctl, const char *body, size_t len);
  *  an array). *ret_status receives the HTTP status (200, or 400 for a body that
  *  is not JSON). Returns malloc'd JSON text, NULL only on -ENOMEM. */
 char *ctl_handle_http(ctl_t *ctl, const char *body, size_t len, unsigned *ret_status);
+
+/** Execute one parsed command map (borrowed) as the UNIX socket would and
+ *  return the answer map (new reference; NULL only on -ENOMEM). For the
+ *  daemon's own control-plane threads (the HA service's lease commands).
+ *  Any thread; recursive inside an env callback. */
+json_t *ctl_call(ctl_t *ctl, json_t *req);
 
 /** Prometheus text exposition (format 0.0.4) of every statistic, malloc'd. */
 char *ctl_metrics(ctl_t *ctl);

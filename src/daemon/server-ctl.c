@@ -11,6 +11,7 @@
 #include "cfg/cfg-current.h"
 #include "cfg/cfg-json.h"
 #include "daemon/server-int.h"
+#include "ha/ha.h"
 #include "lease/reclaim.h"
 #include "util/log.h"
 #include "util/macro.h"
@@ -133,6 +134,16 @@ static json_t *ctl_cb_status_extra(void *ud)
 	return o;
 }
 
+static json_t *ctl_cb_ha_command(void *ud, const char *name, json_t *args)
+{
+	return ha_command(((server_t *)ud)->ha, name, args);
+}
+
+static json_t *ctl_cb_ha_status(void *ud)
+{
+	return ha_status(((server_t *)ud)->ha);
+}
+
 /* The control channel's settings from the filled text in force. */
 static int listen_cfg_from_source(const source_t *src, ctl_listen_cfg_t *lc, char **err)
 {
@@ -184,6 +195,8 @@ int server_ctl_start(server_t *s)
 			.leases_reclaim = ctl_cb_reclaim,
 			.subnet_counter = ctl_cb_subnet_counter,
 			.worker_count = ctl_cb_worker_count,
+			.ha_command = ctl_cb_ha_command,
+			.ha_status = ctl_cb_ha_status,
 		};
 		r = ctl_start(&env, &lc, &s->ctl, &err);
 	}

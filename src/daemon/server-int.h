@@ -10,6 +10,7 @@
 #include "daemon/server.h"
 #include "daemon/worker.h"
 #include "engine/allocator.h"
+#include "ha/ha.h"
 #include "lease/store.h"
 #include "source/source.h"
 
@@ -36,6 +37,7 @@ struct server {
 	unsigned n_workers;
 
 	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
+	ha_t *ha;                       /* the HA service (idle without libdhcp_ha.so) */
 	source_t *src;                  /* where -c points: file, URL or s3:// */
 	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
 	allocator_shared_t *alloc_shared; /* the workers' address cursors, NULL = per worker */

@@ -292,6 +292,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				.stats = &s->stats.shards[i + 1],
 				.batch = WORKER_BATCH_MAX,
 				.dhcp_disabled = &s->dhcp_disabled,
+				.ha = s->ha,
 				.commit_window_us = s->opts.commit_window_us,
 				.steer_by_chaddr = store_is_sql(&ncfg->lease_db),
 				/* SQL stores: workers' batch transactions that insert
@@ -437,6 +438,10 @@ int server_start(server_t *s)
 	}
 	source_count_start(s->src, &s->stats.shards[0]);  /* the fetch above */
 
+	r = ha_new(&s->ha);
+	if (r < 0) {
+		return r;
+	}
 	r = server_apply(s, cfg, NULL, err, sizeof(err));
 	if (r < 0) {
 		/* Kea opens the lease database and sockets while configuring, so
@@ -466,6 +471,13 @@ int server_start(server_t *s)
 	cfg_release(c);
 	r = server_ctl_start(s);
 	if (r < 0) {
+		return r;
+	}
+	/* the HA service runs its lease commands through the control channel */
+	r = ha_start(s->ha, s->ctl);
+	if (r < 0) {
+		log_error(LOGGER_DHCP4, "DHCP4_INIT_FAIL", "failed to initialize Kea server: HA thread: %s",
+		          strerror(-r));
 		return r;
 	}
 	log_info(LOGGER_DHCP4, "DHCP4_STARTED", "Kea DHCPv4 server version %s started", LESSOR_VERSION_STRING);
@@ -703,6 +715,7 @@ server_t *server_free(server_t *s)
 	if (s == NULL) {
 		return NULL;
 	}
+	ha_stop(s->ha);                 /* it calls into ctl */
 	s->ctl = ctl_stop(s->ctl);      /* before the store it borrows closes */
 	/* Workers stop after their current batch; each syncs its connection, so
 	 * every lease that was acknowledged is on disk before the store closes. */
@@ -710,6 +723,7 @@ server_t *server_free(server_t *s)
 	s->workers = NULL;
 	s->n_workers = 0;
 	s->alloc_shared = allocator_shared_free(s->alloc_shared);
+	s->ha = ha_free(s->ha);         /* after the workers that park into it */
 	if (s->hk_conn != NULL) {
 		(void)lease_conn_sync(s->hk_conn);
 		lease_conn_close(s->hk_conn);

@@ -18,6 +18,7 @@
 #include "dhcp/proto.h"
 #include "engine/allocator.h"
 #include "engine/dhcp4.h"
+#include "ha/ha.h"
 #include "util/inaddr.h"
 #include "util/log.h"
 #include "util/macro.h"
@@ -55,6 +56,9 @@ struct worker {
 	lease_store_t *store;
 	lease_conn_t *conn;
 	const _Atomic bool *dhcp_disabled;
+	ha_t *ha;                       /* the HA service (NULL in tests without one) */
+	uint32_t ha_dropped[WORKER_BATCH_MAX]; /* RELEASE/DECLINE of this batch the partner must hear of */
+	unsigned n_ha_dropped;
 	stats_shard_t *stats;
 	arena_t arena;
 	uint32_t rand_state;
@@ -119,6 +123,7 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 	w->store = wc->store;
 	w->stats = wc->stats;
 	w->dhcp_disabled = wc->dhcp_disabled;
+	w->ha = wc->ha;
 	w->rand_state = (uint32_t)time(NULL) ^ (wc->id * 2654435761u);
 	atomic_init(&w->stop, false);
 	atomic_init(&w->send_fail, 0);
@@ -654,9 +659,9 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 		if (verdict == VERDICT_REPLY && tx->len > 0 && tx->len <= DHCP_PKT_MAX) {
 			w->tx_slot[n_tx] = i;
 			n_tx++;
+		} else if (tx->ha_addr != 0 && w->n_ha_dropped < WORKER_BATCH_MAX) {
+			w->ha_dropped[w->n_ha_dropped++] = tx->ha_addr;
 		}
-		/* VERDICT_PARK needs the HA thread (not built yet): never sent
-		 * without the partner's ack, so it is dropped here. */
 	}
 	return n_tx;
 }
@@ -693,6 +698,69 @@ static int batch_wait_more(worker_t *w, unsigned n, const struct timespec *deadl
 	return m > 0 ? m : 0;
 }
 
+/* Park one lease change (with its reply when @tx is not NULL) for the HA
+ * thread; over the limit the reply is dropped. */
+static void ha_park_one(worker_t *w, uint32_t addr, const dhcp4_tx_t *tx)
+{
+	ha_parked_t p = { .addr = addr, .fd = -1 };
+
+	if (tx != NULL) {
+		p.has_reply = true;
+		p.tx = *tx;
+		p.dport = map_port(w, tx->kind == DHCP4_TX_UDP ? tx->dst_port : DHCP_CLIENT_PORT);
+		memcpy(p.buf, tx->buf, tx->len);
+		p.fd = dup(w->fd);      /* the worker may be replaced before the ack */
+		if (p.fd < 0) {
+			atomic_fetch_add_explicit(&w->send_fail, 1, memory_order_relaxed);
+			return;
+		}
+	}
+	if (!ha_park(w->ha, &p)) {
+		/* Kea's parked-packet-limit: the reply is dropped, the client retries */
+		stats_inc(w->stats, STAT_PKT4_RECEIVE_DROP);
+		if (p.fd >= 0) {
+			close(p.fd);
+		}
+	}
+}
+
+/* The batch's lease changes after their sync: with the partner in a state
+ * that takes updates, each ACK waits in the HA thread for the partner's ack
+ * (Kea's parking lot); otherwise they are counted as unsent. Replies to
+ * directly connected clients through the packet socket are not parked (the
+ * HA thread has no packet socket): they leave now, their update follows.
+ * Returns how many replies remain to send now. */
+static unsigned ha_hand_over(worker_t *w, unsigned filter, unsigned n_tx)
+{
+	bool park = (filter & HA_F_PARK) != 0;
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < w->n_ha_dropped; i++) {
+		if (park) {
+			ha_park_one(w, w->ha_dropped[i], NULL);
+		} else {
+			ha_note_unsent(w->ha);
+		}
+	}
+	for (unsigned k = 0; k < n_tx; k++) {
+		dhcp4_tx_t *tx = &w->tx[k];
+		bool held = false;
+
+		if (tx->ha_addr != 0 && !park) {
+			ha_note_unsent(w->ha);
+		} else if (tx->ha_addr != 0) {
+			held = tx->kind != DHCP4_TX_LINK;
+			ha_park_one(w, tx->ha_addr, held ? tx : NULL);
+		}
+		if (!held) {
+			w->tx[keep] = *tx;
+			w->tx_slot[keep] = w->tx_slot[k];
+			keep++;
+		}
+	}
+	return keep;
+}
+
 static void batch_process(worker_t *w, unsigned n)
 {
 	const cfg_t *cfg = cfg_acquire();
@@ -714,7 +782,9 @@ static void batch_process(worker_t *w, unsigned n)
 		.allocator = w->allocator,
 		.dhcp_disabled = w->dhcp_disabled != NULL &&
 		                 atomic_load_explicit(w->dhcp_disabled, memory_order_relaxed),
+		.ha_filter = ha_filter(w->ha),
 	};
+	w->n_ha_dropped = 0;
 	unsigned n_tx = batch_handle(w, &ctx, 0, n, 0);
 
 	/* Group commit window: a batch that changed leases waits up to
@@ -752,6 +822,9 @@ static void batch_process(worker_t *w, unsigned n)
 		n_tx = 0;
 	}
 
+	if (r == 0 && (ctx.ha_filter & HA_F_ON) != 0) {
+		n_tx = ha_hand_over(w, ctx.ha_filter, n_tx);
+	}
 	send_batch(w, n_tx);
 	cfg_release(cfg);
 }

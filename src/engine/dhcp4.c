@@ -15,6 +15,7 @@
 #include "engine/alloc.h"
 #include "engine/classify.h"
 #include "engine/reply.h"
+#include "ha/ha-lb.h"
 #include "util/hex.h"
 #include "util/inaddr.h"
 #include "util/log.h"
@@ -678,6 +679,9 @@ static int send_reply(exch_t *x, reply_in_t *in, dhcp4_tx_t *tx, verdict_t *ret_
 	tx->len = (size_t)len;
 	tx->msg_type = in->msg_type;
 	set_dst(x, tx, in->lease != NULL ? in->lease->addr : 0);
+	if (in->msg_type == DHCPACK && in->lease != NULL && !in->inform) {
+		tx->ha_addr = in->lease->addr;
+	}
 	if (x->type == DHCPINFORM) {
 		/* Kea processInform(): a relayed INFORM without ciaddr is answered
 		 * through the relay with the broadcast flag; one answered to
@@ -847,7 +851,7 @@ static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	return send_reply(x, &in, tx, ret_verdict);
 }
 
-static int process_release(exch_t *x, verdict_t *ret_verdict)
+static int process_release(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 {
 	alloc_req_t req = make_req(x);
 	alloc_done_t done;
@@ -858,6 +862,9 @@ static int process_release(exch_t *x, verdict_t *ret_verdict)
 	*ret_verdict = VERDICT_DROP; /* RFC 2131 §4.3.4: no reply */
 	if (r < 0) {
 		return r;
+	}
+	if (done == ALLOC_DONE) {
+		tx->ha_addr = x->pkt->ciaddr;   /* the HA partner must hear of it */
 	}
 	if (done == ALLOC_DONE && want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
 		log_info(LOGGER_LEASES, "DHCP4_RELEASE", "%s: address %s was released properly.",
@@ -906,7 +913,7 @@ static void log_decline_mismatch(const exch_t *x, uint32_t addr, const lease4_t 
 	         inaddr_fmt(addr, a), client_label(x, label), rhw, lhw, rcid, lcid);
 }
 
-static int process_decline(exch_t *x, verdict_t *ret_verdict)
+static int process_decline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 {
 	uint32_t addr;
 	alloc_done_t done;
@@ -929,6 +936,9 @@ static int process_decline(exch_t *x, verdict_t *ret_verdict)
 	*ret_verdict = VERDICT_DROP;
 	if (r < 0) {
 		return r;
+	}
+	if (done == ALLOC_DONE) {
+		tx->ha_addr = addr;
 	}
 	if (done == ALLOC_DONE && want_log(LOGGER_LEASES, LOG_SEV_INFO, 0)) {
 		log_info(LOGGER_LEASES, "DHCP4_DECLINE_LEASE",
@@ -960,6 +970,20 @@ static int process_inform(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 }
 
 /* ---- pipeline ---- */
+
+/* Kea's HA query filter (buffer4_receive): a scoped query whose scope this
+ * server does not serve in its HA state is dropped before anything else. */
+static bool ha_in_scope(const exch_t *x)
+{
+	unsigned f = x->ctx->ha_filter;
+
+	if ((f & HA_F_ON) == 0 || x->ctx->cfg->ha == NULL || !accept_type(x->type)) {
+		return true;
+	}
+	int owner = ha_scope_of(x->ctx->cfg->ha, x->client.client_id, x->client.client_id_len,
+	                        x->client.hwaddr, x->client.hwaddr_len);
+	return owner >= 0 && (f & (HA_F_SERVE0 << owner)) != 0;
+}
 
 /* Only user classes (and a user-defined DROP) have tests to evaluate. */
 static bool classes_need_eval(const cfg_t *cfg)
@@ -1045,9 +1069,9 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	case DHCPREQUEST:
 		return process_request(x, tx, ret_verdict);
 	case DHCPRELEASE:
-		return process_release(x, ret_verdict);
+		return process_release(x, tx, ret_verdict);
 	case DHCPDECLINE:
-		return process_decline(x, ret_verdict);
+		return process_decline(x, tx, ret_verdict);
 	case DHCPINFORM:
 		return process_inform(x, tx, ret_verdict);
 	default:
@@ -1095,6 +1119,9 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 	}
 	x->type = pkt4_msg_type(x->pkt);
 	count_received(ctx->stats, x->type);
+	if (!ha_in_scope(x)) {
+		return drop(x, ret_verdict);
+	}
 
 	*ret_verdict = VERDICT_DROP;
 	return pipeline(x, tx, ret_verdict);

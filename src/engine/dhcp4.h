@@ -52,6 +52,8 @@ typedef struct dhcp4_tx {
 	uint8_t chaddr[DHCP_CHADDR_LEN];
 	uint8_t hlen;
 	uint8_t msg_type;               /* DHCPOFFER, DHCPACK, DHCPNAK: for stats and logs */
+	uint32_t ha_addr;               /* a lease changed here (ACK, RELEASE, DECLINE): the HA
+	                                 * partner must hear of it; 0 = none. Set with any verdict */
 } dhcp4_tx_t;
 
 /* Everything one worker brings to the pipeline; all worker-owned. */
@@ -63,6 +65,7 @@ typedef struct dhcp4_ctx {
 	int64_t now;                    /* epoch seconds, cached per batch */
 	uint32_t rand_state;            /* for the random allocator */
 	bool dhcp_disabled;             /* dhcp-disable in force: drop everything */
+	unsigned ha_filter;             /* ha_filter() (HA_F_*) for the batch; 0 = no HA */
 	struct allocator *allocator;    /* worker's address-picker state (engine/allocator.h,
 	                                 * allocator_new()); NULL = scan pools from the start */
 } dhcp4_ctx_t;

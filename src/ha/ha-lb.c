@@ -53,3 +53,12 @@ int ha_lb_server(const uint8_t *client_id, size_t client_id_len, const uint8_t *
 	}
 	return (int)(hash % active_servers);
 }
+
+int ha_scope_of(const cfg_ha_t *h, const uint8_t *client_id, size_t client_id_len,
+                const uint8_t *hwaddr, size_t hwaddr_len)
+{
+	if (h->mode != CFG_HA_LOAD_BALANCING) {
+		return 0;       /* hot-standby: the primary's scope; passive-backup: one server */
+	}
+	return ha_lb_server(client_id, client_id_len, hwaddr, hwaddr_len, 2);
+}

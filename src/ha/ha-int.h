@@ -1,0 +1,107 @@
+/* Internals shared by the src/ha/ files (the service, its commands, the
+ * peer client, parking and sync). Not for use outside src/ha/. */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "cfg/cfg.h"
+#include "ha/ha-fsm.h"
+#include "ha/ha-msg.h"
+#include "ha/ha.h"
+
+#define HA_LOGGER "kea-dhcp4.ha-hooks"  /* libdhcp_ha.so's logger */
+
+/* One HTTP client (a libcurl easy handle keeps its connection alive). Owned by
+ * one thread. */
+typedef struct ha_http {
+	void *curl;
+} ha_http_t;
+
+struct ha {
+	pthread_mutex_t lock;           /* everything below up to the ring */
+	pthread_cond_t wake;            /* parked work or a command for the HA thread */
+	pthread_t thread;
+	bool running;
+	bool stop;
+	struct ctl *ctl;
+
+	_Atomic unsigned filter;        /* HA_F_* published to the workers */
+	_Atomic uint64_t unsent;        /* Kea's unsent-update-count */
+
+	bool active;                    /* a configuration with HA is in force */
+	cfg_ha_state_t state;
+	cfg_ha_state_t before_maintenance; /* where ha-maintenance-notify cancel returns */
+	int partner;                    /* cfg_ha_state_t or HA_PARTNER_UNAVAILABLE */
+	ha_heartbeat_t last_hb;         /* the partner's last answer */
+	bool in_touch;                  /* the partner answered at least once */
+	bool hb_warned;                 /* this outage's heartbeat failure is logged */
+	uint64_t partner_unsent_at_down; /* its unsent-update-count when we went partner-down */
+	int64_t last_ok_ms;             /* monotonic ms of the last successful exchange */
+	int64_t last_hb_ms;             /* of the last heartbeat answer (status-get "age") */
+	int64_t next_hb_ms;             /* when the next heartbeat is due */
+	bool scopes_set;                /* ha-scopes chose the scopes until the next transition */
+	bool serve[2];
+	bool sync_done;                 /* syncing: the last sync succeeded */
+	bool reset;                     /* ha-reset: back to waiting at the next round */
+
+	/* parked lease changes: a ring, HA_PARK_MAX entries */
+	ha_parked_t *ring;
+	size_t head, n;
+};
+
+/** CLOCK_MONOTONIC milliseconds. */
+int64_t ha_now_ms(void);
+
+/** The partner (the first peer that is neither this server nor a backup), or
+ *  NULL (passive-backup primary, backup server). */
+const cfg_ha_peer_t *ha_partner(const cfg_ha_t *h);
+
+/** Names of the primary's and the secondary's scopes (NULL when none). */
+void ha_scope_names(const cfg_ha_t *h, const char *names[2]);
+
+/** POST @cmd (borrowed) to @peer within @timeout_ms; *@ret = the answer map
+ *  (element 0 of the list the peer must send; new reference). 0, or negative
+ *  with Kea's reason in @err: transport failure, not JSON, a bare map, no
+ *  list. The caller judges "result". Thread owning @c. */
+int ha_http_post(ha_http_t *c, const cfg_ha_peer_t *peer, json_t *cmd, long timeout_ms,
+                 json_t **ret, char *err, size_t errlen);
+/** POST and return the whole body (the heartbeat parser wants the list). */
+int ha_http_post_raw(ha_http_t *c, const cfg_ha_peer_t *peer, json_t *cmd, long timeout_ms,
+                     json_t **ret, char *err, size_t errlen);
+/** Close the connection. */
+void ha_http_done(ha_http_t *c);
+
+/** The "result" of an answer map, or -1 when absent. */
+int ha_result(const json_t *ans);
+
+/** Run one command on this server's control channel (lease4-get, lease4-update,
+ *  dhcp-enable ...): the answer map, new reference, NULL on OOM. Any thread
+ *  not holding ha->lock. */
+json_t *ha_local(ha_t *ha, const char *cmd, json_t *args);
+
+/** Send the partner lease4-update / lease4-del for @addr as the store now has
+ *  it. 0 on the partner's success (or conflict, counted), negative otherwise.
+ *  HA thread. */
+int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr);
+
+/** Take the parked items and send each one's update, then its reply (or drop
+ *  it on failure). Returns how many failed. HA thread. */
+unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h);
+
+/** Drop every parked item (HA went away). Any thread not holding ha->lock. */
+void ha_park_drop_all(ha_t *ha);
+
+/** Kea's lease sync from the partner: dhcp-disable (max-period), pages of
+ *  lease4-get-page merged by cltt, then ha-sync-complete-notify (dhcp-enable
+ *  on result 2, or on failure). @max_period_s: the partner's dhcp-disable
+ *  period. 0 or negative with the reason in @err. Any thread not holding
+ *  ha->lock (the HA thread, or the ctl thread for ha-sync). */
+int ha_sync_run(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t max_period_s, char *err,
+                size_t errlen);
+
+/** A transition (logs HA_STATE_TRANSITION, clears ha-scopes). Lock held. */
+void ha_set_state_locked(ha_t *ha, const cfg_ha_t *h, cfg_ha_state_t st);
+
+/** Recompute and publish the filter word from the state. Lock held. */
+void ha_publish_locked(ha_t *ha, const cfg_ha_t *h);

@@ -1,0 +1,217 @@
+/* Lease updates to the partner and the replies that wait for them (Kea's
+ * leases4_committed + parking lot, kea-ha-protocol.md §2-3). Workers park, the
+ * HA thread sends lease4-update / lease4-del and then the reply. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ha/ha-int.h"
+#include "util/inaddr.h"
+#include "util/log.h"
+
+bool ha_park(ha_t *ha, const ha_parked_t *p)
+{
+	pthread_mutex_lock(&ha->lock);
+	if (ha->n >= HA_PARK_MAX) {
+		pthread_mutex_unlock(&ha->lock);
+		return false;
+	}
+	ha_parked_t *slot = &ha->ring[(ha->head + ha->n) % HA_PARK_MAX];
+	*slot = *p;
+	slot->tx.buf = slot->buf;
+	ha->n++;
+	pthread_cond_signal(&ha->wake);
+	pthread_mutex_unlock(&ha->lock);
+	return true;
+}
+
+static bool pop(ha_t *ha, ha_parked_t *out)
+{
+	pthread_mutex_lock(&ha->lock);
+	bool any = ha->n > 0;
+	if (any) {
+		*out = ha->ring[ha->head];
+		out->tx.buf = out->buf;
+		ha->head = (ha->head + 1) % HA_PARK_MAX;
+		ha->n--;
+	}
+	pthread_mutex_unlock(&ha->lock);
+	return any;
+}
+
+void ha_park_drop_all(ha_t *ha)
+{
+	ha_parked_t p;
+
+	while (pop(ha, &p)) {
+		if (p.fd >= 0) {
+			close(p.fd);
+		}
+	}
+}
+
+/* Lease4::toElement as the partner wants it: "expire" instead of "cltt". */
+static json_t *wire_lease(json_t *l)
+{
+	json_t *o = json_deep_copy(l);
+	json_t *cltt = json_object_get(o, "cltt"), *vl = json_object_get(o, "valid-lft");
+
+	if (o == NULL) {
+		return NULL;
+	}
+	if (json_is_integer(cltt) && json_is_integer(vl)) {
+		json_object_set_new(o, "expire", json_integer(json_integer_value(cltt) + json_integer_value(vl)));
+	}
+	json_object_del(o, "cltt");
+	json_object_set_new(o, "origin", json_string("ha-partner"));
+	return o;
+}
+
+/* lease4-update for a lease that is active or declined, lease4-del for one
+ * that is gone or reclaimed. NULL on OOM. */
+static json_t *lease_command(ha_t *ha, uint32_t addr)
+{
+	char a[INADDR_STRLEN];
+	json_t *ans = ha_local(ha, "lease4-get", json_pack("{s:s}", "ip-address", inaddr_fmt(addr, a)));
+	json_t *l = ha_result(ans) == 0 ? json_object_get(ans, "arguments") : NULL;
+	json_t *st = json_object_get(l, "state");
+	json_t *cltt = json_object_get(l, "cltt"), *vl = json_object_get(l, "valid-lft");
+	bool live = json_is_integer(st) &&
+	            ((json_integer_value(st) == 0 && json_is_integer(cltt) && json_is_integer(vl) &&
+	              json_integer_value(cltt) + json_integer_value(vl) > (json_int_t)time(NULL)) ||
+	             json_integer_value(st) == 1);
+	json_t *cmd;
+
+	if (live) {
+		json_t *w = wire_lease(l);
+
+		if (w != NULL) {
+			json_object_set_new(w, "force-create", json_true());
+		}
+		cmd = ha_msg_command("lease4-update", w);
+	} else {
+		json_t *w = l != NULL ? wire_lease(l) : json_pack("{s:s, s:s}", "ip-address", a, "origin", "ha-partner");
+
+		cmd = ha_msg_command("lease4-del", w);
+	}
+	json_decref(ans);
+	return cmd;
+}
+
+static void poke(ha_t *ha, const cfg_ha_t *h, bool ok)
+{
+	int64_t now = ha_now_ms();
+
+	pthread_mutex_lock(&ha->lock);
+	if (ok) {
+		/* any successful exchange counts as a heartbeat (Kea pokes the timer) */
+		ha->last_ok_ms = now;
+		ha->next_hb_ms = now + h->heartbeat_delay;
+	} else {
+		ha->partner = HA_PARTNER_UNAVAILABLE;
+	}
+	pthread_mutex_unlock(&ha->lock);
+}
+
+int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr)
+{
+	char err[256] = "", a[INADDR_STRLEN];
+	json_t *ans = NULL, *cmd = lease_command(ha, addr);
+	const cfg_ha_peer_t *p = ha_partner(h);
+	int r = cmd != NULL && p != NULL ? ha_http_post(c, p, cmd, MIN(MAX((long)h->max_response_delay, 100L), 10000L),
+	                                                &ans, err, sizeof(err))
+	                                 : -ENOMEM;
+	int res = r == 0 ? ha_result(ans) : -1;
+
+	if (r == 0 && res != 0 && res != 3 && res != 4) {
+		json_t *t = json_object_get(ans, "text");
+
+		snprintf(err, sizeof(err), "%s", json_is_string(t) ? json_string_value(t) : "error");
+		r = -EPROTO;
+	}
+	if (res == 4) {
+		log_warn(HA_LOGGER, "HA_LEASE_UPDATE_CONFLICT", "%s: lease update for %s rejected by %s: %s",
+		         h->this_server_name, inaddr_fmt(addr, a), p->name,
+		         json_string_value(json_object_get(ans, "text")));
+	}
+	if (r < 0) {
+		log_warn(HA_LOGGER, "HA_LEASE_UPDATE_FAILED", "%s: lease update for %s to %s failed: %s",
+		         h->this_server_name, inaddr_fmt(addr, a), p != NULL ? p->name : "?", err);
+	}
+	poke(ha, h, r == 0);
+	json_decref(cmd);
+	json_decref(ans);
+	return r;
+}
+
+/* The reply that waited, on the worker's socket (a dup: the worker may be gone). */
+static int send_reply(const ha_parked_t *p)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(p->dport) };
+	struct iovec iov = { .iov_base = (void *)p->buf, .iov_len = p->tx.len };
+	_Alignas(struct cmsghdr) uint8_t cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1 };
+	bool bcast = p->tx.kind != DHCP4_TX_UDP;
+
+	to.sin_addr.s_addr = htonl(bcast ? INADDR_BROADCAST : p->tx.dst_addr);
+	if (p->tx.src_addr != 0 || bcast) {
+		struct in_pktinfo pi = { .ipi_ifindex = bcast ? p->tx.ifindex : 0 };
+
+		pi.ipi_spec_dst.s_addr = htonl(p->tx.src_addr);
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = IPPROTO_IP;
+		cm->cmsg_type = IP_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
+	if (sendmsg(p->fd, &msg, 0) >= 0) {
+		return 0;
+	}
+	if (msg.msg_control != NULL && !bcast) {
+		msg.msg_control = NULL;         /* a non-local server id: let routing choose */
+		msg.msg_controllen = 0;
+		if (sendmsg(p->fd, &msg, 0) >= 0) {
+			return 0;
+		}
+	}
+	return -errno;
+}
+
+unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
+{
+	ha_parked_t p;
+	unsigned failed = 0;
+
+	while (pop(ha, &p)) {
+		pthread_mutex_lock(&ha->lock);
+		bool gone = ha->partner == HA_PARTNER_UNAVAILABLE;
+		pthread_mutex_unlock(&ha->lock);
+		/* a partner that stopped answering would hold every update for a
+		 * timeout: drop at once until a heartbeat finds it again */
+		int r = gone ? -EHOSTUNREACH : ha_send_lease(ha, c, h, p.addr);
+
+		if (gone) {
+			ha_note_unsent(ha);
+		}
+
+		if (r < 0) {
+			failed++;
+		}
+		/* Kea: a failed update drops the reply; the client retries */
+		if (p.has_reply && r == 0 && send_reply(&p) < 0) {
+			log_warn(HA_LOGGER, "HA_PARKED_SEND_FAILED", "%s: failed to send a parked reply: %s",
+			         h->this_server_name, strerror(errno));
+		}
+		if (p.fd >= 0) {
+			close(p.fd);
+		}
+	}
+	return failed;
+}

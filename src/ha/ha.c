@@ -1,0 +1,409 @@
+/* The HA service: its thread, heartbeats and the state machine's rounds; see
+ * ha.h. Commands are in ha-cmd.c, lease updates in ha-park.c, the sync in
+ * ha-sync.c, the peer client in ha-http.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cfg/cfg-current.h"
+#include "ctl/ctl.h"
+#include "ha/ha-int.h"
+#include "ha/ha-lb.h"
+#include "util/log.h"
+#include "util/macro.h"
+
+/* A round at least this often (ms): parked work is signalled, but the state
+ * machine also reacts to time passing (max-response-delay). */
+#define HA_ROUND_MAX_MS 100
+
+int64_t ha_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+const cfg_ha_peer_t *ha_partner(const cfg_ha_t *h)
+{
+	if (h->peers[h->self].role == CFG_HA_BACKUP || h->mode == CFG_HA_PASSIVE_BACKUP) {
+		return NULL;
+	}
+	for (size_t i = 0; i < h->n_peers; i++) {
+		if (i != h->self && h->peers[i].role != CFG_HA_BACKUP) {
+			return &h->peers[i];
+		}
+	}
+	return NULL;
+}
+
+void ha_scope_names(const cfg_ha_t *h, const char *names[2])
+{
+	names[0] = names[1] = NULL;
+	for (size_t i = 0; i < h->n_peers; i++) {
+		if (h->peers[i].role == CFG_HA_PRIMARY) {
+			names[0] = h->peers[i].name;
+		} else if (h->peers[i].role == CFG_HA_SECONDARY) {
+			names[1] = h->peers[i].name;
+		}
+	}
+}
+
+json_t *ha_local(ha_t *ha, const char *cmd, json_t *args)
+{
+	json_t *req = json_pack("{s:s}", "command", cmd);
+
+	if (req == NULL || (args != NULL && json_object_set_new(req, "arguments", args) < 0)) {
+		json_decref(req);
+		return NULL;
+	}
+	json_t *ans = ha->ctl != NULL ? ctl_call(ha->ctl, req)
+	                              : json_pack("{s:i, s:s}", "result", 1, "text", "no control channel");
+	json_decref(req);
+	return ans;
+}
+
+unsigned ha_filter(const ha_t *ha)
+{
+	return ha == NULL ? 0 : atomic_load_explicit(&((ha_t *)ha)->filter, memory_order_relaxed);
+}
+
+void ha_note_unsent(ha_t *ha)
+{
+	atomic_fetch_add_explicit(&ha->unsent, 1, memory_order_relaxed);
+}
+
+static bool sends_updates(cfg_ha_state_t st)
+{
+	return st == CFG_HA_ST_HOT_STANDBY || st == CFG_HA_ST_LOAD_BALANCING ||
+	       st == CFG_HA_ST_PARTNER_IN_MAINTENANCE;
+}
+
+void ha_publish_locked(ha_t *ha, const cfg_ha_t *h)
+{
+	unsigned f = 0;
+
+	if (ha->active && h != NULL) {
+		bool serve[2];
+
+		if (ha->scopes_set) {
+			memcpy(serve, ha->serve, sizeof(serve));
+		} else {
+			ha_fsm_scopes(h->mode, h->peers[h->self].role, h->peers[h->self].auto_failover,
+			              ha->state, serve);
+		}
+		f = HA_F_ON;
+		/* Kea's adjustNetworkState(): no DHCP at all in waiting, syncing... */
+		if (ha_fsm_dhcp_enabled(ha->state) || ha->scopes_set) {
+			f |= (serve[0] ? HA_F_SERVE0 : 0) | (serve[1] ? HA_F_SERVE1 : 0);
+		}
+		if (h->send_lease_updates && ha_partner(h) != NULL && sends_updates(ha->state)) {
+			f |= HA_F_PARK;
+		}
+		memcpy(ha->serve, serve, sizeof(serve));
+	}
+	atomic_store_explicit(&ha->filter, f, memory_order_relaxed);
+}
+
+static void upper(const char *s, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i + 1 < len; i++) {
+		buf[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
+	}
+	buf[i] = '\0';
+}
+
+static const char *partner_name(int p)
+{
+	return p == HA_PARTNER_UNAVAILABLE ? "unavailable" : cfg_ha_state_name((cfg_ha_state_t)p);
+}
+
+void ha_set_state_locked(ha_t *ha, const cfg_ha_t *h, cfg_ha_state_t st)
+{
+	char from[32], to[32], ps[32];
+	bool was = ha_fsm_dhcp_enabled(ha->state);
+
+	upper(cfg_ha_state_name(ha->state), from, sizeof(from));
+	upper(cfg_ha_state_name(st), to, sizeof(to));
+	upper(partner_name(ha->partner), ps, sizeof(ps));
+	log_info(HA_LOGGER, "HA_STATE_TRANSITION",
+	         "%s: server transitions from %s to %s state, partner state is %s",
+	         h->this_server_name, from, to, ps);
+	if (st == CFG_HA_ST_PARTNER_DOWN) {
+		ha->partner_unsent_at_down = ha->last_hb.unsent_update_count;
+	}
+	if (st == CFG_HA_ST_SYNCING) {
+		ha->sync_done = false;
+	}
+	ha->state = st;
+	ha->scopes_set = false;   /* Kea: every transition serves the state's own scopes */
+	if (was != ha_fsm_dhcp_enabled(st)) {
+		log_info(HA_LOGGER, was ? "HA_LOCAL_DHCP_DISABLE" : "HA_LOCAL_DHCP_ENABLE",
+		         "%s: local DHCP service is %s while the server is in the %s state",
+		         h->this_server_name, was ? "disabled" : "enabled", to);
+	}
+	ha_publish_locked(ha, h);
+}
+
+static bool heartbeats_wanted(const cfg_ha_t *h, cfg_ha_state_t st)
+{
+	return ha_partner(h) != NULL && st != CFG_HA_ST_SYNCING && st != CFG_HA_ST_TERMINATED;
+}
+
+/* Requests to the partner end within max-response-delay (at most Kea's 10 s),
+ * so a partner that stopped answering is judged by the configured figure. */
+static long exchange_timeout(const cfg_ha_t *h)
+{
+	return MIN(MAX((long)h->max_response_delay, 100L), 10000L);
+}
+
+static void heartbeat(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
+{
+	const char *names[2];
+	char err[256] = "";
+	ha_heartbeat_t hb;
+	json_t *body = NULL, *cmd = ha_msg_command("ha-heartbeat", NULL);
+	int r = cmd != NULL ? ha_http_post_raw(c, ha_partner(h), cmd, exchange_timeout(h), &body, err,
+	                                       sizeof(err))
+	                    : -ENOMEM;
+
+	ha_scope_names(h, names);
+	if (r == 0) {
+		r = ha_msg_parse_heartbeat(body, names, &hb, err, sizeof(err));
+	}
+	json_decref(cmd);
+	json_decref(body);
+
+	int64_t now = ha_now_ms();
+	pthread_mutex_lock(&ha->lock);
+	if (r == 0) {
+		ha->partner = (int)hb.state;
+		ha->last_hb = hb;
+		ha->in_touch = true;
+		ha->hb_warned = false;
+		ha->last_ok_ms = ha->last_hb_ms = now;
+		if (ha_msg_skew(time(NULL), hb.date_time) == HA_SKEW_WARN) {
+			log_warn(HA_LOGGER, "HA_HIGH_CLOCK_SKEW",
+			         "%s: the clock skew between the active servers is higher than 30 seconds",
+			         h->this_server_name);
+		}
+	} else {
+		if (!ha->hb_warned) {
+			ha->hb_warned = true;   /* once per outage, not every heartbeat-delay */
+			log_warn(HA_LOGGER, "HA_HEARTBEAT_COMMUNICATIONS_FAILED",
+			         "%s: failed to send heartbeat to %s (%s): %s", h->this_server_name,
+			         ha_partner(h)->name, ha_partner(h)->url, err);
+		}
+		ha->partner = HA_PARTNER_UNAVAILABLE;
+	}
+	ha->next_hb_ms = now + h->heartbeat_delay;
+	pthread_mutex_unlock(&ha->lock);
+}
+
+/* One step of the state machine on what the last heartbeat taught us. */
+static void step_locked(ha_t *ha, const cfg_ha_t *h)
+{
+	const cfg_ha_peer_t *me = &h->peers[h->self];
+	bool interrupted = ha_now_ms() - ha->last_ok_ms > (int64_t)h->max_response_delay;
+	bool failure = ha_fsm_failure_detected(h->max_unacked_clients, 0);
+	ha_fsm_in_t in = {
+		.mode = h->mode,
+		.role = me->role,
+		.state = ha->state,
+		.partner = ha->partner,
+		.sync_leases = h->sync_leases,
+		.interrupted = interrupted,
+		.partner_down_due = ha_fsm_should_partner_down(interrupted, ha_fsm_dhcp_enabled(ha->state),
+		                                               h->mode, me->role, failure),
+		.delayed_updates = h->delayed_updates_limit > 0,
+		.sync_done = ha->sync_done,
+		.partner_unsent_changed = ha->last_hb.unsent_update_count != ha->partner_unsent_at_down,
+		.terminate = ha->partner != HA_PARTNER_UNAVAILABLE &&
+		             ha_msg_skew(time(NULL), ha->last_hb.date_time) == HA_SKEW_TERMINATE,
+	};
+	cfg_ha_state_t next = ha_fsm_next(&in);
+
+	if (next != ha->state) {
+		ha_set_state_locked(ha, h, next);
+	}
+}
+
+/* A configuration with HA appeared: start from waiting, as Kea does. */
+static void activate_locked(ha_t *ha, const cfg_ha_t *h)
+{
+	int64_t now = ha_now_ms();
+
+	ha->active = true;
+	ha->state = CFG_HA_ST_WAITING;
+	ha->partner = HA_PARTNER_UNAVAILABLE;
+	ha->in_touch = false;
+	ha->hb_warned = false;
+	ha->last_ok_ms = now;   /* Kea pokes the communication state at start */
+	ha->next_hb_ms = now;
+	memset(&ha->last_hb, 0, sizeof(ha->last_hb));
+	log_info(HA_LOGGER, "HA_SERVICE_STARTED", "%s: started high availability service in %s mode as %s server",
+	         h->this_server_name, cfg_ha_mode_name(h->mode), cfg_ha_role_name(h->peers[h->self].role));
+	ha_publish_locked(ha, h);
+}
+
+static void sync_if_due(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
+{
+	char err[256] = "";
+
+	pthread_mutex_lock(&ha->lock);
+	bool due = ha->state == CFG_HA_ST_SYNCING && !ha->sync_done &&
+	           ha->partner != HA_PARTNER_UNAVAILABLE && ha->partner != CFG_HA_ST_TERMINATED;
+	pthread_mutex_unlock(&ha->lock);
+	if (!due) {
+		return;
+	}
+	int r = ha_sync_run(ha, c, h, MAX(h->sync_timeout / 1000, 1u), err, sizeof(err));
+
+	pthread_mutex_lock(&ha->lock);
+	ha->sync_done = r == 0;
+	/* Kea restarts the heartbeat after the sync */
+	ha->next_hb_ms = ha_now_ms();
+	pthread_mutex_unlock(&ha->lock);
+	if (r < 0) {
+		log_error(HA_LOGGER, "HA_SYNC_FAILED", "%s: failed to synchronize leases with %s: %s",
+		          h->this_server_name, ha_partner(h)->name, err);
+	}
+}
+
+static void wait_locked(ha_t *ha, int64_t until_ms)
+{
+	int64_t now = ha_now_ms();
+	int64_t end = MIN(until_ms, now + HA_ROUND_MAX_MS);
+
+	if (ha->stop || ha->n > 0 || end <= now) {
+		return;
+	}
+	struct timespec ts = { .tv_sec = end / 1000, .tv_nsec = (end % 1000) * 1000000 };
+	pthread_cond_timedwait(&ha->wake, &ha->lock, &ts);
+}
+
+static void round_once(ha_t *ha, ha_http_t *c)
+{
+	const cfg_t *cfg = cfg_acquire();
+	const cfg_ha_t *h = cfg != NULL && cfg->hooks.ha ? cfg->ha : NULL;
+
+	pthread_mutex_lock(&ha->lock);
+	if (h == NULL) {
+		bool was = ha->active;
+
+		ha->active = false;
+		ha_publish_locked(ha, NULL);
+		wait_locked(ha, ha_now_ms() + HA_ROUND_MAX_MS);
+		pthread_mutex_unlock(&ha->lock);
+		if (was) {
+			ha_park_drop_all(ha);
+		}
+		cfg_release(cfg);
+		return;
+	}
+	if (!ha->active) {
+		activate_locked(ha, h);
+	}
+	if (ha->reset) {
+		ha->reset = false;
+		if (ha->state != CFG_HA_ST_WAITING) {
+			ha_set_state_locked(ha, h, CFG_HA_ST_WAITING);
+		}
+	}
+	bool hb_due = heartbeats_wanted(h, ha->state) && ha_now_ms() >= ha->next_hb_ms;
+	pthread_mutex_unlock(&ha->lock);
+
+	ha_park_drain(ha, c, h);
+	if (hb_due) {
+		heartbeat(ha, c, h);
+	}
+	sync_if_due(ha, c, h);
+
+	pthread_mutex_lock(&ha->lock);
+	step_locked(ha, h);
+	wait_locked(ha, heartbeats_wanted(h, ha->state) ? ha->next_hb_ms : ha_now_ms() + HA_ROUND_MAX_MS);
+	pthread_mutex_unlock(&ha->lock);
+	cfg_release(cfg);
+}
+
+static void *ha_main(void *arg)
+{
+	ha_t *ha = arg;
+	ha_http_t c = { 0 };
+
+	for (;;) {
+		pthread_mutex_lock(&ha->lock);
+		bool stop = ha->stop;
+		pthread_mutex_unlock(&ha->lock);
+		if (stop) {
+			break;
+		}
+		round_once(ha, &c);
+	}
+	ha_http_done(&c);
+	return NULL;
+}
+
+int ha_new(ha_t **ret)
+{
+	ha_t *ha = calloc(1, sizeof(*ha));
+	pthread_condattr_t ca;
+
+	if (ha == NULL || (ha->ring = calloc(HA_PARK_MAX, sizeof(*ha->ring))) == NULL) {
+		free(ha);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&ha->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&ha->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	ha->state = CFG_HA_ST_WAITING;
+	ha->partner = HA_PARTNER_UNAVAILABLE;
+	*ret = ha;
+	return 0;
+}
+
+int ha_start(ha_t *ha, struct ctl *ctl)
+{
+	ha->ctl = ctl;
+	int r = pthread_create(&ha->thread, NULL, ha_main, ha);
+
+	if (r != 0) {
+		return -r;
+	}
+	ha->running = true;
+	(void)pthread_setname_np(ha->thread, "lessor-ha");
+	return 0;
+}
+
+void ha_stop(ha_t *ha)
+{
+	if (ha == NULL || !ha->running) {
+		return;
+	}
+	pthread_mutex_lock(&ha->lock);
+	ha->stop = true;
+	pthread_cond_signal(&ha->wake);
+	pthread_mutex_unlock(&ha->lock);
+	pthread_join(ha->thread, NULL);
+	ha->running = false;
+	atomic_store(&ha->filter, 0u);
+}
+
+ha_t *ha_free(ha_t *ha)
+{
+	if (ha == NULL) {
+		return NULL;
+	}
+	ha_stop(ha);
+	ha_park_drop_all(ha);
+	pthread_cond_destroy(&ha->wake);
+	pthread_mutex_destroy(&ha->lock);
+	free(ha->ring);
+	free(ha);
+	return NULL;
+}

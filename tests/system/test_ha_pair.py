@@ -1,0 +1,69 @@
+"""Hot-standby pairs speaking Kea's HA protocol (issue 7): a lessor primary with a lessor
+standby, and a lessor primary with a Kea 2.2 standby. Leases ACKed by the primary appear on the
+standby (lease4-update before the ACK leaves); killing the primary makes the standby serve, and
+the time from the SIGKILL to the standby's first ACK is measured and printed."""
+
+import time
+
+import pytest
+
+from conftest import PERF_BASE_MAC, by_hwaddr, mac_seq, need_tools, perfdhcp
+from ha_pair import PRIMARY_ADDR, STANDBY_ADDR, StandbyNet, dora, ha_state, start_half, wait_states
+
+
+def failover(net, primary, standby_kind):
+    """Kill the primary; returns seconds from SIGKILL to the standby's first ACK."""
+    t0 = time.monotonic()
+    primary.kill9()
+    while time.monotonic() - t0 < 20:
+        if dora(net, STANDBY_ADDR, mac="02feedbeef%02x" % 7, timeout=0.1):
+            return time.monotonic() - t0
+    raise AssertionError("the %s standby never served after the primary died" % standby_kind)
+
+
+@pytest.mark.parametrize("standby_kind", ["lessor", "kea"])
+def test_hot_standby_pair(netpair, tmp_path, standby_kind):
+    need_tools("curl", "perfdhcp")
+    if standby_kind == "kea":
+        need_tools("kea-dhcp4")
+    sb = StandbyNet(netpair)
+    made = []
+    try:
+        run_pair(netpair, sb, tmp_path, standby_kind, made)
+    finally:
+        for s in made:
+            s.cleanup()
+        sb.close()
+
+
+def run_pair(netpair, sb, tmp_path, standby_kind, made):
+    standby = start_half(tmp_path, sb, "standby", standby_kind, made)
+    primary = start_half(tmp_path, netpair, "primary", "lessor", made)
+    wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby"})
+
+    # the standby serves nobody while the primary is alive
+    assert dora(netpair, STANDBY_ADDR, timeout=0.5) is None
+
+    # every ACK of the primary is on the standby before the client has it
+    n = 40
+    r = perfdhcp(netpair, n=n, rate=100, base_mac=PERF_BASE_MAC, server_addr=PRIMARY_ADDR)
+    assert r.all_acked(n), r
+    want = set(mac_seq(PERF_BASE_MAC, n))
+    on_primary = {hw: a for hw, a in by_hwaddr(primary.leases()).items() if hw in want}
+    assert len(on_primary) == n
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        on_standby = {hw: a for hw, a in by_hwaddr(standby.leases()).items() if hw in want}
+        if on_standby == on_primary:
+            break
+        time.sleep(0.1)
+    assert on_standby == on_primary
+
+    took = failover(netpair, primary, standby_kind)
+    print("FAILOVER lessor primary -> %s standby: %.3f s (heartbeat-delay 200 ms, "
+          "max-response-delay 1000 ms)" % (standby_kind, took))
+    assert ha_state(netpair, "standby") == "partner-down"
+    # Kea's standby in partner-down serves every client; the old leases keep their addresses
+    mac0 = mac_seq(PERF_BASE_MAC, 1)[0].replace(":", "")
+    assert dora(netpair, STANDBY_ADDR, mac=mac0, timeout=1) == on_primary[mac_seq(PERF_BASE_MAC, 1)[0]]
+    assert took < 5

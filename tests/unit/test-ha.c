@@ -1,0 +1,273 @@
+/* ha: the HA service's commands, status-get block, published filter and
+ * parking limit, with a real HA thread whose partner never answers (a
+ * loopback port nobody listens on: connection refused at once). Texts are
+ * Kea 2.2's (ha_impl.cc / ha_service.cc). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cfg/cfg-current.h"
+#include "ha/ha-int.h"
+#include "ha/ha-lb.h"
+#include "ha/ha.h"
+
+static const char test_cfg[] =
+        "{ \"Dhcp4\": {\n"
+        "  \"lease-database\": { \"type\": \"memfile\", \"persist\": false },\n"
+        "  \"subnet4\": [ { \"id\": 1, \"subnet\": \"10.0.0.0/24\" } ],\n"
+        "  \"hooks-libraries\": [ { \"library\": \"/usr/lib/kea/hooks/libdhcp_lease_cmds.so\" },\n"
+        "    { \"library\": \"/usr/lib/kea/hooks/libdhcp_ha.so\", \"parameters\": {\n"
+        "      \"high-availability\": [ { \"this-server-name\": \"primary\", \"mode\": \"%s\",\n"
+        "        \"max-response-delay\": 60000,\n"
+        "        \"peers\": [ { \"name\": \"primary\", \"url\": \"http://127.0.0.1:20891/\", \"role\": \"primary\" },\n"
+        "                   { \"name\": \"%s\", \"url\": \"http://127.0.0.1:20892/\", \"role\": \"%s\" } ]\n"
+        "      } ] } } ]\n"
+        "} }\n";
+
+static void publish(const char *mode)
+{
+	bool lb = strcmp(mode, "load-balancing") == 0;
+	char text[sizeof(test_cfg) + 64];
+	cfg_t *cfg = NULL;
+	cfg_err_t err;
+
+	snprintf(text, sizeof(text), test_cfg, mode, lb ? "secondary" : "standby", lb ? "secondary" : "standby");
+	assert_int_equal(cfg_load_text(text, strlen(text), &cfg, &err), 0);
+	cfg_publish(cfg);
+}
+
+static int setup(void **state)
+{
+	ha_t *ha = NULL;
+
+	publish("hot-standby");
+	assert_int_equal(ha_new(&ha), 0);
+	assert_int_equal(ha_start(ha, NULL), 0);
+	/* the first round activates the service */
+	for (int i = 0; i < 200 && (ha_filter(ha) & HA_F_ON) == 0; i++) {
+		usleep(10000);
+	}
+	assert_true(ha_filter(ha) & HA_F_ON);
+	*state = ha;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	ha_free(*state);
+	cfg_publish(NULL);
+	return 0;
+}
+
+/* run @cmd with @args (JSON text or NULL); check result and text; return the answer */
+static json_t *run(ha_t *ha, const char *cmd, const char *args, int result, const char *text)
+{
+	json_t *a = args != NULL ? json_loads(args, 0, NULL) : NULL;
+	json_t *ans = ha_command(ha, cmd, a);
+
+	json_decref(a);
+	assert_non_null(ans);
+	assert_int_equal(json_integer_value(json_object_get(ans, "result")), result);
+	if (text != NULL) {
+		assert_string_equal(json_string_value(json_object_get(ans, "text")), text);
+	}
+	return ans;
+}
+
+static const char *hb_state(ha_t *ha)
+{
+	static char buf[64];
+	json_t *ans = run(ha, "ha-heartbeat", NULL, 0, "HA peer status returned.");
+
+	snprintf(buf, sizeof(buf), "%s",
+	         json_string_value(json_object_get(json_object_get(ans, "arguments"), "state")));
+	json_decref(ans);
+	return buf;
+}
+
+static void test_heartbeat_waiting(void **state)
+{
+	ha_t *ha = *state;
+	json_t *ans = run(ha, "ha-heartbeat", NULL, 0, "HA peer status returned.");
+	json_t *a = json_object_get(ans, "arguments");
+
+	/* Kea 2.2's answer while its partner is not reached (src/ha/README.md) */
+	assert_string_equal(json_string_value(json_object_get(a, "state")), "waiting");
+	assert_int_equal(json_array_size(json_object_get(a, "scopes")), 0);
+	assert_int_equal(json_integer_value(json_object_get(a, "unsent-update-count")), 0);
+	time_t t;
+	assert_int_equal(ha_msg_parse_rfc1123(json_string_value(json_object_get(a, "date-time")), &t), 0);
+	json_decref(ans);
+	/* waiting: nothing is served, nothing parked */
+	assert_int_equal(ha_filter(ha), HA_F_ON);
+}
+
+static void test_status_block(void **state)
+{
+	json_t *st = ha_status(*state);
+	json_t *want = json_loads(
+	        "[{\"ha-mode\": \"hot-standby\", \"ha-servers\": {"
+	        "\"local\": {\"role\": \"primary\", \"scopes\": [], \"state\": \"waiting\"},"
+	        "\"remote\": {\"age\": 0, \"analyzed-packets\": 0, \"communication-interrupted\": false,"
+	        " \"connecting-clients\": 0, \"in-touch\": false, \"last-scopes\": [], \"last-state\": \"\","
+	        " \"role\": \"standby\", \"unacked-clients\": 0, \"unacked-clients-left\": 0}}}]",
+	        0, NULL);
+
+	assert_true(json_equal(st, want));
+	json_decref(st);
+	json_decref(want);
+}
+
+static void test_scopes(void **state)
+{
+	ha_t *ha = *state;
+
+	json_decref(run(ha, "ha-scopes", NULL, 1, "arguments not found in the 'ha-scopes' command"));
+	json_decref(run(ha, "ha-scopes", "{}", 1, "'scopes' is mandatory for the 'ha-scopes' command"));
+	json_decref(run(ha, "ha-scopes", "{\"scopes\": [\"nobody\"]}", 1,
+	                "invalid server name specified 'nobody' while enabling/disabling HA scopes"));
+	json_decref(run(ha, "ha-scopes", "{\"scopes\": [\"primary\"]}", 0, "New HA scopes configured."));
+	assert_int_equal(ha_filter(ha), HA_F_ON | HA_F_SERVE0);
+	json_t *ans = run(ha, "ha-heartbeat", NULL, 0, NULL);
+	json_t *sc = json_object_get(json_object_get(ans, "arguments"), "scopes");
+	assert_int_equal(json_array_size(sc), 1);
+	assert_string_equal(json_string_value(json_array_get(sc, 0)), "primary");
+	json_decref(ans);
+	json_decref(run(ha, "ha-scopes", "{\"scopes\": []}", 0, "New HA scopes configured."));
+	assert_int_equal(ha_filter(ha), HA_F_ON);
+}
+
+static void test_reset_continue(void **state)
+{
+	ha_t *ha = *state;
+
+	json_decref(run(ha, "ha-reset", NULL, 0, "HA state machine already in WAITING state."));
+	json_decref(run(ha, "ha-continue", NULL, 0, "HA state machine is not paused."));
+	json_decref(run(ha, "ha-nothing", NULL, 2, NULL));
+}
+
+static void test_maintenance_notify(void **state)
+{
+	ha_t *ha = *state;
+
+	json_decref(run(ha, "ha-maintenance-notify", "{}", 1,
+	                "'cancel' is mandatory for the 'ha-maintenance-notify' command"));
+	json_decref(run(ha, "ha-maintenance-notify", "{\"cancel\": false}", 0, "Server is in-maintenance state."));
+	assert_string_equal(hb_state(ha), "in-maintenance");
+	/* in-maintenance is left only by a command, whatever the partner does */
+	usleep(300000);
+	assert_string_equal(hb_state(ha), "in-maintenance");
+	json_decref(run(ha, "ha-maintenance-notify", "{\"cancel\": true}", 0, "Server maintenance canceled."));
+	assert_string_equal(hb_state(ha), "waiting");
+}
+
+static void test_maintenance_start_partner_gone(void **state)
+{
+	ha_t *ha = *state;
+
+	json_decref(run(ha, "ha-maintenance-cancel", NULL, 1,
+	                "Unable to cancel the maintenance for the server not in the partner-in-maintenance state."));
+	/* the partner does not answer: Kea goes straight to partner-down */
+	json_decref(run(ha, "ha-maintenance-start", NULL, 0,
+	                "Server is now in the partner-down state as its partner appears to be offline for maintenance."));
+	assert_string_equal(hb_state(ha), "partner-down");
+	/* partner-down serves the primary's scope; nothing to send updates to */
+	assert_int_equal(ha_filter(ha), HA_F_ON | HA_F_SERVE0);
+	json_decref(run(ha, "ha-reset", NULL, 0, "HA state machine reset."));
+	for (int i = 0; i < 200 && strcmp(hb_state(ha), "waiting") != 0; i++) {
+		usleep(10000);
+	}
+	assert_string_equal(hb_state(ha), "waiting");
+}
+
+static void test_sync_args(void **state)
+{
+	ha_t *ha = *state;
+
+	json_decref(run(ha, "ha-sync", NULL, 1, "arguments not found in the 'ha-sync' command"));
+	json_decref(run(ha, "ha-sync", "{}", 1, "'server-name' is mandatory for the 'ha-sync' command"));
+	json_decref(run(ha, "ha-sync", "{\"server-name\": \"other\"}", 1,
+	                "server name 'other' not found in the HA configuration"));
+	/* the partner refuses the connection: the sync fails with the transport's reason */
+	json_t *ans = run(ha, "ha-sync", "{\"server-name\": \"standby\"}", 1, NULL);
+	json_decref(ans);
+}
+
+static void test_park_limit(void **state)
+{
+	(void)state;
+	ha_t *ha = NULL;
+	ha_parked_t p = { .addr = 0x0a000001, .fd = -1 };
+
+	/* no thread: nothing drains the ring */
+	assert_int_equal(ha_new(&ha), 0);
+	for (int i = 0; i < HA_PARK_MAX; i++) {
+		assert_true(ha_park(ha, &p));
+	}
+	assert_false(ha_park(ha, &p));
+	ha_free(ha);
+}
+
+static void test_scope_of(void **state)
+{
+	(void)state;
+	const uint8_t hw[6] = { 0, 1, 2, 3, 4, 5 }, cid[7] = { 1, 0, 1, 2, 3, 4, 5 };
+	const cfg_t *cfg = cfg_acquire();
+
+	assert_int_equal(ha_scope_of(cfg->ha, NULL, 0, hw, 6), 0);
+	assert_int_equal(ha_scope_of(cfg->ha, NULL, 0, NULL, 0), 0);
+	cfg_release(cfg);
+	publish("load-balancing");
+	cfg = cfg_acquire();
+	assert_int_equal(ha_scope_of(cfg->ha, cid, 7, hw, 6), ha_lb_server(cid, 7, hw, 6, 2));
+	assert_int_equal(ha_scope_of(cfg->ha, NULL, 0, hw, 6), ha_lb_server(NULL, 0, hw, 6, 2));
+	assert_int_equal(ha_scope_of(cfg->ha, NULL, 0, NULL, 0), -1);
+	cfg_release(cfg);
+	publish("hot-standby");
+}
+
+static void test_no_ha(void **state)
+{
+	(void)state;
+	ha_t *ha = NULL;
+	cfg_t *cfg = NULL;
+	cfg_err_t err;
+	const char *plain = "{ \"Dhcp4\": { \"subnet4\": [] } }";
+
+	assert_int_equal(cfg_load_text(plain, strlen(plain), &cfg, &err), 0);
+	cfg_publish(cfg);
+	assert_int_equal(ha_new(&ha), 0);
+	assert_int_equal(ha_start(ha, NULL), 0);
+	usleep(50000);
+	assert_int_equal(ha_filter(ha), 0);
+	assert_null(ha_status(ha));
+	json_t *ans = ha_command(ha, "ha-heartbeat", NULL);
+	assert_int_equal(json_integer_value(json_object_get(ans, "result")), 1);
+	json_decref(ans);
+	ha_free(ha);
+	publish("hot-standby");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_heartbeat_waiting, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_status_block, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_scopes, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reset_continue, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_maintenance_notify, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_maintenance_start_partner_gone, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_sync_args, setup, teardown),
+	        cmocka_unit_test(test_park_limit),
+	        cmocka_unit_test_setup_teardown(test_scope_of, setup, teardown),
+	        cmocka_unit_test(test_no_ha),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
