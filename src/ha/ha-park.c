@@ -135,7 +135,7 @@ int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr)
 		r = -EPROTO;
 	}
 	if (res == 4) {
-		log_warn(HA_LOGGER, "HA_LEASE_UPDATE_CONFLICT", "%s: lease update for %s rejected by %s: %s",
+		log_warn(HA_LOGGER, "HA_LEASE_UPDATE_CONFLICT", "%s: lease update for %s to %s returned conflict status code: %s",
 		         h->this_server_name, inaddr_fmt(addr, a), p->name,
 		         json_string_value(json_object_get(ans, "text")));
 	}
@@ -205,9 +205,10 @@ unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 			failed++;
 		}
 		/* Kea: a failed update drops the reply; the client retries */
-		if (p.has_reply && r == 0 && send_reply(&p) < 0) {
-			log_warn(HA_LOGGER, "HA_PARKED_SEND_FAILED", "%s: failed to send a parked reply: %s",
-			         h->this_server_name, strerror(errno));
+		int sr = p.has_reply && r == 0 ? send_reply(&p) : 0;
+		if (sr < 0) {
+			log_warn(HA_LOGGER, "LESSOR_HA_PARKED_SEND_FAIL", "%s: failed to send a parked reply: %s",
+			         h->this_server_name, strerror(-sr));
 		}
 		if (p.fd >= 0) {
 			close(p.fd);

@@ -128,8 +128,8 @@ int ha_sync_run(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t max_period_s
 		          10000, NULL, 0, 0, e2, sizeof(e2));
 	}
 	if (r == 0) {
-		log_info(HA_LOGGER, "HA_LEASES_SYNC_LEASE_PAGE_RECEIVED",
-		         "%s: lease database synchronization with %s complete: %zu leases received",
+		log_info(HA_LOGGER, "HA_SYNC_SUCCESSFUL",
+		         "%s: lease database synchronization with %s completed successfully: %zu leases received",
 		         h->this_server_name, p->name, n);
 	}
 	return r;
