@@ -1,13 +1,15 @@
-"""Hot-standby pairs speaking Kea's HA protocol (issue 7): a lessor primary with a lessor
-standby, and a lessor primary with a Kea 2.2 standby. Leases ACKed by the primary appear on the
-standby (lease4-update before the ACK leaves); killing the primary makes the standby serve, and
-the time from the SIGKILL to the standby's first ACK is measured and printed."""
+"""Hot-standby pairs speaking Kea's HA protocol (issue 7): lessor + lessor, lessor primary +
+Kea 2.2 standby, Kea 2.2 primary + lessor standby. Leases ACKed by the primary appear on the
+standby (lease4-update before the ACK leaves); killing the primary makes the standby serve (the
+time from the SIGKILL to the standby's first ACK is measured and printed); the primary started
+again syncs the leases the standby gave meanwhile (lease4-get-page) and both return to
+hot-standby (failback)."""
 
 import time
 
 import pytest
 
-from conftest import PERF_BASE_MAC, by_hwaddr, mac_seq, need_tools, perfdhcp
+from conftest import NEW_MAC, PERF_BASE_MAC, by_hwaddr, mac_seq, need_tools, perfdhcp
 from ha_pair import PRIMARY_ADDR, STANDBY_ADDR, StandbyNet, dora, ha_state, start_half, wait_states
 
 
@@ -21,24 +23,25 @@ def failover(net, primary, standby_kind):
     raise AssertionError("the %s standby never served after the primary died" % standby_kind)
 
 
-@pytest.mark.parametrize("standby_kind", ["lessor", "kea"])
-def test_hot_standby_pair(netpair, tmp_path, standby_kind):
+@pytest.mark.parametrize("primary_kind,standby_kind",
+                         [("lessor", "lessor"), ("lessor", "kea"), ("kea", "lessor")])
+def test_hot_standby_pair(netpair, tmp_path, primary_kind, standby_kind):
     need_tools("curl", "perfdhcp")
-    if standby_kind == "kea":
+    if "kea" in (primary_kind, standby_kind):
         need_tools("kea-dhcp4")
     sb = StandbyNet(netpair)
     made = []
     try:
-        run_pair(netpair, sb, tmp_path, standby_kind, made)
+        run_pair(netpair, sb, tmp_path, primary_kind, standby_kind, made)
     finally:
         for s in made:
             s.cleanup()
         sb.close()
 
 
-def run_pair(netpair, sb, tmp_path, standby_kind, made):
+def run_pair(netpair, sb, tmp_path, primary_kind, standby_kind, made):
     standby = start_half(tmp_path, sb, "standby", standby_kind, made)
-    primary = start_half(tmp_path, netpair, "primary", "lessor", made)
+    primary = start_half(tmp_path, netpair, "primary", primary_kind, made)
     wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby"})
 
     # the standby serves nobody while the primary is alive
@@ -60,10 +63,23 @@ def run_pair(netpair, sb, tmp_path, standby_kind, made):
     assert on_standby == on_primary
 
     took = failover(netpair, primary, standby_kind)
-    print("FAILOVER lessor primary -> %s standby: %.3f s (heartbeat-delay 200 ms, "
-          "max-response-delay 1000 ms)" % (standby_kind, took))
+    print("FAILOVER %s primary -> %s standby: %.3f s (heartbeat-delay 200 ms, "
+          "max-response-delay 1000 ms)" % (primary_kind, standby_kind, took))
     assert ha_state(netpair, "standby") == "partner-down"
     # Kea's standby in partner-down serves every client; the old leases keep their addresses
     mac0 = mac_seq(PERF_BASE_MAC, 1)[0].replace(":", "")
     assert dora(netpair, STANDBY_ADDR, mac=mac0, timeout=1) == on_primary[mac_seq(PERF_BASE_MAC, 1)[0]]
     assert took < 5
+
+    # failback: the standby's new leases reach the primary by its sync, then hot-standby again
+    # (perfdhcp sends out of its relay address's interface: only the primary's link)
+    n2 = 10
+    want2 = mac_seq(NEW_MAC, n2)
+    acked = {hw: dora(netpair, STANDBY_ADDR, mac=hw.replace(":", ""), timeout=1) for hw in want2}
+    given = {hw: a for hw, a in by_hwaddr(standby.leases()).items() if hw in want2}
+    assert len(given) == n2 and given == acked
+    primary.start(wait=False)
+    wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby"}, timeout=30)
+    synced = {hw: a for hw, a in by_hwaddr(primary.leases()).items() if hw in want2}
+    assert synced == given
+    assert dora(netpair, PRIMARY_ADDR, mac=mac0, timeout=1) == on_primary[mac_seq(PERF_BASE_MAC, 1)[0]]
