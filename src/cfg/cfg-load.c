@@ -112,11 +112,9 @@ static int parse_globals(ld_t *ld, json_t *d4, lvl_t *gl)
 	cfg->server_tag = load_dup_nonempty(tag);
 	ld->ip_res_unique = true;
 	if ((r = load_get_bool(ld, d4, "ip-reservations-unique", &ld->ip_res_unique, NULL)) < 0 ||
-	         (r = load_get_bool(ld, d4, "early-global-reservations-lookup", &b, NULL)) < 0) {
+	         (r = load_get_bool(ld, d4, "early-global-reservations-lookup",
+	                            &cfg->early_global_reservations_lookup, NULL)) < 0) {
 		return r;
-	}
-	if (b) {
-		return load_fail(ld, "early-global-reservations-lookup", "'early-global-reservations-lookup' true is not supported yet");
 	}
 	if ((r = load_get_bool(ld, d4, "reservations-lookup-first", &b, NULL)) < 0 ||
 	         (r = load_get_u32(ld, d4, "parked-packet-limit", &u, NULL)) < 0 ||

@@ -250,6 +250,7 @@ typedef struct cfg {
 
 	uint32_t decline_probation_period;
 	bool echo_client_id;
+	bool early_global_reservations_lookup; /* global hosts' classes before subnet selection */
 	bool has_server_id;             /* global option 54 */
 	uint32_t server_id;
 	char *server_tag;

@@ -72,8 +72,9 @@ static void eval_pass(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t 
 	for (size_t i = _CFG_CLASS_BUILTIN_MAX; i < cfg->n_classes; i++) {
 		const cfg_class_t *cl = &cfg->classes[i];
 
-		if (cl->builtin || cl->only_if_required || cl->depends_on_known != known_pass ||
-		    class_set_has(set, (int)i)) {
+		/* Kea evaluates a pass's classes again even when joined already
+		 * (and logs them again); a false result never leaves a class. */
+		if (cl->builtin || cl->only_if_required || cl->depends_on_known != known_pass) {
 			continue;
 		}
 		if (eval_class(cl, ec, &lg)) {
@@ -83,8 +84,7 @@ static void eval_pass(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t 
 	/* DROP is a built-in index with a user-supplied test. */
 	const cfg_class_t *drop =
 	        cfg->n_classes > CFG_CLASS_DROP ? &cfg->classes[CFG_CLASS_DROP] : NULL;
-	if (drop != NULL && drop->depends_on_known == known_pass &&
-	    !class_set_has(set, CFG_CLASS_DROP) && eval_class(drop, ec, &lg)) {
+	if (drop != NULL && drop->depends_on_known == known_pass && eval_class(drop, ec, &lg)) {
 		class_set_add(set, CFG_CLASS_DROP);
 	}
 }
@@ -96,17 +96,60 @@ void classify_early(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *s
 	eval_pass(cfg, ec, set, false);
 }
 
-void classify_late(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
-                   const cfg_host_t *host)
+static void add_host_classes(const cfg_t *cfg, class_set_t *set, const cfg_host_t *host)
 {
-	if (host != NULL) {
-		for (size_t i = 0; i < host->classes.n; i++) {
-			if (host->classes.idx[i] < cfg->n_classes) {
-				class_set_add(set, host->classes.idx[i]);
-			}
+	for (size_t i = 0; i < host->classes.n; i++) {
+		if (host->classes.idx[i] < cfg->n_classes) {
+			class_set_add(set, host->classes.idx[i]);
 		}
 	}
-	class_set_add(set, host != NULL ? CFG_CLASS_KNOWN : CFG_CLASS_UNKNOWN);
+}
+
+/* Kea removeDependentEvaluatedClasses(): every class joined by a test
+ * leaves, so a reservation's classes can change what the tests give (a
+ * "not member('x')" class); the order of the others is kept. */
+static void remove_evaluated(const cfg_t *cfg, class_set_t *set)
+{
+	uint16_t n = 0;
+
+	for (uint16_t i = 0; i < set->n; i++) {
+		uint16_t idx = set->idx[i];
+
+		if (idx >= cfg->n_classes || cfg->classes[idx].test == NULL) {
+			set->idx[n++] = idx;
+		}
+	}
+	set->n = n;
+}
+
+/* A reservation's classes with the first pass again (Kea 2.2). */
+static void reserved_reeval(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
+                            const cfg_host_t *host)
+{
+	remove_evaluated(cfg, set);
+	add_host_classes(cfg, set, host);
+	eval_pass(cfg, ec, set, false);
+}
+
+void classify_early_host(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
+                         const cfg_host_t *host)
+{
+	if (host->classes.n > 0) {
+		reserved_reeval(cfg, ec, set, host);
+	}
+	class_set_add(set, CFG_CLASS_KNOWN);
+	eval_pass(cfg, ec, set, true);
+}
+
+void classify_late(const cfg_t *cfg, const class_eval_ctx_t *ec, class_set_t *set,
+                   const cfg_host_t *host, bool known, bool reeval)
+{
+	if (host != NULL && reeval && host->classes.n > 0) {
+		reserved_reeval(cfg, ec, set, host);
+	} else if (host != NULL) {
+		add_host_classes(cfg, set, host);
+	}
+	class_set_add(set, host != NULL || known ? CFG_CLASS_KNOWN : CFG_CLASS_UNKNOWN);
 	eval_pass(cfg, ec, set, true);
 }
 

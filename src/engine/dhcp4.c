@@ -1055,10 +1055,25 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 		log_process_fail(x, "", what);
 		return drop(x, ret_verdict);
 	}
+	const cfg_host_t *early = NULL;
+	if (cfg->early_global_reservations_lookup && cfg->n_hosts > 0) {
+		early = alloc_host_find(cfg, 0, &x->client);
+		if (early != NULL) {
+			classify_early_host(cfg, &x->ec, &x->classes, early);
+			if (classify_is_drop(&x->classes)) {
+				return drop(x, ret_verdict);
+			}
+		}
+	}
 	x->subnet = select_subnet(x);
 	x->host = find_host(x);
 	process_hostname(x);
-	classify_late(cfg, &x->ec, &x->classes, x->host);
+	/* Kea's Dhcpv4Exchange: reserved classes with the first pass again for a
+	 * global reservation (unless looked up early) or outside shared networks */
+	bool reeval = x->host != NULL &&
+	              ((!cfg->early_global_reservations_lookup && x->host->subnet_id == 0) ||
+	               (x->subnet != NULL && x->subnet->network == NULL));
+	classify_late(cfg, &x->ec, &x->classes, x->host, early != NULL && x->subnet == NULL, reeval);
 	if (classify_is_drop(&x->classes)) {
 		return drop(x, ret_verdict);
 	}

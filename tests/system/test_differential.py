@@ -543,6 +543,41 @@ CONFIGS["extinfo"] = {
              "store-extended-info": True}]},
     ],
 }
+# early-global-reservations-lookup (issue #10): a global reservation's classes (and KNOWN) are
+# set before subnet selection, so they can guard subnets (Kea 2.2 Dhcpv4Srv::earlyGHRLookup).
+CONFIGS["earlyghr"] = {
+    "early-global-reservations-lookup": True,
+    "reservations": [
+        {"hw-address": "02:e9:00:00:00:01", "client-classes": ["gold"], "hostname": "g1"},
+        {"hw-address": "02:e9:00:00:00:02", "hostname": "plain"},
+        {"hw-address": "02:e9:00:00:00:03", "client-classes": ["drop-me"]},
+        {"hw-address": "02:e9:00:00:00:04", "client-classes": ["gold"], "ip-address": "10.3.0.77"},
+    ],
+    "client-classes": [
+        {"name": "gold", "option-data": [{"name": "domain-name", "data": "gold.example"}]},
+        {"name": "via-gold", "test": "member('gold')",
+         "option-data": [{"name": "ntp-servers", "data": "10.0.0.123"}]},
+        {"name": "is-known", "test": "member('KNOWN')",
+         "option-data": [{"name": "log-servers", "data": "10.0.0.7"}]},
+        {"name": "drop-me"},
+        {"name": "DROP", "test": "member('drop-me')"},
+    ],
+    "subnet4": [
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}],
+         "client-class": "gold", "reservations-global": True},
+        {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.100"}],
+         "client-class": "is-known", "reservations-global": True},
+        {"id": 3, "subnet": "10.2.0.0/24", "pools": [{"pool": "10.2.0.10 - 10.2.0.100"}],
+         "client-class": "via-gold", "reservations-global": False},
+        {"id": 4, "subnet": "10.3.0.0/24", "reservations-global": True,
+         "pools": [{"pool": "10.3.0.10 - 10.3.0.100", "client-class": "gold"},
+                   {"pool": "10.3.0.110 - 10.3.0.200"}]},
+        PROBE_SUBNET,
+    ],
+}
+CONFIGS["earlyghr-off"] = copy.deepcopy(CONFIGS["earlyghr"])
+CONFIGS["earlyghr-off"]["early-global-reservations-lookup"] = False
+
 # groups whose lease files are compared after the cases (test_lease_rows)
 LEASE_GROUPS = ["extinfo"]
 
@@ -1022,6 +1057,36 @@ C("ei-network-off", G, "dora", relay="10.2.0.2", opts=[rai((1, b"net-off"))],
 C("ei-network-off-subnet-on", G, "dora", relay="10.3.0.2", opts=[rai((1, b"sub-on"))],
   want={"1:type": ACK})
 C("ei-discover-only", G, opts=[rai((1, b"offer-only"))], want={"type": OFFER})
+
+# --- early-global-reservations-lookup (issue #10) ------------------------------------------------
+G = "earlyghr"
+GOLD, PLAIN, DROPPED, GOLD_IP = ("02:e9:00:00:00:%02x" % i for i in (1, 2, 3, 4))
+PRL_E = PRL(1, 3, 4, 7, 12, 15, 42)
+C("eg-gold-guarded-subnet", G, "dora", mac=GOLD, opts=[PRL_E],
+  want={"1:type": ACK, "1:opt15": b"gold.example", "1:opt12": b"g1"})
+C("eg-unreserved-guarded-subnet", G, opts=[PRL_E], want={"type": None})
+C("eg-plain-not-gold", G, mac=PLAIN, opts=[PRL_E], want={"type": None})
+C("eg-known-guard", G, "dora", mac=PLAIN, relay="10.1.0.2", opts=[PRL_E],
+  want={"1:type": ACK, "1:opt7": ip("10.0.0.7")})
+C("eg-unknown-known-guard", G, relay="10.1.0.2", opts=[PRL_E], want={"type": None})
+# a class whose test is member() of a reserved class; the subnet takes no global reservations
+C("eg-member-guard-no-global-res", G, "dora", mac=GOLD, relay="10.2.0.2", opts=[PRL_E],
+  want={"1:type": ACK, "1:opt42": ip("10.0.0.123")})
+C("eg-drop-by-reserved-class", G, mac=DROPPED, opts=[PRL_E], want={"type": None})
+C("eg-gold-pool", G, "dora", mac=GOLD, relay="10.3.0.2", opts=[PRL_E],
+  want={"1:type": ACK})
+C("eg-other-pool", G, "dora", relay="10.3.0.2", opts=[PRL_E], want={"1:type": ACK})
+C("eg-reserved-ip", G, "dora", mac=GOLD_IP, relay="10.3.0.2", opts=[PRL_E],
+  want={"1:type": ACK, "1:yiaddr": "10.3.0.77"})
+G = "earlyghr-off"
+C("eg-off-gold-guarded-subnet", G, mac=GOLD, opts=[PRL_E])
+C("eg-off-known-guard", G, mac=PLAIN, relay="10.1.0.2", opts=[PRL_E])
+C("eg-off-drop-by-reserved-class", G, mac=DROPPED, opts=[PRL_E])
+C("eg-off-gold-pool", G, "dora", mac=GOLD, relay="10.3.0.2", opts=[PRL_E],
+  want={"1:type": ACK, "1:opt42": ip("10.0.0.123")})
+C("eg-off-drop-outside-network", G, mac=DROPPED, relay="10.3.0.2", opts=[PRL_E])
+C("eg-off-plain-member-known", G, "dora", mac=PLAIN, relay="10.3.0.2", opts=[PRL_E],
+  want={"1:type": ACK})
 
 # Deliberate, documented differences: case name -> reason (xfail strict). Keep short.
 DIFFERENCES = {
