@@ -661,6 +661,8 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 			n_tx++;
 		} else if (tx->ha_addr != 0 && w->n_ha_dropped < WORKER_BATCH_MAX) {
 			w->ha_dropped[w->n_ha_dropped++] = tx->ha_addr;
+		} else if (tx->ha_client != 0 && w->ha != NULL) {
+			ha_note_client(w->ha, tx->ha_client, tx->ha_secs);
 		}
 	}
 	return n_tx;

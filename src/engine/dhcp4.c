@@ -15,6 +15,7 @@
 #include "engine/alloc.h"
 #include "engine/classify.h"
 #include "engine/reply.h"
+#include "ha/ha-fsm.h"
 #include "ha/ha-lb.h"
 #include "util/hex.h"
 #include "util/inaddr.h"
@@ -973,16 +974,24 @@ static int process_inform(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 
 /* Kea's HA query filter (buffer4_receive): a scoped query whose scope this
  * server does not serve in its HA state is dropped before anything else. */
-static bool ha_in_scope(const exch_t *x)
+static bool ha_in_scope(const exch_t *x, dhcp4_tx_t *tx)
 {
 	unsigned f = x->ctx->ha_filter;
+	const alloc_client_t *c = &x->client;
 
 	if ((f & HA_F_ON) == 0 || x->ctx->cfg->ha == NULL || !accept_type(x->type)) {
 		return true;
 	}
-	int owner = ha_scope_of(x->ctx->cfg->ha, x->client.client_id, x->client.client_id_len,
-	                        x->client.hwaddr, x->client.hwaddr_len);
-	return owner >= 0 && (f & (HA_F_SERVE0 << owner)) != 0;
+	int owner = ha_scope_of(x->ctx->cfg->ha, c->client_id, c->client_id_len, c->hwaddr, c->hwaddr_len);
+	if (owner >= 0 && (f & (HA_F_SERVE0 << owner)) != 0) {
+		return true;
+	}
+	/* the partner should have served it but does not answer us: is it down? */
+	if ((f & HA_F_ANALYZE) != 0 && (x->type == DHCPDISCOVER || x->type == DHCPREQUEST)) {
+		tx->ha_client = ha_client_key(c->client_id, c->client_id_len, c->hwaddr, c->hwaddr_len);
+		tx->ha_secs = ha_fsm_secs(x->pkt->secs);
+	}
+	return false;
 }
 
 /* Only user classes (and a user-defined DROP) have tests to evaluate. */
@@ -1134,7 +1143,7 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 	}
 	x->type = pkt4_msg_type(x->pkt);
 	count_received(ctx->stats, x->type);
-	if (!ha_in_scope(x)) {
+	if (!ha_in_scope(x, tx)) {
 		return drop(x, ret_verdict);
 	}
 

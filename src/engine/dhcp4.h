@@ -54,6 +54,9 @@ typedef struct dhcp4_tx {
 	uint8_t msg_type;               /* DHCPOFFER, DHCPACK, DHCPNAK: for stats and logs */
 	uint32_t ha_addr;               /* a lease changed here (ACK, RELEASE, DECLINE): the HA
 	                                 * partner must hear of it; 0 = none. Set with any verdict */
+	uint64_t ha_client;             /* an unserved DISCOVER/REQUEST to report to the HA
+	                                 * analysis (ha_client_key()); 0 = none */
+	uint16_t ha_secs;               /* its secs as Kea reads them */
 } dhcp4_tx_t;
 
 /* Everything one worker brings to the pipeline; all worker-owned. */

@@ -331,14 +331,20 @@ json_t *ha_status(ha_t *ha)
 		                           ? cfg_ha_state_name((cfg_ha_state_t)ha->partner)
 		                           : ha->in_touch ? "unavailable" : "";
 
+		/* Kea: how many more unacked clients make it take over (0 unless interrupted) */
+		json_int_t left = interrupted && h->max_unacked_clients + 1 > ha->n_unacked
+		                          ? (json_int_t)(h->max_unacked_clients + 1 - ha->n_unacked)
+		                          : 0;
+
 		json_object_set_new(servers, "remote",
 		                    json_pack("{s:I, s:I, s:b, s:I, s:b, s:o, s:s, s:s, s:I, s:I}", "age",
 		                              (json_int_t)(ha->in_touch ? (now - ha->last_hb_ms) / 1000 : 0),
-		                              "analyzed-packets", (json_int_t)0, "communication-interrupted",
-		                              interrupted, "connecting-clients", (json_int_t)0, "in-touch",
-		                              ha->in_touch, "last-scopes", scopes_json(rs), "last-state", last,
-		                              "role", cfg_ha_role_name(p->role), "unacked-clients",
-		                              (json_int_t)0, "unacked-clients-left", (json_int_t)0));
+		                              "analyzed-packets", (json_int_t)ha->analyzed,
+		                              "communication-interrupted", interrupted, "connecting-clients",
+		                              (json_int_t)ha->n_clients, "in-touch", ha->in_touch, "last-scopes",
+		                              scopes_json(rs), "last-state", last, "role", cfg_ha_role_name(p->role),
+		                              "unacked-clients", (json_int_t)ha->n_unacked,
+		                              "unacked-clients-left", left));
 	}
 	pthread_mutex_unlock(&ha->lock);
 	if (servers != NULL) {

@@ -45,6 +45,18 @@ struct ha {
 	bool sync_done;                 /* syncing: the last sync succeeded */
 	bool reset;                     /* ha-reset: back to waiting at the next round */
 
+	/* unacked-client analysis while the partner does not answer */
+	struct ha_client {
+		uint64_t key;
+		int64_t first_ms;       /* monotonic ms it was first seen unserved */
+		bool unacked;
+	} *clients;
+	size_t n_clients;
+	size_t n_unacked;
+	bool interrupted;               /* no exchange for max-response-delay (last round) */
+	uint32_t max_ack_delay;         /* the configuration's, for the workers' reports */
+	uint64_t analyzed;              /* status-get "analyzed-packets" */
+
 	/* parked lease changes: a ring, HA_PARK_MAX entries */
 	ha_parked_t *ring;
 	size_t head, n;
@@ -102,6 +114,9 @@ int ha_sync_run(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t max_period_s
 
 /** A transition (logs HA_STATE_TRANSITION, clears ha-scopes). Lock held. */
 void ha_set_state_locked(ha_t *ha, const cfg_ha_t *h, cfg_ha_state_t st);
+
+/** Forget the analysed clients (communication is back). Lock held. */
+void ha_clients_clear_locked(ha_t *ha);
 
 /** Recompute and publish the filter word from the state. Lock held. */
 void ha_publish_locked(ha_t *ha, const cfg_ha_t *h);

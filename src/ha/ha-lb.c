@@ -62,3 +62,22 @@ int ha_scope_of(const cfg_ha_t *h, const uint8_t *client_id, size_t client_id_le
 	}
 	return ha_lb_server(client_id, client_id_len, hwaddr, hwaddr_len, 2);
 }
+
+static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+uint64_t ha_client_key(const uint8_t *client_id, size_t client_id_len, const uint8_t *hwaddr,
+                       size_t hwaddr_len)
+{
+	uint8_t sep = 0xff;
+	uint64_t h = fnv1a(0xcbf29ce484222325ULL, hwaddr, hwaddr != NULL ? hwaddr_len : 0);
+
+	h = fnv1a(h, &sep, 1);
+	h = fnv1a(h, client_id, client_id != NULL ? client_id_len : 0);
+	return h != 0 ? h : 1;
+}

@@ -12,6 +12,7 @@ enum {
 	HA_F_SERVE0 = 1u << 1,          /* the primary's scope is served */
 	HA_F_SERVE1 = 1u << 2,          /* the secondary's scope is served */
 	HA_F_PARK = 1u << 3,            /* lease changes go to the partner before the reply */
+	HA_F_ANALYZE = 1u << 4,         /* the partner does not answer: report unserved clients */
 };
 
 /** RFC 3074 hash of @key (@len bytes; the length seeds it, mod 256). */
@@ -28,3 +29,8 @@ int ha_lb_server(const uint8_t *client_id, size_t client_id_len, const uint8_t *
  *  Kea). Hot-standby and passive-backup: always 0. Any thread. */
 int ha_scope_of(const cfg_ha_t *h, const uint8_t *client_id, size_t client_id_len,
                 const uint8_t *hwaddr, size_t hwaddr_len);
+
+/** The key the unacked-client analysis knows a client by: a hash of its
+ *  hwaddr and client-id (Kea keys by both). Never 0. Any thread. */
+uint64_t ha_client_key(const uint8_t *client_id, size_t client_id_len, const uint8_t *hwaddr,
+                       size_t hwaddr_len);

@@ -112,6 +112,7 @@ static void poke(ha_t *ha, const cfg_ha_t *h, bool ok)
 		/* any successful exchange counts as a heartbeat (Kea pokes the timer) */
 		ha->last_ok_ms = now;
 		ha->next_hb_ms = now + h->heartbeat_delay;
+		ha_clients_clear_locked(ha);
 	} else {
 		ha->partner = HA_PARTNER_UNAVAILABLE;
 	}

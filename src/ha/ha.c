@@ -69,6 +69,44 @@ unsigned ha_filter(const ha_t *ha)
 	return ha == NULL ? 0 : atomic_load_explicit(&((ha_t *)ha)->filter, memory_order_relaxed);
 }
 
+void ha_clients_clear_locked(ha_t *ha)
+{
+	ha->n_clients = 0;
+	ha->n_unacked = 0;
+}
+
+/* Kea's CommunicationState4::analyzeMessage(): a client is unacked when its
+ * secs exceed max-ack-delay. lessor also counts a client that has kept asking
+ * for longer than max-ack-delay since it was first seen unserved: clients that
+ * send secs 0 (many do) would otherwise never let the standby take over with
+ * max-unacked-clients > 0 (Kea 2.2 stays in hot-standby for ever then). */
+void ha_note_client(ha_t *ha, uint64_t client, uint16_t secs)
+{
+	int64_t now = ha_now_ms();
+	struct ha_client *e = NULL;
+
+	if ((ha_filter(ha) & HA_F_ANALYZE) == 0) {
+		return;         /* a report from a batch before communication came back */
+	}
+	pthread_mutex_lock(&ha->lock);
+	ha->analyzed++;
+	for (size_t i = 0; i < ha->n_clients && e == NULL; i++) {
+		if (ha->clients[i].key == client) {
+			e = &ha->clients[i];
+		}
+	}
+	if (e == NULL && ha->n_clients < HA_CLIENTS_MAX) {
+		e = &ha->clients[ha->n_clients++];
+		*e = (struct ha_client){ .key = client, .first_ms = now };
+	}
+	if (e != NULL && !e->unacked &&
+	    (ha_fsm_unacked(secs, ha->max_ack_delay) || now - e->first_ms > (int64_t)ha->max_ack_delay)) {
+		e->unacked = true;
+		ha->n_unacked++;
+	}
+	pthread_mutex_unlock(&ha->lock);
+}
+
 void ha_note_unsent(ha_t *ha)
 {
 	atomic_fetch_add_explicit(&ha->unsent, 1, memory_order_relaxed);
@@ -100,6 +138,9 @@ void ha_publish_locked(ha_t *ha, const cfg_ha_t *h)
 		}
 		if (h->send_lease_updates && ha_partner(h) != NULL && sends_updates(ha->state)) {
 			f |= HA_F_PARK;
+		}
+		if (ha->interrupted) {
+			f |= HA_F_ANALYZE;
 		}
 		memcpy(ha->serve, serve, sizeof(serve));
 	}
@@ -184,6 +225,7 @@ static void heartbeat(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 		ha->last_hb = hb;
 		ha->in_touch = true;
 		ha->hb_warned = false;
+		ha_clients_clear_locked(ha);
 		ha->last_ok_ms = ha->last_hb_ms = now;
 		if (ha_msg_skew(time(NULL), hb.date_time) == HA_SKEW_WARN) {
 			log_warn(HA_LOGGER, "HA_HIGH_CLOCK_SKEW",
@@ -208,7 +250,16 @@ static void step_locked(ha_t *ha, const cfg_ha_t *h)
 {
 	const cfg_ha_peer_t *me = &h->peers[h->self];
 	bool interrupted = ha_now_ms() - ha->last_ok_ms > (int64_t)h->max_response_delay;
-	bool failure = ha_fsm_failure_detected(h->max_unacked_clients, 0);
+	bool failure = ha_fsm_failure_detected(h->max_unacked_clients, (uint32_t)ha->n_unacked);
+
+	ha->max_ack_delay = h->max_ack_delay;
+	if (interrupted != ha->interrupted) {
+		ha->interrupted = interrupted;
+		if (!interrupted) {
+			ha_clients_clear_locked(ha);
+		}
+		ha_publish_locked(ha, h);
+	}
 	ha_fsm_in_t in = {
 		.mode = h->mode,
 		.role = me->role,
@@ -241,6 +292,8 @@ static void activate_locked(ha_t *ha, const cfg_ha_t *h)
 	ha->partner = HA_PARTNER_UNAVAILABLE;
 	ha->in_touch = false;
 	ha->hb_warned = false;
+	ha->interrupted = false;
+	ha_clients_clear_locked(ha);
 	ha->last_ok_ms = now;   /* Kea pokes the communication state at start */
 	ha->next_hb_ms = now;
 	memset(&ha->last_hb, 0, sizeof(ha->last_hb));
@@ -352,7 +405,11 @@ int ha_new(ha_t **ret)
 	ha_t *ha = calloc(1, sizeof(*ha));
 	pthread_condattr_t ca;
 
-	if (ha == NULL || (ha->ring = calloc(HA_PARK_MAX, sizeof(*ha->ring))) == NULL) {
+	if (ha == NULL || (ha->ring = calloc(HA_PARK_MAX, sizeof(*ha->ring))) == NULL ||
+	    (ha->clients = calloc(HA_CLIENTS_MAX, sizeof(*ha->clients))) == NULL) {
+		if (ha != NULL) {
+			free(ha->ring);
+		}
 		free(ha);
 		return -ENOMEM;
 	}
@@ -404,6 +461,7 @@ ha_t *ha_free(ha_t *ha)
 	pthread_cond_destroy(&ha->wake);
 	pthread_mutex_destroy(&ha->lock);
 	free(ha->ring);
+	free(ha->clients);
 	free(ha);
 	return NULL;
 }

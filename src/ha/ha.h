@@ -28,6 +28,8 @@ typedef struct ha ha_t;
 
 /* Parked-packet-limit of Kea (responses waiting for the partner). */
 #define HA_PARK_MAX 256
+/* Clients remembered by the unacked-client analysis (Kea: unbounded). */
+#define HA_CLIENTS_MAX 1024
 
 /* A committed lease change (and the reply that waits for the partner's ack). */
 typedef struct ha_parked {
@@ -62,6 +64,12 @@ unsigned ha_filter(const ha_t *ha);
  *  (copied). false when HA_PARK_MAX items wait: the caller drops the reply
  *  (Kea's parked-packet-limit) and closes p->fd. Worker. */
 bool ha_park(ha_t *ha, const ha_parked_t *p);
+
+/** A scoped DISCOVER/REQUEST this server did not serve while the partner does
+ *  not answer (HA_F_ANALYZE): Kea's unacked-client analysis. @client: a hash
+ *  of the client's hwaddr and client-id (ha_client_key()); @secs as Kea reads
+ *  it (ha_fsm_secs()). Worker. */
+void ha_note_client(ha_t *ha, uint64_t client, uint16_t secs);
 
 /** A lease change the partner will not hear of (not in a state that sends
  *  updates): counted as Kea's unsent-update-count. Worker. */

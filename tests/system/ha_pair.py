@@ -167,12 +167,12 @@ class StandbyNet(conftest.NetPair):
             conftest._netns_delete(self.srv)
 
 
-def start_half(tmp_path, net, me, kind, made):
+def start_half(tmp_path, net, me, kind, made, **over):
     d = tmp_path / me
     d.mkdir(exist_ok=True)
     s = conftest.Server(net, d, kind=kind)
     made.append(s)
-    s.start(pair_config(s.dir, me, kind), wait=False)
+    s.start(pair_config(s.dir, me, kind, **over), wait=False)
     s.wait_log(r"DHCP4_STARTED", 30)
     return s
 

@@ -255,6 +255,60 @@ static void test_no_ha(void **state)
 	publish("hot-standby");
 }
 
+/* the unacked-client analysis while the partner does not answer */
+static void test_unacked_clients(void **state)
+{
+	(void)state;
+	static const char sb_cfg[] =
+	        "{ \"Dhcp4\": { \"subnet4\": [],\n"
+	        "  \"hooks-libraries\": [ { \"library\": \"/usr/lib/kea/hooks/libdhcp_ha.so\", \"parameters\": {\n"
+	        "    \"high-availability\": [ { \"this-server-name\": \"standby\", \"mode\": \"hot-standby\",\n"
+	        "      \"max-response-delay\": 100, \"max-ack-delay\": 100, \"max-unacked-clients\": 5,\n"
+	        "      \"peers\": [ { \"name\": \"primary\", \"url\": \"http://127.0.0.1:20891/\", \"role\": \"primary\" },\n"
+	        "                 { \"name\": \"standby\", \"url\": \"http://127.0.0.1:20892/\", \"role\": \"standby\" } ]\n"
+	        "    } ] } } ] } }\n";
+	cfg_t *cfg = NULL;
+	cfg_err_t err;
+	ha_t *ha = NULL;
+
+	assert_int_equal(cfg_load_text(sb_cfg, strlen(sb_cfg), &cfg, &err), 0);
+	cfg_publish(cfg);
+	assert_int_equal(ha_new(&ha), 0);
+	/* not interrupted (no thread yet): nothing is analysed */
+	ha_note_client(ha, 42, 100);
+	assert_int_equal(ha->analyzed, 0);
+	assert_int_equal(ha_start(ha, NULL), 0);
+	for (int i = 0; i < 300 && (ha_filter(ha) & HA_F_ANALYZE) == 0; i++) {
+		usleep(10000);
+	}
+	assert_true(ha_filter(ha) & HA_F_ANALYZE);
+	ha_note_client(ha, 1, 0);               /* connecting, not unacked yet */
+	ha_note_client(ha, 1, 0);
+	ha_note_client(ha, 2, 1);               /* secs 1 s > max-ack-delay 100 ms: Kea's rule */
+	json_t *st = ha_status(ha);
+	json_t *rem = json_object_get(json_object_get(json_object_get(json_array_get(st, 0), "ha-servers"),
+	                                              "remote"), "connecting-clients");
+	assert_int_equal(json_integer_value(rem), 2);
+	json_t *r = json_object_get(json_object_get(json_array_get(st, 0), "ha-servers"), "remote");
+	assert_int_equal(json_integer_value(json_object_get(r, "unacked-clients")), 1);
+	assert_int_equal(json_integer_value(json_object_get(r, "unacked-clients-left")), 5);
+	assert_int_equal(json_integer_value(json_object_get(r, "analyzed-packets")), 3);
+	assert_true(json_is_true(json_object_get(r, "communication-interrupted")));
+	json_decref(st);
+	/* lessor's rule: still asking after max-ack-delay, whatever its secs */
+	usleep(150000);
+	ha_note_client(ha, 1, 0);
+	st = ha_status(ha);
+	r = json_object_get(json_object_get(json_array_get(st, 0), "ha-servers"), "remote");
+	assert_int_equal(json_integer_value(json_object_get(r, "unacked-clients")), 2);
+	json_decref(st);
+	assert_int_not_equal(ha_client_key(NULL, 0, NULL, 0), 0);
+	const uint8_t hw[6] = { 1, 2, 3, 4, 5, 6 }, cid[3] = { 1, 2, 3 };
+	assert_int_not_equal(ha_client_key(cid, 3, hw, 6), ha_client_key(NULL, 0, hw, 6));
+	ha_free(ha);
+	publish("hot-standby");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +322,7 @@ int main(void)
 	        cmocka_unit_test(test_park_limit),
 	        cmocka_unit_test_setup_teardown(test_scope_of, setup, teardown),
 	        cmocka_unit_test(test_no_ha),
+	        cmocka_unit_test(test_unacked_clients),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
