@@ -149,6 +149,33 @@ static unsigned commit_window_from_env(void)
 	return (unsigned)us;
 }
 
+/* LESSOR_ALLOC_SPREAD=I/M: server I of M servers sharing one SQL lease
+ * database starts its cursors I/M of the way into each worker's share of a
+ * pool (servers interleave exactly); unset = a random place. */
+static int alloc_spread_from_env(int64_t *ret)
+{
+	const char *v = getenv("LESSOR_ALLOC_SPREAD");
+	unsigned long i, m;
+	char *end;
+
+	*ret = -1;
+	if (v == NULL || *v == '\0') {
+		return 0;
+	}
+	errno = 0;
+	i = strtoul(v, &end, 10);
+	if (errno != 0 || end == v || *end != '/') {
+		return -EINVAL;
+	}
+	const char *ms = end + 1;
+	m = strtoul(ms, &end, 10);
+	if (errno != 0 || end == ms || *end != '\0' || m == 0 || m > 4096 || i >= m) {
+		return -EINVAL;
+	}
+	*ret = (int64_t)(((uint64_t)i << 32) / m);
+	return 0;
+}
+
 /* -u: after server_start(), every socket is bound. */
 static int drop_privileges(const privdrop_t *drop)
 {
@@ -190,6 +217,12 @@ int main(int argc, char **argv)
 	int c;
 	int r;
 
+	if (alloc_spread_from_env(&opts.alloc_spread) < 0) {
+		fprintf(stderr,
+		        "lessor: LESSOR_ALLOC_SPREAD='%s' is not I/M (server I of M, 0 <= I < M <= 4096)\n",
+		        getenv("LESSOR_ALLOC_SPREAD"));
+		return 1;
+	}
 	while ((c = getopt_long(argc, argv, "c:t:T:p:P:a:u:dvVWh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':

@@ -63,9 +63,10 @@ void ctl_sample_locked(ctl_t *ctl)
 			continue;
 		}
 		uint64_t v = ctl->env.stats != NULL ? stats_sum(ctl->env.stats, id) : 0;
-		/* lessor's own config-source-* exist only once a remote or polled
-		 * source counted something: a plain -c FILE lists exactly Kea's */
-		if (v == 0 && id >= STAT_CONFIG_SOURCE_FETCHES && id <= STAT_CONFIG_SOURCE_REJECTED) {
+		/* lessor's own counters exist only once they counted something
+		 * (a polled source, a lost allocation race): a plain memfile
+		 * server lists exactly Kea's */
+		if (v == 0 && stats_is_own(id)) {
 			continue;
 		}
 		observe(ctl, stats_name(id), v, &now, gen);

@@ -41,6 +41,7 @@ struct server {
 	source_t *src;                  /* where -c points: file, URL or s3:// */
 	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
 	allocator_shared_t *alloc_shared; /* the workers' address cursors, NULL = per worker */
+	uint32_t alloc_spread;          /* this server's own place in every pool (SQL stores) */
 	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
 	_Atomic int64_t dhcp_enable_at; /* monotonic s when a max-period disable ends, 0 = never */
 

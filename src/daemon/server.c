@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "lease/reclaim.h"
 #include "lease/store.h"
 #include "source/source.h"
+#include "util/hash.h"
 #include "util/log.h"
 #include "util/macro.h"
 
@@ -32,6 +34,22 @@ int64_t mono_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+/* A random place in every pool for this server's cursors, drawn once per
+ * process (kept across reloads). Falls back to the pid and the clock where
+ * getrandom() is unavailable: it only needs to differ between servers. */
+static uint32_t server_spread(void)
+{
+	uint32_t v = 0;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = hash_u32((uint32_t)getpid() ^ (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec);
+	}
+	return v;
 }
 
 int server_new(const server_opts_t *opts, server_t **ret)
@@ -58,6 +76,7 @@ int server_new(const server_opts_t *opts, server_t **ret)
 		free(s);
 		return -ENOMEM;
 	}
+	s->alloc_spread = opts->alloc_spread >= 0 ? (uint32_t)opts->alloc_spread : server_spread();
 	*ret = s;
 	return 0;
 }
@@ -300,6 +319,10 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				 * a deadlocked batch is dropped whole, so there the
 				 * workers keep their own cursors, k/n apart, for now */
 				.alloc_shared = store_is_sql(&ncfg->lease_db) ? NULL : s->alloc_shared,
+				/* several servers may share an SQL database: each
+				 * starts its cursors at its own place in the pool,
+				 * so they do not all race for the same next address */
+				.alloc_spread = store_is_sql(&ncfg->lease_db) ? s->alloc_spread : 0,
 			};
 
 			r = worker_new(&wc, &nworkers[i], err, errlen);

@@ -30,6 +30,9 @@ typedef struct server_opts {
 	int config_poll_s;              /* --config-poll: seconds, 0 never, -1 default
 	                                 * (SERVER_CONFIG_POLL_DEFAULT_S for URLs, never for files) */
 	bool alloc_per_worker;          /* per-worker address cursors (LESSOR_ALLOC_PER_WORKER=1) */
+	int64_t alloc_spread;           /* SQL stores: where this server's cursors start in each
+	                                 * worker's share of a pool, as a fraction of 2^32
+	                                 * (LESSOR_ALLOC_SPREAD=I/M); -1 = random */
 } server_opts_t;
 
 #define SERVER_CONFIG_POLL_DEFAULT_S 300

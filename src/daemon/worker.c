@@ -144,6 +144,7 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 		return r;
 	}
 	allocator_share(w->allocator, wc->alloc_shared);
+	allocator_spread(w->allocator, wc->alloc_spread);
 
 	bind_dev = wc->ifaces != NULL ? worker_bind_dev(wc->ifaces, dev, sizeof(dev)) : NULL;
 	r = sock_udp_open(wc->server_port, bind_dev, WORKER_RCVTIMEO_MS, &w->fd);

@@ -48,6 +48,7 @@ typedef struct worker_cfg {
 	unsigned commit_window_us;      /* group commit window, 0 = sync each batch at once */
 	bool steer_by_chaddr;           /* spread clients over the workers (SQL stores) */
 	struct allocator_shared *alloc_shared; /* shared address cursors; NULL = the worker's own */
+	uint32_t alloc_spread;          /* own cursors start this fraction (/2^32) further on */
 } worker_cfg_t;
 
 /** Open the worker's sockets and lease connection and allocate its buffers. The

@@ -419,6 +419,15 @@ static void lease_context(const alloc_req_t *req, const cfg_subnet4_t *s, const 
 	}
 }
 
+/* A CAS or INSERT lost to another worker or another server on the same lease
+ * database: counted, then the address is looked at again. */
+static void note_conflict(const alloc_req_t *req)
+{
+	if (req->stats != NULL) {
+		stats_inc(req->stats, STAT_V4_ALLOCATION_CONFLICTS);
+	}
+}
+
 typedef enum take {
 	TAKE_OK,
 	TAKE_BUSY, /* leased to someone else */
@@ -443,6 +452,7 @@ static int take_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const lease
 			}
 			r = lease_add(req->conn, want);
 			if (r == -EEXIST) {
+				note_conflict(req);
 				continue; /* lost the race: look again */
 			}
 			if (r < 0) {
@@ -467,6 +477,7 @@ static int take_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const lease
 		}
 		r = lease_update(req->conn, &cur, want);
 		if (r == -ESTALE || r == -ENOENT) {
+			note_conflict(req);
 			continue;
 		}
 		if (r < 0) {
@@ -689,6 +700,7 @@ static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lea
 	int r = lease_update(req->conn, old, &want);
 	if (r == -ESTALE || r == -ENOENT) {
 		/* Changed under us: take it the generic way (re-read, CAS again). */
+		note_conflict(req);
 		return try_addr(req, s, pool, host, old->addr, false, res, ret_done);
 	}
 	if (r < 0) {

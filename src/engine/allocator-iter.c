@@ -32,6 +32,7 @@ struct allocator {
 	shared_set_t *set;              /* the shared set bound, or NULL */
 	unsigned worker;
 	unsigned n_workers;
+	uint32_t spread;                /* allocator_spread() */
 	const cfg_t *cfg; /* identity only, never dereferenced after bind */
 	size_t n_subnets;
 	size_t *first_pool; /* per subnet: index of its first pool in cur[] */
@@ -74,6 +75,13 @@ allocator_shared_t *allocator_shared_free(allocator_shared_t *sh)
 		free(sh);
 	}
 	return NULL;
+}
+
+void allocator_spread(allocator_t *a, uint32_t spread)
+{
+	if (a != NULL) {
+		a->spread = spread;
+	}
 }
 
 void allocator_share(allocator_t *a, allocator_shared_t *sh)
@@ -245,9 +253,12 @@ uint32_t allocator_pick(allocator_t *a, const cfg_t *cfg, const cfg_subnet4_t *s
 		return pick_shared(&a->set->next[c - a->cur], p);
 	}
 	if (c->next == 0 || c->next < p->first || c->next > p->last) {
-		/* Fresh cursor: worker k of n starts k/n into the pool so that
-		 * concurrent workers do not all race for the same address. */
-		c->next = p->first + (uint32_t)(size * a->worker / a->n_workers);
+		/* Fresh cursor: worker k of n starts (k + spread) / n into
+		 * the pool (spread a 32-bit fraction of one worker's share),
+		 * so that concurrent workers and servers do not all race for
+		 * the same address. */
+		uint64_t frac = ((((uint64_t)a->worker << 32) + a->spread) / a->n_workers);
+		c->next = p->first + (uint32_t)((size * frac) >> 32);
 	}
 	pick = c->next;
 	c->next = pick >= p->last ? p->first : pick + 1;

@@ -36,6 +36,12 @@ void allocator_share(allocator_t *a, allocator_shared_t *sh);
 allocator_t *allocator_free(allocator_t *a);
 DEFINE_FREEP(allocator_t, allocator_free)
 
+/** Own cursors (not shared) of worker k of n start (k + @spread / 2^32) / n into
+ *  each pool: servers sharing one lease database pass each a different value so
+ *  that they do not all chase the same next free address. 0 (the default) keeps
+ *  k/n. */
+void allocator_spread(allocator_t *a, uint32_t spread);
+
 /** Make the cursors match @cfg (rebuilt when the config changed). Returns 0 or
  *  -ENOMEM (the picker then works without memory: every pick starts at the
  *  pool's first address). Worker only. */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef enum stat_id {
@@ -36,6 +37,9 @@ typedef enum stat_id {
 	STAT_DECLINED_ADDRESSES,
 	STAT_CUMULATIVE_ASSIGNED_ADDRESSES,
 	STAT_V4_RESERVATION_CONFLICTS,
+	/* lessor's: lost races for an address against another worker or another
+	 * server on the same lease database (engine/alloc.c) */
+	STAT_V4_ALLOCATION_CONFLICTS,
 	/* the configuration source (source/source.h): lessor's, not Kea's */
 	STAT_CONFIG_SOURCE_FETCHES,
 	STAT_CONFIG_SOURCE_APPLIED,
@@ -44,6 +48,13 @@ typedef enum stat_id {
 	STAT_CONFIG_SOURCE_REJECTED,
 	_STAT_MAX,
 } stat_id_t;
+
+/** Whether @id is one of lessor's own counters (from STAT_V4_ALLOCATION_CONFLICTS
+ *  on), which Kea does not have: they are listed only once non-zero. */
+static inline bool stats_is_own(int id)
+{
+	return id >= STAT_V4_ALLOCATION_CONFLICTS && id < _STAT_MAX;
+}
 
 /* Per-subnet counters ("subnet[ID].<name>"), the ones Kea 2.2 keeps in
  * StatsMgr rather than recounting from the lease store. The first four exist

@@ -362,6 +362,7 @@ class Server:
         self._log_start = 0
         self.config = None
         self.extra_args = []      # appended to the command line (e.g. lessor's -a FILE)
+        self.env_extra = {}       # added to the server's environment (e.g. LESSOR_ALLOC_SPREAD)
 
     # configuration ---------------------------------------------------------------------
     def write_config(self, cfg=None, text=None):
@@ -384,6 +385,7 @@ class Server:
         e["KEA_LOCKFILE_DIR"] = self.dir
         e.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
         e.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
+        e.update(self.env_extra)
         return e
 
     # lifecycle ---------------------------------------------------------------------------

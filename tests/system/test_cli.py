@@ -108,6 +108,21 @@ def test_version_flags(server):
     assert len(big.stdout.strip().splitlines()) > 1, "-V is not extended: " + big.stdout
 
 
+@pytest.mark.parametrize("value", ["2/2", "1", "a/3", "0/0", "1/2x", "-1/2"])
+def test_bad_alloc_spread_refused(server, tmp_path, value):
+    """LESSOR_ALLOC_SPREAD must be I/M with 0 <= I < M: anything else stops the server with a
+    message naming the variable and the value, before it serves anything."""
+    if SERVER_KIND != "lessor":
+        pytest.skip("lessor's own environment variable")
+    path = server.write_config(base_config(tmp_path))
+    server.env_extra["LESSOR_ALLOC_SPREAD"] = value
+    r = _check(server, path)
+    assert r.returncode == 1, r.stdout
+    assert "LESSOR_ALLOC_SPREAD='%s'" % value in r.stdout, r.stdout
+    server.env_extra["LESSOR_ALLOC_SPREAD"] = "1/2"
+    assert _check(server, path).returncode == 0
+
+
 def test_help(server):
     h = _simple(server, ["--help"])
     assert "Usage" in h.stdout or "usage" in h.stdout, h.stdout

@@ -287,6 +287,33 @@ static void test_allocator_workers(void **state)
 	allocator_free(w1);
 }
 
+/* A server's spread moves every worker's own starting place by the same
+ * fraction of one worker's share of the pool. */
+static void test_allocator_spread(void **state)
+{
+	eng_env_t *e = *state;
+	const cfg_subnet4_t *s = cfg_subnet_by_id(e->cfg, 2); /* 10.0.1.1 - 10.0.1.200 */
+	allocator_t *w0 = NULL, *w1 = NULL;
+
+	assert_int_equal(allocator_new(0, 2, &w0), 0);
+	assert_int_equal(allocator_new(1, 2, &w1), 0);
+	allocator_spread(w0, 0x40000000u); /* (0 + 1/4) / 2 = 1/8 in: 200 / 8 = 25 on */
+	allocator_spread(w1, 0xc0000000u); /* (1 + 3/4) / 2 = 7/8 in: 175 on */
+	assert_int_equal(allocator_bind(w0, e->cfg), 0);
+	assert_int_equal(allocator_bind(w1, e->cfg), 0);
+	assert_int_equal(allocator_pick(w0, e->cfg, s, 0), A(10, 0, 1, 26));
+	assert_int_equal(allocator_pick(w0, e->cfg, s, 0), A(10, 0, 1, 27));
+	assert_int_equal(allocator_pick(w1, e->cfg, s, 0), A(10, 0, 1, 176));
+	/* the largest spread stays inside the pool: just under (1 + 1) / 2 */
+	allocator_free(w1);
+	assert_int_equal(allocator_new(1, 2, &w1), 0);
+	allocator_spread(w1, 0xffffffffu);
+	assert_int_equal(allocator_bind(w1, e->cfg), 0);
+	assert_int_equal(allocator_pick(w1, e->cfg, s, 0), A(10, 0, 1, 200));
+	allocator_free(w0);
+	allocator_free(w1);
+}
+
 /* Shared cursors: pickers of several workers take consecutive addresses from
  * one cursor per pool (Kea's order), and follow a new config. */
 static void test_allocator_shared(void **state)
@@ -561,6 +588,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_release_and_decline_states, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_valid_lft, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_allocator_workers, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_allocator_spread, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_allocator_shared, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_concurrent_workers, setup, teardown),
 	        cmocka_unit_test(test_random_walk),
