@@ -26,6 +26,9 @@ tests=(
 	# system tests: real clients, capture, namespaces, control socket, python
 	isc-dhcp-client tshark iproute2 socat curl procps prometheus openssl strace
 	python3 python3-pytest python3-scapy
+	# test_container.py, test_compose.py: podman (runc: crun 1.8.1 fails on hybrid cgroups),
+	# Debian base images made by mmdebstrap (no registry), podman-compose for the compose file
+	podman runc mmdebstrap uidmap fuse-overlayfs slirp4netns podman-compose
 )
 
 list=0

@@ -14,8 +14,10 @@ Both come from Debian packages (mariadb-server, postgresql; .ci/install-deps.sh 
 A missing binary is reported through conftest.missing() (skip, or failure in CI).
 """
 
+import contextlib
 import os
 import shutil
+import tempfile
 import signal
 import socket
 import subprocess
@@ -139,6 +141,28 @@ class MariaDB(_DbServer):
         """Run STATEMENT as root in DB; rows as tuples of strings (NULL -> 'NULL')."""
         out = self._root(statement, db=db).stdout
         return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+@contextlib.contextmanager
+def kea22_mariadb(kea_admin, names, kea22=()):
+    """A MariaDB in its own temporary directory with databases NAMES (user/password kea); those
+    also in KEA22 get Kea 2.2's schema by Kea's own kea-admin db-init. Stopped and removed on
+    exit. Raises FileNotFoundError when mariadb-server is not installed."""
+    d = tempfile.mkdtemp(prefix="lessor-db-")
+    os.chmod(d, 0o755)  # the database runs as user mysql
+    try:
+        with MariaDB(d) as db:
+            for name in names:
+                db.create_database(name, user="kea", password="kea")
+            for name in kea22:
+                r = subprocess.run([kea_admin, "db-init", "mysql", "-u", "kea", "-p", "kea",
+                                    "-n", name, "-h", "127.0.0.1", "-P", str(db.port)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   timeout=120, env=db.kea_admin_env())
+                assert r.returncode == 0, r.stdout
+            yield db
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 class PostgreSQL(_DbServer):

@@ -25,9 +25,6 @@ read reservations from the hosts database yet and must say so in its log.
 import json
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 
 import pytest
 
@@ -171,25 +168,11 @@ def seeddb():
     """One MariaDB for the module, with Kea 2.2's schema (kea-admin db-init), as the deployment
     runs it: its configuration's lease-database and hosts-database point there."""
     (ka,) = need_tools("kea-admin")
-    d = tempfile.mkdtemp(prefix="lessor-db-")
-    os.chmod(d, 0o755)  # the database runs as user mysql
     try:
-        try:
-            db = dbserver.MariaDB(d).__enter__()
-        except FileNotFoundError as e:
-            missing(str(e))
-        try:
-            db.create_database("kea", user="kea", password="kea")
-            r = subprocess.run([ka, "db-init", "mysql", "-u", "kea", "-p", "kea", "-n", "kea",
-                                "-h", "127.0.0.1", "-P", str(db.port)], stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, timeout=120,
-                               env=db.kea_admin_env())
-            assert r.returncode == 0, r.stdout
+        with dbserver.kea22_mariadb(ka, ["kea"], kea22=["kea"]) as db:
             yield db
-        finally:
-            db.stop()
-    finally:
-        shutil.rmtree(d, ignore_errors=True)
+    except FileNotFoundError as e:
+        missing(str(e))
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
