@@ -35,6 +35,9 @@ typedef struct lvl {
 	cfg_allocator_t alloc;
 	bool has_rg, rg, has_ris, ris, has_roop, roop;
 	bool has_sei, sei;              /* store-extended-info */
+	bool has_cthr, has_cmax;        /* cache-threshold, cache-max-age */
+	double cthr;
+	uint32_t cmax;
 	bool has_ns;
 	uint32_t ns;
 	const char *sname, *file;       /* borrowed from json; NULL = not set */

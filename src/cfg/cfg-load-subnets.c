@@ -57,6 +57,23 @@ static int parse_relay(ld_t *ld, json_t *obj, lvl_t *l)
 	return 0;
 }
 
+/* Kea 2.2 takes any integer for cache-max-age and keeps it as a uint32_t:
+ * -1 is 4294967295 s, 2^32 is 0 (no reuse); checked with kea-dhcp4 -t. */
+static int get_cache_max_age(ld_t *ld, json_t *o, lvl_t *l)
+{
+	json_t *v = json_object_get(o, "cache-max-age");
+
+	if (v == NULL) {
+		return 0;
+	}
+	if (!json_is_integer(v)) {
+		return load_fail(ld, "cache-max-age", "'cache-max-age' must be an integer");
+	}
+	l->cmax = (uint32_t)json_integer_value(v);
+	l->has_cmax = true;
+	return 0;
+}
+
 int load_parse_lvl(ld_t *ld, json_t *o, lvl_t *l)
 {
 	const char *alloc = NULL, *mode = NULL, *cls = NULL;
@@ -138,8 +155,14 @@ int load_parse_lvl(ld_t *ld, json_t *o, lvl_t *l)
 	}
 	uint32_t offer = 0;
 	if ((r = load_get_bool(ld, o, "store-extended-info", &l->sei, &l->has_sei)) < 0 ||
-	         (r = load_get_u32(ld, o, "offer-lifetime", &offer, NULL)) < 0) {
+	         (r = load_get_u32(ld, o, "offer-lifetime", &offer, NULL)) < 0 ||
+	         (r = load_get_double(ld, o, "cache-threshold", &l->cthr, &l->has_cthr)) < 0 ||
+	         (r = get_cache_max_age(ld, o, l)) < 0) {
 		return r;
+	}
+	if (l->has_cthr && (l->cthr <= 0.0 || l->cthr >= 1.0)) {
+		return load_fail(ld, "cache-threshold", "cache-threshold: %g is invalid, it must be greater than 0.0 and less than 1.0",
+		                 l->cthr);
 	}
 	if (offer != 0) {
 		return load_fail(ld, "offer-lifetime", "'offer-lifetime' is not supported yet");
@@ -243,11 +266,10 @@ static const char *const subnet_keys[] = {
 	"ddns-override-client-update", "ddns-replace-client-name", "ddns-generated-prefix",
 	"ddns-qualifying-suffix", "ddns-update-on-renew", "ddns-use-conflict-resolution",
 	"ddns-conflict-resolution-mode", "ddns-ttl-percent", "hostname-char-set",
-	"hostname-char-replacement", NULL,
+	"hostname-char-replacement", "cache-threshold", "cache-max-age", NULL,
 };
 static const char *const subnet_unsup[] = {
-	"4o6-interface", "4o6-interface-id", "4o6-subnet", "cache-threshold", "cache-max-age",
-	"interface-id", NULL,
+	"4o6-interface", "4o6-interface-id", "4o6-subnet", "interface-id", NULL,
 };
 static const char *const network_keys[] = {
 	"name", "subnet4", "interface", "client-class", "require-client-classes", "option-data",
@@ -259,9 +281,10 @@ static const char *const network_keys[] = {
 	"ddns-send-updates", "ddns-override-no-update", "ddns-override-client-update",
 	"ddns-replace-client-name", "ddns-generated-prefix", "ddns-qualifying-suffix",
 	"ddns-update-on-renew", "ddns-use-conflict-resolution", "ddns-conflict-resolution-mode",
-	"ddns-ttl-percent", "hostname-char-set", "hostname-char-replacement", NULL,
+	"ddns-ttl-percent", "hostname-char-set", "hostname-char-replacement", "cache-threshold",
+	"cache-max-age", NULL,
 };
-static const char *const network_unsup[] = { "cache-threshold", "cache-max-age", NULL };
+static const char *const network_unsup[] = { NULL };
 
 /* Per-subnet load-time bookkeeping (dropped after the load). */
 typedef struct sub_src {
@@ -320,6 +343,10 @@ static int resolve_subnet(ld_t *ld, cfg_subnet4_t *s, const lvl_t *gl, const lvl
 	s->reservations_in_subnet = PICK(ris, has_ris);
 	s->reservations_out_of_pool = PICK(roop, has_roop);
 	s->store_extended_info = PICK(sei, has_sei);
+	s->has_cache_threshold = PICKB(cthr, has_cthr);
+	s->cache_threshold = s->has_cache_threshold ? PICK(cthr, has_cthr) : 0.0;
+	s->has_cache_max_age = PICKB(cmax, has_cmax);
+	s->cache_max_age = s->has_cache_max_age ? PICK(cmax, has_cmax) : 0;
 	s->has_next_server = PICKB(ns, has_ns);
 	s->next_server = s->has_next_server ? PICK(ns, has_ns) : 0;
 

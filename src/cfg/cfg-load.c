@@ -76,10 +76,10 @@ static const char *const global_keys[] = {
 	"ddns-generated-prefix", "ddns-qualifying-suffix", "ddns-update-on-renew",
 	"ddns-use-conflict-resolution", "ddns-conflict-resolution-mode", "ddns-ttl-percent",
 	"hostname-char-set", "hostname-char-replacement", "interface", "client-class", "relay",
-	NULL,
+	"cache-threshold", "cache-max-age", NULL,
 };
 static const char *const global_unsup[] = {
-	"config-control", "cache-threshold", "cache-max-age",
+	"config-control",
 	NULL,
 };
 

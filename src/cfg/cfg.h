@@ -122,6 +122,9 @@ typedef struct cfg_subnet4 {
 	char *boot_file_name;
 	bool reservations_global, reservations_in_subnet, reservations_out_of_pool;
 	bool store_extended_info;       /* option 82 kept in the lease's user-context */
+	bool has_cache_threshold, has_cache_max_age; /* Kea 2.2's lease cache (alloc.c) */
+	double cache_threshold;         /* share of the valid lifetime, (0, 1) */
+	uint32_t cache_max_age;         /* seconds */
 	bool has_server_id;             /* option 54 configured at this level (resolved) */
 	uint32_t server_id;
 	struct cfg_shared_network *network;  /* NULL when not in a shared network */

@@ -682,6 +682,56 @@ static int try_reserved(const alloc_req_t *req, const cfg_subnet4_t *first, bool
 	return r;
 }
 
+/* Kea 2.2 updateLease4Information()'s "changed": a renewal that alters what
+ * the lease records (or shortens it) is always written. */
+static bool lease_changed(const lease4_t *old, const lease4_t *want)
+{
+	return old->subnet_id != want->subnet_id || old->htype != want->htype ||
+	       old->hwaddr_len != want->hwaddr_len ||
+	       memcmp(old->hwaddr, want->hwaddr, want->hwaddr_len) != 0 ||
+	       old->client_id_len != want->client_id_len ||
+	       memcmp(old->client_id, want->client_id, want->client_id_len) != 0 ||
+	       old->fqdn_fwd != want->fqdn_fwd || old->fqdn_rev != want->fqdn_rev ||
+	       strcmp(old->hostname, want->hostname) != 0 ||
+	       strcmp(old->user_context, want->user_context) != 0 ||
+	       want->valid_lft < old->valid_lft;
+}
+
+/* Kea 2.2 AllocEngine::setLeaseReusable(): the lifetime @old has left when
+ * its renewal may skip the write (the lease cache), else 0. The age since
+ * its last write must be within cache-max-age and within cache-threshold of
+ * the new valid lifetime, whichever are configured; an infinite lease is
+ * always reused (Kea checks that before the cache parameters). */
+static uint32_t reusable_lft(const cfg_subnet4_t *s, const lease4_t *old, const lease4_t *want,
+                             int64_t now)
+{
+	uint32_t max_age = 0;
+
+	if (old->state != LEASE_STATE_DEFAULT) {
+		return 0;
+	}
+	if (want->valid_lft == LEASE_LFT_INFINITE) {
+		return LEASE_LFT_INFINITE;
+	}
+	if (old->cltt > now || now - old->cltt >= (int64_t)old->valid_lft) {
+		return 0;
+	}
+	uint32_t age = (uint32_t)(now - old->cltt);
+	if (s->has_cache_max_age) {
+		max_age = s->cache_max_age;
+		if (max_age == 0 || age > max_age) {
+			return 0;
+		}
+	}
+	if (s->has_cache_threshold) {
+		max_age = (uint32_t)((double)want->valid_lft * s->cache_threshold);
+		if (age > max_age) {
+			return 0;
+		}
+	}
+	return max_age == 0 ? 0 : old->valid_lft - age;
+}
+
 /* Renew (or, for a DISCOVER, re-offer) the client's existing lease. */
 static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lease4_t *old,
                        const cfg_pool_t *pool, const cfg_host_t *host, bool fake,
@@ -690,13 +740,15 @@ static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lea
 	lease4_t want;
 
 	lease_fill(req, s, pool, host, old->addr, &want);
-	*ret_done = false;
-	if (fake) {
+	lease_context(req, s, old->user_context, &want);
+	/* Kea decides reuse for an OFFER too (it then sends what is left) */
+	uint32_t reuse = lease_changed(old, &want) ? 0 : reusable_lft(s, old, &want, req->now);
+	if (fake || reuse != 0) {
 		set_ok(res, &want, s, pool, host);
+		res->reuse_lft = reuse;
 		*ret_done = true;
 		return 0;
 	}
-	lease_context(req, s, old->user_context, &want);
 	int r = lease_update(req->conn, old, &want);
 	if (r == -ESTALE || r == -ENOENT) {
 		/* Changed under us: take it the generic way (re-read, CAS again). */

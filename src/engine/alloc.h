@@ -59,6 +59,9 @@ typedef struct alloc_result {
 	const cfg_host_t *host;      /* reservation used for the lease subnet, or NULL */
 	uint64_t attempts;           /* ALLOC_FAIL: candidate addresses considered */
 	stat_id_t fail_kind;         /* ALLOC_FAIL: STAT_V4_ALLOCATION_FAIL_{SUBNET,...} */
+	uint32_t reuse_lft;          /* ALLOC_OK: the lease was reused from the cache, not
+	                              * written (Kea 2.2 setLeaseReusable()); the lifetime
+	                              * it has left, to send; 0 = written as usual */
 	uint32_t conflict_addr;      /* DISCOVER: the client's reserved address, leased to
 	                              * another client (Kea's DISCOVER_ADDRESS_CONFLICT), or 0 */
 } alloc_result_t;

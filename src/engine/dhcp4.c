@@ -126,7 +126,7 @@ static bool want_log(const char *logger, log_sev_t sev, int dbglevel)
 	return log_enabled(logger, sev, dbglevel);
 }
 
-static void log_lease(const exch_t *x, const char *msgid, const lease4_t *l)
+static void log_lease(const exch_t *x, const char *msgid, const lease4_t *l, uint32_t reuse_lft)
 {
 	char label[LABEL_MAX], a[INADDR_STRLEN];
 
@@ -140,6 +140,11 @@ static void log_lease(const exch_t *x, const char *msgid, const lease4_t *l)
 	} else {
 		log_info(LOGGER_LEASES, msgid, "%s: lease %s has been allocated for %u seconds",
 		         label, a, l->valid_lft);
+	}
+	/* Kea 2.2 adds this line for a lease reused from the cache (OFFER or ACK) */
+	if (reuse_lft != 0) {
+		log_info(LOGGER_LEASES, "DHCP4_LEASE_REUSE", "%s: lease %s has been reused for %u seconds",
+		         label, a, reuse_lft);
 	}
 }
 
@@ -775,7 +780,7 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 		*ret_verdict = VERDICT_DROP;
 		return 0;
 	}
-	log_lease(x, "DHCP4_LEASE_ADVERT", &res.lease);
+	log_lease(x, "DHCP4_LEASE_ADVERT", &res.lease, res.reuse_lft);
 	required_classes(x, res.subnet, res.pool);
 	reply_in_t in = {
 	        .msg_type = DHCPOFFER,
@@ -783,6 +788,7 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	        .pool = res.pool,
 	        .host = res.host != NULL ? res.host : x->host,
 	        .lease = &res.lease,
+	        .reuse_lft = res.reuse_lft,
 	};
 	return send_reply(x, &in, tx, ret_verdict);
 }
@@ -827,7 +833,7 @@ static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	}
 	switch (res.status) {
 	case ALLOC_OK:
-		log_lease(x, "DHCP4_LEASE_ALLOC", &res.lease);
+		log_lease(x, "DHCP4_LEASE_ALLOC", &res.lease, res.reuse_lft);
 		break;
 	case ALLOC_FAIL:
 		log_alloc_fail(x, &res);
@@ -847,6 +853,7 @@ static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	        .pool = res.pool,
 	        .host = res.host != NULL ? res.host : x->host,
 	        .lease = &res.lease,
+	        .reuse_lft = res.reuse_lft,
 	        .ciaddr = x->pkt->ciaddr,
 	};
 	return send_reply(x, &in, tx, ret_verdict);

@@ -364,12 +364,15 @@ int reply_build(const reply_in_t *in, uint8_t *buf, size_t cap)
 	if (mt != DHCPNAK) {
 		if (in->lease != NULL) {
 			uint32_t t1, t2;
+			/* a lease reused from the cache: what it has left, and T1/T2
+			 * within that (checked against Kea 2.2) */
+			uint32_t lft = in->reuse_lft != 0 ? in->reuse_lft : in->lease->valid_lft;
 
 			pkt4_out_set_yiaddr(&o, in->lease->addr);
-			put_u32(&t, DHO_DHCP_LEASE_TIME, in->lease->valid_lft);
+			put_u32(&t, DHO_DHCP_LEASE_TIME, lft);
 			if (in->subnet != NULL) {
 				put_u32(&t, DHO_SUBNET_MASK, in->subnet->mask);
-				reply_tee_times(in->subnet, in->lease->valid_lft, &t1, &t2);
+				reply_tee_times(in->subnet, lft, &t1, &t2);
 				if (t1 != 0) {
 					put_u32(&t, DHO_DHCP_RENEWAL_TIME, t1);
 				}

@@ -23,6 +23,7 @@ typedef struct reply_in {
 	const cfg_host_t *host;      /* client's reservation, may be NULL */
 	const class_set_t *classes;  /* classes the packet joined, in join order */
 	const lease4_t *lease;       /* OFFER/ACK with a lease; NULL for NAK/INFORM */
+	uint32_t reuse_lft;          /* != 0: option 51 for a lease reused from the cache */
 	uint32_t server_id;          /* option 54 value (see reply_server_id) */
 	uint32_t ciaddr;             /* ciaddr of the reply */
 	const char *hostname;        /* option 12 to send (OFFER/ACK), NULL = none */
