@@ -40,6 +40,9 @@ static void usage(FILE *f)
 	        "  --config-poll seconds: fetch the configuration again this often and reload it\n"
 	        "     when it changed (default: 300 for a URL, never for a file; 0 = never;\n"
 	        "     also LESSOR_CONFIG_POLL)\n"
+	        "  --hosts-poll seconds: read the hosts-database reservations again this often\n"
+	        "     and apply them when they changed (default 5; 0 = only at (re)configuration;\n"
+	        "     also LESSOR_HOSTS_POLL)\n"
 	        "  -t file: check the configuration file syntax and exit\n"
 	        "  -T file: check the configuration file doing extra checks and exit\n"
 	        "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
@@ -197,6 +200,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "control-agent", required_argument, NULL, 'a' },
 		{ "config-poll", required_argument, NULL, 'C' },
+		{ "hosts-poll", required_argument, NULL, 'H' },
 		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -205,6 +209,7 @@ int main(int argc, char **argv)
 		.client_port = 68,
 		.commit_window_us = commit_window_from_env(),
 		.config_poll_s = -1,
+		.hosts_poll_s = -1,
 		/* per-worker iterative cursors: no shared cache line, but the
 		 * address order depends on which worker read a packet */
 		.alloc_per_worker = getenv("LESSOR_ALLOC_PER_WORKER") != NULL &&
@@ -256,6 +261,12 @@ int main(int argc, char **argv)
 				return EXIT_FAIL;
 			}
 			break;
+		case 'H':
+			if (parse_poll(optarg, &opts.hosts_poll_s) < 0) {
+				fprintf(stderr, "--hosts-poll must be 0-86400 seconds: %s\n", optarg);
+				return EXIT_FAIL;
+			}
+			break;
 		case 'd':
 			opts.debug = true;
 			break;
@@ -288,6 +299,15 @@ int main(int argc, char **argv)
 	    parse_poll(poll_env, &opts.config_poll_s) < 0) {
 		fprintf(stderr, "LESSOR_CONFIG_POLL must be 0-86400 seconds: %s\n", poll_env);
 		return EXIT_FAIL;
+	}
+	const char *hpoll_env = getenv("LESSOR_HOSTS_POLL");
+	if (opts.hosts_poll_s < 0 && hpoll_env != NULL && hpoll_env[0] != '\0' &&
+	    parse_poll(hpoll_env, &opts.hosts_poll_s) < 0) {
+		fprintf(stderr, "LESSOR_HOSTS_POLL must be 0-86400 seconds: %s\n", hpoll_env);
+		return EXIT_FAIL;
+	}
+	if (opts.hosts_poll_s < 0) {
+		opts.hosts_poll_s = SERVER_HOSTS_POLL_DEFAULT_S;
 	}
 	if (opts.debug) {
 		log_set_debug_override(true);

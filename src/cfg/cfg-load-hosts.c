@@ -6,6 +6,7 @@
 
 #include "cfg/cfg-load-int.h"
 #include "cfg/cfg.h"
+#include "cfg/host.h"
 #include "util/hex.h"
 #include "util/inaddr.h"
 
@@ -196,4 +197,136 @@ int load_parse_host_ids(ld_t *ld, json_t *d4)
 	}
 	load_pop(ld, mark);
 	return 0;
+}
+
+/* ---- reservations from a hosts database (lease/hostdb.c) ---- */
+
+/* Hand the recorded error to @skip and clear it for the next reservation. */
+static void db_host_skipped(ld_t *ld, cfg_host_skip_fn skip, void *ud, int64_t host_id)
+{
+	char buf[1200];
+
+	if (skip != NULL) {
+		skip(ud, host_id, cfg_err_format(ld->err, buf, sizeof(buf)));
+	}
+	memset(ld->err, 0, sizeof(*ld->err));
+}
+
+/* Parse one database reservation into the free slot after cfg->hosts.
+ * 1 = added, 0 = left out, -ENOMEM. */
+static int db_host_add(ld_t *ld, json_t *item, cfg_host_skip_fn skip, void *ud)
+{
+	cfg_t *cfg = ld->cfg;
+	int64_t host_id = json_integer_value(json_object_get(item, "host-id"));
+	uint32_t sid = (uint32_t)json_integer_value(json_object_get(item, "subnet-id"));
+	const cfg_subnet4_t *s = NULL;
+	cfg_host_t *h = &cfg->hosts[cfg->n_hosts];
+
+	/* Kea keeps a host of an unknown subnet, but no packet can select it */
+	if (sid != 0 && (s = cfg_subnet_by_id(cfg, sid)) == NULL) {
+		return 0;
+	}
+	ld->plen = (size_t)snprintf(ld->path, sizeof(ld->path), "hosts-database host_id %lld",
+	                            (long long)host_id);
+	json_t *res = json_object_get(item, "reservation");
+	json_int_t type = json_integer_value(json_object_get(item, "identifier-type"));
+	int r;
+	if (type < 0 || type >= _CFG_HOST_ID_MAX || !json_is_object(res)) {
+		*h = (cfg_host_t){ 0 };
+		r = load_fail(ld, NULL, "invalid dhcp_identifier_type %lld", (long long)type);
+	} else {
+		json_object_set(res, load_id_names[type], json_object_get(item, "identifier"));
+		r = parse_host(ld, res, s, h);
+	}
+	if (r == 0 && cfg_host_find(cfg, h->subnet_id, h->id_type, h->id, h->id_len) != NULL) {
+		cfg_host_done(h);       /* the configuration file's reservation wins */
+		return 0;
+	}
+	if (r == 0 && cfg->ip_res_unique && h->addr != 0 &&
+	    cfg_host_find_by_addr(cfg, h->subnet_id, h->addr) != NULL) {
+		char a[INADDR_STRLEN];
+		r = load_fail(ld, "ip-address", "there's already a reservation for address %s in subnet id %u",
+		              inaddr_fmt(h->addr, a), h->subnet_id);
+	}
+	if (r < 0) {
+		cfg_host_done(h);
+		if (r == -ENOMEM) {
+			return r;
+		}
+		db_host_skipped(ld, skip, ud, host_id);
+		return 0;
+	}
+	cfg->n_hosts++;
+	return 1;
+}
+
+/* Rebuild the index over config + database hosts. A database host that
+ * repeats an earlier database host (same identifier in the subnet, or its
+ * address when unique) is dropped: the first database wins, as in Kea. */
+static int db_index_rebuild(ld_t *ld, size_t base, int added, cfg_host_skip_fn skip, void *ud,
+                            int64_t *ids)
+{
+	cfg_t *cfg = ld->cfg;
+
+	for (;;) {
+		size_t dup = 0;
+		bool by_addr = false;
+
+		host_index_free(cfg);
+		int r = host_index_build(cfg, cfg->ip_res_unique, &dup, &by_addr);
+		if (r != -EEXIST || dup < base) {
+			return r < 0 ? r : added;
+		}
+		cfg_host_t *h = &cfg->hosts[dup];
+		char a[INADDR_STRLEN];
+		ld->plen = (size_t)snprintf(ld->path, sizeof(ld->path), "hosts-database host_id %lld",
+		                            (long long)ids[dup - base]);
+		if (by_addr) {
+			load_fail(ld, "ip-address", "there's already a reservation for address %s in subnet id %u",
+			          inaddr_fmt(h->addr, a), h->subnet_id);
+		} else {
+			load_fail(ld, load_id_names[h->id_type], "a host with this %s has already been added to subnet id %u",
+			          load_id_names[h->id_type], h->subnet_id);
+		}
+		db_host_skipped(ld, skip, ud, ids[dup - base]);
+		cfg_host_done(h);
+		size_t tail = cfg->n_hosts - dup - 1;
+		memmove(h, h + 1, tail * sizeof(*h));
+		memmove(&ids[dup - base], &ids[dup - base + 1], tail * sizeof(*ids));
+		cfg->n_hosts--;
+		added--;
+	}
+}
+
+int cfg_hosts_add_json(cfg_t *cfg, json_t *arr, cfg_host_skip_fn skip, void *ud)
+{
+	cfg_err_t err = { 0 };
+	ld_t ld = { .cfg = cfg, .err = &err, .classes_cap = cfg->n_classes };
+	size_t n = json_array_size(arr), base = cfg->n_hosts;
+	int added = 0, r = 0;
+
+	cfg_host_t *v = realloc(cfg->hosts, (base + n + 1) * sizeof(*v));
+	if (v != NULL) {
+		cfg->hosts = v;
+	}
+	int64_t *ids = malloc((n + 1) * sizeof(*ids));
+	ld.scratch = malloc(OPT_SCRATCH);
+	/* the option-defs were checked when @cfg loaded; options need them again */
+	if (v == NULL || ids == NULL || ld.scratch == NULL || load_parse_optdefs(&ld, cfg->json) < 0) {
+		r = -ENOMEM;
+	}
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		json_t *item = json_array_get(arr, i);
+		r = db_host_add(&ld, item, skip, ud);
+		if (r > 0) {
+			ids[added++] = json_integer_value(json_object_get(item, "host-id"));
+		}
+	}
+	if (r >= 0) {
+		r = db_index_rebuild(&ld, base, added, skip, ud, ids);
+	}
+	free(ids);
+	free(ld.scratch);
+	optdef_set_done(&ld.defs);
+	return r == -ENOMEM || r >= 0 ? r : -ENOMEM;
 }

@@ -154,6 +154,9 @@ int load_parse_interfaces(ld_t *ld, json_t *d4);
 /** Parse Dhcp4.lease-database. 0 or negative. */
 int load_parse_lease_db(ld_t *ld, json_t *d4);
 
+/** Parse Dhcp4.option-def into ld->defs. 0 or negative. */
+int load_parse_optdefs(ld_t *ld, json_t *d4);
+
 /** Parse Dhcp4.hosts-database / hosts-databases into cfg->hosts_dbs. 0 or negative. */
 int load_parse_hosts_dbs(ld_t *ld, json_t *d4);
 

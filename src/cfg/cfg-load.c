@@ -163,6 +163,28 @@ static int parse_globals(ld_t *ld, json_t *d4, lvl_t *gl)
 	return 0;
 }
 
+int load_parse_optdefs(ld_t *ld, json_t *d4)
+{
+	json_t *defs;
+	int r = load_get_array(ld, d4, "option-def", &defs);
+
+	if (r < 0 || defs == NULL) {
+		return r;
+	}
+	size_t mark = load_push_key(ld, "option-def");
+	for (size_t i = 0; i < json_array_size(defs); i++) {
+		size_t m2 = load_push_idx(ld, i);
+		json_t *o = json_array_get(defs, i);
+		if ((r = load_need_object(ld, o, NULL)) < 0 ||
+		    (r = load_parse_optdef(ld, o, &ld->defs, false)) < 0) {
+			return r;
+		}
+		load_pop(ld, m2);
+	}
+	load_pop(ld, mark);
+	return 0;
+}
+
 static int load(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr)
 {
 	ld_t ld = { .err = reterr };
@@ -208,29 +230,11 @@ static int load(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr)
 		r = load_class_append(&ld, builtins[i], true);
 	}
 
-	json_t *defs;
 	if (r >= 0) {
 		r = load_check_keys(&ld, d4, "Dhcp4", global_keys, global_unsup);
 	}
 	if (r >= 0) {
-		r = load_get_array(&ld, d4, "option-def", &defs);
-		if (r >= 0 && defs != NULL) {
-			size_t mark = load_push_key(&ld, "option-def");
-			for (size_t i = 0; i < json_array_size(defs) && r >= 0; i++) {
-				size_t m2 = load_push_idx(&ld, i);
-				json_t *o = json_array_get(defs, i);
-				r = load_need_object(&ld, o, NULL);
-				if (r >= 0) {
-					r = load_parse_optdef(&ld, o, &ld.defs, false);
-				}
-				if (r >= 0) {
-					load_pop(&ld, m2);
-				}
-			}
-			if (r >= 0) {
-				load_pop(&ld, mark);
-			}
-		}
+		r = load_parse_optdefs(&ld, d4);
 	}
 	if (r >= 0) {
 		r = load_parse_classes(&ld, d4);
@@ -274,6 +278,7 @@ static int load(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr)
 	if (r >= 0) {
 		size_t dup = 0;
 		bool by_addr = false;
+		cfg->ip_res_unique = ld.ip_res_unique;
 		r = host_index_build(cfg, ld.ip_res_unique, &dup, &by_addr);
 		if (r == -EEXIST) {
 			const cfg_host_t *h = &cfg->hosts[dup];

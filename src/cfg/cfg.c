@@ -74,6 +74,16 @@ static void optset_free(cfg_optset_t *set)
 	free(set->v);
 }
 
+void cfg_host_done(cfg_host_t *h)
+{
+	free(h->hostname);
+	optset_free(&h->opts);
+	free(h->classes.idx);
+	free(h->server_hostname);
+	free(h->boot_file_name);
+	*h = (cfg_host_t){ 0 };
+}
+
 void cfg_free(cfg_t *cfg)
 {
 	if (cfg == NULL) {
@@ -117,12 +127,7 @@ void cfg_free(cfg_t *cfg)
 	}
 	free(cfg->classes);
 	for (size_t i = 0; i < cfg->n_hosts; i++) {
-		cfg_host_t *h = &cfg->hosts[i];
-		free(h->hostname);
-		optset_free(&h->opts);
-		free(h->classes.idx);
-		free(h->server_hostname);
-		free(h->boot_file_name);
+		cfg_host_done(&cfg->hosts[i]);
 	}
 	free(cfg->hosts);
 	free(cfg->server_tag);

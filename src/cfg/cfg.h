@@ -249,6 +249,7 @@ typedef struct cfg {
 	cfg_host_id_type_t host_ids[_CFG_HOST_ID_MAX];   /* host-reservation-identifiers order */
 	size_t n_host_ids;
 	void *host_index;               /* private to cfg/host.c */
+	bool ip_res_unique;             /* ip-reservations-unique */
 	void *subnet_index;             /* private to cfg/subnet.c */
 
 	uint32_t decline_probation_period;
@@ -260,7 +261,7 @@ typedef struct cfg {
 	cfg_expired_t expired;
 	cfg_interfaces_t interfaces;
 	lease_store_cfg_t lease_db;     /* strings point into json */
-	lease_store_cfg_t *hosts_dbs;   /* hosts-database(s); parsed, lookups not implemented yet */
+	lease_store_cfg_t *hosts_dbs;   /* hosts-database(s): lease/hostdb.h reads them */
 	size_t n_hosts_dbs;
 	cfg_mt_t mt;
 	cfg_logger_t *loggers;
@@ -287,6 +288,25 @@ int cfg_load_file(const char *path, cfg_t **ret_cfg, cfg_err_t *reterr);
 int cfg_load_json(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr);
 /** Format "PATH (line N): MSG" into buf. */
 const char *cfg_err_format(const cfg_err_t *err, char *buf, size_t size);
+
+/* A hosts-database reservation that cfg_hosts_add_json() leaves out: its
+ * host_id and why (a JSON path into the reservation and Kea's words). */
+typedef void (*cfg_host_skip_fn)(void *ud, int64_t host_id, const char *why);
+
+/** Add reservations read from a hosts database to a loaded, unpublished @cfg
+ *  and rebuild its host index. @arr holds {"host-id": N, "subnet-id": N,
+ *  "identifier-type": N (Kea's host_identifier_type), "identifier": "hex",
+ *  "reservation": {Kea reservation map without the identifier}}; the
+ *  identifier is added to the reservation map under Kea's key. The configuration wins, as in Kea's
+ *  HostMgr (config file first, then the databases): an identifier it already
+ *  reserves in that subnet is skipped silently; a reservation that does not
+ *  parse, names an unknown subnet's address outside it, or breaks
+ *  ip-reservations-unique goes to @skip and is left out. Returns the number
+ *  added or -ENOMEM. Not thread-safe on @cfg. */
+int cfg_hosts_add_json(cfg_t *cfg, json_t *arr, cfg_host_skip_fn skip, void *ud);
+
+/** Free what a host owns (cfg_free does it for cfg->hosts). */
+void cfg_host_done(cfg_host_t *h);
 
 /** Free a cfg_t regardless of refcount (cfg-current.c uses the refcount). NULL-safe. */
 void cfg_free(cfg_t *cfg);

@@ -48,6 +48,13 @@ struct server {
 	/* housekeeping: monotonic seconds of the last run of each task */
 	int64_t last_reclaim;
 	int64_t last_flush;
+
+	/* hosts-database reservations (server-hosts.c) */
+	int64_t hosts_last_poll;
+	char *hosts_text;               /* what the running config holds, compact JSON */
+	char *hosts_text_new;           /* what the config being applied holds */
+	json_t *hosts_prefetched;       /* a poll's read, for the reload it triggers */
+	bool hosts_fail_logged;         /* one line per outage */
 };
 
 /** CLOCK_MONOTONIC seconds. */
@@ -60,6 +67,17 @@ int server_reload_from(server_t *s, json_t *root, bool poll, stats_shard_t *sh, 
 
 /** lease_reclaim_each() callback counting per-subnet reclaims into shard @ud. */
 void server_count_reclaimed(void *ud, const lease4_t *l);
+
+/** Add the hosts-database reservations to @ncfg before it is applied (read
+ *  now, or the poll's prefetched read). 0, or negative with @err set. */
+int server_hosts_merge(server_t *s, cfg_t *ncfg, char *err, size_t errlen);
+/** server_apply() succeeded: the merged reservations are the running ones. */
+void server_hosts_applied(server_t *s);
+/** Housekeeping: re-read the hosts databases every --hosts-poll seconds and
+ *  reconfigure with the running configuration when they changed. */
+void server_hosts_poll(server_t *s, const cfg_t *cfg, int64_t mono);
+/** Free the hosts state (server_free). */
+void server_hosts_free(server_t *s);
 
 /** Start the control channel the configuration in force asks for (server-ctl.c). */
 int server_ctl_start(server_t *s);

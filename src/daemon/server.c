@@ -180,20 +180,6 @@ static bool store_differs(const lease_store_cfg_t *o, const lease_store_cfg_t *n
 	       !str_eq(o->key_file, n->key_file) || !str_eq(o->cipher_list, n->cipher_list);
 }
 
-/* hosts-database is parsed but not read yet: say so at every configuration
- * that has one, rather than ignore it silently. */
-static void log_hosts_dbs(const cfg_t *cfg)
-{
-	char desc[512];
-
-	for (size_t i = 0; i < cfg->n_hosts_dbs; i++) {
-		log_warn(LOGGER_HOSTS, "LESSOR_HOSTS_DB_NOT_IMPLEMENTED",
-		         "hosts database %s: host reservations are not read from it yet; only the "
-		         "reservations in the configuration are used",
-		         lease_store_cfg_describe(&cfg->hosts_dbs[i], desc, sizeof(desc)));
-	}
-}
-
 static bool ifaces_differ(const cfg_interfaces_t *o, const cfg_interfaces_t *n)
 {
 	if (o->n_names != n->n_names || o->socket_type != n->socket_type) {
@@ -252,6 +238,10 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	int r;
 
 	r = server_check_system(ncfg, err, errlen);
+	if (r < 0) {
+		return r;
+	}
+	r = server_hosts_merge(s, ncfg, err, errlen);
 	if (r < 0) {
 		return r;
 	}
@@ -362,8 +352,8 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	if (ocfg == NULL || ifaces_differ(&ocfg->interfaces, &ncfg->interfaces)) {
 		log_interfaces(ncfg);
 	}
-	log_hosts_dbs(ncfg);
 	cfg_publish(ncfg);
+	server_hosts_applied(s);
 
 	if (nworkers != NULL) {
 		unsigned started = 0;
@@ -676,6 +666,8 @@ static void housekeeping(server_t *s)
 		(void)notify_send("WATCHDOG=1");        /* once a second; WATCHDOG_USEC >= 2 s */
 	}
 
+	server_hosts_poll(s, cfg, mono);
+
 	if (s->src != NULL && source_poll_due(s->src, mono)) {
 		char err[1024] = "";
 
@@ -769,6 +761,7 @@ server_t *server_free(server_t *s)
 	}
 	stats_done(&s->stats);
 	source_free(s->src);
+	server_hosts_free(s);
 	free(s);
 	return NULL;
 }

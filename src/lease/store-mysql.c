@@ -392,11 +392,33 @@ static int my_stats(sql_db_t *db, int64_t (**ret)[3])
 	return (int)k;
 }
 
+static int my_query(sql_db_t *db, const char *sql, sql_text_row_fn fn, void *ud)
+{
+	if (mysql_real_query(db->m, sql, strlen(sql)) != 0) {
+		return db_fail(db, mysql_errno(db->m), mysql_error(db->m));
+	}
+	/* one round trip for the whole result: the caller parses afterwards */
+	MYSQL_RES *res = mysql_store_result(db->m);
+	if (res == NULL) {
+		return db_fail(db, mysql_errno(db->m), mysql_error(db->m));
+	}
+	size_t n_cols = mysql_num_fields(res);
+	MYSQL_ROW row;
+	int r = 0, k = 0;
+	while (r >= 0 && (row = mysql_fetch_row(res)) != NULL) {
+		r = fn(ud, (const char *const *)row, n_cols);
+		k++;
+	}
+	mysql_free_result(res);
+	return r < 0 ? r : k;
+}
+
 static const sql_dialect_t my_dialect = {
 	.dollar_params = false,
 	.time_in = "FROM_UNIXTIME(%s)",
 	.time_out = "UNIX_TIMESTAMP(expire)",
 	.insert_suffix = "",
+	.hex_out = "HEX(%s)",
 };
 
 /* Kea 2.2 (14.0) and Kea 2.4 (19.0); lease4.pool_id since 18.0. */
@@ -418,6 +440,7 @@ const sql_driver_t sql_mysql_driver = {
 	.exec = my_exec,
 	.run = my_run,
 	.stats = my_stats,
+	.query = my_query,
 	.error = my_error,
 };
 

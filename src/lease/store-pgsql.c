@@ -304,11 +304,36 @@ static int pg_stats(sql_db_t *db, int64_t (**ret)[3])
 	return n;
 }
 
+static int pg_query(sql_db_t *db, const char *sql, sql_text_row_fn fn, void *ud)
+{
+	PGresult *res = PQexec(db->pg, sql);
+
+	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
+		return res_fail(db, res);
+	}
+	int n = PQntuples(res), n_cols = PQnfields(res), r = 0;
+	const char **cols = calloc((size_t)n_cols + 1, sizeof(*cols));
+	if (cols == NULL) {
+		PQclear(res);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < n && r >= 0; i++) {
+		for (int c = 0; c < n_cols; c++) {
+			cols[c] = PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
+		}
+		r = fn(ud, cols, (size_t)n_cols);
+	}
+	free(cols);
+	PQclear(res);
+	return r < 0 ? r : n;
+}
+
 static const sql_dialect_t pg_dialect = {
 	.dollar_params = true,
 	.time_in = "to_timestamp(%s)",
 	.time_out = "EXTRACT(EPOCH FROM expire)::BIGINT",
 	.insert_suffix = " ON CONFLICT (address) DO NOTHING",
+	.hex_out = "encode(%s, 'hex')",
 };
 
 /* Kea 2.2 (13.0) and Kea 2.4 (18.0); lease4.pool_id since 17.0. */
@@ -330,6 +355,7 @@ const sql_driver_t sql_pgsql_driver = {
 	.exec = pg_exec,
 	.run = pg_run,
 	.stats = pg_stats,
+	.query = pg_query,
 	.error = pg_error,
 };
 

@@ -98,6 +98,7 @@ typedef struct sql_dialect {
 	const char *time_in;            /* printf format around one placeholder */
 	const char *time_out;           /* the expire column as epoch seconds */
 	const char *insert_suffix;      /* makes a duplicate insert affect 0 rows, or "" */
+	const char *hex_out;            /* printf format: a binary column as hex text */
 } sql_dialect_t;
 
 /** Render statement @st for @d; @has_pool: the schema has lease4.pool_id. */
@@ -106,6 +107,10 @@ int sql_render(sql_stmt_t st, const sql_dialect_t *d, bool has_pool, char *buf, 
 /* ---- drivers ---- */
 
 typedef struct sql_db sql_db_t;         /* a driver's connection */
+
+/* One row of a text-protocol query: @cols[i] NULL for SQL NULL. Returning
+ * negative stops the query with that code. */
+typedef int (*sql_text_row_fn)(void *ud, const char *const *cols, size_t n_cols);
 
 /* Errors drivers return: -EEXIST duplicate key; -ENOTCONN the connection is
  * gone (reconnect); -EDEADLK the server rolled the transaction back
@@ -130,6 +135,9 @@ typedef struct sql_driver {
 	            sql_row_t *rows, size_t max);
 	/* BEGIN / COMMIT / ROLLBACK or any other statement without result */
 	int (*run)(sql_db_t *db, const char *sql);
+	/* A one-off text-protocol SELECT (hosts-database reads): @row per row.
+	 * Returns the row count or a negative code. */
+	int (*query)(sql_db_t *db, const char *sql, sql_text_row_fn row, void *ud);
 	/* (subnet_id, state, leases) rows of lease4_stat; caller frees *ret. */
 	int (*stats)(sql_db_t *db, int64_t (**ret)[3]);
 	/* the last error text (no password in it) */

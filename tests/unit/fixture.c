@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "cfg/cfg.h"
 #include "util/hex.h"
 
 const char *fixture_path(const char *rel)
@@ -139,4 +140,16 @@ char *fixture_path_in(const char *dir, const char *file)
 
 	assert_true(asprintf(&p, "%s/%s", dir, file) > 0);
 	return p;
+}
+
+struct cfg *fixture_cfg_load(const char *text)
+{
+	cfg_t *cfg = NULL;
+	cfg_err_t err;
+	char buf[1200];
+
+	if (cfg_load_text(text, strlen(text), &cfg, &err) < 0) {
+		fail_msg("load failed: %s", cfg_err_format(&err, buf, sizeof(buf)));
+	}
+	return cfg;
 }

@@ -16,6 +16,10 @@ fixture_t *fixture_load(const char *rel);
 const char *fixture_path(const char *rel);
 void fixture_free(fixture_t *f);
 
+struct cfg;
+/** cfg_load_text() that must succeed (fails the test with the error otherwise). */
+struct cfg *fixture_cfg_load(const char *text);
+
 /** A fresh directory /tmp/<prefix>-XXXXXX (malloc'd path); fails the test on error. */
 char *fixture_tmpdir(const char *prefix);
 /** Remove @dir and everything below it, then free the path. */

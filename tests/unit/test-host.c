@@ -11,26 +11,15 @@
 #include <cmocka.h>
 
 #include "cfg/cfg.h"
+#include "fixture.h"
 
 #define IP(a, b, c, d)                                                                             \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
 
-static cfg_t *load_ok(const char *text)
-{
-	cfg_t *cfg = NULL;
-	cfg_err_t err;
-	char buf[1200];
-
-	if (cfg_load_text(text, strlen(text), &cfg, &err) < 0) {
-		fail_msg("load failed: %s", cfg_err_format(&err, buf, sizeof(buf)));
-	}
-	return cfg;
-}
-
 static void test_lookups(void **state)
 {
 	(void)state;
-	cfg_t *cfg = load_ok(
+	cfg_t *cfg = fixture_cfg_load(
 		"{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": []},\n"
 		"\"client-classes\": [{\"name\": \"vip\"}],\n"
 		"\"reservations\": [{\"hw-address\": \"02:00:00:00:00:01\", \"ip-address\": \"203.0.113.5\", \"hostname\": \"g\"}],\n"
@@ -95,7 +84,7 @@ static void test_lookups(void **state)
 static void test_not_unique(void **state)
 {
 	(void)state;
-	cfg_t *cfg = load_ok(
+	cfg_t *cfg = fixture_cfg_load(
 		"{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": []}, \"ip-reservations-unique\": false,\n"
 		"\"subnet4\": [{\"id\": 1, \"subnet\": \"10.0.0.0/24\", \"reservations\": [\n"
 		" {\"hw-address\": \"02:00:00:00:00:01\", \"ip-address\": \"10.0.0.5\", \"hostname\": \"first\"},\n"
@@ -125,7 +114,7 @@ static void test_scale(void **state)
 		n += (size_t)snprintf(t + n, cap - n, "]}");
 	}
 	snprintf(t + n, cap - n, "]}}");
-	cfg_t *cfg = load_ok(t);
+	cfg_t *cfg = fixture_cfg_load(t);
 	free(t);
 	assert_int_equal(cfg->n_hosts, 14400);
 

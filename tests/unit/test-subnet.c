@@ -10,22 +10,11 @@
 #include <cmocka.h>
 
 #include "cfg/cfg.h"
+#include "fixture.h"
 #include "cfg/subnet.h"
 
 #define IP(a, b, c, d)                                                                             \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
-
-static cfg_t *load_ok(const char *text)
-{
-	cfg_t *cfg = NULL;
-	cfg_err_t err;
-	char buf[1200];
-
-	if (cfg_load_text(text, strlen(text), &cfg, &err) < 0) {
-		fail_msg("load failed: %s", cfg_err_format(&err, buf, sizeof(buf)));
-	}
-	return cfg;
-}
 
 static uint32_t sel_id(const cfg_t *cfg, const subnet_sel_t *sel)
 {
@@ -53,7 +42,7 @@ static const char *cfg_text =
 static void test_order(void **state)
 {
 	(void)state;
-	cfg_t *cfg = load_ok(cfg_text);
+	cfg_t *cfg = fixture_cfg_load(cfg_text);
 	class_set_t none = { 0 }, gold = { 0 };
 	class_set_add(&gold, cfg_class_find(cfg, "gold"));
 
@@ -199,7 +188,7 @@ static void test_index_matches_scan(void **state)
 		made++;
 	}
 	snprintf(t + n, cap - n, "]}}");
-	cfg_t *cfg = load_ok(t);
+	cfg_t *cfg = fixture_cfg_load(t);
 	free(t);
 	assert_int_equal(cfg->n_subnets, 900);
 
@@ -252,7 +241,7 @@ static void test_index_matches_scan(void **state)
 static void test_empty(void **state)
 {
 	(void)state;
-	cfg_t *cfg = load_ok("{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": []}}}");
+	cfg_t *cfg = fixture_cfg_load("{\"Dhcp4\": {\"interfaces-config\": {\"interfaces\": []}}}");
 	assert_null(subnet_select(cfg, &(subnet_sel_t){ .giaddr = IP(10, 0, 0, 1) }));
 	assert_null(cfg_subnet_by_id(cfg, 1));
 	cfg_free(cfg);
