@@ -175,6 +175,11 @@ int load_parse_control_socket(ld_t *ld, json_t *d4);
 /** Parse Dhcp4.hooks-libraries. 0 or negative. */
 int load_parse_hooks(ld_t *ld, json_t *d4);
 
+/* ---- lessor's own sections (cfg-load-push.c) ---- */
+
+/** Parse Dhcp4."lessor-metrics" into ld->cfg->push. 0 or negative. */
+int load_parse_push(ld_t *ld, json_t *d4);
+
 /* ---- libdhcp_ha.so parameters (cfg-load-ha.c) ---- */
 
 /** Parse the hook's @params (may be NULL) into ld->cfg->ha; path at the hooks entry. 0 or <0. */

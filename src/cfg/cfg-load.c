@@ -76,7 +76,9 @@ static const char *const global_keys[] = {
 	"ddns-generated-prefix", "ddns-qualifying-suffix", "ddns-update-on-renew",
 	"ddns-use-conflict-resolution", "ddns-conflict-resolution-mode", "ddns-ttl-percent",
 	"hostname-char-set", "hostname-char-replacement", "interface", "client-class", "relay",
-	"cache-threshold", "cache-max-age", NULL,
+	"cache-threshold", "cache-max-age",
+	"lessor-metrics", /* lessor's own (cfg/cfg-push.h) */
+	NULL,
 };
 static const char *const global_unsup[] = {
 	"config-control",
@@ -265,6 +267,9 @@ static int load(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr)
 	}
 	if (r >= 0) {
 		r = load_parse_hooks(&ld, d4);
+	}
+	if (r >= 0) {
+		r = load_parse_push(&ld, d4);
 	}
 	if (r >= 0) {
 		r = load_parse_host_ids(&ld, d4);

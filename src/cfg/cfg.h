@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cfg/cfg-ha.h"
+#include "cfg/cfg-push.h"
 #include "class/class.h"
 #include "dhcp/pkt4.h"
 #include "lease/store.h"
@@ -269,6 +270,7 @@ typedef struct cfg {
 	cfg_control_socket_t control_socket;
 	cfg_hooks_t hooks;
 	cfg_ha_t *ha;                   /* libdhcp_ha.so parameters; NULL without HA */
+	cfg_push_t push;                /* lessor-metrics (strings point into json) */
 } cfg_t;
 
 /* Where a configuration error was found. */

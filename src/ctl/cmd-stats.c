@@ -140,6 +140,15 @@ void ctl_sample(ctl_t *ctl)
 	pthread_mutex_unlock(&ctl->lock);
 }
 
+json_t *ctl_stats_all(ctl_t *ctl)
+{
+	pthread_mutex_lock(&ctl->lock);
+	ctl_sample_locked(ctl);
+	json_t *all = stat_history_json(ctl->hist, NULL);
+	pthread_mutex_unlock(&ctl->lock);
+	return all;
+}
+
 /* ---- statistic-* ---- */
 
 /* The mandatory string "name"; NULL + *ret_name, or an error answer. */

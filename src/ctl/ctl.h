@@ -159,6 +159,11 @@ char *ctl_metrics(ctl_t *ctl);
  *  DHCP is enabled; otherwise negative with a static reason in *ret_reason. */
 int ctl_health(ctl_t *ctl, const char **ret_reason);
 
+/** statistic-get-all's "arguments" (a new reference; NULL on -ENOMEM), taken
+ *  as that command would but without logging a command: for the metrics
+ *  push, which asks every few seconds. Any thread. */
+json_t *ctl_stats_all(ctl_t *ctl);
+
 /** Take a statistics sample now (the ctl thread does it twice a second). */
 void ctl_sample(ctl_t *ctl);
 

@@ -163,6 +163,17 @@ static int listen_cfg_from_source(const source_t *src, ctl_listen_cfg_t *lc, cha
 	return r;
 }
 
+/* lessor-metrics reads the statistics through a ctl: without a control
+ * channel one without listeners serves it. */
+static bool push_wanted(void)
+{
+	const cfg_t *c = cfg_acquire();
+	bool on = c != NULL && c->push.enabled;
+
+	cfg_release(c);
+	return on;
+}
+
 int server_ctl_start(server_t *s)
 {
 	ctl_listen_cfg_t lc = { 0 };
@@ -174,9 +185,9 @@ int server_ctl_start(server_t *s)
 	if (r == 0 && s->opts.agent_config_path != NULL) {
 		r = ctl_listen_cfg_load_file(s->opts.agent_config_path, &lc, &err);
 	}
-	if (r == 0 && lc.unix_path == NULL && lc.http_host == NULL) {
+	if (r == 0 && lc.unix_path == NULL && lc.http_host == NULL && !push_wanted()) {
 		ctl_listen_cfg_done(&lc);
-		return 0;               /* no control channel configured */
+		return 0;               /* no control channel configured, nothing to push */
 	}
 	if (r == 0) {
 		ctl_env_t env = {
@@ -199,6 +210,9 @@ int server_ctl_start(server_t *s)
 			.ha_status = ctl_cb_ha_status,
 		};
 		r = ctl_start(&env, &lc, &s->ctl, &err);
+	}
+	if (r == 0) {
+		r = push_start(s->ctl, &s->stats.shards[s->stats.n_shards - 2], &s->push);
 	}
 	if (r < 0) {
 		log_error(LOGGER_DHCP4, "DHCP4_INIT_FAIL", "failed to initialize Kea server: control channel: %s",

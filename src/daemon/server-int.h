@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ctl/ctl.h"
+#include "push/push.h"
 #include "daemon/server.h"
 #include "daemon/worker.h"
 #include "engine/allocator.h"
@@ -14,13 +15,14 @@
 #include "lease/store.h"
 #include "source/source.h"
 
-/* Shards: [0] main thread (housekeeping), [1..n_shards-2] workers,
- * [n_shards-1] the ctl thread (leases-reclaim): one writer each, also for the
- * per-subnet tables. Sized once at start so readers never see the array move;
- * a reload that asks for more workers than this is capped (and says so). */
-#define SERVER_MIN_SHARDS 66
+/* Shards: [0] main thread (housekeeping), [1..n_shards-3] workers,
+ * [n_shards-2] the metrics push thread, [n_shards-1] the ctl thread
+ * (leases-reclaim): one writer each, also for the per-subnet tables. Sized
+ * once at start so readers never see the array move; a reload that asks for
+ * more workers than this is capped (and says so). */
+#define SERVER_MIN_SHARDS 67
 #define SERVER_SQL_WORKERS_PER_CORE 4
-#define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 2)
+#define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 3)
 
 struct server {
 	server_opts_t opts;
@@ -38,6 +40,7 @@ struct server {
 
 	ctl_t *ctl;                     /* control channel (UNIX socket + HTTP) */
 	ha_t *ha;                       /* the HA service (idle without libdhcp_ha.so) */
+	push_t *push;                   /* metrics push thread (lessor-metrics), NULL without ctl */
 	source_t *src;                  /* where -c points: file, URL or s3:// */
 	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
 	allocator_shared_t *alloc_shared; /* the workers' address cursors, NULL = per worker */

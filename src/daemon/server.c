@@ -445,7 +445,7 @@ int server_start(server_t *s)
 	}
 
 	unsigned n = server_worker_count(cfg);
-	r = stats_init(&s->stats, MAX(n + 2, (unsigned)SERVER_MIN_SHARDS));
+	r = stats_init(&s->stats, MAX(n + 3, (unsigned)SERVER_MIN_SHARDS));
 	if (r < 0) {
 		return r;
 	}
@@ -730,6 +730,7 @@ server_t *server_free(server_t *s)
 	if (s == NULL) {
 		return NULL;
 	}
+	s->push = push_stop(s->push);   /* it reads through the ctl */
 	ha_stop(s->ha);                 /* it calls into ctl */
 	s->ctl = ctl_stop(s->ctl);      /* before the store it borrows closes */
 	/* Workers stop after their current batch; each syncs its connection, so

@@ -112,6 +112,10 @@ int fetch_http(const fetch_req_t *req, fetch_resp_t *ret, char *err, size_t errl
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, &sink);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "lessor");
+	if (req->body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+	}
 	if (req->method != NULL) {
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 	}

@@ -1,5 +1,6 @@
-/* One bounded HTTP GET through libcurl, optionally conditional (ETag /
- * Last-Modified) and optionally signed for S3. Main thread. */
+/* One bounded HTTP request through libcurl (a GET, optionally conditional on
+ * ETag / Last-Modified, or a POST with a body), optionally signed with AWS
+ * Signature V4. Any thread (curl_global_init() ran at start). */
 #pragma once
 
 #include <stdbool.h>
@@ -13,6 +14,8 @@ typedef struct fetch_req {
 	const char *method;           /* NULL = GET */
 	const char *etag;             /* If-None-Match, or NULL */
 	const char *last_modified;    /* If-Modified-Since, or NULL */
+	const char *body;             /* POST this (signed with it), or NULL */
+	size_t body_len;
 	long timeout_s;
 } fetch_req_t;
 

@@ -22,6 +22,16 @@ static const char *env_get(tmpl_lookup_fn env, void *ud, const char *name)
 	return v != NULL && v[0] != '\0' ? v : NULL;
 }
 
+const char *aws_region(tmpl_lookup_fn env, void *ud)
+{
+	const char *region = env_get(env, ud, "AWS_REGION");
+
+	if (region == NULL) {
+		region = env_get(env, ud, "AWS_DEFAULT_REGION");
+	}
+	return region != NULL ? region : "us-east-1";
+}
+
 int s3_parse(const char *location, char **bucket, char **key)
 {
 	if (strncmp(location, "s3://", 5) != 0) {
@@ -55,13 +65,7 @@ int s3_request_build(const char *location, const s3_creds_t *creds, tmpl_lookup_
 	if (e < 0) {
 		return e;
 	}
-	const char *region = env_get(env, ud, "AWS_REGION");
-	if (region == NULL) {
-		region = env_get(env, ud, "AWS_DEFAULT_REGION");
-	}
-	if (region == NULL) {
-		region = "us-east-1";
-	}
+	const char *region = aws_region(env, ud);
 	const char *ep = env_get(env, ud, "AWS_ENDPOINT_URL_S3");
 	if (ep == NULL) {
 		ep = env_get(env, ud, "AWS_ENDPOINT_URL");

@@ -12,7 +12,8 @@
  *      AWS_CONTAINER_AUTHORIZATION_TOKEN as Authorization header if set;
  *   3. instance metadata (IMDSv2) at AWS_EC2_METADATA_SERVICE_ENDPOINT, else
  *      http://169.254.169.254, unless AWS_EC2_METADATA_DISABLED=true.
- * Main thread. */
+ * Any thread (the config source calls it from the main thread, the metrics
+ * push from its own). */
 #pragma once
 
 #include <stddef.h>
@@ -34,6 +35,10 @@ typedef struct s3_req {
 	                         * S3 requires it and libcurl 7.88 does not add it (it
 	                         * signs it as the payload hash when present) */
 } s3_req_t;
+
+/** The AWS region as the SDKs pick it: AWS_REGION, else AWS_DEFAULT_REGION,
+ *  else "us-east-1" (read through @env; NULL: getenv). */
+const char *aws_region(tmpl_lookup_fn env, void *ud);
 
 /** Split "s3://bucket/key" (the key may hold '/'). 0 or -EINVAL. */
 int s3_parse(const char *location, char **bucket, char **key);

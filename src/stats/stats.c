@@ -41,6 +41,11 @@ static const char *const stat_names[_STAT_MAX] = {
 	[STAT_CONFIG_SOURCE_UNCHANGED] = "config-source-unchanged",
 	[STAT_CONFIG_SOURCE_FAILED] = "config-source-fetch-failed",
 	[STAT_CONFIG_SOURCE_REJECTED] = "config-source-rejected",
+	[STAT_PUSH_EMF_SENT] = "metrics-push-emf-sent",
+	[STAT_PUSH_EMF_FAILED] = "metrics-push-emf-failed",
+	[STAT_PUSH_PUT_SENT] = "metrics-push-put-sent",
+	[STAT_PUSH_PUT_FAILED] = "metrics-push-put-failed",
+	[STAT_PUSH_RETRIES] = "metrics-push-retries",
 };
 
 static const char *const stat_subnet_names[_STAT_SUBNET_MAX] = {

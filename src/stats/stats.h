@@ -46,6 +46,12 @@ typedef enum stat_id {
 	STAT_CONFIG_SOURCE_UNCHANGED,
 	STAT_CONFIG_SOURCE_FAILED,
 	STAT_CONFIG_SOURCE_REJECTED,
+	/* the metrics push (push/push.h): lessor's, not Kea's */
+	STAT_PUSH_EMF_SENT,
+	STAT_PUSH_EMF_FAILED,
+	STAT_PUSH_PUT_SENT,
+	STAT_PUSH_PUT_FAILED,
+	STAT_PUSH_RETRIES,
 	_STAT_MAX,
 } stat_id_t;
 
