@@ -134,3 +134,37 @@ const char *pkt4_dump_line(const pkt4_t *pkt, char *buf, size_t size)
 	line_mark_cut(&l);
 	return buf;
 }
+
+const char *pkt4_dump_kea(const pkt4_t *pkt, uint32_t local, uint16_t lport, uint32_t remote,
+                          uint16_t rport, char *buf, size_t size)
+{
+	line_t l = { .buf = buf, .size = size };
+	char a1[INADDR_STRLEN], a2[INADDR_STRLEN];
+	char hex[3 * 255 + 1];
+	int type = pkt4_msg_type(pkt);
+
+	if (size == 0) {
+		return buf;
+	}
+	buf[0] = '\0';
+	line_add(&l, "local_address=%s:%u, remote_address=%s:%u, msg_type=%s (%d), transid=0x%x,",
+	         inaddr_fmt(local, a1), (unsigned)lport, inaddr_fmt(remote, a2), (unsigned)rport,
+	         pkt4_dump_msg_type_name(type), type, (unsigned)pkt->xid);
+	line_add(&l, "\noptions:");
+	for (unsigned c = 1; c < DHO_END; c++) {
+		const opt_view_t *v = &pkt->opts[c];
+
+		if (v->count == 0) {
+			continue;
+		}
+		line_add(&l, "\n  type=%03u, len=%03u: ", c, (unsigned)v->len);
+		if (c == DHO_DHCP_MESSAGE_TYPE && v->len == 1) {
+			line_add(&l, "%u (uint8)", (unsigned)v->data[0]);
+		} else {
+			size_t n = v->len < 255 ? v->len : 255;
+			line_add(&l, "%s", hex_fmt(v->data, n, ':', hex));
+		}
+	}
+	line_mark_cut(&l);
+	return buf;
+}

@@ -20,3 +20,13 @@ const char *pkt4_dump_msg_type_name(int type);
  *  does not fit ends in "...". Returns @buf so it can be passed to a log call.
  *  Any thread. */
 const char *pkt4_dump_line(const pkt4_t *pkt, char *buf, size_t size);
+
+/** Kea 2.2's Pkt4::toText() of @pkt, received on @local:@lport from
+ *  @remote:@rport (the text of DHCP4_PACKET_DROP_0010 / 0013): the header line,
+ *  then "options:" and one "  type=053, len=001: 1 (uint8)" line per option
+ *  in code order. Option 53 is shown as Kea does; the others as Kea shows an
+ *  option without a definition (colon-separated hex), which for a defined one
+ *  (e.g. 55, 61) is not Kea's wording. Cut with "..." when @size is short.
+ *  Any thread. */
+const char *pkt4_dump_kea(const pkt4_t *pkt, uint32_t local, uint16_t lport, uint32_t remote,
+                          uint16_t rport, char *buf, size_t size);

@@ -254,10 +254,9 @@ int pkt4_msg_type(const pkt4_t *pkt)
 {
 	const opt_view_t *v = &pkt->opts[DHO_DHCP_MESSAGE_TYPE];
 
-	/* Two instances join into two bytes and fail the length test; a
-	 * second, empty instance is caught by the count. Kea drops a packet
-	 * with option 53 twice, even with the same value. */
-	if (v->count != 1 || v->len != 1) {
+	/* Kea drops a packet with option 53 twice, even with the same value;
+	 * bytes past the first are ignored (Kea 2.2 answers "53 02 01 01"). */
+	if (v->count != 1 || v->len == 0) {
 		return 0;
 	}
 	return v->data[0];

@@ -17,6 +17,10 @@ enum {
 	DHCPRELEASE = 7,
 	DHCPINFORM = 8,
 	DHCPLEASEQUERY = 10,
+	/* one past Kea 2.2's last known type (18 DHCPTLS, RFC 7724): a larger
+	 * one is "unrecognized" (DHCP4_PACKET_DROP_0005), a smaller unhandled
+	 * one "unsupported" (DROP_0006) */
+	DHCP_TYPES_EOF = 19,
 };
 
 enum {

@@ -112,6 +112,24 @@ static void log_parse_fail(const exch_t *x, const char *reason)
 	         x->rx->ifname, reason);
 }
 
+/* Kea 2.2's Pkt4::unpack() text for a datagram pkt4_parse() refused (at
+ * least DHCP_FIXED_LEN bytes long). */
+static const char *unpack_error(const dhcp4_rx_t *rx)
+{
+	static const uint8_t cookie[4] = { 0x63, 0x82, 0x53, 0x63 };
+
+	if (rx->len == DHCP_FIXED_LEN) {
+		return "Received BOOTP packet without vendor information extensions.";
+	}
+	if (rx->len < DHCP_FIXED_LEN + 4) {
+		return "Truncated or no DHCP packet.";
+	}
+	if (memcmp(rx->buf + DHCP_FIXED_LEN, cookie, 4) != 0) {
+		return "Invalid or missing DHCP magic cookie";
+	}
+	return "malformed options";
+}
+
 /* DHCP4_PACKET_DROP_0007: Kea's processing threw; @what is its text. */
 static void log_process_fail(const exch_t *x, const char *suffix, const char *what)
 {
@@ -119,6 +137,22 @@ static void log_process_fail(const exch_t *x, const char *suffix, const char *wh
 
 	log_drop(x, "DHCP4_PACKET_DROP_0007", LOG_DBG_TRACE, "%s%s: failed to process packet: %s",
 	         client_label(x, label), suffix, what);
+}
+
+/* DHCP4_PACKET_DROP_0010 / 0013 (@when " after host reservation lookup"):
+ * Kea logs them on kea-dhcp4.packets with the whole packet's text. */
+static void log_drop_class(const exch_t *x, const char *when)
+{
+	char text[2048];
+
+	if (!log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE)) {
+		return;
+	}
+	pkt4_dump_kea(x->pkt, x->rx->dst_addr, DHCP_SERVER_PORT, x->rx->src_addr, x->rx->src_port,
+	              text, sizeof(text));
+	log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE,
+	         when[0] != '\0' ? "DHCP4_PACKET_DROP_0013" : "DHCP4_PACKET_DROP_0010",
+	         "dropped as member of the special class 'DROP'%s: %s", when, text);
 }
 
 static bool want_log(const char *logger, log_sev_t sev, int dbglevel)
@@ -285,10 +319,9 @@ static void count_sent(stats_shard_t *st, uint8_t msg_type)
 
 /* ---- validation ---- */
 
-/* Option-level checks that make Kea drop the packet (counted as
- * parse-failed): empty 55 or 61, a 1-byte client-id, a short 57, option 53
- * twice or not one byte. Logs Kea's line for the reason. */
-static bool options_sane(const exch_t *x)
+/* Option-level checks that fail Kea's unpack (counted as parse-failed, not
+ * by message type): empty 55, a short 57, an empty 53. Logs Kea's line. */
+static bool options_parse(const exch_t *x)
 {
 	const pkt4_t *pkt = x->pkt;
 	const opt_view_t *o;
@@ -303,6 +336,22 @@ static bool options_sane(const exch_t *x)
 		log_parse_fail(x, "OptionInt 57 truncated");
 		return false;
 	}
+	o = &pkt->opts[DHO_DHCP_MESSAGE_TYPE];
+	if (o->count == 1 && o->len == 0) {
+		log_parse_fail(x, "OptionInt 53 truncated");
+		return false;
+	}
+	return true;
+}
+
+/* Checks Kea makes once the packet is counted by its type (pkt4-receive-drop
+ * only, checked against Kea 2.2's statistics): a client-id shorter than 2
+ * bytes, option 53 twice (even with the same value). Logs Kea's line. */
+static bool options_sane(const exch_t *x)
+{
+	const pkt4_t *pkt = x->pkt;
+	const opt_view_t *o;
+
 	o = pkt4_opt(pkt, DHO_DHCP_CLIENT_IDENTIFIER);
 	if (o != NULL && o->len < 2) {
 		char what[64];
@@ -314,7 +363,7 @@ static bool options_sane(const exch_t *x)
 		return false;
 	}
 	o = &pkt->opts[DHO_DHCP_MESSAGE_TYPE];
-	if (o->count > 1 || (o->count == 1 && o->len != 1)) {
+	if (o->count > 1) {
 		char label[LABEL_MAX];
 
 		log_drop(x, "DHCP4_PACKET_DROP_0004", LOG_DBG_TRACE,
@@ -1036,6 +1085,7 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	}
 	classify_early(cfg, &x->ec, &x->classes);
 	if (classify_is_drop(&x->classes)) {
+		log_drop_class(x, "");
 		return drop(x, ret_verdict);
 	}
 	char label[LABEL_MAX];
@@ -1049,6 +1099,9 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 			         "%s: Option 53 missing (no DHCP message type), is this a BOOTP "
 			         "packet?",
 			         client_label(x, label));
+		} else if (x->type >= DHCP_TYPES_EOF) {
+			log_drop(x, "DHCP4_PACKET_DROP_0005", LOG_DBG_DETAIL,
+			         "%s: unrecognized type %d in option 53", client_label(x, label), x->type);
 		} else {
 			log_drop(x, "DHCP4_PACKET_DROP_0006", LOG_DBG_TRACE,
 			         "%s: unsupported DHCPv4 message type %d", client_label(x, label),
@@ -1091,6 +1144,7 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	               (x->subnet != NULL && x->subnet->network == NULL));
 	classify_late(cfg, &x->ec, &x->classes, x->host, early != NULL && x->subnet == NULL, reeval);
 	if (classify_is_drop(&x->classes)) {
+		log_drop_class(x, " after host reservation lookup");
 		return drop(x, ret_verdict);
 	}
 
@@ -1116,8 +1170,25 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 	int r;
 
 	assert_return(ctx != NULL && rx != NULL && tx != NULL && ret_verdict != NULL, -EINVAL);
+	/* Kea's packet socket refuses a datagram shorter than the BOOTP header
+	 * before anything counts it. */
+	if (rx->len < DHCP_FIXED_LEN) {
+		log_error(LOGGER_PACKETS, "DHCP4_BUFFER_RECEIVE_FAIL",
+		          "error on attempt to receive packet: Truncated DHCPv4 packet (len=%zu) received, at least %d is expected.",
+		          rx->len, DHCP_FIXED_LEN);
+		*ret_verdict = VERDICT_DROP;
+		return 0;
+	}
+	/* Kea checks the service state before it unpacks or counts the packet,
+	 * so its line has the label of an empty packet. */
+	if (ctx->dhcp_disabled) {
+		log_debug(LOGGER_BAD_PACKETS, LOG_DBG_TRACE, "DHCP4_PACKET_DROP_0008",
+		          "[hwtype=1 ], cid=[no info], tid=0x0: DHCP service is globally disabled");
+		*ret_verdict = VERDICT_DROP;
+		return 0;
+	}
 	stats_inc(ctx->stats, STAT_PKT4_RECEIVED);
-	if (ctx->dhcp_disabled || ctx->cfg == NULL) {
+	if (ctx->cfg == NULL) {
 		stats_inc(ctx->stats, STAT_PKT4_RECEIVE_DROP);
 		*ret_verdict = VERDICT_DROP;
 		return 0;
@@ -1137,6 +1208,7 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 		return r;
 	}
 	if (r < 0) {
+		log_parse_fail(x, unpack_error(rx));
 		stats_inc(ctx->stats, STAT_PKT4_PARSE_FAILED);
 		return drop(x, ret_verdict);
 	}
@@ -1144,13 +1216,13 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 	r = agent_parse(pkt4_opt(x->pkt, DHO_DHCP_AGENT_OPTIONS), agent);
 	x->agent = r == 0 ? agent : NULL;
 	client_init(x); /* for the log label; the pipeline has it too */
-	if (!options_sane(x)) {
+	if (!options_parse(x)) {
 		stats_inc(ctx->stats, STAT_PKT4_PARSE_FAILED);
 		return drop(x, ret_verdict);
 	}
 	x->type = pkt4_msg_type(x->pkt);
 	count_received(ctx->stats, x->type);
-	if (!ha_in_scope(x, tx)) {
+	if (!options_sane(x) || !ha_in_scope(x, tx)) {
 		return drop(x, ret_verdict);
 	}
 

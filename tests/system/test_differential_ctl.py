@@ -464,6 +464,108 @@ def test_config_set_negative(server, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# dropped packets: the same statistics and the same bad-packets lines as Kea 2.2
+
+def _bad_packets():
+    """(name, raw BOOTREQUEST) pairs, each relayed by 10.0.0.2; fixed xids so that the log
+    labels are the same on both servers."""
+    from difflib4 import DISCOVER, OFFER, build
+    def b(i, **kw):
+        return build("02:bd:00:00:00:%02x" % i, kw.pop("msgtype", DISCOVER), xid=0xbd00 + i,
+                     giaddr="10.0.0.2", **kw)
+    return [
+        ("valid", b(1)),
+        ("dup-53", b(2, raw_opts=bytes([53, 1, 1]))),
+        ("cid-1-byte", b(3, opts=[(61, b"\x01")])),
+        ("cid-empty", b(4, raw_opts=bytes([61, 0]))),
+        ("prl-empty", b(5, raw_opts=bytes([55, 0]))),
+        ("mms-1-byte", b(6, raw_opts=bytes([57, 1, 2]))),
+        ("no-msgtype", b(7, no_msgtype=True)),
+        ("type-32", b(8, no_msgtype=True, raw_opts=bytes([53, 1, 32]))),
+        ("offer", b(9, msgtype=OFFER)),
+        ("truncated", b(10)[:200]),
+        ("foreign-server-id", b(11, opts=[(54, bytes([10, 9, 9, 9]))])),
+        ("no-identity", b(12, hlen=0)),
+        ("drop-class", b(13, opts=[(77, b"DROPME")])),
+        ("53-two-bytes", b(14, no_msgtype=True, raw_opts=bytes([53, 2, 1, 1]))),
+        ("53-empty", b(15, no_msgtype=True, raw_opts=bytes([53, 0]))),
+        ("dup-53-other", b(16, raw_opts=bytes([53, 1, 3]))),
+        ("type-18", b(17, msgtype=18)),
+        ("type-19", b(18, msgtype=19)),
+        ("short-236", b(19)[:236]),
+        ("short-238", b(20)[:238]),
+        ("bad-cookie", b(21)[:236] + b"\x63\x82\x53\x64" + b(21)[240:]),
+    ]
+
+
+def _drop_edit(cfg, d):
+    d4 = cfg["Dhcp4"]
+    d4["client-classes"] = [{"name": "DROP", "test": "option[77].hex == 'DROPME'"}]
+    d4["loggers"] = [{"name": "kea-dhcp4", "severity": "DEBUG", "debuglevel": 99,
+                      "output_options": [{"output": "stdout"}]}]
+
+
+def _pkt4_stats(c):
+    a = send(c, "statistic-get-all", None)["arguments"]
+    return {k: v[0][0] for k, v in a.items() if k.startswith("pkt4-")}
+
+
+DROP_IDS = None  # every DHCP4_PACKET_DROP_* line
+
+
+def test_dropped_packets_match_kea(server, tmp_path):
+    """The same hostile packets (option 53 twice or two bytes long, malformed client-ids,
+    empty 55, short 57, unknown and unsupported message types, a truncated datagram, a
+    foreign server identifier, no identity, the DROP class, and a DISCOVER while the service
+    is disabled) sent to Kea 2.2 and lessor: the same pkt4-* statistics and the same
+    DHCP4_PACKET_DROP_* lines (severity, logger, id, text)."""
+    from difflib4 import Client, DISCOVER, build
+    from test_differential import _packet_log
+    stats, logs = {}, {}
+    disabled = build("02:bd:00:00:00:ff", DISCOVER, xid=0xbdff, giaddr="10.0.0.2")
+    with both(server, tmp_path, edit=_drop_edit) as (ours, kea):
+        for c in (ours, kea):
+            cl = Client(c.server.net.cli, ["10.0.0.2"])
+            per = stats[c.server.kind] = {}
+            try:
+                for name, raw in _bad_packets() + [("service-disabled", disabled)]:
+                    if name == "service-disabled":
+                        assert send(c, "dhcp-disable", None)["result"] == 0
+                    before = _pkt4_stats(c)
+                    reply = cl.send(raw, "10.0.0.2", wait=0.3)
+                    time.sleep(0.05)
+                    after = _pkt4_stats(c)
+                    per[name] = ({k: after[k] - before.get(k, 0) for k in after
+                                  if after[k] != before.get(k, 0)}, reply is not None)
+                assert send(c, "dhcp-enable", None)["result"] == 0
+            finally:
+                cl.close()
+            logs[c.server.kind] = c.server.log_since_start()
+    ours_kind = ours.server.kind
+    bad = ["%s\n  ours: %s\n  kea:  %s" % (n, stats[ours_kind][n], stats["kea"][n])
+           for n in stats["kea"] if stats[ours_kind][n] != stats["kea"][n]]
+    lo = _packet_log(logs[ours_kind], only=None)
+    lk = _packet_log(logs["kea"], only=None)
+    drop = lambda c: {k: v for k, v in c.items()  # noqa: E731
+                      if k[2].startswith("DHCP4_PACKET_DROP") or k[2] == "DHCP4_BUFFER_RECEIVE_FAIL"}
+    if drop(lo) != drop(lk):
+        bad.append("drop lines\n  only ours: %s\n  only kea:  %s" % (
+            "\n    ".join(map(str, sorted(set(drop(lo).items()) - set(drop(lk).items())))),
+            "\n    ".join(map(str, sorted(set(drop(lk).items()) - set(drop(lo).items()))))))
+    assert not bad, "statistics changed by each packet, and whether it was answered:\n" + \
+        "\n".join(bad)
+    # the packets reach every drop path this test is about (it cannot pass on silence)
+    ids = {k[2] for k in drop(lk)}
+    assert ids >= REQ, "missing: %s" % sorted(REQ - ids)
+
+
+REQ = {"DHCP4_PACKET_DROP_0001", "DHCP4_PACKET_DROP_0003", "DHCP4_PACKET_DROP_0004",
+                   "DHCP4_PACKET_DROP_0005", "DHCP4_PACKET_DROP_0006", "DHCP4_PACKET_DROP_0007",
+                   "DHCP4_PACKET_DROP_0008", "DHCP4_PACKET_DROP_0009", "DHCP4_PACKET_DROP_0010",
+                   "DHCP4_BUFFER_RECEIVE_FAIL"}
+
+
+# ---------------------------------------------------------------------------------------------
 # huge HTTP headers and bodies
 
 RAW_HTTP = r"""

@@ -503,9 +503,11 @@ static void test_duplicate_msg_type(void **state)
 	assert_int_equal(pkt.opts[DHO_DHCP_MESSAGE_TYPE].len, 1);
 	assert_int_equal(pkt4_msg_type(&pkt), 0);
 
+	/* one instance longer than a byte: the first byte is the type, as Kea
+	 * 2.2 reads it (it answers such a DISCOVER) */
 	n = make_pkt(buf, sizeof(buf), wrong_len, sizeof(wrong_len));
 	assert_int_equal(pkt4_parse(&pkt, &test_arena, buf, n), 0);
-	assert_int_equal(pkt4_msg_type(&pkt), 0);
+	assert_int_equal(pkt4_msg_type(&pkt), DHCPDISCOVER);
 }
 
 /* A hostile packet made of thousands of 1-byte instances costs one arena
