@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ctl/ctl.h"
@@ -171,6 +172,12 @@ void ctl_strip_comments(char *s, size_t len);
 /** Start / stop the HTTP listener (http.c). */
 int ctl_http_start(ctl_t *ctl, char **reterr);
 void ctl_http_stop(ctl_t *ctl);
+
+/** Write @v escaped as a Prometheus label value (prom.c). */
+void ctl_prom_label(FILE *f, const char *v);
+/** The lease database, HA and configuration-source series of GET /metrics
+ *  (prom-lessor.c). Lock held. */
+void ctl_prom_lessor(FILE *f, ctl_t *ctl);
 
 /** SHA-256 of @len bytes as 64 upper-case hex digits + NUL (Kea's hash format). */
 void ctl_sha256_hex(const void *data, size_t len, char out[65]);

@@ -42,6 +42,21 @@ typedef struct metrics_ctx {
 	const char *family; /* Kea name of the per-subnet family being written */
 } metrics_ctx_t;
 
+void ctl_prom_label(FILE *f, const char *v)
+{
+	/* label value escaping: backslash, double quote and line feed */
+	for (const char *p = v != NULL ? v : ""; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"') {
+			fputc('\\', f);
+			fputc(*p, f);
+		} else if (*p == '\n') {
+			fputs("\\n", f);
+		} else {
+			fputc(*p, f);
+		}
+	}
+}
+
 static void emit_global(const char *name, int64_t value, void *ud)
 {
 	metrics_ctx_t *m = ud;
@@ -70,18 +85,7 @@ static void emit_subnet(const char *name, int64_t value, void *ud)
 	metric_name("kea_dhcp4_subnet_", m->family, mname, sizeof(mname));
 	fprintf(m->f, "%s{subnet_id=\"%u\",subnet=\"%s/%u\",shared_network=\"", mname, id,
 	        s != NULL ? inaddr_fmt(s->net, net) : "", s != NULL ? s->plen : 0);
-	/* label value escaping: backslash, double quote and line feed */
-	for (const char *p = s != NULL && s->network != NULL ? s->network->name : ""; *p != '\0';
-	     p++) {
-		if (*p == '\\' || *p == '"') {
-			fputc('\\', m->f);
-			fputc(*p, m->f);
-		} else if (*p == '\n') {
-			fputs("\\n", m->f);
-		} else {
-			fputc(*p, m->f);
-		}
-	}
+	ctl_prom_label(m->f, s != NULL && s->network != NULL ? s->network->name : "");
 	fprintf(m->f, "\"} %lld\n", (long long)value);
 }
 
@@ -178,6 +182,7 @@ char *ctl_metrics(ctl_t *ctl)
 		stat_history_foreach(ctl->hist, emit_subnet, &m);
 	}
 	emit_process(f, ctl);
+	ctl_prom_lessor(f, ctl);
 	pthread_mutex_unlock(&ctl->lock);
 	if (fclose(f) != 0) {
 		free(out);
