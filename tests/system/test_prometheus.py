@@ -16,12 +16,9 @@ import os
 import re
 import subprocess
 import time
-import urllib.request
 
 from conftest import base_config, lessor_only, need_tools
-from test_metrics_push import PushServer, command  # noqa: F401 (fixture below)
-
-import pytest
+from test_metrics_push import command
 
 lessor_only("GET /metrics is lessor's own")
 
@@ -31,15 +28,6 @@ SRC = os.environ.get("LESSOR_SRC", os.path.join(os.path.dirname(__file__), "..",
 DASHBOARD = os.path.join(SRC, "contrib", "grafana", "lessor-dhcp.json")
 RULES = os.path.join(SRC, "contrib", "prometheus", "lessor-alerts.yml")
 SERIES = re.compile(r"\b((?:kea_dhcp4|lessor|process)_[a-zA-Z0-9_]+)\b")
-
-
-@pytest.fixture
-def srv(netpair, tmp_path):
-    s = PushServer(netpair, tmp_path)
-    try:
-        yield s
-    finally:
-        s.cleanup()
 
 
 def config(tmp):
@@ -76,7 +64,8 @@ def value(text, series):
     return float(m.group(1))
 
 
-def test_metrics_promtool_and_dashboard(srv, tmp_path):
+def test_metrics_promtool_and_dashboard(server, tmp_path):
+    srv = server
     (promtool,) = need_tools("promtool")
     need_tools("curl")
     srv.start(config(srv.dir), wait=False)
