@@ -10,7 +10,7 @@ an HTTP endpoint taking PutMetricData, and the CloudWatch agent's EMF endpoints 
   lease-percent-used = assigned/total of the fullest subnets); the EMF datagrams say the same;
   the sink's first two answers are HTTP 500 and the retries are counted.
 - test_emf_file_tcp_and_reload: EMF records appended to a file, then (SIGHUP reload) sent to
-  the TCP endpoint, then (reload without the key) no more records.
+  the TCP endpoint, then written to stdout, then (reload without the key) no more records.
 - test_stalled_endpoint_blocks_nothing: PutMetricData answers after 30 s: DORA and the control
   channel are served at full speed meanwhile, the give-ups are counted and logged.
 lessor only: Kea has no metrics push (and refuses the key).
@@ -335,6 +335,13 @@ def test_emf_file_tcp_and_reload(push):
     st = stats(srv)
     got = latest_round([m for r in tcp for m in emf_metrics(r["line"])])
     assert ("pkt4-ack-sent", None) in got and ("pkt4-received", None) not in got
+
+    metrics["emf"] = "stdout"          # the server's stdout is its log file here
+    srv.write_config(config(srv.dir, metrics))
+    off = srv.log_offset()
+    srv.signal(1)
+    line = srv.wait_log(r'(?m)^\{"_aws".*\}\n', since=off).group(0)   # whole lines only
+    assert ("pkt4-ack-sent", None) in latest_round(emf_metrics(line))
 
     srv.write_config(config(srv.dir, None))
     srv.signal(1)
