@@ -3,9 +3,11 @@
  * (never on a packet worker) and swapped in by the daemon's reload callback;
  * a failure leaves the running configuration in place. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg/cfg-current.h"
 #include "cfg/cfg-dump.h"
@@ -143,10 +145,50 @@ static json_t *do_reload(ctl_t *ctl, json_t *root, const char *fail_prefix)
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Configuration successful.");
 }
 
+/* The control socket a config-set moves to is opened by the ctl thread once
+ * the configuration is in force; a path it cannot bind there must fail the
+ * command (result 1) rather than be answered "successful". Kea 2.2 creates
+ * "<socket>.lock" first and fails with this text; lessor tries the same file
+ * before anything changes, so the running configuration and the old socket
+ * stay. NULL when the path is usable or unchanged. */
+static json_t *check_new_socket(const ctl_t *ctl, json_t *args)
+{
+	json_t *name = json_object_get(json_object_get(json_object_get(args, "Dhcp4"),
+	                                               "control-socket"), "socket-name");
+	const char *want = json_string_value(name);
+
+	if (want == NULL || !ctl->lcfg.unix_follows_cfg) {
+		return NULL;
+	}
+	const cfg_t *cfg = cfg_acquire();
+	bool same = cfg != NULL && cfg->control_socket.socket_name != NULL &&
+	            strcmp(cfg->control_socket.socket_name, want) == 0;
+	cfg_release(cfg);
+	if (same) {
+		return NULL;
+	}
+	_cleanup_free_ char *lock = NULL;
+	if (asprintf(&lock, "%s.lock", want) < 0) {
+		return NULL;
+	}
+	int fd = open(lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		(void)unlink(lock);
+	} else if (errno != EEXIST) {
+		return ctl_answer(CTL_RESULT_ERROR, NULL, "cannot create socket lockfile, %s, : %s",
+		                  lock, strerror(errno));
+	}
+	return NULL;
+}
+
 json_t *ctl_cmd_config_set(ctl_t *ctl, json_t *args)
 {
 	json_t *bad = check_args(args);
 
+	if (bad == NULL) {
+		bad = check_new_socket(ctl, args);
+	}
 	if (bad != NULL) {
 		return bad;
 	}

@@ -235,6 +235,11 @@ int ctl_listen_cfg_parse(const json_t *root, ctl_listen_cfg_t *ret, char **reter
 			return r;
 		}
 	}
+	/* Started without a control socket: a reconfiguration that adds
+	 * Dhcp4.control-socket opens it (Kea does) */
+	if (ret->unix_path == NULL) {
+		ret->unix_follows_cfg = true;
+	}
 	return 0;
 }
 

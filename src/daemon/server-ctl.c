@@ -163,17 +163,6 @@ static int listen_cfg_from_source(const source_t *src, ctl_listen_cfg_t *lc, cha
 	return r;
 }
 
-/* lessor-metrics reads the statistics through a ctl: without a control
- * channel one without listeners serves it. */
-static bool push_wanted(void)
-{
-	const cfg_t *c = cfg_acquire();
-	bool on = c != NULL && c->push.enabled;
-
-	cfg_release(c);
-	return on;
-}
-
 int server_ctl_start(server_t *s)
 {
 	ctl_listen_cfg_t lc = { 0 };
@@ -185,10 +174,9 @@ int server_ctl_start(server_t *s)
 	if (r == 0 && s->opts.agent_config_path != NULL) {
 		r = ctl_listen_cfg_load_file(s->opts.agent_config_path, &lc, &err);
 	}
-	if (r == 0 && lc.unix_path == NULL && lc.http_host == NULL && !push_wanted()) {
-		ctl_listen_cfg_done(&lc);
-		return 0;               /* no control channel configured, nothing to push */
-	}
+	/* Started even without a control channel or metrics push: a reload that
+	 * adds Dhcp4.control-socket opens it, as in Kea (the ctl thread follows
+	 * the published configuration). */
 	if (r == 0) {
 		ctl_env_t env = {
 			.ud = s,

@@ -20,7 +20,7 @@ import time
 import pytest
 
 from conftest import PYTHON, NetPair, Server, need_tools, probe_offer
-from test_ctl import HOOKS, HTTP_PORT, ctl_config, start_ctl
+from test_ctl import HOOKS, HTTP_PORT, Ctl, ctl_config, start_ctl
 from test_differential import CHECK_TEXT_DIFFERS
 
 LEASE_HOOK = {"library": HOOKS + "/libdhcp_lease_cmds.so"}
@@ -563,6 +563,63 @@ REQ = {"DHCP4_PACKET_DROP_0001", "DHCP4_PACKET_DROP_0003", "DHCP4_PACKET_DROP_00
                    "DHCP4_PACKET_DROP_0005", "DHCP4_PACKET_DROP_0006", "DHCP4_PACKET_DROP_0007",
                    "DHCP4_PACKET_DROP_0008", "DHCP4_PACKET_DROP_0009", "DHCP4_PACKET_DROP_0010",
                    "DHCP4_BUFFER_RECEIVE_FAIL"}
+
+
+def test_config_set_socket_bind_fails(server, tmp_path):
+    """A config-set whose control socket cannot be bound (its directory does not exist) fails
+    with Kea 2.2's answer on both servers. Kea has closed its old socket by then (its control
+    channel is gone); lessor checks before anything changes, so its old socket still answers
+    and the running configuration stays (docs/differences.md)."""
+    got, alive, kept = {}, {}, {}
+    with both(server, tmp_path) as (ours, kea):
+        for c in (ours, kea):
+            before = send(c, "config-get", None)["arguments"]
+            cfg = json.loads(json.dumps(before))
+            cfg.pop("hash", None)
+            cfg["Dhcp4"]["control-socket"]["socket-name"] = str(tmp_path / "no-such-dir" / "x.sock")
+            cfg["Dhcp4"]["valid-lifetime"] = 1234
+            ans = norm(send(c, "config-set", cfg))
+            got[c.server.kind] = json.loads(json.dumps(ans).replace(str(tmp_path), "@DIR@"))
+            alive[c.server.kind] = os.path.exists(c.sock_path)
+            if c is ours:
+                kept[c.server.kind] = send(c, "config-get", None)["arguments"] == before
+    assert got[ours.server.kind] == got["kea"], got
+    assert got["kea"]["result"] == 1, got
+    assert not alive["kea"], "Kea 2.2 kept its old socket: lessor's documented difference is moot"
+    assert alive[ours.server.kind] and kept[ours.server.kind], (alive, kept)
+
+
+def test_reload_adds_control_socket(server, tmp_path):
+    """Started without a control socket, a reconfiguration (SIGHUP with the file rewritten)
+    that adds Dhcp4.control-socket opens it: on both servers, version-get answers there."""
+    import signal
+    from conftest import base_config
+    need_tools("kea-dhcp4")
+    kea_net = NetPair()
+    kdir = tmp_path / "kea"
+    kdir.mkdir()
+    kea_srv = Server(kea_net, kdir, kind="kea")
+    try:
+        for srv, d in ((server, tmp_path), (kea_srv, kdir)):
+            cfg = base_config(str(d))
+            srv.start(cfg)
+            sock = os.path.join(str(d), "added.sock")
+            assert not os.path.exists(sock)
+            cfg["Dhcp4"]["control-socket"] = {"socket-type": "unix", "socket-name": sock}
+            with open(srv.cfg_path, "w") as f:
+                json.dump(cfg, f)
+            srv.proc.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 10
+            while not os.path.exists(sock):
+                assert time.monotonic() < deadline, "%s never opened %s:\n%s" % (
+                    srv.kind, sock, srv.log_since_start()[-2000:])
+                time.sleep(0.1)
+            out = Ctl(srv, sock).unix_raw('{"command": "version-get"}')
+            assert json.loads(out)["result"] == 0, (srv.kind, out)
+    finally:
+        kea_srv.stop()
+        kea_srv.cleanup()
+        kea_net.close()
 
 
 # ---------------------------------------------------------------------------------------------
