@@ -1,6 +1,7 @@
 /* Configuration loader: option-data (definitions, option spaces,
  * encapsulation) and option-def. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,12 +51,22 @@ static void pend_done(pend_set_t *p)
 	p->n = 0;
 }
 
-/* "vendor-<enterprise-id>": the option 124/125 spaces (RFC 3925), which
- * lessor does not implement. */
-static bool vendor_space(const char *space)
+/* "vendor-<enterprise-id>": the option 125 sub-option spaces (RFC 3925);
+ * the enterprise number into *ret. */
+static bool vendor_space(const char *space, uint32_t *ret)
 {
-	return strncmp(space, "vendor-", 7) == 0 && space[7] != '\0' &&
-	       strspn(space + 7, "0123456789") == strlen(space + 7);
+	char *end;
+
+	if (strncmp(space, "vendor-", 7) != 0 || space[7] < '0' || space[7] > '9') {
+		return false;
+	}
+	errno = 0;
+	unsigned long v = strtoul(space + 7, &end, 10);
+	if (*end != '\0' || errno != 0 || v > UINT32_MAX) {
+		return false;
+	}
+	*ret = (uint32_t)v;
+	return true;
 }
 
 /* Class-level definitions (while parsing a class) win over the global and
@@ -109,9 +120,6 @@ static int parse_option(ld_t *ld, json_t *o, pend_set_t *set)
 	}
 	if (space[0] == '\0') {
 		return load_fail(ld, "space", "invalid option space name ''");
-	}
-	if (vendor_space(space)) {
-		return load_fail(ld, "space", "option space '%s' is not supported yet", space);
 	}
 	if (has_code) {
 		/* PAD and END are reserved in the dhcp4 space only (Kea) */
@@ -351,6 +359,30 @@ static int encap_option(ld_t *ld, const pend_set_t *set, const char *encap, bool
 	return 0;
 }
 
+/* A sub-option of a vendor-<enterprise> space goes to set->vend, the first
+ * configured one of a code (Kea's lookups return that one). Returns 1 when
+ * @p was such a sub-option, 0 when not, or a load error. */
+static int keep_vendor(ld_t *ld, pend_opt_t *p, const pend_opt_t *prev, cfg_optset_t *set)
+{
+	uint32_t vendor;
+
+	if (!vendor_space(p->space, &vendor)) {
+		return 0;
+	}
+	if (prev != NULL && strcmp(prev->space, p->space) == 0 && prev->code == p->code) {
+		return 1;
+	}
+	cfg_option_t *v = realloc(set->vend, (set->n_vend + 1) * sizeof(*v));
+	if (v == NULL) {
+		return load_oom(ld);
+	}
+	set->vend = v;
+	v[set->n_vend++] = (cfg_option_t){ .code = p->code, .always_send = p->always_send,
+		                           .never_send = p->never_send, .len = p->len,
+		                           .data = TAKE_PTR(p->data), .vendor = vendor };
+	return 1;
+}
+
 int load_parse_options(ld_t *ld, json_t *obj, cfg_optset_t *set)
 {
 	json_t *arr;
@@ -385,6 +417,13 @@ int load_parse_options(ld_t *ld, json_t *obj, cfg_optset_t *set)
 
 		const pend_opt_t *prev = i > 0 ? &pend.v[i - 1] : NULL;
 
+		if ((r = keep_vendor(ld, p, prev, set)) != 0) {
+			if (r < 0) {
+				pend_done(&pend);
+				return r;
+			}
+			continue;
+		}
 		if (strcmp(p->space, "dhcp4") != 0 ||
 		    (prev != NULL && strcmp(prev->space, "dhcp4") == 0 && prev->code == p->code)) {
 			continue;
@@ -491,9 +530,6 @@ int load_parse_optdef(ld_t *ld, json_t *o, optdef_set_t *set, bool class_level)
 	}
 	if (!valid_space_name(space)) {
 		return load_fail(ld, "space", "invalid option space name '%s'", space);
-	}
-	if (vendor_space(space)) {
-		return load_fail(ld, "space", "option space '%s' is not supported yet", space);
 	}
 	if (encap[0] != '\0' && !valid_space_name(encap)) {
 		return load_fail(ld, "encapsulate", "invalid encapsulated option space name: '%s'", encap);

@@ -7,6 +7,17 @@
 #include "cfg/host.h"
 #include "cfg/subnet.h"
 
+const cfg_option_t *cfg_optset_find_vendor(const cfg_optset_t *set, uint32_t vendor, uint8_t code)
+{
+	/* a scope has a handful of vendor sub-options: a scan is enough */
+	for (size_t i = 0; i < set->n_vend; i++) {
+		if (set->vend[i].vendor == vendor && set->vend[i].code == code) {
+			return &set->vend[i];
+		}
+	}
+	return NULL;
+}
+
 const cfg_option_t *cfg_optset_find(const cfg_optset_t *set, uint8_t code)
 {
 	size_t lo = 0, hi = set->n;
@@ -72,6 +83,10 @@ static void optset_free(cfg_optset_t *set)
 		free(set->v[i].data);
 	}
 	free(set->v);
+	for (size_t i = 0; i < set->n_vend; i++) {
+		free(set->vend[i].data);
+	}
+	free(set->vend);
 }
 
 void cfg_host_done(cfg_host_t *h)

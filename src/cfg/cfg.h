@@ -25,17 +25,24 @@ typedef struct cfg_option {
 	bool never_send;
 	uint16_t len;                   /* may exceed 255: split on output (RFC 3396) */
 	uint8_t *data;
+	uint32_t vendor;                /* cfg_optset_t.vend only: the enterprise number */
 } cfg_option_t;
 
 /* Options of one scope (global, shared network, subnet, pool, class, host),
- * sorted by code, one entry per code (dhcp4 space). */
+ * sorted by code, one entry per code (dhcp4 space); and the sub-options of
+ * the vendor-<enterprise> spaces (option 125, RFC 3925), sorted by
+ * (enterprise, code), one entry per pair. */
 typedef struct cfg_optset {
 	cfg_option_t *v;
 	size_t n;
+	cfg_option_t *vend;
+	size_t n_vend;
 } cfg_optset_t;
 
 /** The option with @code in @set, or NULL. */
 const cfg_option_t *cfg_optset_find(const cfg_optset_t *set, uint8_t code);
+/** Sub-option @code of space vendor-@vendor in @set, or NULL. */
+const cfg_option_t *cfg_optset_find_vendor(const cfg_optset_t *set, uint32_t vendor, uint8_t code);
 
 /* ---- client classes ---- */
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "util/hex.h"
+#include "util/macro.h"
 #include "util/inaddr.h"
 
 #define R(...)                                                                                     \
@@ -206,6 +207,27 @@ static bool same_space(const char *a, const char *b)
 	return !optdef_space_is_dhcp4(b) && strcmp(a, b) == 0;
 }
 
+/* Kea's DOCSIS3_V4_OPTION_DEFINITIONS: the standard sub-options of the
+ * CableLabs space vendor-4491 (option 125, enterprise 4491). */
+static const optdef_t docsis3_v4[] = {
+	{ .name = "oro", .code = 1, .type = OPTDEF_UINT8, .array = true, .space = "vendor-4491" },
+	{ .name = "tftp-servers", .code = 2, .type = OPTDEF_IPV4, .array = true,
+	  .space = "vendor-4491" },
+};
+
+static const optdef_t *docsis3_find(const char *space, const char *name, int code)
+{
+	if (strcmp(space, "vendor-4491") != 0) {
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(docsis3_v4); i++) {
+		if (name != NULL ? strcmp(docsis3_v4[i].name, name) == 0 : docsis3_v4[i].code == code) {
+			return &docsis3_v4[i];
+		}
+	}
+	return NULL;
+}
+
 const optdef_t *optdef_find_space_name(const optdef_set_t *custom, const char *space,
                                        const char *name)
 {
@@ -217,7 +239,7 @@ const optdef_t *optdef_find_space_name(const optdef_set_t *custom, const char *s
 			return &custom->v[i];
 		}
 	}
-	return NULL;
+	return docsis3_find(space, name, -1);
 }
 
 const optdef_t *optdef_find_space_code(const optdef_set_t *custom, const char *space,
@@ -231,7 +253,7 @@ const optdef_t *optdef_find_space_code(const optdef_set_t *custom, const char *s
 			return &custom->v[i];
 		}
 	}
-	return NULL;
+	return docsis3_find(space, NULL, code);
 }
 
 const optdef_t *optdef_find_name(const optdef_set_t *custom, const char *name)

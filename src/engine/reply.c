@@ -22,6 +22,7 @@ typedef struct out_tab {
 	uint64_t set[4];
 	out_opt_t slot[256];
 	uint8_t rai[DHCP_PKT_MAX]; /* option 82 as echoed (agent_canonical) */
+	uint8_t vivso[255];        /* option 125 built from vendor-<enterprise> sub-options */
 } out_tab_t;
 
 static bool tab_has(const out_tab_t *t, uint8_t code)
@@ -42,7 +43,7 @@ typedef struct scope_list {
 
 static void scope_add(scope_list_t *sl, const cfg_optset_t *set)
 {
-	if (set != NULL && set->n > 0 && sl->n < sizeof(sl->v) / sizeof(sl->v[0])) {
+	if (set != NULL && (set->n > 0 || set->n_vend > 0) && sl->n < sizeof(sl->v) / sizeof(sl->v[0])) {
 		sl->v[sl->n++] = set;
 	}
 }
@@ -216,6 +217,81 @@ static void add_configured(out_tab_t *t, const scope_list_t *sl, uint8_t code)
 	}
 }
 
+/* The first enterprise number of the client's option 125 and its data
+ * (RFC 3925 §4: enterprise(4), data-len(1), data); false when absent or
+ * malformed. */
+static bool query_vivso(const pkt4_t *q, uint32_t *ret_vendor, const uint8_t **ret_data,
+                        size_t *ret_len)
+{
+	const opt_view_t *o = pkt4_opt(q, DHO_VIVSO_SUBOPTIONS);
+
+	if (o == NULL || o->len < 5 || (size_t)o->data[4] + 5 > o->len) {
+		return false;
+	}
+	*ret_vendor = (uint32_t)o->data[0] << 24 | (uint32_t)o->data[1] << 16 |
+	              (uint32_t)o->data[2] << 8 | o->data[3];
+	*ret_data = o->data + 5;
+	*ret_len = o->data[4];
+	return true;
+}
+
+/* Kea 2.2 appendRequestedVendorOptions(): for the enterprise the client's
+ * option 125 names, the sub-options of space vendor-<enterprise> that are
+ * always-send anywhere in the chain and, for CableLabs (4491), the codes
+ * its sub-option 1 (DOCSIS ORO) lists; each from the most specific scope,
+ * in code order, in one option 125. */
+static void add_vendor_options(const reply_in_t *in, const scope_list_t *sl, out_tab_t *t)
+{
+	uint64_t want[4] = { 0 };
+	const uint8_t *data;
+	size_t len, n = 5;
+	uint32_t vendor;
+
+	if (in->subnet == NULL || !query_vivso(in->query, &vendor, &data, &len)) {
+		return;
+	}
+	for (size_t off = 0; vendor == 4491 && off + 2 <= len; off += 2 + (size_t)data[off + 1]) {
+		if (off + 2 + data[off + 1] > len) {
+			break;
+		}
+		for (size_t i = 0; data[off] == 1 && i < data[off + 1]; i++) {
+			uint8_t c = data[off + 2 + i];
+			want[c >> 6] |= UINT64_C(1) << (c & 63);
+		}
+	}
+	for (size_t i = 0; i < sl->n; i++) {
+		for (size_t j = 0; j < sl->v[i]->n_vend; j++) {
+			const cfg_option_t *o = &sl->v[i]->vend[j];
+			if (o->vendor == vendor && o->always_send) {
+				want[o->code >> 6] |= UINT64_C(1) << (o->code & 63);
+			}
+		}
+	}
+	for (unsigned c = 0; c < 256; c++) {
+		const cfg_option_t *o = NULL;
+
+		if (!((want[c >> 6] >> (c & 63)) & 1)) {
+			continue;
+		}
+		for (size_t i = 0; i < sl->n && o == NULL; i++) {
+			o = cfg_optset_find_vendor(sl->v[i], vendor, (uint8_t)c);
+		}
+		if (o == NULL || n + 2 + o->len > sizeof(t->vivso)) {
+			continue;
+		}
+		t->vivso[n] = (uint8_t)c;
+		t->vivso[n + 1] = (uint8_t)o->len;
+		memcpy(t->vivso + n + 2, o->data, o->len);
+		n += 2 + o->len;
+	}
+	if (n == 5) {
+		return;
+	}
+	be32_store(t->vivso, vendor);
+	t->vivso[4] = (uint8_t)(n - 5);
+	put_view(t, DHO_VIVSO_SUBOPTIONS, t->vivso, n);
+}
+
 /* Kea appendRequestedOptions() + appendBasicOptions(). */
 static void add_option_data(const reply_in_t *in, out_tab_t *t)
 {
@@ -247,6 +323,7 @@ static void add_option_data(const reply_in_t *in, out_tab_t *t)
 	for (size_t i = 0; i < sizeof(basic); i++) {
 		add_configured(t, &sl, basic[i]);
 	}
+	add_vendor_options(in, &sl, t);
 }
 
 /* Dhcpv4Exchange::copyDefaultOptions(): 61 (echo-client-id), 82 (non-empty), 118. */

@@ -608,6 +608,38 @@ CONFIGS["cache"] = {
              "cache-threshold": 0.05}]},
     ],
 }
+# vendor-<enterprise-id> option spaces (issue #10): option 125 (RFC 3925 VIVSO) built from the
+# sub-options configured in space vendor-N, for the enterprise the client names in its own
+# option 125 (Kea 2.2 appendRequestedVendorOptions: always-send sub-options, and for 4491 the
+# codes the client's sub-option 1 (DOCSIS ORO) asks for).
+CONFIGS["vendor"] = {
+    "option-def": [
+        {"name": "acme-url", "code": 1, "space": "vendor-1234", "type": "string"},
+        {"name": "acme-port", "code": 7, "space": "vendor-1234", "type": "uint16"},
+        {"name": "acme-id", "code": 3, "space": "vendor-1234", "type": "uint32"},
+    ],
+    "option-data": [
+        {"name": "tftp-servers", "space": "vendor-4491", "data": "10.0.0.69, 10.0.0.70"},
+        {"code": 5, "space": "vendor-4491", "csv-format": False, "data": "0102"},
+        {"name": "acme-url", "space": "vendor-1234", "data": "http://acme", "always-send": True},
+        {"name": "acme-port", "space": "vendor-1234", "data": "8080"},
+    ],
+    "subnet4": [
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}]},
+        {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.100"}],
+         "option-data": [{"name": "acme-url", "space": "vendor-1234", "data": "http://subnet",
+                          "always-send": True},
+                         {"name": "acme-id", "space": "vendor-1234", "data": "77",
+                          "always-send": True}]},
+        PROBE_SUBNET,
+    ],
+    "client-classes": [
+        {"name": "vend-class", "test": "option[77].hex == 'VC'",
+         "option-data": [{"name": "acme-port", "space": "vendor-1234", "data": "9090",
+                          "always-send": True}]},
+    ],
+}
+
 # groups whose lease files are compared after the cases (test_lease_rows)
 LEASE_GROUPS = ["extinfo", "cache"]
 
@@ -1150,6 +1182,29 @@ C("lc-reboot-reused", G, "reboot", mac="02:ca:00:00:00:08", addr="10.0.1.203", i
 # a new client: written; its immediate renewal is reused (age 0 or 1 s)
 C("lc-new-then-renew", G, "dora_renew", ignore=LFT,
   want={"1:opt51": (4000).to_bytes(4, "big"), "2:type": ACK, "2:opt51": near(3990, 4000)})
+
+# --- vendor-<enterprise-id> option spaces (issue #10) ----------------------------------------------
+G = "vendor"
+vivso = lambda ent, subs=b"": (125, ent.to_bytes(4, "big") + bytes([len(subs)]) + subs)  # noqa
+vivco = lambda ent, data=b"": (124, ent.to_bytes(4, "big") + bytes([len(data)]) + data)  # noqa
+C("vs-4491-oro", G, opts=[vivso(4491, bytes([1, 2, 2, 5]))],
+  want={"opt125": bytes.fromhex("0000118b0e" "02080a0000450a000046" "05020102")})
+C("vs-4491-oro-dora", G, "dora", opts=[vivso(4491, bytes([1, 1, 2]))])
+C("vs-4491-no-oro", G, opts=[vivso(4491)])
+C("vs-1234-always", G, opts=[vivso(1234)],
+  want={"opt125": bytes.fromhex("000004d20d") + bytes([1, 11]) + b"http://acme"})
+C("vs-1234-subnet", G, relay="10.1.0.2", opts=[vivso(1234)],
+  want={"opt125": bytes.fromhex("000004d215") + bytes([1, 13]) + b"http://subnet" +
+        bytes.fromhex("03040000004d")})
+C("vs-1234-class", G, opts=[vivso(1234), o77("VC")])
+C("vs-1234-prl-125", G, opts=[vivso(1234), PRL(1, 3, 125)])
+C("vs-none", G, opts=[PRL(1, 3, 125)], want={"opt125": None})
+C("vs-vivco-1234", G, opts=[vivco(1234, b"\x03abc")], want={"opt125": None})
+C("vs-unknown-enterprise", G, opts=[vivso(999)], want={"opt125": None})
+C("vs-two-enterprises", G, opts=[(125, (999).to_bytes(4, "big") + b"\x00" +
+                                  (1234).to_bytes(4, "big") + b"\x00")],
+  want={"opt125": None})
+C("vs-inform", G, "inform", ciaddr="10.0.0.2", opts=[vivso(1234)])
 
 # Deliberate, documented differences: case name -> reason (xfail strict). Keep short.
 DIFFERENCES = {

@@ -491,9 +491,14 @@ static void test_option_spaces(void **state)
 	assert_non_null(strstr(err.msg, "'s.' having code '9' does not exist"));
 	load_err("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 200, \"data\": \"01\"}]}}", &err);
 	assert_non_null(strstr(err.msg, "'dhcp4.' having code '200' does not exist"));
-	/* vendor-<id> spaces (options 124/125) are still refused */
-	load_err("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 2, \"space\": \"vendor-4491\", \"data\": \"01\", \"csv-format\": false}]}}", &err);
-	assert_non_null(strstr(err.msg, "not supported yet"));
+	/* vendor-<id> spaces (option 125): kept per enterprise; 4491 has Kea's DOCSIS definitions */
+	cfg = load_ok("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 2, \"space\": \"vendor-4491\", \"data\": \"0A000001\", \"csv-format\": false},"
+	              " {\"name\": \"tftp-servers\", \"space\": \"vendor-4491\", \"data\": \"10.0.0.1\"}, {\"name\": \"oro\", \"space\": \"vendor-4491\", \"data\": \"2, 5\"}]}}");
+	assert_int_equal(cfg->opts.n, 0);
+	assert_int_equal(cfg->opts.n_vend, 2);
+	assert_int_equal(cfg_optset_find_vendor(&cfg->opts, 4491, 2)->len, 4);
+	assert_int_equal(cfg_optset_find_vendor(&cfg->opts, 4491, 1)->len, 2);
+	cfg_free(cfg);
 	/* a sub-option longer than 255 bytes is split in 251-byte instances (Kea
 	 * LibDHCP::splitOptions4()) */
 	cfg = load_ok("{\"Dhcp4\": {" BASE ", \"option-data\": [{\"code\": 43},\n"
