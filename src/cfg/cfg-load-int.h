@@ -47,6 +47,10 @@ typedef struct lvl {
 	size_t n_relays;
 	bool has_sid;
 	uint32_t sid;
+	/* client names (cfg-load-names.c); borrowed from json, NULL = not set */
+	const char *prefix, *suffix, *char_set, *char_repl;
+	bool has_replace;
+	cfg_replace_name_t replace;
 } lvl_t;
 
 /* ---- paths, errors and typed getters (cfg-load-util.c) ---- */
@@ -131,6 +135,15 @@ int load_parse_lvl(ld_t *ld, json_t *o, lvl_t *l);
 /** Parse subnet4 + shared-networks under @gl, ids, then their reservations. 0 or <0. */
 int load_parse_subnets(ld_t *ld, json_t *d4, const lvl_t *gl, char ***host_paths,
                        size_t *host_cap);
+
+/* ---- client names: ddns-* and hostname-char-* (cfg-load-names.c) ---- */
+
+/** Parse the client-name parameters of scope @o into @l. 0 or <0. */
+int load_parse_names(ld_t *ld, json_t *o, lvl_t *l);
+
+/** Resolve @s->names from subnet @sl, network @nl (may be NULL) and global @gl. 0 or <0. */
+int load_resolve_names(ld_t *ld, cfg_subnet4_t *s, const lvl_t *gl, const lvl_t *nl,
+                       const lvl_t *sl);
 
 /* ---- reservations and host identifiers (cfg-load-hosts.c) ---- */
 

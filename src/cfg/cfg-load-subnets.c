@@ -167,6 +167,9 @@ int load_parse_lvl(ld_t *ld, json_t *o, lvl_t *l)
 	if (offer != 0) {
 		return load_fail(ld, "offer-lifetime", "'offer-lifetime' is not supported yet");
 	}
+	if ((r = load_parse_names(ld, o, l)) < 0) {
+		return r;
+	}
 	return parse_relay(ld, o, l);
 }
 
@@ -393,6 +396,10 @@ static int resolve_subnet(ld_t *ld, cfg_subnet4_t *s, const lvl_t *gl, const lvl
 		for (size_t i = 0; nl != NULL && i < nl->n_relays; i++) {
 			s->relay_addrs[s->n_relay_addrs++] = nl->relays[i];
 		}
+	}
+	int r = load_resolve_names(ld, s, gl, nl, sl);
+	if (r < 0) {
+		return r;
 	}
 	if (sl->has_sid) {
 		s->has_server_id = true, s->server_id = sl->sid;

@@ -122,6 +122,11 @@ void cfg_free(cfg_t *cfg)
 		free(s->boot_file_name);
 	}
 	free(cfg->subnets);
+	for (size_t i = 0; i < cfg->n_sanitizers; i++) {
+		sanitize_done(cfg->sanitizers[i]);
+		free(cfg->sanitizers[i]);
+	}
+	free(cfg->sanitizers);
 	free(cfg->hosts_dbs);
 	for (size_t i = 0; i < cfg->n_networks; i++) {
 		cfg_shared_network_t *n = &cfg->networks[i];

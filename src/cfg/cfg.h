@@ -15,6 +15,7 @@
 #include "dhcp/pkt4.h"
 #include "lease/store.h"
 #include "util/macro.h"
+#include "util/sanitize.h"
 
 /* ---- options ---- */
 
@@ -107,6 +108,23 @@ typedef enum cfg_allocator {
 
 struct cfg_shared_network;
 
+/* ddns-replace-client-name (Kea's D2ClientConfig::ReplaceClientNameMode). */
+typedef enum cfg_replace_name {
+	CFG_REPLACE_NEVER,
+	CFG_REPLACE_ALWAYS,
+	CFG_REPLACE_WHEN_PRESENT,
+	CFG_REPLACE_WHEN_NOT_PRESENT,
+} cfg_replace_name_t;
+
+/* The client-name parameters of a subnet (Kea's DdnsParams; DDNS itself is
+ * always off in lessor), resolved global -> shared network -> subnet. */
+typedef struct cfg_names {
+	cfg_replace_name_t replace;
+	const char *prefix;             /* ddns-generated-prefix; borrowed from cfg_t.json */
+	const char *suffix;             /* ddns-qualifying-suffix, "" = none; borrowed */
+	const sanitize_t *sanitizer;    /* hostname-char-set; NULL when "" (owned by cfg_t) */
+} cfg_names_t;
+
 typedef struct cfg_subnet4 {
 	uint32_t id;
 	uint32_t net;                   /* network address */
@@ -135,6 +153,7 @@ typedef struct cfg_subnet4 {
 	uint32_t cache_max_age;         /* seconds */
 	bool has_server_id;             /* option 54 configured at this level (resolved) */
 	uint32_t server_id;
+	cfg_names_t names;
 	struct cfg_shared_network *network;  /* NULL when not in a shared network */
 	json_t *user_context;           /* borrowed from cfg_t.json */
 } cfg_subnet4_t;
@@ -278,6 +297,8 @@ typedef struct cfg {
 	cfg_hooks_t hooks;
 	cfg_ha_t *ha;                   /* libdhcp_ha.so parameters; NULL without HA */
 	cfg_push_t push;                /* lessor-metrics (strings point into json) */
+	sanitize_t **sanitizers;        /* one per distinct (char set, replacement) */
+	size_t n_sanitizers;
 } cfg_t;
 
 /* Where a configuration error was found. */

@@ -78,7 +78,7 @@ static int index_area(pkt4_t *pkt, opt_repeats_t *rep, const uint8_t *p, size_t 
 		opt_view_t *v = &pkt->opts[code];
 
 		if (v->count == 0) {
-			*v = (opt_view_t){ .data = p + i + 2, .len = len, .count = 1 };
+			*v = (opt_view_t){ .data = p + i + 2, .len = len, .count = 1, .first_len = len };
 		} else {
 			if ((size_t)v->len + len > UINT16_MAX) {
 				return -EBADMSG;

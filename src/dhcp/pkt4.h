@@ -26,6 +26,7 @@ typedef struct opt_view {
 	const uint8_t *data;
 	uint16_t len;
 	uint8_t count;
+	uint8_t first_len;      /* length of the first instance: data[0..first_len) */
 } opt_view_t;
 
 typedef struct pkt4 {

@@ -359,8 +359,6 @@ static void lease_fill(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg
                        const cfg_host_t *host, uint32_t addr, lease4_t *l)
 {
 	const alloc_client_t *c = &req->client;
-	const char *hostname =
-	        host != NULL && host->hostname != NULL ? host->hostname : req->hostname;
 
 	memset(l, 0, sizeof(*l));
 	l->addr = addr;
@@ -378,25 +376,15 @@ static void lease_fill(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg
 	l->valid_lft = alloc_valid_lft(req->cfg, s, req->classes, req->has_lft_hint, req->lft_hint);
 	l->cltt = req->now;
 	l->state = LEASE_STATE_DEFAULT;
-	if (hostname != NULL) {
-		size_t n = strnlen(hostname, DHCP_HOSTNAME_MAX);
+	if (req->names != NULL) {
+		/* The name Kea 2.2 stores for this subnet, reservation and
+		 * address (a generated one included), so the lease is durable
+		 * with it before the reply leaves. */
+		names_t n;
+		const cfg_host_t *nh = host != NULL ? host : alloc_host_for_subnet(req->cfg, s, c);
 
-		memcpy(l->hostname, hostname, n);
-		l->hostname[n] = '\0';
-		if (hostname != req->hostname) {
-			/* A reserved name is stored as Kea 2.2 stores it: lower-cased,
-			 * one trailing dot dropped (as dhcp4.c sends it). */
-			if (n > 0 && l->hostname[n - 1] == '.') {
-				l->hostname[--n] = '\0';
-			}
-			for (size_t i = 0; i < n; i++) {
-				char ch = l->hostname[i];
-
-				if (ch >= 'A' && ch <= 'Z') {
-					l->hostname[i] = (char)(ch - 'A' + 'a');
-				}
-			}
-		}
+		names_decide(req->names, &s->names, nh, addr, &n);
+		memcpy(l->hostname, n.lease, sizeof(l->hostname));
 	}
 }
 

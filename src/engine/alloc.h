@@ -10,6 +10,7 @@
 #include "cfg/cfg.h"
 #include "class/class.h"
 #include "engine/allocator.h"
+#include "engine/names.h"
 #include "lease/store.h"
 #include "stats/stats.h"
 
@@ -40,7 +41,7 @@ typedef struct alloc_req {
 	uint32_t hint; /* option 50, else ciaddr; 0 = none */
 	bool has_lft_hint;
 	uint32_t lft_hint;    /* option 51 */
-	const char *hostname; /* stored in the lease; NULL = none */
+	const names_query_t *names; /* the client's options 81 / 12; NULL = none */
 	const opt_view_t *rai; /* option 82 (store-extended-info), NULL if absent */
 } alloc_req_t;
 

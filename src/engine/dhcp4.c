@@ -14,6 +14,7 @@
 #include "dhcp/proto.h"
 #include "engine/alloc.h"
 #include "engine/classify.h"
+#include "engine/names.h"
 #include "engine/reply.h"
 #include "ha/ha-fsm.h"
 #include "ha/ha-lb.h"
@@ -45,8 +46,8 @@ typedef struct exch {
 	const cfg_host_t *host;
 	alloc_client_t client;
 	uint8_t zero_hw[DHCP_HWADDR_MAX];
-	char hostname[DHCP_HOSTNAME_MAX + 1]; /* lease / option 12 name, "" = none */
-	bool send_hostname;
+	names_query_t names; /* options 81 / 12 as parsed */
+	names_t reply_names; /* what the reply carries (names_decide) */
 } exch_t;
 
 static int drop(exch_t *x, verdict_t *ret_verdict)
@@ -320,8 +321,9 @@ static void count_sent(stats_shard_t *st, uint8_t msg_type)
 /* ---- validation ---- */
 
 /* Option-level checks that fail Kea's unpack (counted as parse-failed, not
- * by message type): empty 55, a short 57, an empty 53. Logs Kea's line. */
-static bool options_parse(const exch_t *x)
+ * by message type): empty 55, a short 57, an empty 53, a malformed option
+ * 81. Logs Kea's line. */
+static bool options_parse(exch_t *x)
 {
 	const pkt4_t *pkt = x->pkt;
 	const opt_view_t *o;
@@ -339,6 +341,11 @@ static bool options_parse(const exch_t *x)
 	o = &pkt->opts[DHO_DHCP_MESSAGE_TYPE];
 	if (o->count == 1 && o->len == 0) {
 		log_parse_fail(x, "OptionInt 53 truncated");
+		return false;
+	}
+	const char *what = NULL;
+	if (names_query_parse(pkt, &x->names, &what) < 0) {
+		log_parse_fail(x, what);
 		return false;
 	}
 	return true;
@@ -594,61 +601,6 @@ static const cfg_host_t *find_host(const exch_t *x)
 	return NULL;
 }
 
-/* Kea processHostnameOption() with the defaults (hostname-char-set
- * "[^A-Za-z0-9.-]" replaced by "", empty qualifying suffix, no DDNS):
- * disallowed characters removed, lower-cased, a trailing dot dropped, and
- * option 12 sent back when the result is not empty. A reserved hostname wins
- * and is always sent, only lower-cased (both checked against Kea 2.2). */
-static size_t hostname_clean(const uint8_t *in, size_t len, char *out)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < len && n < DHCP_HOSTNAME_MAX; i++) {
-		uint8_t ch = in[i];
-
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-		    ch == '-') {
-			out[n++] = (char)ch;
-		} else if (ch >= 'A' && ch <= 'Z') {
-			out[n++] = (char)(ch - 'A' + 'a');
-		}
-	}
-	while (n > 0 && out[n - 1] == '.') {
-		n--;
-	}
-	out[n] = '\0';
-	return n;
-}
-
-static void process_hostname(exch_t *x)
-{
-	const opt_view_t *o = pkt4_opt(x->pkt, DHO_HOST_NAME);
-	size_t n = 0;
-
-	x->hostname[0] = '\0';
-	if (x->host != NULL && x->host->hostname != NULL && x->host->hostname[0] != '\0') {
-		const char *h = x->host->hostname;
-
-		/* Kea 2.2 only lower-cases a reserved hostname and drops one
-		 * trailing dot (D2ClientMgr::qualifyName with an empty suffix): no
-		 * character sanitising (Res_Under.Example -> res_under.example,
-		 * Trail.Dot. -> trail.dot; both checked against Kea 2.2). */
-		n = strnlen(h, DHCP_HOSTNAME_MAX);
-		if (n > 0 && h[n - 1] == '.') {
-			n--;
-		}
-		for (size_t i = 0; i < n; i++) {
-			char ch = h[i];
-
-			x->hostname[i] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
-		}
-		x->hostname[n] = '\0';
-	} else if (o != NULL) {
-		n = hostname_clean(o->data, o->len, x->hostname);
-	}
-	x->send_hostname = n > 0;
-}
-
 /* ---- reply destination (Kea adjustIfaceData / adjustRemoteAddr) ---- */
 
 static void set_dst(const exch_t *x, dhcp4_tx_t *tx, uint32_t yiaddr)
@@ -717,8 +669,18 @@ static int send_reply(exch_t *x, reply_in_t *in, dhcp4_tx_t *tx, verdict_t *ret_
 	        x->type == DHCPINFORM && x->pkt->ciaddr != 0 && x->pkt->ciaddr != x->pkt->giaddr;
 	in->drop_rai = inform_direct;
 	in->classes = &x->classes;
-	if (x->send_hostname && in->lease != NULL) {
-		in->hostname = x->hostname;
+	if (in->lease != NULL && !in->inform && in->subnet != NULL) {
+		/* The same decision lease_fill() stored (alloc.c). */
+		names_t *n = &x->reply_names;
+
+		names_decide(&x->names, &in->subnet->names, in->name_host, in->lease->addr, n);
+		if (n->kind == NAMES_FQDN) {
+			in->fqdn = n->fqdn;
+			in->fqdn_len = n->fqdn_len;
+		} else if (n->kind == NAMES_HOSTNAME) {
+			in->hostname = n->hostname;
+			in->hostname_len = n->hostname_len;
+		}
 	}
 	/* Kea builds the configured-option list only for OFFER/ACK: a NAK
 	 * always names the receiving socket's address (checked on Kea 2.2). */
@@ -771,9 +733,7 @@ static alloc_req_t make_req(const exch_t *x)
 	};
 	const opt_view_t *o;
 
-	if (x->hostname[0] != '\0') {
-		req.hostname = x->hostname;
-	}
+	req.names = &x->names;
 	if (x->agent != NULL) {
 		req.rai = pkt4_opt(p, DHO_DHCP_AGENT_OPTIONS);
 	}
@@ -836,6 +796,9 @@ static int process_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	        .subnet = res.subnet,
 	        .pool = res.pool,
 	        .host = res.host != NULL ? res.host : x->host,
+	        .name_host = res.host != NULL ? res.host
+	                                      : alloc_host_for_subnet(x->ctx->cfg, res.subnet,
+	                                                              &x->client),
 	        .lease = &res.lease,
 	        .reuse_lft = res.reuse_lft,
 	};
@@ -901,6 +864,9 @@ static int process_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	        .subnet = res.subnet,
 	        .pool = res.pool,
 	        .host = res.host != NULL ? res.host : x->host,
+	        .name_host = res.host != NULL ? res.host
+	                                      : alloc_host_for_subnet(x->ctx->cfg, res.subnet,
+	                                                              &x->client),
 	        .lease = &res.lease,
 	        .reuse_lft = res.reuse_lft,
 	        .ciaddr = x->pkt->ciaddr,
@@ -1136,7 +1102,6 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	}
 	x->subnet = select_subnet(x);
 	x->host = find_host(x);
-	process_hostname(x);
 	/* Kea's Dhcpv4Exchange: reserved classes with the first pass again for a
 	 * global reservation (unless looked up early) or outside shared networks */
 	bool reeval = x->host != NULL &&

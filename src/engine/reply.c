@@ -458,9 +458,14 @@ int reply_build(const reply_in_t *in, uint8_t *buf, size_t cap)
 				}
 			}
 		}
-		if (in->hostname != NULL && in->hostname[0] != '\0') {
+		/* Kea processClientName(): the answer to options 81 / 12 is in
+		 * the reply before configured options are added. */
+		if (in->hostname != NULL && in->hostname_len > 0) {
 			put_view(&t, DHO_HOST_NAME, (const uint8_t *)in->hostname,
-			         strnlen(in->hostname, DHCP_OPT_LEN_MAX));
+			         MIN(in->hostname_len, (size_t)DHCP_OPT_LEN_MAX));
+		}
+		if (in->fqdn != NULL) {
+			put_view(&t, DHO_FQDN, in->fqdn, MIN(in->fqdn_len, (size_t)DHCP_OPT_LEN_MAX));
 		}
 		add_option_data(in, &t);
 		set_fixed_fields(in, &o);

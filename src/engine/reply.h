@@ -26,7 +26,11 @@ typedef struct reply_in {
 	uint32_t reuse_lft;          /* != 0: option 51 for a lease reused from the cache */
 	uint32_t server_id;          /* option 54 value (see reply_server_id) */
 	uint32_t ciaddr;             /* ciaddr of the reply */
+	const cfg_host_t *name_host; /* reservation the lease's names came from (names_decide) */
 	const char *hostname;        /* option 12 to send (OFFER/ACK), NULL = none */
+	size_t hostname_len;
+	const uint8_t *fqdn;         /* option 81 payload to send, NULL = none */
+	size_t fqdn_len;
 	bool drop_rai;               /* do not echo option 82 (INFORM answered directly) */
 } reply_in_t;
 

@@ -40,7 +40,8 @@ import time
 
 import pytest
 
-from conftest import SERVER_KIND, NetPair, Server, base_config, need_root, need_tools
+from conftest import (SERVER_KIND, NetPair, Server, base_config, need_root, need_tools,
+                      read_lease_rows)
 from difflib4 import (ACK, DECLINE, DISCOVER, OFFER, RELEASE, Client, build, decode, diff,
                       msgtype, option, project)
 
@@ -517,6 +518,36 @@ CONFIGS["pktopts"] = {
         {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}]},
         {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.100"}]},
         PROBE_SUBNET,
+    ],
+}
+
+# Client names (issue #10): option 81 and option 12 with DDNS off, and the ddns-* / hostname-*
+# parameters at global, shared-network and subnet level.
+CONFIGS["names"] = {
+    "ddns-generated-prefix": "gpfx",
+    "subnet4": [
+        {"id": 1, "subnet": "10.0.0.0/16", "pools": [{"pool": "10.0.1.0 - 10.0.1.255"}],
+         "reservations": [{"hw-address": "02:f1:00:00:00:01", "hostname": "Res-Host"},
+                          {"hw-address": "02:f1:00:00:00:02", "hostname": "res2.Example.COM."}]},
+        {"id": 2, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.100"}],
+         "hostname-char-set": "[^A-Za-z0-9.-]", "hostname-char-replacement": "x"},
+        {"id": 3, "subnet": "10.2.0.0/24", "pools": [{"pool": "10.2.0.10 - 10.2.0.100"}],
+         "hostname-char-set": ""},
+        {"id": 4, "subnet": "10.3.0.0/24", "pools": [{"pool": "10.3.0.10 - 10.3.0.100"}],
+         "ddns-replace-client-name": "always", "ddns-generated-prefix": "sub4"},
+        {"id": 5, "subnet": "10.4.0.0/24", "pools": [{"pool": "10.4.0.10 - 10.4.0.100"}],
+         "ddns-replace-client-name": "when-not-present"},
+        {"id": 7, "subnet": "10.6.0.0/24", "pools": [{"pool": "10.6.0.10 - 10.6.0.100"}],
+         "ddns-qualifying-suffix": "sub.example.", "ddns-replace-client-name": "never",
+         "hostname-char-set": "[^a-z.]", "hostname-char-replacement": "-"},
+        PROBE_SUBNET,
+    ],
+    "shared-networks": [
+        {"name": "names-net", "ddns-qualifying-suffix": "net.example",
+         "ddns-replace-client-name": "when-present",
+         "subnet4": [
+             {"id": 6, "subnet": "10.5.0.0/24", "pools": [{"pool": "10.5.0.10 - 10.5.0.100"}],
+              "reservations": [{"hw-address": "02:f1:00:00:00:06", "hostname": "resnet"}]}]},
     ],
 }
 
@@ -1075,6 +1106,121 @@ C("po-rai-overrun", G, raw_opts=bytes([82, 3, 1, 5, 65]), want={"type": OFFER, "
 C("po-rai-overrun-after-valid", G, raw_opts=bytes([82, 6, 2, 1, 98, 1, 5, 65]),
   want={"type": OFFER})
 
+# --- client names: options 81 and 12 with DDNS off (issue #10) -----------------------------------
+G = "names"
+FQ_S, FQ_O, FQ_E, FQ_N = 1, 2, 4, 8
+
+
+def fqdn(flags, name, rc=(0, 0)):
+    """Option 81 (RFC 4702): flags, RCODE1/2, name (bytes: ASCII, or wire format with E)."""
+    return (81, bytes([flags, rc[0], rc[1]]) + name)
+
+
+def wire(*labels, full=True):
+    return b"".join(bytes([len(x)]) + x for x in labels) + (b"\0" if full else b"")
+
+
+C("fq-partial-ascii", G, opts=[fqdn(0, b"myhost")], want={"opt12": None})
+C("fq-partial-ascii-dora", G, "dora", opts=[fqdn(0, b"myhost")], want={"1:type": ACK})
+C("fq-s-flag", G, opts=[fqdn(FQ_S, b"myhost")])
+C("fq-n-flag", G, opts=[fqdn(FQ_N, b"myhost")])
+C("fq-full-ascii", G, opts=[fqdn(0, b"host.example.com.")])
+C("fq-full-ascii-no-dot", G, opts=[fqdn(0, b"host.example.com")])
+C("fq-wire-full", G, "dora", opts=[fqdn(FQ_E | FQ_S, wire(b"Host", b"Example", b"com"))])
+C("fq-wire-partial", G, opts=[fqdn(FQ_E, wire(b"host", full=False))])
+C("fq-empty-name", G, opts=[fqdn(0, b"")])
+C("fq-empty-name-dora", G, "dora", opts=[fqdn(FQ_S, b"")])
+C("fq-and-hostname", G, opts=[fqdn(0, b"fq"), (12, b"hn")], want={"opt12": None})
+C("fq-rcodes", G, opts=[fqdn(0, b"rc", rc=(255, 255))])
+C("fq-reserved", G, "dora", mac="02:f1:00:00:00:01", opts=[fqdn(0, b"client")])
+C("fq-reserved-fqdn", G, mac="02:f1:00:00:00:02", opts=[fqdn(FQ_E, wire(b"x"))])
+C("fq-charset-x", G, relay="10.1.0.2", opts=[fqdn(0, b"My_Host.ex_ample.")])
+C("fq-charset-none", G, relay="10.2.0.2", opts=[fqdn(0, b"My_Host")])
+C("fq-replace-always", G, "dora", relay="10.3.0.2", opts=[fqdn(0, b"mine")])
+C("fq-replace-when-not-present", G, relay="10.4.0.2", opts=[fqdn(0, b"")])
+C("fq-net-suffix", G, relay="10.5.0.2", opts=[fqdn(0, b"part")])
+C("fq-net-suffix-full", G, relay="10.5.0.2", opts=[fqdn(0, b"full.name.")])
+C("fq-sub-suffix", G, relay="10.6.0.2", opts=[fqdn(0, b"Part_2")])
+C("fq-inform", G, "inform", ciaddr="10.0.0.2", opts=[fqdn(0, b"inf")])
+C("hn-default", G, "dora", opts=[(12, b"Plain_Host")], want={"1:opt12": b"plainhost"})
+C("hn-fqdn-trailing-dot", G, opts=[(12, b"a.b.c.")])
+C("hn-two-labels-dot", G, opts=[(12, b"a.b")])
+C("hn-dot-only", G, opts=[(12, b".")])
+C("hn-spaces", G, opts=[(12, b" sp ")])
+C("hn-reserved", G, mac="02:f1:00:00:00:01", opts=[(12, b"client")])
+C("hn-reserved-full", G, mac="02:f1:00:00:00:02")
+C("hn-charset-x", G, "dora", relay="10.1.0.2", opts=[(12, b"My_Host")])
+C("hn-charset-x-fqdn", G, relay="10.1.0.2", opts=[(12, b"a_b.c_d")])
+C("hn-charset-none", G, relay="10.2.0.2", opts=[(12, b"My_Host")])
+C("hn-replace-always", G, "dora", relay="10.3.0.2", opts=[(12, b"mine")])
+C("hn-replace-always-absent", G, relay="10.3.0.2")
+C("hn-replace-when-not-present", G, relay="10.4.0.2")
+C("hn-replace-when-not-present-given", G, relay="10.4.0.2", opts=[(12, b"given")])
+C("hn-net-when-present", G, relay="10.5.0.2", opts=[(12, b"given")])
+C("hn-net-when-present-absent", G, relay="10.5.0.2", want={"opt12": None})
+C("hn-net-reserved", G, "dora", relay="10.5.0.2", mac="02:f1:00:00:00:06")
+C("hn-sub-suffix", G, relay="10.6.0.2", opts=[(12, b"Part_2")])
+C("hn-sub-suffix-full", G, relay="10.6.0.2", opts=[(12, b"x.y")])
+C("hn-inform", G, "inform", ciaddr="10.0.0.2", opts=[(12, b"inf")])
+# hostile and odd names: what Kea 2.2's Option4ClientFqdn / isc::dns::Name / OptionString make
+# of them (a malformed option 81 drops the packet; a malformed option 12 is only ignored)
+C("fq-bad-flags-ns", G, opts=[fqdn(FQ_S | FQ_N, b"x")], want={"type": None})
+C("fq-short", G, opts=[(81, b"\x00\x00")], want={"type": None})
+C("fq-flags-only", G, opts=[(81, b"\x00")], want={"type": None})
+C("fq-mbz-and-o", G, opts=[fqdn(0xf0 | FQ_O, b"mbz")])
+C("fq-empty-label", G, opts=[fqdn(0, b"a..b")])
+C("fq-leading-dot", G, opts=[fqdn(0, b".a")])
+C("fq-root-only", G, opts=[fqdn(0, b".")])
+C("fq-long-label", G, opts=[fqdn(0, b"a" * 64)])
+C("fq-label-63", G, opts=[fqdn(0, b"b" * 63)])
+C("fq-long-name", G, opts=[fqdn(0, b".".join([b"c" * 60] * 5))])
+C("fq-wire-compressed", G, opts=[fqdn(FQ_E, b"\x04host\xc0\x00")])
+C("fq-wire-overrun", G, opts=[fqdn(FQ_E, b"\x05host")])
+C("fq-wire-ascii", G, opts=[fqdn(FQ_E, b"myhost")])
+C("fq-wire-trailing", G, opts=[fqdn(FQ_E, b"\x04host\x00\x03abc\x00")])
+C("fq-wire-inner-zero", G, opts=[fqdn(FQ_E, b"\x04host\x00\x03abc")])
+C("fq-wire-empty", G, opts=[fqdn(FQ_E | FQ_S, b"")])
+C("fq-wire-root", G, opts=[fqdn(FQ_E, b"\x00")])
+C("fq-wire-dot-in-label", G, opts=[fqdn(FQ_E, b"\x03a.b\x00")])
+C("fq-ascii-space", G, opts=[fqdn(0, b"my host")])
+C("fq-ascii-space-raw", G, relay="10.2.0.2", opts=[fqdn(0, b"my host")])
+C("fq-ascii-escape", G, relay="10.2.0.2", opts=[fqdn(0, b"a\\.b\\065")])
+C("fq-ascii-bad-escape", G, opts=[fqdn(0, b"a\\256")])
+C("fq-ascii-trailing-nul", G, opts=[fqdn(0, b"myhost\0")])
+C("fq-ascii-trailing-backslash", G, opts=[fqdn(0, b"ab\\")])
+C("fq-all-scrubbed", G, opts=[fqdn(0, b"__")])
+C("fq-label-scrubbed", G, opts=[fqdn(0, b"a.__.b")])
+C("fq-suffix-present", G, relay="10.6.0.2", opts=[fqdn(0, b"x.sub.example")])
+C("fq-reserved-net", G, "dora", relay="10.5.0.2", mac="02:f1:00:00:00:06",
+  opts=[fqdn(FQ_S, b"client")])
+C("fq-renew-new-name", G, "dora_renew", opts=[fqdn(0, b"first")])
+C("fq-request-changes-name", G, "dora", opts=[fqdn(0, b"first")],
+  req_opts=[fqdn(FQ_S, b"second")])
+C("fq-request-drops-name", G, "dora", opts=[fqdn(0, b"first")], req_opts=[])
+C("hn-trailing-nul", G, opts=[(12, b"host\0")])
+C("hn-only-nuls", G, opts=[(12, b"\0\0")])
+C("hn-zero-len", G, raw_opts=bytes([12, 0]))
+C("hn-inner-nul", G, opts=[(12, b"a\0b")])
+C("hn-all-scrubbed", G, opts=[(12, b"__")])
+C("hn-only-spaces", G, opts=[(12, b"   ")])
+C("hn-malformed", G, opts=[(12, b"a..b")])
+C("hn-long-label", G, opts=[(12, b"a" * 64)])
+C("hn-escape", G, opts=[(12, b"a\\046b")])
+C("hn-upper-generated", G, relay="10.3.0.2", opts=[(12, b"X")])
+C("hn-renew-new-name", G, "dora_renew", opts=[(12, b"hfirst")])
+C("hn-request-changes-name", G, "dora", opts=[(12, b"hfirst")], req_opts=[(12, b"hsecond")])
+C("hn-dot-suffix", G, relay="10.6.0.2", opts=[(12, b"a.")])
+C("fq-embedded-suffix", G, relay="10.6.0.2", opts=[fqdn(0, b"xsub.example")])
+C("fq-equals-suffix", G, relay="10.6.0.2", opts=[fqdn(0, b"sub.example")])
+C("fq-suffix-dot-only", G, relay="10.6.0.2", opts=[fqdn(0, b"__")])
+C("hn-zero-len-wnp", G, relay="10.4.0.2", raw_opts=bytes([12, 0]))
+C("hn-only-nuls-wnp", G, relay="10.4.0.2", opts=[(12, b"\0")])
+C("hn-only-spaces-wnp", G, relay="10.4.0.2", opts=[(12, b"  ")])
+C("hn-malformed-wnp", G, relay="10.4.0.2", opts=[(12, b"a..b")])
+C("hn-long-name", G, opts=[(12, b".".join([b"c" * 60] * 5))])
+C("fq-zero-len-wnp", G, relay="10.4.0.2", raw_opts=bytes([81, 0]))
+C("hn-reserved-fq-empty", G, mac="02:f1:00:00:00:01", opts=[fqdn(0, b"")])
+
 # --- drops and their bad-packets log lines (issue #10) ---------------------------------------------
 G = "badpkt"
 C("bp-decline-normal", G, "dora_decline_discover", mac="02:b0:00:00:00:01")
@@ -1315,6 +1461,7 @@ def _run_group(kind, group, tmp_root, tag):
         assert srv.alive(), "%s died during the cases:\n%s" % (
             kind, srv.log_since_start()[-3000:])
         log = srv.log_since_start()
+        _lease_rows[(group, tag, kind)] = read_lease_rows(os.path.join(d, "leases4.csv"))
     finally:
         client.close()
         srv.stop()
@@ -1323,6 +1470,7 @@ def _run_group(kind, group, tmp_root, tag):
 
 
 _results = {}
+_lease_rows = {}  # (group, tag, kind) -> memfile rows after the group's cases
 
 
 def _results_for(group, tmp_root):
@@ -1384,6 +1532,19 @@ def test_case(case, tmp_root):
     assert ra == rb, "%s differs from Kea in %s (group %s):\n%s" % (
         KIND_B, case.name, case.group, diff(ra, rb, "kea", KIND_B))
     _check_want(case, b[case.name], KIND_B)
+
+
+@pytest.mark.parametrize("group", ["names"])
+def test_lease_hostnames(group, tmp_root):
+    """Each lease's hostname as the server last wrote it (Kea 2.2 first writes an empty name and
+    then the generated one; lessor writes the final name once) is Kea's."""
+    _results_for(group, tmp_root)
+    ka = {r["address"]: r["hostname"] for r in _lease_rows[(group, "a", "kea")]}
+    kb = {r["address"]: r["hostname"] for r in _lease_rows[(group, "b", KIND_B)]}
+    assert any(ka.values()), "Kea stored no hostname: the group tests nothing"
+    assert ka == kb, "lease hostnames differ:\n" + "\n".join(
+        "  %s: kea %r, %s %r" % (a, ka.get(a), KIND_B, kb.get(a))
+        for a in sorted(set(ka) | set(kb)) if ka.get(a) != kb.get(a))
 
 
 def test_case_names_unique():
