@@ -1361,6 +1361,9 @@ DIFFERENCES = {
     "os-43-long-suboption-unaligned": "Kea 2.2's LibDHCP::splitOptions4() loses data here "
                                       "(sub-option 5 cut to 175 of 300 bytes, one 180-byte "
                                       "option 43); lessor sends all of it (RFC 3396).",
+    "check:names-global-bad-regex": "Kea 2.2 checks hostname-char-set only at shared-network "
+                                    "and subnet level, then fails every packet's name "
+                                    "processing on a bad global one; lessor refuses it.",
     "check:never-send": "lessor accepts Kea >= 2.3's option-data never-send (the deployment runs "
                         "Kea 2.4); Kea 2.2 rejects the keyword. Behaviour: group 'neversend'.",
 }
@@ -1656,6 +1659,17 @@ CHECKS = {
     "neg-subnet-len-x": {"subnet4": [{"id": 901, "subnet": "10.90.0.0/x"}]},
     "neg-subnet-bad-addr": {"subnet4": [{"id": 901, "subnet": "10.90.0/24"}]},
     "subnet-host-bits": {"subnet4": [{"id": 901, "subnet": "10.90.0.1/24"}]},
+    # client-name parameters (issue #10): the regular expression is checked where Kea checks it
+    "names-subnet-bad-regex": {"subnet4": [{"id": 5, "subnet": "10.5.0.0/24",
+                                            "hostname-char-set": "["}]},
+    "names-net-bad-regex": {"shared-networks": [{"name": "n", "hostname-char-set": "(",
+                                                 "subnet4": []}]},
+    "names-global-bad-regex": {"hostname-char-set": "["},
+    "names-good-regex": {"hostname-char-set": "[^a-z]|x+", "hostname-char-replacement": "-"},
+    "names-replace-bool": {"ddns-replace-client-name": True},
+    "names-replace-bogus": {"ddns-replace-client-name": "sometimes"},
+    "names-replace-case": {"ddns-replace-client-name": "When-Present"},
+    "names-prefix-number": {"ddns-generated-prefix": 5},
     "neg-opt-bad-ip": {"option-data": [{"name": "routers", "data": "1.2.3"}]},
     "neg-opt-bad-hex": {"option-data": [{"code": 3, "csv-format": False, "data": "zz"}]},
     "neg-opt-no-name-code": {"option-data": [{"data": "1.2.3.4"}]},
