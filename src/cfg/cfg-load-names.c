@@ -37,7 +37,7 @@ static int parse_replace(ld_t *ld, json_t *o, lvl_t *l)
 	}
 	if (!json_is_string(v)) {
 		return load_fail(ld, "ddns-replace-client-name",
-		                 "'ddns-replace-client-name' must be a string");
+		                 "'ddns-replace-client-name' parameter is not a string");
 	}
 	/* Kea's lexer takes the four keywords in any case. */
 	for (size_t i = 0; i < ARRAY_SIZE(replace_names); i++) {

@@ -78,7 +78,7 @@ static int index_area(pkt4_t *pkt, opt_repeats_t *rep, const uint8_t *p, size_t 
 		opt_view_t *v = &pkt->opts[code];
 
 		if (v->count == 0) {
-			*v = (opt_view_t){ .data = p + i + 2, .len = len, .count = 1, .first_len = len };
+			*v = (opt_view_t){ .data = p + i + 2, .len = len, .count = 1 };
 		} else {
 			if ((size_t)v->len + len > UINT16_MAX) {
 				return -EBADMSG;
@@ -170,6 +170,47 @@ static uint8_t overload_value(const pkt4_t *pkt)
 		return 0;
 	}
 	return v->data[0];
+}
+
+/* The same areas and the same TLV walk as pkt4_parse(), which already proved
+ * every step in bounds (a truncated tail ends an area there, too). */
+int pkt4_opt_each(const pkt4_t *pkt, uint8_t code, pkt4_opt_fn fn, void *userdata)
+{
+	opt_area_t areas[3];
+	size_t n_areas = 0;
+
+	if (pkt->raw_len > OFF_OPTIONS) {
+		areas[n_areas++] = (opt_area_t){ .p = pkt->raw + OFF_OPTIONS,
+		                                 .len = pkt->raw_len - OFF_OPTIONS };
+	}
+	if (pkt->overload & OVERLOAD_FILE) {
+		areas[n_areas++] = (opt_area_t){ .p = pkt->file, .len = DHCP_FILE_LEN };
+	}
+	if (pkt->overload & OVERLOAD_SNAME) {
+		areas[n_areas++] = (opt_area_t){ .p = pkt->sname, .len = DHCP_SNAME_LEN };
+	}
+	for (size_t a = 0; a < n_areas; a++) {
+		const uint8_t *p = areas[a].p;
+		size_t n = areas[a].len, i = 0;
+
+		while (i < n && p[i] != DHO_END) {
+			if (p[i] == DHO_PAD) {
+				i++;
+				continue;
+			}
+			if (n - i < 2 || p[i + 1] > n - i - 2) {
+				break;
+			}
+			if (p[i] == code) {
+				int r = fn(p + i + 2, p[i + 1], userdata);
+				if (r < 0) {
+					return r;
+				}
+			}
+			i += 2 + (size_t)p[i + 1];
+		}
+	}
+	return 0;
 }
 
 int pkt4_parse(pkt4_t *pkt, arena_t *arena, const uint8_t *buf, size_t len)

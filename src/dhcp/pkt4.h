@@ -26,7 +26,6 @@ typedef struct opt_view {
 	const uint8_t *data;
 	uint16_t len;
 	uint8_t count;
-	uint8_t first_len;      /* length of the first instance: data[0..first_len) */
 } opt_view_t;
 
 typedef struct pkt4 {
@@ -65,6 +64,14 @@ int pkt4_parse(pkt4_t *pkt, arena_t *arena, const uint8_t *buf, size_t len);
 /** Value of option 53, or 0 when absent, not exactly one byte, or present more
  *  than once (Kea drops such a packet). */
 int pkt4_msg_type(const pkt4_t *pkt);
+
+typedef int (*pkt4_opt_fn)(const uint8_t *data, uint8_t len, void *userdata);
+
+/** Call @fn on each instance of option @code of a parsed @pkt, in the order
+ *  pkt4_parse() joined them (options field, then file and sname when
+ *  overloaded): for checks Kea 2.2 makes on every instance before it fuses
+ *  them. Stops at and returns @fn's first negative value; 0 otherwise. */
+int pkt4_opt_each(const pkt4_t *pkt, uint8_t code, pkt4_opt_fn fn, void *userdata);
 
 static inline const opt_view_t *pkt4_opt(const pkt4_t *pkt, uint8_t code)
 {

@@ -50,11 +50,11 @@ typedef struct names {
 	char lease[DHCP_HOSTNAME_MAX + 1]; /* the lease's hostname, "" = none */
 } names_t;
 
-/** Parse options 81 and 12 of @pkt as Kea's option factory does (only the
- *  first instance of each). A malformed option 81 (short, N and S both set,
- *  a bad name) makes Kea's unpack fail, so the packet is dropped: returns
- *  -EBADMSG and *@reterr_what gets Kea's reason. An option 12 of NULs only
- *  counts as absent (Kea skips it). 0 otherwise. Any thread. */
+/** Parse options 81 and 12 of @pkt as Kea's option factory does (a split
+ *  option counts as absent: Kea 2.2 fuses it into an untyped one). A malformed option 81 (short, N
+ * and S both set, a bad name) makes Kea's unpack fail, so the packet is dropped: returns -EBADMSG
+ * and *@reterr_what gets Kea's reason. An option 12 of NULs only counts as absent (Kea skips it). 0
+ * otherwise. Any thread. */
 int names_query_parse(const pkt4_t *pkt, names_query_t *ret, const char **reterr_what);
 
 /** Decide the names for a lease of @addr in a subnet with parameters @cfg,

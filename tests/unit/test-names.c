@@ -15,6 +15,7 @@
 #include "cfg/cfg.h"
 #include "dhcp/proto.h"
 #include "engine/names.h"
+#include "util/arena.h"
 
 #define BASE "\"interfaces-config\": {\"interfaces\": []}, " \
 	     "\"lease-database\": {\"type\": \"memfile\", \"name\": \"/tmp/x.csv\"}"
@@ -57,13 +58,11 @@ static int query(const uint8_t *o81, size_t l81, const char *o12, size_t l12,
 
 	memset(&pkt, 0, sizeof(pkt));
 	if (o81 != NULL) {
-		pkt.opts[DHO_FQDN] = (opt_view_t){ .data = o81, .len = (uint16_t)l81, .count = 1,
-		                                   .first_len = (uint8_t)l81 };
+		pkt.opts[DHO_FQDN] = (opt_view_t){ .data = o81, .len = (uint16_t)l81, .count = 1 };
 	}
 	if (o12 != NULL) {
 		pkt.opts[DHO_HOST_NAME] = (opt_view_t){ .data = (const uint8_t *)o12,
-		                                        .len = (uint16_t)l12, .count = 1,
-		                                        .first_len = (uint8_t)l12 };
+		                                        .len = (uint16_t)l12, .count = 1 };
 	}
 	return names_query_parse(&pkt, q, &what);
 }
@@ -257,6 +256,46 @@ static void test_fqdn_malformed(void **state)
 	assert_false(q.fqdn_has_name);
 }
 
+/* A whole packet, so that split options go through pkt4_parse()'s join. */
+static int parse_packet(const uint8_t *opts, size_t n, names_query_t *q)
+{
+	uint8_t buf[600] = { 1, 1, 6 };
+	arena_t arena;
+	pkt4_t pkt;
+	const char *what = NULL;
+	int r;
+
+	buf[236] = 0x63, buf[237] = 0x82, buf[238] = 0x53, buf[239] = 0x63;
+	memcpy(buf + 240, opts, n);
+	buf[240 + n] = DHO_END;
+	assert_int_equal(arena_init(&arena, 64 * 1024), 0);
+	assert_int_equal(pkt4_parse(&pkt, &arena, buf, 241 + n), 0);
+	r = names_query_parse(&pkt, q, &what);
+	arena_done(&arena);
+	return r;
+}
+
+static void test_split(void **state)
+{
+	static const uint8_t split81[] = { 81, 4, 0, 0, 0, 'a', 81, 3, 0, 0, 0 };
+	static const uint8_t split81_bad[] = { 81, 4, 0, 0, 0, 'a', 81, 2, 'b', 'c' };
+	static const uint8_t split12[] = { 12, 2, 'a', 'b', 12, 1, 'c' };
+	static const uint8_t one81[] = { 81, 5, 1, 0, 0, 'a', 'b' };
+	names_query_t q;
+
+	(void)state;
+	/* Kea 2.2 checks each instance, then fuses them into an untyped option
+	 * its name processing ignores: absent, or the packet is dropped. */
+	assert_int_equal(parse_packet(split81, sizeof(split81), &q), 0);
+	assert_false(q.has_fqdn);
+	assert_int_equal(parse_packet(split81_bad, sizeof(split81_bad), &q), -EBADMSG);
+	assert_int_equal(parse_packet(split12, sizeof(split12), &q), 0);
+	assert_null(q.hostname);
+	assert_int_equal(parse_packet(one81, sizeof(one81), &q), 0);
+	assert_true(q.has_fqdn && !q.fqdn_full && q.fqdn_has_name);
+	assert_int_equal(q.flags, NAMES_FQDN_S);
+}
+
 static void test_cfg_errors(void **state)
 {
 	(void)state;
@@ -270,9 +309,9 @@ static void test_cfg_errors(void **state)
 	         "boolean values for the replace-client-name are no longer supported");
 	load_bad("\"ddns-replace-client-name\": \"sometimes\"", "Dhcp4.ddns-replace-client-name",
 	         "unsupported ddns-replace-client-name value");
-	load_bad("\"ddns-generated-prefix\": 5", "Dhcp4.ddns-generated-prefix", "must be a string");
+	load_bad("\"ddns-generated-prefix\": 5", "Dhcp4.ddns-generated-prefix", "parameter is not a string");
 	load_bad("\"subnet4\": [{\"id\": 1, \"subnet\": \"10.0.0.0/24\", \"hostname-char-replacement\": 5}]",
-	         "Dhcp4.subnet4[0].hostname-char-replacement", "must be a string");
+	         "Dhcp4.subnet4[0].hostname-char-replacement", "parameter is not a string");
 }
 
 int main(void)
@@ -280,7 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fqdn_defaults), cmocka_unit_test(test_fqdn_params),
 		cmocka_unit_test(test_hostname),      cmocka_unit_test(test_fqdn_malformed),
-		cmocka_unit_test(test_cfg_errors),
+		cmocka_unit_test(test_split),         cmocka_unit_test(test_cfg_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
