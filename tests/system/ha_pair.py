@@ -39,8 +39,11 @@ def pair_config(tmpdir, me, kind="lessor", **over):
     """MY half of a hot-standby pair: DHCP on my address of vsrv, HA peers on loopback.
     lessor serves its peer URL with its own HTTP listener (a Control-agent object); Kea 2.2
     with HA's dedicated listener inside kea-dhcp4 (multi-threading on)."""
+    pool = over.pop("pool", None)
     ha = ha_params(me, **over)
     cfg = base_config(tmpdir, interfaces=[SRV_IF if me == "primary" else SB_IF])
+    if pool:
+        cfg["Dhcp4"]["subnet4"][0]["pools"] = [{"pool": pool}]
     d4 = cfg["Dhcp4"]
     d4["hooks-libraries"] = [
         {"library": HOOKS + "/libdhcp_lease_cmds.so"},

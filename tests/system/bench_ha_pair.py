@@ -1,0 +1,49 @@
+"""DORA/s of a single server and of a hot-standby pair, lessor and Kea 2.2, in one run (issue 7
+item 7). Not a ctest (the name does not start with test_): run by hand, release build,
+
+    cd build/dev && LESSOR_BIN=../release/lessor LESSOR_TEST_TIMEOUT=400 \
+        /usr/bin/python3 -m pytest -q -s ../../tests/system/bench_ha_pair.py
+
+perfdhcp at each rate of RATES for 4 s (new clients each step, a pool big enough for all);
+prints ACKs/s and the drop ratio per rate. Measures, never asserts."""
+import time, pytest
+from conftest import PERF_BASE_MAC, perfdhcp, need_tools
+from ha_pair import PRIMARY_ADDR, StandbyNet, start_half, wait_states, pair_config
+import conftest
+
+RATES = [500, 1000, 2000, 3000]
+
+def widen(s):
+    import json
+    c = json.load(open(s.cfg_path))
+    c["Dhcp4"]["subnet4"][0]["pools"] = [{"pool": "10.0.16.0 - 10.0.255.255"}]
+    s.write_config(c)
+
+def measure(net, tag):
+    out = []
+    for i, r in enumerate(RATES):
+        res = perfdhcp(net, n=r * 4, rate=r, base_mac="00:0%d:00:00:00:00" % (i + 1), period=None, wait_s=1)
+        out.append((r, res.acks / 4.0, 1 - res.acks / max(res.discovers, 1)))
+    print("BENCH", tag, " ".join("%d:%.0f/s(%.1f%%)" % (r, a, d * 100) for r, a, d in out))
+
+@pytest.mark.parametrize("kinds", [("lessor", None), ("lessor", "lessor"), ("kea", None), ("kea", "kea")])
+def test_bench(netpair, tmp_path, kinds):
+    pk, sk = kinds
+    sb = StandbyNet(netpair)
+    made = []
+    try:
+        if sk is None:
+            d = tmp_path / "single"; d.mkdir()
+            s = conftest.Server(netpair, d, kind=pk); made.append(s)
+            cfg = pair_config(s.dir, "primary", pk)
+            cfg["Dhcp4"].pop("hooks-libraries")
+            cfg["Dhcp4"]["subnet4"][0]["pools"] = [{"pool": "10.0.16.0 - 10.0.255.255"}]
+            s.start(cfg, wait=False); s.wait_log("DHCP4_STARTED"); time.sleep(1)
+        else:
+            st = start_half(tmp_path, sb, "standby", sk, made, **{"heartbeat-delay": 1000, "max-response-delay": 5000, "pool": "10.0.16.0 - 10.0.255.255"})
+            p = start_half(tmp_path, netpair, "primary", pk, made, **{"heartbeat-delay": 1000, "max-response-delay": 5000, "pool": "10.0.16.0 - 10.0.255.255"})
+            wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby"})
+        measure(netpair, "%s+%s" % (pk, sk))
+    finally:
+        for s in made: s.cleanup()
+        sb.close()
