@@ -1,7 +1,9 @@
 """Helpers for the HA pair tests (issue 7). The primary runs in the fixture's srv namespace
 (192.0.2.1 on vsrv); the standby in a third namespace of its own (192.0.3.1 on vsb) joined to
-the cli namespace by a second veth pair; cli routes between the two, so the peers reach each
-other's HTTP listeners (ports 20801/20802, slot 8) and the relay (10.0.0.2) reaches both."""
+the cli namespace by a second veth pair, so the relay (10.0.0.2) reaches both. The peers talk
+over a third veth pair of their own between srv and the standby's namespace (192.0.4.1 and
+192.0.4.2, HTTP ports 20801/20802, slot 8): HA traffic never crosses the clients' namespace,
+where forwarding beside perfdhcp lost connections now and then."""
 
 import json
 import os
@@ -9,14 +11,15 @@ import time
 
 
 import conftest
-from conftest import CLI_ADDR, PYTHON, RELAY_ADDR, SRV_IF, base_config
+from conftest import PYTHON, RELAY_ADDR, SRV_IF, base_config
 
 HOOKS = "/usr/lib/x86_64-linux-gnu/kea/hooks"
 PRIMARY_ADDR = "192.0.2.1"
 STANDBY_ADDR = "192.0.3.1"
 STANDBY_CLI = "192.0.3.2"
 SB_IF = "vsb"
-ADDRS = {"primary": PRIMARY_ADDR, "standby": STANDBY_ADDR}
+HA_IF = "vha"
+ADDRS = {"primary": "192.0.4.1", "standby": "192.0.4.2"}
 # loopback ports inside the test's own namespace (slot 8: 20800 + n)
 PORTS = {"primary": 20801, "standby": 20802}
 
@@ -26,9 +29,9 @@ FAST = {"heartbeat-delay": 200, "max-response-delay": 1000, "max-ack-delay": 100
 
 def ha_params(me, **over):
     p = {"this-server-name": me, "mode": "hot-standby",
-         "peers": [{"name": "primary", "url": "http://%s:%d/" % (PRIMARY_ADDR, PORTS["primary"]),
+         "peers": [{"name": "primary", "url": "http://%s:%d/" % (ADDRS["primary"], PORTS["primary"]),
                     "role": "primary", "auto-failover": True},
-                   {"name": "standby", "url": "http://%s:%d/" % (STANDBY_ADDR, PORTS["standby"]),
+                   {"name": "standby", "url": "http://%s:%d/" % (ADDRS["standby"], PORTS["standby"]),
                     "role": "standby", "auto-failover": True}]}
     p.update(FAST)
     p.update(over)
@@ -60,12 +63,13 @@ def pair_config(tmpdir, me, kind="lessor", **over):
 
 
 def command(net, me, cmd, args=None, timeout=5):
-    """One command to MY peer URL (what the partner uses), from the cli namespace; the
+    """One command to MY peer URL (what the partner uses), from my own namespace; the
     answer map."""
     body = {"command": cmd, "service": ["dhcp4"]}
     if args is not None:
         body["arguments"] = args
-    r = net.run(net.cli, ["curl", "-s", "-m", str(timeout), "-H", "Content-Type: application/json",
+    ns = net.srv if me == "primary" else net.srv.replace("lsr-srv-", "lsr-sb-")
+    r = net.run(ns, ["curl", "-s", "-m", str(timeout), "-H", "Content-Type: application/json",
                           "-d", json.dumps(body), "http://%s:%d/" % (ADDRS[me], PORTS[me])],
                 timeout=timeout + 5)
     try:
@@ -141,7 +145,8 @@ class StandbyNet(conftest.NetPair):
     def __init__(self, net):
         self.cli = net.cli
         self.srv = net.srv.replace("lsr-srv-", "lsr-sb-")
-        vs, vc = "lb%x" % (os.getpid() & 0xffffff), "lk%x" % (os.getpid() & 0xffffff)
+        tag = os.getpid() & 0xffffff
+        vs, vc, hs, hp = "lb%x" % tag, "lk%x" % tag, "lh%x" % tag, "lj%x" % tag
         conftest._run(["ip", "netns", "add", self.srv])
         conftest._live_netns.add(self.srv)
         for c in [["ip", "link", "add", vs, "type", "veth", "peer", "name", vc],
@@ -154,16 +159,24 @@ class StandbyNet(conftest.NetPair):
                   ["ip", "-n", self.srv, "addr", "add", STANDBY_ADDR + "/24", "dev", SB_IF],
                   ["ip", "-n", self.cli, "addr", "add", STANDBY_CLI + "/24", "dev", vc],
                   ["ip", "-n", self.srv, "route", "add", "10.0.0.0/16", "via", STANDBY_CLI],
-                  ["ip", "-n", self.srv, "route", "add", "192.0.2.0/24", "via", STANDBY_CLI],
-                  ["ip", "-n", net.srv, "route", "add", "192.0.3.0/24", "via", CLI_ADDR],
-                  ["ip", "netns", "exec", self.cli, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]]:
+                  # the peers' own link
+                  ["ip", "link", "add", hs, "type", "veth", "peer", "name", hp],
+                  ["ip", "link", "set", hs, "netns", self.srv],
+                  ["ip", "link", "set", hp, "netns", net.srv],
+                  ["ip", "-n", self.srv, "link", "set", hs, "name", HA_IF],
+                  ["ip", "-n", net.srv, "link", "set", hp, "name", HA_IF],
+                  ["ip", "-n", self.srv, "addr", "add", ADDRS["standby"] + "/30", "dev", HA_IF],
+                  ["ip", "-n", net.srv, "addr", "add", ADDRS["primary"] + "/30", "dev", HA_IF],
+                  ["ip", "-n", self.srv, "link", "set", HA_IF, "up"],
+                  ["ip", "-n", net.srv, "link", "set", HA_IF, "up"]]:
             conftest._run(c)
         deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            r = conftest._run(["ip", "-n", self.srv, "-o", "link", "show", SB_IF], check=False)
-            if "LOWER_UP" in r.stdout:
-                break
-            time.sleep(0.05)
+        for ns, link in ((self.srv, SB_IF), (self.srv, HA_IF), (net.srv, HA_IF)):
+            while time.monotonic() < deadline:
+                r = conftest._run(["ip", "-n", ns, "-o", "link", "show", link], check=False)
+                if "LOWER_UP" in r.stdout:
+                    break
+                time.sleep(0.05)
 
     def close(self):
         if self.srv in conftest._live_netns:
