@@ -255,8 +255,10 @@ def test_schema_step_mariadb(container, netpair, mariadb):
         assert step in logs, logs
         assert logs.index(step) < logs.index("DHCP4_STARTED"), logs
         assert mariadb.sql(name, "SELECT version, minor FROM schema_version") == [("19", "0")]
-        res = perfdhcp(netpair, 20, rate=100)
-        assert res.all_acked(20), res
+        r = c.pod.run("healthcheck", "run", c.name, check=False, timeout=30)
+        assert r.returncode == 0, r.stdout + c.logs()
+        res = perfdhcp(netpair, 20, rate=50, wait_s=2)  # shared cores: slow DB commits
+        assert res.all_acked(20), "%r\ncontainer log:\n%s" % (res, c.logs()[-6000:])
         rows = mariadb.sql(name, "SELECT COUNT(*) FROM lease4")
         assert int(rows[0][0]) >= 20, rows
         c.pod.run("stop", "-t", "10", c.name, timeout=30)
