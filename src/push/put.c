@@ -32,7 +32,7 @@ static void put_dim(FILE *f, size_t i, size_t d, const char *name, const char *v
 static char *put_body(const push_sample_t *s, size_t from, size_t to, const char *ns,
                       const char *server)
 {
-	char *out = NULL, ts[32];
+	char *out = NULL, ts[80];  /* 32 would do; -O3 -Wformat-truncation counts int ranges */
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
 	time_t t = (time_t)(s->ts_ms / 1000);
