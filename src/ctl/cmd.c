@@ -1,5 +1,6 @@
 /* Command table, dispatch and the process-level commands (list-commands,
- * version-get, status-get, shutdown, dhcp-enable/-disable, ...). Every outcome
+ * version-get, status-get, shutdown, leases-reclaim, ...; dhcp-enable/-disable
+ * are in cmd-origin.c). Every outcome
  * is an answer map; nothing here fails except for lack of memory. */
 #include <errno.h>
 #include <math.h>
@@ -149,9 +150,13 @@ static json_t *queue_statistics(const ctl_t *ctl)
 	return l;
 }
 
-/* lessor's additions to status-get (the daemon's status_extra). */
+/* lessor's additions to status-get: the DHCP service state (for the console)
+ * and the daemon's status_extra. */
 static void status_add_extra(ctl_t *ctl, json_t *a)
 {
+	if (a != NULL) {
+		json_object_set_new(a, "dhcp-state", ctl_dhcp_state(ctl));
+	}
 	if (a != NULL && ctl->env.status_extra != NULL) {
 		json_t *x = ctl->env.status_extra(ctl->env.ud);
 
@@ -238,179 +243,6 @@ static json_t *cmd_shutdown(ctl_t *ctl, json_t *args)
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "Shutting down.");
 }
 
-/* Kea 2.2's origin values for dhcp-disable/-enable (NetworkState). */
-static json_t *parse_origin(json_t *args, const char **ret)
-{
-	json_t *o = json_object_get(args, "origin");
-
-	*ret = "user";
-	if (o == NULL) {
-		return NULL;
-	}
-	if (!json_is_string(o)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "'origin' argument must be a string");
-	}
-	const char *s = json_string_value(o);
-	if (strcmp(s, "user") != 0 && strcmp(s, "ha-partner") != 0) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "invalid value used for 'origin' parameter: %s", s);
-	}
-	*ret = s;
-	return NULL;
-}
-
-static int64_t mono_now_s(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec;
-}
-
-static unsigned origin_index(const char *origin)
-{
-	return strcmp(origin, "ha-partner") == 0 ? 1 : 0;
-}
-
-/* Kea's NetworkState: each origin disables on its own; an origin's max-period
- * timer re-enables only that origin; DHCP is served again only when no origin
- * disables it. The daemon keeps a single switch and timer, so hand it the
- * aggregate: disabled while any origin is, until the last timer if every
- * disabling origin has one, else indefinitely. Timers that already ran out
- * (the daemon has re-enabled service by itself) are dropped first. */
-static int origins_apply(ctl_t *ctl, const char *origin)
-{
-	int64_t now = mono_now_s(), last = 0;
-	bool any = false, forever = false;
-
-	for (size_t i = 0; i < ARRAY_SIZE(ctl->disabled_by); i++) {
-		if (!ctl->disabled_by[i].on) {
-			continue;
-		}
-		any = true;
-		if (ctl->disabled_by[i].until_s == 0) {
-			forever = true;
-		} else if (ctl->disabled_by[i].until_s > last) {
-			last = ctl->disabled_by[i].until_s;
-		}
-	}
-	if (!any) {
-		return ctl->env.dhcp_enable(ctl->env.ud, origin);
-	}
-	return ctl->env.dhcp_disable(ctl->env.ud, forever ? 0 : (uint32_t)MAX(last - now, 1), origin);
-}
-
-static void origins_expire(ctl_t *ctl)
-{
-	int64_t now = mono_now_s();
-
-	for (size_t i = 0; i < ARRAY_SIZE(ctl->disabled_by); i++) {
-		if (ctl->disabled_by[i].on && ctl->disabled_by[i].until_s != 0 &&
-		    ctl->disabled_by[i].until_s <= now) {
-			ctl->disabled_by[i].on = false;
-			ctl->disabled_by[i].until_s = 0;
-		}
-	}
-}
-
-static json_t *cmd_dhcp_disable(ctl_t *ctl, json_t *args)
-{
-	const char *origin = "user";
-	json_int_t period = 0;
-	json_t *err;
-
-	if (args != NULL && !json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "arguments for the 'dhcp-disable' command must be a map");
-	}
-	if (args != NULL) {
-		json_t *mp = json_object_get(args, "max-period");
-
-		if (mp != NULL) {
-			if (!json_is_integer(mp)) {
-				return ctl_answer(CTL_RESULT_ERROR, NULL,
-				                  "'max-period' argument must be a number");
-			}
-			period = json_integer_value(mp);
-			if (period <= 0 || period > UINT32_MAX) {
-				return ctl_answer(CTL_RESULT_ERROR, NULL,
-				                  "'max-period' must be positive integer");
-			}
-		}
-		err = parse_origin(args, &origin);
-		if (err != NULL) {
-			return err;
-		}
-	}
-	/* Both switches are needed: each command can undo the other's timer. */
-	if (ctl->env.dhcp_disable == NULL || ctl->env.dhcp_enable == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
-		                  "'dhcp-disable' command not supported.");
-	}
-	/* Kea: a disable without max-period leaves the origin's running timer */
-	origins_expire(ctl);
-	unsigned oi = origin_index(origin);
-	bool was_on = ctl->disabled_by[oi].on;
-	int64_t was_until = ctl->disabled_by[oi].until_s;
-
-	ctl->disabled_by[oi].on = true;
-	if (period > 0) {
-		ctl->disabled_by[oi].until_s = mono_now_s() + period;
-	} else if (!was_on) {
-		ctl->disabled_by[oi].until_s = 0;
-	}
-	int r = origins_apply(ctl, origin);
-	if (r < 0) {
-		ctl->disabled_by[oi].on = was_on;
-		ctl->disabled_by[oi].until_s = was_until;
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to disable DHCP service: %s",
-		                  strerror(-r));
-	}
-	if (period > 0) {
-		return ctl_answer(CTL_RESULT_SUCCESS, NULL,
-		                  "DHCPv4 service disabled for %lld seconds", (long long)period);
-	}
-	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "DHCPv4 service disabled");
-}
-
-static json_t *cmd_dhcp_enable(ctl_t *ctl, json_t *args)
-{
-	const char *origin = "user";
-
-	if (args != NULL && !json_is_object(args)) {
-		return ctl_answer(CTL_RESULT_ERROR, NULL,
-		                  "arguments for the 'dhcp-enable' command must be a map");
-	}
-	if (args != NULL) {
-		json_t *err = parse_origin(args, &origin);
-
-		if (err != NULL) {
-			return err;
-		}
-	}
-	/* Both switches are needed: each command can undo the other's timer. */
-	if (ctl->env.dhcp_disable == NULL || ctl->env.dhcp_enable == NULL) {
-		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL,
-		                  "'dhcp-enable' command not supported.");
-	}
-	/* Kea answers success even while another origin keeps DHCP disabled */
-	origins_expire(ctl);
-	unsigned oi = origin_index(origin);
-	bool was_on = ctl->disabled_by[oi].on;
-	int64_t was_until = ctl->disabled_by[oi].until_s;
-
-	ctl->disabled_by[oi].on = false;
-	ctl->disabled_by[oi].until_s = 0;
-	int r = origins_apply(ctl, origin);
-	if (r < 0) {
-		ctl->disabled_by[oi].on = was_on;
-		ctl->disabled_by[oi].until_s = was_until;
-		return ctl_answer(CTL_RESULT_ERROR, NULL, "unable to enable DHCP service: %s",
-		                  strerror(-r));
-	}
-	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "DHCP service successfully enabled");
-}
-
 static json_t *cmd_leases_reclaim(ctl_t *ctl, json_t *args)
 {
 	json_t *rm = json_is_object(args) ? json_object_get(args, "remove") : NULL;
@@ -453,8 +285,8 @@ static const struct ctl_cmd_entry {
         {"config-set", ctl_cmd_config_set, HOOK_NONE},
         {"config-test", ctl_cmd_config_test, HOOK_NONE},
         {"config-write", ctl_cmd_config_write, HOOK_NONE},
-        {"dhcp-disable", cmd_dhcp_disable, HOOK_NONE},
-        {"dhcp-enable", cmd_dhcp_enable, HOOK_NONE},
+        {"dhcp-disable", ctl_cmd_dhcp_disable, HOOK_NONE},
+        {"dhcp-enable", ctl_cmd_dhcp_enable, HOOK_NONE},
         {"ha-continue", ctl_cmd_ha_continue, HOOK_HA},
         {"ha-heartbeat", ctl_cmd_ha_heartbeat, HOOK_HA},
         {"ha-maintenance-cancel", ctl_cmd_ha_maintenance_cancel, HOOK_HA},

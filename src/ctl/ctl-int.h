@@ -111,6 +111,12 @@ json_t *ctl_cmd_config_set(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_config_reload(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args);
 
+/* cmd-origin.c */
+json_t *ctl_cmd_dhcp_disable(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_dhcp_enable(ctl_t *ctl, json_t *args);
+/** {"enabled": B, "disabled-by": [origins]} (status-get). Lock held. */
+json_t *ctl_dhcp_state(ctl_t *ctl);
+
 json_t *ctl_cmd_lease4_add(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_update(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_get(ctl_t *ctl, json_t *args);
