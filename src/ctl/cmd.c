@@ -321,6 +321,7 @@ static const struct ctl_cmd_entry {
         {"leases-reclaim", cmd_leases_reclaim, HOOK_NONE},
         {"libreload", cmd_libreload, HOOK_NONE},
         {"list-commands", cmd_list_commands, HOOK_NONE},
+        {"log-get", ctl_cmd_log_get, HOOK_NONE},
         {"server-tag-get", cmd_server_tag_get, HOOK_NONE},
         {"shutdown", cmd_shutdown, HOOK_NONE},
         {"stat-lease4-get", ctl_cmd_stat_lease4_get, HOOK_STAT},

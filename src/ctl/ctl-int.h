@@ -111,6 +111,9 @@ json_t *ctl_cmd_config_set(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_config_reload(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args);
 
+/* cmd-log.c */
+json_t *ctl_cmd_log_get(ctl_t *ctl, json_t *args);
+
 /* cmd-origin.c */
 json_t *ctl_cmd_dhcp_disable(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_dhcp_enable(ctl_t *ctl, json_t *args);

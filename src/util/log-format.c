@@ -24,6 +24,11 @@ const char *const log_sev_names[LOG_SEV_N_NAMES] = {
 	[LOG_SEV_NONE] = "NONE",
 };
 
+const char *log_sev_name(log_sev_t sev)
+{
+	return sev >= LOG_SEV_DEBUG && sev <= LOG_SEV_NONE ? log_sev_names[sev] : "?";
+}
+
 /* ---- patterns ---- */
 
 void log_pat_free(pat_tok_t *pat, size_t n)

@@ -69,6 +69,9 @@ void log_lbuf_init(lbuf_t *b);
 void log_lbuf_done(lbuf_t *b);
 void log_lbuf_vprintf(lbuf_t *b, const char *fmt, va_list ap);
 
+/** Keep @rec in the ring of recent warnings and errors (log-ring.c). */
+void log_ring_push(const log_rec_t *rec);
+
 /** One record as a line in @pat / as lessor's JSON line, appended to @b. */
 void log_render_pattern(lbuf_t *b, const pat_tok_t *pat, size_t n_pat, const log_rec_t *rec);
 void log_render_json(lbuf_t *b, const log_rec_t *rec);

@@ -641,6 +641,9 @@ void log_emit(const char *logger, log_sev_t sev, int dbglevel, const char *msgid
 		out_write(lg->outs[i], c, &rec);
 	}
 	pthread_rwlock_unlock(&conf_lock);
+	if (sev >= LOG_SEV_WARN && lg->n_outs > 0) {
+		log_ring_push(&rec);
+	}
 	log_lbuf_done(&text);
 	errno = saved_errno;
 }

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 typedef enum log_sev {
 	LOG_SEV_DEBUG = 0,
@@ -29,6 +31,9 @@ typedef enum log_sev {
 
 struct cfg_logger;
 
+/** "DEBUG" ... "NONE", or "?" for a value outside the enum. */
+const char *log_sev_name(log_sev_t sev);
+
 /** Parse "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "NONE" (case-insensitive). */
 log_sev_t log_sev_from_string(const char *s);
 
@@ -45,6 +50,26 @@ bool log_enabled(const char *logger, log_sev_t sev, int dbglevel);
 /** Write one line. @logger is a Kea logger name, @msgid a Kea message ID. */
 void log_emit(const char *logger, log_sev_t sev, int dbglevel, const char *msgid, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* The latest WARN, ERROR and FATAL lines that were written (util/log-ring.c), for the
+ * console's log view (command log-get). */
+#define LOG_RING_SIZE 256
+typedef struct log_entry {
+	uint64_t seq;           /* 1 for the first line since start, counting up */
+	struct timeval tv;
+	log_sev_t sev;
+	char logger[64];
+	char msgid[64];
+	char text[512];         /* valid UTF-8, control characters as spaces, cut if longer */
+} log_entry_t;
+
+/** Copy up to @max of the latest entries into @out, newest first; returns how many. */
+size_t log_recent(log_entry_t *out, size_t max);
+/** Forget them (tests). */
+void log_recent_clear(void);
+/** Copy @src into @dst (@cap bytes) as valid UTF-8: invalid bytes become '?', control
+ *  characters ' ', cut on a character boundary; always NUL-terminated when @cap > 0. */
+void log_utf8_copy(char *dst, size_t cap, const char *src);
 
 /* Shorthands. The level test comes first so arguments are not formatted in vain. */
 #define log_info(logger, id, ...) log_emit(logger, LOG_SEV_INFO, 0, id, __VA_ARGS__)

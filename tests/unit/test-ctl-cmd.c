@@ -368,6 +368,71 @@ static void test_dhcp_enable_disable(void **state)
 	assert_int_equal(s->fake.exit_value, 3);
 }
 
+/* status-get's "dhcp-state" follows dhcp-disable/-enable per origin (the console shows it). */
+static void test_status_dhcp_state(void **state)
+{
+	env_state_t *s = *state;
+	json_t *ans = expect(s, "{\"command\":\"status-get\"}", 0, NULL);
+	json_t *ds = json_object_get(json_object_get(ans, "arguments"), "dhcp-state");
+
+	assert_true(json_is_true(json_object_get(ds, "enabled")));
+	assert_int_equal(json_array_size(json_object_get(ds, "disabled-by")), 0);
+	json_decref(ans);
+	EXPECT(s, "{\"command\":\"dhcp-disable\",\"arguments\":{\"origin\":\"ha-partner\"}}", 0,
+	       NULL);
+	EXPECT(s, "{\"command\":\"dhcp-disable\"}", 0, NULL);
+	ans = expect(s, "{\"command\":\"status-get\"}", 0, NULL);
+	ds = json_object_get(json_object_get(ans, "arguments"), "dhcp-state");
+	assert_true(json_is_false(json_object_get(ds, "enabled")));
+	char *by = json_dumps(json_object_get(ds, "disabled-by"), JSON_COMPACT);
+	assert_string_equal(by, "[\"user\",\"ha-partner\"]");
+	free(by);
+	json_decref(ans);
+}
+
+/* log-get: the latest warnings and errors, newest first, limit checked as Kea checks
+ * integers; the answer is JSON even when a message carried hostile bytes. */
+static void test_log_get(void **state)
+{
+	env_state_t *s = *state;
+
+	log_recent_clear();
+	json_t *ans = expect(s, "{\"command\":\"log-get\"}", 0, "0 warnings and errors");
+	assert_int_equal(json_array_size(json_object_get(json_object_get(ans, "arguments"),
+	                                                 "entries")), 0);
+	json_decref(ans);
+	log_warn(LOGGER_DHCP4, "TEST_WARN", "client sent \"%s\"", "bad\xff<b>");
+	log_error(LOGGER_LEASES, "TEST_ERR", "second");
+	log_info(LOGGER_DHCP4, "TEST_INFO", "not kept");
+	ans = expect(s, "{\"command\":\"log-get\",\"arguments\":{\"limit\":5}}", 0,
+	             "2 warnings and errors");
+	json_t *a = json_object_get(ans, "arguments");
+	json_t *es = json_object_get(a, "entries");
+	assert_int_equal(json_array_size(es), 2);
+	assert_int_equal(json_integer_value(json_object_get(a, "total")), 2);
+	json_t *e0 = json_array_get(es, 0), *e1 = json_array_get(es, 1);
+	assert_string_equal(json_string_value(json_object_get(e0, "level")), "ERROR");
+	assert_string_equal(json_string_value(json_object_get(e0, "logger")), LOGGER_LEASES);
+	assert_string_equal(json_string_value(json_object_get(e0, "id")), "TEST_ERR");
+	assert_string_equal(json_string_value(json_object_get(e1, "level")), "WARN");
+	assert_string_equal(json_string_value(json_object_get(e1, "message")),
+	                    "client sent \"bad?<b>\"");
+	const char *t = json_string_value(json_object_get(e1, "time"));
+	assert_non_null(t);
+	assert_int_equal(strlen(t), strlen("2026-12-03 19:00:00.000"));
+	json_decref(ans);
+	ans = expect(s, "{\"command\":\"log-get\",\"arguments\":{\"limit\":1}}", 0, NULL);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(ans, "arguments"),
+	                                                 "entries")), 1);
+	json_decref(ans);
+	EXPECT(s, "{\"command\":\"log-get\",\"arguments\":{\"limit\":\"x\"}}", 1,
+	       "invalid type specified for parameter 'limit'");
+	EXPECT(s, "{\"command\":\"log-get\",\"arguments\":{\"limit\":100000}}", 1,
+	       "out of range value (100000) specified for parameter 'limit'");
+	EXPECT(s, "{\"command\":\"log-get\",\"arguments\":[1]}", 1, "arguments must be a map");
+	log_recent_clear();
+}
+
 /* A daemon that provides no callbacks answers "not supported", never crashes. */
 static void test_unsupported_without_callbacks(void **state)
 {
@@ -1532,6 +1597,8 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_dispatch_errors, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_process_commands, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_dhcp_enable_disable, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_status_dhcp_state, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_log_get, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_unsupported_without_callbacks, setup,
 	                                        teardown),
 	        cmocka_unit_test_setup_teardown(test_config_get_test_set, setup, teardown),

@@ -291,6 +291,66 @@ static void test_unwritable(void **state)
 	assert_true(log_configure(&lg, 1) < 0);
 }
 
+/* The ring of recent warnings and errors keeps what an output wrote, WARN and above,
+ * newest first, the oldest overwritten, text as valid UTF-8. */
+static void test_recent_ring(void **state)
+{
+	static log_entry_t es[LOG_RING_SIZE + 8];
+
+	(void)state;
+	log_recent_clear();
+	cfg1("kea-dhcp4", LOG_SEV_INFO, 0, tpath("r.log"), "%p %m%n");
+	log_info(LOGGER_DHCP4, "I1", "not kept");
+	log_warn(LOGGER_DHCP4, "W1", "first %d", 1);
+	log_error(LOGGER_LEASES, "E1", "second");
+	assert_int_equal(log_recent(es, 10), 2);
+	assert_int_equal(es[0].sev, LOG_SEV_ERROR);
+	assert_string_equal(es[0].logger, LOGGER_LEASES);
+	assert_string_equal(es[0].msgid, "E1");
+	assert_string_equal(es[0].text, "second");
+	assert_int_equal(es[0].seq, 2);
+	assert_string_equal(es[1].text, "first 1");
+	assert_true(es[1].tv.tv_sec > 0);
+	assert_int_equal(log_recent(es, 1), 1);
+	assert_string_equal(es[0].msgid, "E1");
+
+	/* a logger configured above WARN writes nothing, so keeps nothing */
+	cfg1("kea-dhcp4", LOG_SEV_ERROR, 0, tpath("r2.log"), "%p %m%n");
+	log_warn(LOGGER_DHCP4, "W2", "suppressed");
+	assert_int_equal(log_recent(es, 10), 2);
+	assert_string_equal(es[0].msgid, "E1");
+
+	/* hostile bytes: invalid UTF-8, an overlong '/', a surrogate, controls; valid é kept */
+	log_error(LOGGER_DHCP4, "E2", "host \xff\xc0\xaf\xed\xa0\x80 a\tb\x01 caf\xc3\xa9");
+	assert_int_equal(log_recent(es, 1), 1);
+	assert_string_equal(es[0].text, "host ?????? a b  caf\xc3\xa9");
+
+	/* a long line is cut on a character boundary */
+	char big[2000];
+	memset(big, 'x', sizeof(big));
+	memcpy(big + 510, "\xc3\xa9", 2); /* would end at byte 512 */
+	big[sizeof(big) - 1] = '\0';
+	log_error(LOGGER_DHCP4, "E3", "%s", big);
+	assert_int_equal(log_recent(es, 1), 1);
+	assert_int_equal(strlen(es[0].text), 510);
+
+	/* wrap: only the newest LOG_RING_SIZE remain, in order */
+	for (int i = 0; i < LOG_RING_SIZE + 5; i++) {
+		log_error(LOGGER_DHCP4, "EW", "n%d", i);
+	}
+	size_t n = log_recent(es, LOG_RING_SIZE + 8);
+	assert_int_equal(n, LOG_RING_SIZE);
+	char want[32];
+	snprintf(want, sizeof(want), "n%d", LOG_RING_SIZE + 4);
+	assert_string_equal(es[0].text, want);
+	assert_string_equal(es[n - 1].text, "n5");
+	for (size_t i = 1; i < n; i++) {
+		assert_int_equal(es[i].seq + 1, es[i - 1].seq);
+	}
+	log_recent_clear();
+	assert_int_equal(log_recent(es, 10), 0);
+}
+
 static void *thr(void *arg)
 {
 	(void)arg;
@@ -340,6 +400,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_recent_ring, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
