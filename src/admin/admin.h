@@ -1,7 +1,7 @@
 /* lessor-admin: kea-admin's db-init / db-version / db-upgrade / lease-dump for MySQL/MariaDB
- * and PostgreSQL, with the DDL built into the binary (see sql/ and embed.cmake). One backend
- * module per engine implements admin_backend_t; admin-main.c holds the verbs' logic, which is
- * the same for both. See man/lessor-admin.8. */
+ * and PostgreSQL, with the DDL built into the binary (see sql/ and cmake/embed.cmake). One
+ * backend module per engine implements admin_backend_t; admin-main.c holds the verbs' logic,
+ * which is the same for both. See man/lessor-admin.8. */
 #pragma once
 
 #include <stdbool.h>
