@@ -29,6 +29,8 @@ tests=(
 	# test_container.py, test_compose.py: podman (runc: crun 1.8.1 fails on hybrid cgroups),
 	# Debian base images made by mmdebstrap (no registry), podman-compose for the compose file
 	podman runc mmdebstrap uidmap fuse-overlayfs slirp4netns podman-compose
+	# test_console.py: the console in Debian's headless browser (driven by playwright-core)
+	chromium chromium-driver
 )
 
 list=0
@@ -68,4 +70,8 @@ if [ ! -x "$S3RVER_DIR/node_modules/.bin/s3rver" ]; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
 	fi
 	npm install --prefix "$S3RVER_DIR" --no-audit --no-fund s3rver@3.7.1
+fi
+# test_console.py: playwright-core drives Debian's /usr/bin/chromium (it downloads no browser)
+if [ ! -f "$S3RVER_DIR/node_modules/playwright-core/package.json" ]; then
+	npm install --prefix "$S3RVER_DIR" --no-audit --no-fund playwright-core@1.65.1
 fi

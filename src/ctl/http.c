@@ -1,5 +1,6 @@
 /* The HTTP listener on libmicrohttpd's own polling thread: POST / as
- * kea-ctrl-agent, GET /metrics (Prometheus), GET /health. Body size limit,
+ * kea-ctrl-agent, GET /metrics (Prometheus), GET /health, GET / the console
+ * (ctl/console.h). Body size limit,
  * Basic authentication and TLS configured as Kea's agent. Packet workers never
  * touch any of this. */
 #include <arpa/inet.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "cfg/cfg-current.h"
+#include "ctl/console.h"
 #include "ctl/ctl-int.h"
 #include "util/inaddr.h"
 #include "util/log.h"
@@ -52,6 +54,26 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned status, char 
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	ret = MHD_queue_response(conn, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* A console file, from the binary's read-only data (never copied, never freed). */
+static enum MHD_Result reply_asset(struct MHD_Connection *conn, const ctl_asset_t *a,
+                                   const char *ctype)
+{
+	struct MHD_Response *resp =
+	        MHD_create_response_from_buffer(a->len, (void *)a->text, MHD_RESPMEM_PERSISTENT);
+
+	if (resp == NULL) {
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(resp, "Content-Security-Policy", CTL_CONSOLE_CSP);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
@@ -295,6 +317,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		return reply(conn, r == 0 ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body,
 		             "application/json");
+	}
+	const char *ctype = NULL;
+	const ctl_asset_t *asset = NULL;
+	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+	    (asset = ctl_console_asset(url, &ctype)) != NULL) {
+		return reply_asset(conn, asset, ctype);
 	}
 	if (strcmp(method, "POST") != 0) {
 		return reply_json_error(conn, MHD_HTTP_BAD_REQUEST, "Bad Request");

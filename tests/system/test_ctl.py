@@ -424,11 +424,13 @@ def test_agent_answers_without_service(ctl, kea_ref):
 
 def test_bad_http_requests(ctl, kea_ref):
     """Kea's agent answers malformed requests with HTTP 400 {"result": 400, "text": "Bad
-    Request"}: bad JSON, a wrong content type, a GET on /."""
+    Request"}: bad JSON, a wrong content type, a GET on / (lessor: on any path but the
+    console's, /metrics and /health; its GET / is the console, checked below)."""
     for c in (ctl, kea_ref):
+        get_path = "/config" if c.server.kind == "lessor" else "/"
         for kw in ({"body": "{bad json"},
                    {"body": '{"command":"version-get"}', "ctype": "text/plain"},
-                   {"body": None, "method": "GET"}):
+                   {"body": None, "method": "GET", "path": get_path}):
             code, text = c.http_raw(**kw)
             assert code == 400, (c.server.kind, kw, code, text)
             assert json.loads(text) == {"result": 400, "text": "Bad Request"}
@@ -437,6 +439,10 @@ def test_bad_http_requests(ctl, kea_ref):
         assert code == 200 and json.loads(text) == [{"result": 1, "text": (
             "Error during command processing: Invalid command Element specified, "
             "expected map")}], text
+    if ctl.server.kind != "lessor":
+        return
+    code, text = ctl.http_raw(None, method="GET", ctype=None)
+    assert code == 200 and text.startswith("<!doctype html>") and 'src="console.js"' in text
 
 
 def test_oversized_body_refused(ctl):

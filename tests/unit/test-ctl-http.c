@@ -1,6 +1,6 @@
 /* ctl transports: the UNIX control socket and the HTTP listener on loopback
  * (POST / as kea-ctrl-agent, body limit, content type, Basic auth, TLS with
- * client certificates, /metrics, /health, a stalled client). */
+ * client certificates, /metrics, /health, the console's files, a stalled client). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -21,6 +21,7 @@
 
 #include "cfg/cfg-current.h"
 #include "util/log.h"
+#include "ctl/console.h"
 #include "ctl/ctl.h"
 
 static const char test_cfg[] =
@@ -220,7 +221,8 @@ static void test_http_post(void **state)
 	resp = http_post(s->port, "application/json", NULL, "{nope");
 	assert_int_equal(status_of(resp), 400);
 	free(resp);
-	const char get[] = "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+	/* a GET of anything but the console, /metrics or /health is Kea's 400 */
+	const char get[] = "GET /config HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
 	resp = http_raw(s->port, get, sizeof(get) - 1);
 	assert_int_equal(status_of(resp), 400);
 	free(resp);
@@ -289,6 +291,87 @@ static void test_metrics_health(void **state)
 	cfg_publish(NULL);
 	resp = http_raw(s->port, h, sizeof(h) - 1);
 	assert_int_equal(status_of(resp), 503);
+	free(resp);
+}
+
+static char *http_get(uint16_t port, const char *method, const char *path, const char *extra)
+{
+	char *req = NULL;
+	int n = asprintf(&req, "%s %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n%s\r\n", method,
+	                 path, extra != NULL ? extra : "");
+
+	assert_true(n > 0);
+	char *resp = http_raw(port, req, (size_t)n);
+	free(req);
+	return resp;
+}
+
+static const char *body_of(const char *resp)
+{
+	const char *b = strstr(resp, "\r\n\r\n");
+
+	assert_non_null(b);
+	return b + 4;
+}
+
+/* GET / and the page's two files come from the binary, byte for byte, with a CSP that
+ * forbids anything not from this origin and any inline script; other GETs stay Kea's 400;
+ * HEAD gets the headers only. */
+static void test_console_files(void **state)
+{
+	hstate_t *s = *state;
+	static const struct {
+		const char *path, *file, *ctype;
+	} files[] = {
+	        {"/", "index.html", "text/html; charset=utf-8"},
+	        {"/index.html", "index.html", "text/html; charset=utf-8"},
+	        {"/console.js", "console.js", "text/javascript; charset=utf-8"},
+	        {"/console.css", "console.css", "text/css; charset=utf-8"},
+	        {"/favicon.svg", "favicon.svg", "image/svg+xml"},
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const ctl_asset_t *a = ctl_asset_find(files[i].file);
+		char *resp = http_get(s->port, "GET", files[i].path, NULL);
+		char hdr[128];
+
+		assert_non_null(a);
+		assert_true(a->len > 50);
+		assert_int_equal(strlen(a->text), a->len);
+		assert_int_equal(status_of(resp), 200);
+		snprintf(hdr, sizeof(hdr), "Content-Type: %s\r\n", files[i].ctype);
+		assert_non_null(strstr(resp, hdr));
+		assert_non_null(strstr(resp, "Content-Security-Policy: " CTL_CONSOLE_CSP "\r\n"));
+		assert_non_null(strstr(resp, "X-Content-Type-Options: nosniff\r\n"));
+		assert_string_equal(body_of(resp), a->text);
+		free(resp);
+	}
+	/* the policy itself: same origin only, no inline code, no framing */
+	assert_non_null(strstr(CTL_CONSOLE_CSP, "default-src 'none'"));
+	assert_non_null(strstr(CTL_CONSOLE_CSP, "script-src 'self';"));
+	assert_null(strstr(CTL_CONSOLE_CSP, "unsafe"));
+	assert_non_null(strstr(CTL_CONSOLE_CSP, "frame-ancestors 'none'"));
+	/* the page loads no script inline and nothing from elsewhere */
+	const char *html = ctl_asset_find("index.html")->text;
+	assert_non_null(strstr(html, "<script src=\"console.js\""));
+	assert_null(strstr(html, "<script>"));
+	assert_null(strstr(html, "http://"));
+	assert_null(strstr(html, "https://"));
+
+	char *resp = http_get(s->port, "HEAD", "/", NULL);
+	assert_int_equal(status_of(resp), 200);
+	assert_string_equal(body_of(resp), "");
+	free(resp);
+	static const char *const not_files[] = {"/console.html", "/../index.html", "/index.html/",
+	                                        "/CMakeLists.txt", "//", "/console/index.html"};
+	for (size_t i = 0; i < sizeof(not_files) / sizeof(not_files[0]); i++) {
+		resp = http_get(s->port, "GET", not_files[i], NULL);
+		assert_int_equal(status_of(resp), 400);
+		assert_string_equal(body_of(resp), "{\"result\":400,\"text\":\"Bad Request\"}");
+		free(resp);
+	}
+	resp = http_get(s->port, "DELETE", "/", NULL);
+	assert_int_equal(status_of(resp), 400);
 	free(resp);
 }
 
@@ -438,6 +521,23 @@ static void test_auth(void **state)
 	                 cmd);
 	assert_int_equal(status_of(resp), 200);
 	free(resp);
+	/* the console is behind the same door: no page, script or style without the password */
+	static const char *const console[] = {"/", "/index.html", "/console.js", "/console.css",
+	                                      "/favicon.svg"};
+	for (size_t i = 0; i < sizeof(console) / sizeof(console[0]); i++) {
+		resp = http_get(s->port, "GET", console[i], NULL);
+		assert_int_equal(status_of(resp), 401);
+		assert_non_null(strstr(resp, "WWW-Authenticate: Basic realm=\"lessor\""));
+		assert_null(strstr(resp, "<html"));
+		free(resp);
+		resp = http_get(s->port, "GET", console[i], "Authorization: Basic YWRtaW46d3Jvbmc=\r\n");
+		assert_int_equal(status_of(resp), 401);
+		assert_string_equal(body_of(resp), "{\"result\":401,\"text\":\"Unauthorized\"}");
+		free(resp);
+		resp = http_get(s->port, "GET", console[i], "Authorization: Basic YWRtaW46czNjcmV0\r\n");
+		assert_int_equal(status_of(resp), 200);
+		free(resp);
+	}
 }
 
 /* TLS with a client certificate required: curl against certificates made by
@@ -539,6 +639,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_http_oversize, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_http_stalled_client, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_metrics_health, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_console_files, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_unix_socket, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_unix_slow_client, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_auth, setup_auth, teardown),
