@@ -212,12 +212,15 @@ async function loadConfig() {
 	state.config = d;
 	state.hash = a.hash || null;
 	const list = [];
+	/* a reload keeps the figures known so far until the next stat-lease4-get */
+	const prev = new Map(state.subnets.map(s => [s.id, s]));
 	const add = (s, network) => {
 		const uc = s['user-context'] || {};
+		const p = prev.get(s.id) || {total: 0, assigned: 0, declined: 0};
 		const name = [uc['site-name'], uc['site-id'], uc.name, s.comment]
 			.filter(x => typeof x === 'string' && x).join(' ');
 		list.push({id: s.id, prefix: s.subnet, network: network, name: name,
-			total: 0, assigned: 0, declined: 0,
+			total: p.total, assigned: p.assigned, declined: p.declined,
 			text: [s.subnet, network, name, String(s.id)].join(' ').toLowerCase()});
 	};
 	for (const s of d.subnet4 || []) {
