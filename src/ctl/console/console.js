@@ -207,10 +207,14 @@ async function refreshServer() {
 /* ---- subnets view ---- */
 
 async function loadConfig() {
-	const a = await apiArgs('config-get');
+	/* the hash to watch is config-hash-get's: config-get's answer carries none (as
+	 * Kea 2.2's), and without one the page reloaded the (megabytes of) configuration
+	 * on every refresh */
+	const [a, h] = await Promise.all([apiArgs('config-get'),
+		apiArgs('config-hash-get').catch(() => ({}))]);
 	const d = a.Dhcp4 || {};
 	state.config = d;
-	state.hash = a.hash || null;
+	state.hash = h.hash || null;
 	const list = [];
 	/* a reload keeps the figures known so far until the next stat-lease4-get */
 	const prev = new Map(state.subnets.map(s => [s.id, s]));
