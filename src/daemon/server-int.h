@@ -24,10 +24,21 @@
 #define SERVER_SQL_WORKERS_PER_CORE 4
 #define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 3)
 
+/* The lease database's connection state (server-db.c). */
+typedef struct server_db {
+	bool lost;                      /* the loss was seen and logged */
+	bool disabled_dhcp;             /* stop-retry-exit disabled the service for it */
+	bool gave_up;                   /* serve-retry-continue, retries used up */
+	unsigned attempt;               /* reconnect attempts made */
+	int64_t next_ms;                /* monotonic ms of the next attempt */
+} server_db_t;
+
 struct server {
 	server_opts_t opts;
 	bool started;                   /* DHCP4_STARTED was logged */
 	bool stop;
+	int exit_r;                     /* what server_run() returns once stopped (0, or why) */
+	server_db_t db;
 	int sig_fd;
 	int timer_fd;
 
@@ -84,3 +95,6 @@ void server_hosts_free(server_t *s);
 
 /** Start the control channel the configuration in force asks for (server-ctl.c). */
 int server_ctl_start(server_t *s);
+
+/** Once per tick: notice a lost lease database, retry, apply on-fail (server-db.c). */
+void server_db_watch(server_t *s, const cfg_t *cfg);

@@ -626,6 +626,7 @@ static void housekeeping(server_t *s)
 	if (cfg == NULL) {
 		return;
 	}
+	server_db_watch(s, cfg);
 	int64_t until = atomic_load(&s->dhcp_enable_at);
 	if (until != 0 && mono >= until) {
 		atomic_store(&s->dhcp_enable_at, 0);
@@ -633,7 +634,8 @@ static void housekeeping(server_t *s)
 	}
 	const cfg_expired_t *exp = &cfg->expired;
 
-	if (s->hk_conn != NULL && exp->reclaim_timer_wait_time > 0 &&
+	/* while the lease database is lost only the reconnect loop touches it */
+	if (s->hk_conn != NULL && !s->db.lost && exp->reclaim_timer_wait_time > 0 &&
 	    mono - s->last_reclaim >= exp->reclaim_timer_wait_time) {
 		uint64_t n = 0, nd = 0;
 
@@ -650,7 +652,7 @@ static void housekeeping(server_t *s)
 		}
 	}
 
-	if (s->hk_conn != NULL && exp->flush_reclaimed_timer_wait_time > 0 &&
+	if (s->hk_conn != NULL && !s->db.lost && exp->flush_reclaimed_timer_wait_time > 0 &&
 	    mono - s->last_flush >= exp->flush_reclaimed_timer_wait_time) {
 		s->last_flush = mono;
 		log_debug(LOGGER_DHCPSRV, LOG_DBG_TRACE, "DHCPSRV_TIMERMGR_RUN_TIMER_OPERATION",
@@ -722,7 +724,7 @@ int server_run(server_t *s)
 			housekeeping(s);
 		}
 	}
-	return 0;
+	return s->exit_r;
 }
 
 server_t *server_free(server_t *s)

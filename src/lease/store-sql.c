@@ -361,6 +361,58 @@ static int conn_ensure(sql_conn_t *c)
 	return 0;
 }
 
+bool sql_lost(lease_store_t *ls)
+{
+	return atomic_load(&to_store(ls)->down_logged);
+}
+
+/* Kea's per-backend reconnect message: DHCPSRV_MYSQL_DB -> DHCPSRV_MYSQL_<suffix>. */
+static const char *reconnect_id(const sql_store_t *s, const char *suffix, char *buf, size_t size)
+{
+	size_t n = strlen(s->drv->log_db);
+
+	n = n > 2 ? n - 2 : n;            /* drop the trailing "DB" */
+	snprintf(buf, size, "%.*s%s", (int)n, s->drv->log_db, suffix);
+	return buf;
+}
+
+int sql_reconnect(lease_conn_t *lc, unsigned n, unsigned max, unsigned wait_ms)
+{
+	sql_conn_t *c = to_conn(lc);
+	sql_store_t *s = conn_store(c);
+	char *err = NULL;
+	char id[96];
+	int r;
+
+	conn_drop(c);
+	log_info(LOGGER_DHCPSRV, s->drv->log_db, "opening %s lease database (reconnect attempt %u of %u)",
+	         s->drv->name, n, max);
+	r = s->drv->connect(&s->cfg, &c->db, &err);
+	if (r == 0 && prepare_all(s, c->db) < 0) {
+		if (asprintf(&err, "preparing statements failed: %s", s->drv->error(c->db)) < 0) {
+			err = NULL;
+		}
+		conn_drop(c);
+		r = -ENOTCONN;
+	}
+	if (r == 0) {
+		atomic_store(&s->down_logged, false);
+		return 0;
+	}
+	log_error(LOGGER_DHCPSRV, s->drv->log_reconnect_fail, "database reconnect failed: %s",
+	          err != NULL ? err : "unknown error");
+	free(err);
+	if (n < max) {
+		log_info(LOGGER_DHCPSRV, reconnect_id(s, "LEASE_DB_RECONNECT_ATTEMPT_SCHEDULE", id, sizeof(id)),
+		         "scheduling attempt %u of %u in %u milliseconds", n + 1, max, wait_ms);
+	} else {
+		log_error(LOGGER_DHCPSRV, reconnect_id(s, "LEASE_DB_RECONNECT_FAILED", id, sizeof(id)),
+		          "maximum number of database reconnect attempts: %u, has been exhausted "
+		          "without success", max);
+	}
+	return -ENOTCONN;
+}
+
 static int txn_begin(sql_conn_t *c)
 {
 	sql_store_t *s = conn_store(c);

@@ -160,9 +160,12 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 	.update = sql_update, .del = sql_del, .sync = sql_sync,   \
 	.get_expired = sql_get_expired, .get_page = sql_get_page, \
 	.count = sql_count, .wipe = sql_wipe, .compact = NULL,    \
-	.get_reclaimed = sql_get_reclaimed
+	.get_reclaimed = sql_get_reclaimed, .lost = sql_lost,       \
+	.reconnect = sql_reconnect
 
 void sql_store_close(lease_store_t *ls);
+bool sql_lost(lease_store_t *ls);
+int sql_reconnect(lease_conn_t *c, unsigned n, unsigned max, unsigned wait_ms);
 int sql_conn_open(lease_store_t *ls, lease_conn_t **ret_conn);
 void sql_conn_close(lease_conn_t *c);
 int sql_get_by_addr(lease_conn_t *c, uint32_t addr, lease4_t *ret);

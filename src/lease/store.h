@@ -116,6 +116,13 @@ typedef struct lease_store_ops {
 	 * hold-reclaimed-time); returns the count. May be NULL: callers then
 	 * page through get_page. */
 	int (*get_reclaimed)(lease_conn_t *c, int64_t before, lease4_t *out, size_t max);
+	/* Whether the database connection is lost: a connect failed and none
+	 * has succeeded since. NULL for a store without a connection. */
+	bool (*lost)(lease_store_t *ls);
+	/* One reconnect attempt on @c, attempt @n of @max, logging Kea's
+	 * DHCPSRV_<DB>_LEASE_DB_RECONNECT_* lines (the next one @wait_ms away,
+	 * or none left). 0 when connected, -ENOTCONN. NULL with lost. */
+	int (*reconnect)(lease_conn_t *c, unsigned n, unsigned max, unsigned wait_ms);
 } lease_store_ops_t;
 
 struct lease_store {
@@ -135,6 +142,18 @@ int lease_store_open(const lease_store_cfg_t *cfg, lease_store_t **ret_store, ch
 /** NULL-safe. Every connection must be closed first. */
 void lease_store_close(lease_store_t *ls);
 DEFINE_FREEP(lease_store_t, lease_store_close)
+
+/** Whether @ls lost its database connection (false for memfile). */
+static inline bool lease_store_lost(lease_store_t *ls)
+{
+	return ls != NULL && ls->ops->lost != NULL && ls->ops->lost(ls);
+}
+
+/** Reconnect attempt @n of @max (see lease_store_ops_t.reconnect). */
+static inline int lease_conn_reconnect(lease_conn_t *c, unsigned n, unsigned max, unsigned wait_ms)
+{
+	return c->store->ops->reconnect != NULL ? c->store->ops->reconnect(c, n, max, wait_ms) : 0;
+}
 
 static inline int lease_conn_open(lease_store_t *ls, lease_conn_t **ret)
 {

@@ -78,6 +78,11 @@ class _DbServer:
             self.proc.kill()
             self.proc.wait(timeout=10)
 
+    def restart(self):
+        """Start the stopped server again on its data and port (a database outage ending)."""
+        assert self.proc is None or self.proc.poll() is not None, "still running"
+        self._launch()
+
     def params(self, name, user=None, password=None):
         return {"type": self.lease_type, "name": name, "host": "127.0.0.1",
                 "port": self.port, "user": user or name, "password": password or name}
@@ -100,7 +105,10 @@ class MariaDB(_DbServer):
                         "--datadir=" + self.datadir, "--auth-root-authentication-method=normal"],
                        check=True, timeout=120, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
-        logf = open(self.log, "w")
+        self._launch()
+
+    def _launch(self):
+        logf = open(self.log, "a")
         self.proc = subprocess.Popen(
             ["/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + self.datadir,
              "--socket=" + self.socket, "--port=%d" % self.port, "--bind-address=127.0.0.1",
@@ -183,7 +191,10 @@ class PostgreSQL(_DbServer):
         _chown_tree(self.dir, "postgres")
         self._as_pg([os.path.join(PG_BIN, "initdb"), "-D", self.datadir, "-A", "md5",
                      "-U", "postgres", "--no-sync", "--pwfile=" + pwfile])
-        logf = open(self.log, "w")
+        self._launch()
+
+    def _launch(self):
+        logf = open(self.log, "a")
         self.proc = subprocess.Popen(
             ["runuser", "-u", "postgres", "--", os.path.join(PG_BIN, "postgres"),
              "-D", self.datadir, "-p", str(self.port), "-k", self.socket_dir,

@@ -1,0 +1,103 @@
+"""The lease database lost while serving (tests/system/dbserver.py stops and restarts the real
+MariaDB / PostgreSQL server under the running DHCP server):
+
+- with reconnection configured (max-reconnect-tries, reconnect-wait-time, on-fail
+  serve-retry-continue), no ACK leaves while the database is down, the loss and the reconnect
+  attempts are logged with Kea's message IDs, and once the database is back the server serves
+  again by itself: every client ACKed afterwards, and every ACK ever seen on the wire, has its
+  committed row;
+- with Kea's defaults (max-reconnect-tries 0: reconnection disabled) the server logs
+  DHCP4_DB_RECONNECT_DISABLED and stops (Kea exits), so an orchestrator restarts it.
+
+With LESSOR_TEST_SERVER=kea the same test runs against Kea 2.2, which checks the test itself.
+"""
+
+import time
+
+import pytest
+
+from conftest import SERVER_KIND, Capture, CLI_IF, mac_seq, need_tools, perfdhcp
+from test_sql_lease import attach_db, by_hw, command, db, dbsrv, sql_config  # noqa: F401
+
+RECONNECT = {"max-reconnect-tries": 100, "reconnect-wait-time": 300,
+             "on-fail": "serve-retry-continue"}
+
+
+def _wire_acks(cap):
+    out = cap.read("dhcp.option.dhcp == 5", "-n", "-T", "fields", "-E", "occurrence=f",
+                   "-e", "dhcp.hw.mac_addr", "-e", "dhcp.ip.your")
+    return {tuple(ln.lower().split("\t")) for ln in out.splitlines() if "\t" in ln}
+
+
+def _start(make_server, db, **lease_db_extra):
+    srv = attach_db(make_server(), db)
+    cfg = sql_config(srv, db)
+    cfg["Dhcp4"]["lease-database"].update(lease_db_extra)
+    srv.start(cfg)
+    return srv
+
+
+def test_database_lost_and_back(make_server, db, tmp_path):
+    need_tools("perfdhcp", "tshark")
+    srv = _start(make_server, db, **RECONNECT)
+    with Capture(srv.net, srv.net.cli, CLI_IF, "udp port 67", tmp_path / "c.pcap") as cap:
+        r = perfdhcp(srv.net, n=20, rate=50, base_mac="00:0e:01:00:00:00", wait_s=2)
+        assert r.all_acked(20), r
+        db.stop()
+        try:
+            down = srv.log_offset()
+            r = perfdhcp(srv.net, n=10, rate=20, base_mac="00:0e:02:00:00:00", wait_s=1)
+            assert r.acks == 0, "ACKs while the database was down: %r" % r
+            srv.wait_log(r"DHCP4_DB_RECONNECT_LOST_CONNECTION|RECONNECT_ATTEMPT_SCHEDULE",
+                         timeout=20, since=down)
+            assert srv.alive(), srv.log_since_start()[-3000:]
+        finally:
+            db.restart()
+        # back by itself: within a few reconnect intervals every new client is served
+        deadline = time.monotonic() + 30
+        while True:
+            r = perfdhcp(srv.net, n=5, rate=10, base_mac="00:0e:03:00:00:00", wait_s=1)
+            if r.acks > 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert r.acks > 0, "not serving again 30 s after the database came back:\n%s" % (
+            srv.log_since_start()[-3000:])
+        r = perfdhcp(srv.net, n=20, rate=20 if srv.kind == "kea" else 50,
+                     base_mac="00:0e:04:00:00:00", wait_s=2)
+        assert r.all_acked(20), r
+    leased = by_hw(db)
+    for mac, ip in _wire_acks(cap):
+        assert leased.get(mac) == ip, "%s was ACKed %s but lease4 says %s" % (
+            mac, ip, leased.get(mac))
+    for mac in mac_seq("00:0e:04:00:00:00", 20):
+        assert mac in leased, "%s ACKed after the outage has no row" % mac
+    srv.stop_clean()
+
+
+@pytest.mark.parametrize("lease_db_extra, why", [
+    ({}, r"DHCP4_DB_RECONNECT_DISABLED"),
+    ({"max-reconnect-tries": 2, "reconnect-wait-time": 200, "on-fail": "stop-retry-exit"},
+     r"DHCP4_DB_RECONNECT_FAILED"),
+], ids=["reconnect-disabled", "retries-exhausted"])
+def test_database_lost_for_good_stops_the_server(make_server, db, lease_db_extra, why):
+    """Kea's default (max-reconnect-tries 0), and stop-retry-exit once its retries are used up:
+    the server logs why and exits, so that its orchestrator restarts it."""
+    need_tools("perfdhcp")
+    srv = _start(make_server, db, **lease_db_extra)
+    try:
+        db.stop()
+        down = srv.log_offset()
+        perfdhcp(srv.net, n=3, rate=10, base_mac="00:0e:05:00:00:00", wait_s=1)
+        srv.wait_log(r"DHCP4_DB_RECONNECT_LOST_CONNECTION", timeout=20, since=down)
+        deadline = time.monotonic() + 20
+        while srv.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not srv.alive(), "still running 20 s after the database was lost:\n" + \
+            srv.log_since_start()[-3000:]
+        srv.wait_log(why, timeout=1, since=down)
+        if SERVER_KIND == "lessor":
+            assert srv.proc.returncode == 1, srv.proc.returncode
+        print("%s exited with %s" % (srv.kind, srv.proc.returncode))
+    finally:
+        db.restart()
+        srv.cleanup()
