@@ -154,15 +154,20 @@ static unsigned commit_window_from_env(void)
 
 /* LESSOR_ALLOC_SPREAD=I/M: server I of M servers sharing one SQL lease
  * database starts its cursors I/M of the way into each worker's share of a
- * pool (servers interleave exactly); unset = a random place. */
+ * pool (servers interleave exactly); "random": a random place drawn at start;
+ * unset: 0/1, every worker k of n at k/n as before. */
 static int alloc_spread_from_env(int64_t *ret)
 {
 	const char *v = getenv("LESSOR_ALLOC_SPREAD");
 	unsigned long i, m;
 	char *end;
 
-	*ret = -1;
+	*ret = 0;
 	if (v == NULL || *v == '\0') {
+		return 0;
+	}
+	if (strcmp(v, "random") == 0) {
+		*ret = -1;
 		return 0;
 	}
 	errno = 0;
@@ -224,7 +229,7 @@ int main(int argc, char **argv)
 
 	if (alloc_spread_from_env(&opts.alloc_spread) < 0) {
 		fprintf(stderr,
-		        "lessor: LESSOR_ALLOC_SPREAD='%s' is not I/M (server I of M, 0 <= I < M <= 4096)\n",
+		        "lessor: LESSOR_ALLOC_SPREAD='%s' is not I/M (server I of M, 0 <= I < M <= 4096) or random\n",
 		        getenv("LESSOR_ALLOC_SPREAD"));
 		return 1;
 	}

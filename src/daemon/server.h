@@ -34,7 +34,7 @@ typedef struct server_opts {
 	bool alloc_per_worker;          /* per-worker address cursors (LESSOR_ALLOC_PER_WORKER=1) */
 	int64_t alloc_spread;           /* SQL stores: where this server's cursors start in each
 	                                 * worker's share of a pool, as a fraction of 2^32
-	                                 * (LESSOR_ALLOC_SPREAD=I/M); -1 = random */
+	                                 * (LESSOR_ALLOC_SPREAD=I/M); -1 = random ("random") */
 } server_opts_t;
 
 #define SERVER_CONFIG_POLL_DEFAULT_S 300
