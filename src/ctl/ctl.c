@@ -199,8 +199,13 @@ static int parse_agent(const json_t *ca, ctl_listen_cfg_t *c, char **reterr)
 	}
 	v = json_object_get(json_object_get(json_object_get(ca, "control-sockets"), "dhcp4"),
 	                    "socket-name");
-	if (v != NULL && c->unix_path == NULL && set_str(&c->unix_path, v) < 0) {
-		return -ENOMEM;
+	if (v != NULL && c->unix_path == NULL) {
+		if (set_str(&c->unix_path, v) < 0) {
+			return -ENOMEM;
+		}
+		/* the agent file's socket is not Dhcp4.control-socket's: a
+		 * reconfiguration without one must not close it */
+		c->unix_follows_cfg = false;
 	}
 	json_decref(c->agent_json);
 	c->agent_json = json_pack("{s:O}", "Control-agent", ca);
