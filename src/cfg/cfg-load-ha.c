@@ -559,7 +559,8 @@ static int parse_scalars(ld_t *ld, json_t *o, cfg_ha_t *ha)
 	int r;
 
 	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
-		uint32_t *dst = (uint32_t *)((char *)ha + ints[i].off);
+		/* offsetof() of a uint32_t member: aligned */
+		uint32_t *dst = (uint32_t *)(void *)((char *)ha + ints[i].off);
 		if ((r = get_int(ld, o, ints[i].key, ints[i].max, dst)) < 0) {
 			return r;
 		}
