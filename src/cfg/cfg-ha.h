@@ -89,6 +89,11 @@ typedef struct cfg_ha {
 	cfg_ha_peer_t *peers;
 	size_t n_peers;
 	size_t self;                    /* index of this-server-name in peers */
+	/* Kea tags every query with class HA_<name of the scope's owner>: the
+	 * indexes of HA_<primary> and HA_<secondary> in cfg->classes when the
+	 * configuration refers to them (pool/subnet guards, member()), else
+	 * CFG_CLASS_NONE (an unreferenced class cannot change anything). */
+	int scope_class[2];
 } cfg_ha_t;
 
 /** Wire name of @st ("hot-standby", …). */

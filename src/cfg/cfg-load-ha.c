@@ -636,3 +636,23 @@ int load_parse_ha(ld_t *ld, json_t *params)
 	load_pop(ld, mark);
 	return 0;
 }
+
+void load_ha_bind_classes(cfg_t *cfg)
+{
+	cfg_ha_t *ha = cfg->ha;
+	char name[256];
+
+	if (ha == NULL) {
+		return;
+	}
+	for (int k = 0; k < 2; k++) {
+		ha->scope_class[k] = CFG_CLASS_NONE;
+	}
+	for (size_t i = 0; i < ha->n_peers; i++) {
+		int k = ha->peers[i].role == CFG_HA_PRIMARY ? 0 : ha->peers[i].role == CFG_HA_SECONDARY ? 1 : -1;
+
+		if (k >= 0 && snprintf(name, sizeof(name), "HA_%s", ha->peers[i].name) < (int)sizeof(name)) {
+			ha->scope_class[k] = cfg_class_find(cfg, name);
+		}
+	}
+}

@@ -197,3 +197,5 @@ int load_parse_push(ld_t *ld, json_t *d4);
 
 /** Parse the hook's @params (may be NULL) into ld->cfg->ha; path at the hooks entry. 0 or <0. */
 int load_parse_ha(ld_t *ld, json_t *params);
+/** After every class reference is known: cfg->ha->scope_class[]. */
+void load_ha_bind_classes(cfg_t *cfg);

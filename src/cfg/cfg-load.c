@@ -307,6 +307,9 @@ static int load(json_t *root, cfg_t **ret_cfg, cfg_err_t *reterr)
 			r = load_oom(&ld);
 		}
 	}
+	if (r >= 0) {
+		load_ha_bind_classes(cfg);
+	}
 	for (size_t i = 0; i < cfg->n_hosts; i++) {
 		free(host_paths[i]);
 	}

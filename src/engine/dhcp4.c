@@ -301,17 +301,27 @@ int dhcp4_send_reply(exch_t *x, reply_in_t *in, dhcp4_tx_t *tx, verdict_t *ret_v
 
 /* ---- pipeline ---- */
 
-/* Kea's HA query filter (buffer4_receive): a scoped query whose scope this
- * server does not serve in its HA state is dropped before anything else. */
-static bool ha_in_scope(const exch_t *x, dhcp4_tx_t *tx)
+/* Kea's HA query filter (buffer4_receive): the query joins class HA_<name of
+ * its scope's owner> (other message types: the primary's), and a scoped query
+ * whose scope this server does not serve in its HA state is dropped before
+ * anything else. */
+static bool ha_in_scope(exch_t *x, dhcp4_tx_t *tx)
 {
 	unsigned f = x->ctx->ha_filter;
 	const alloc_client_t *c = &x->client;
+	const cfg_ha_t *h = x->ctx->cfg->ha;
 
-	if ((f & HA_F_ON) == 0 || x->ctx->cfg->ha == NULL || !dhcp4_accept_type(x->type)) {
+	if ((f & HA_F_ON) == 0 || h == NULL) {
 		return true;
 	}
-	int owner = ha_scope_of(x->ctx->cfg->ha, c->client_id, c->client_id_len, c->hwaddr, c->hwaddr_len);
+	if (!dhcp4_accept_type(x->type)) {
+		class_set_add(&x->classes, h->scope_class[0]);
+		return true;
+	}
+	int owner = ha_scope_of(h, c->client_id, c->client_id_len, c->hwaddr, c->hwaddr_len);
+	if (owner >= 0) {
+		class_set_add(&x->classes, h->scope_class[owner]);
+	}
 	if (owner >= 0 && (f & (HA_F_SERVE0 << owner)) != 0) {
 		return true;
 	}

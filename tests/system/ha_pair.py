@@ -19,9 +19,12 @@ STANDBY_ADDR = "192.0.3.1"
 STANDBY_CLI = "192.0.3.2"
 SB_IF = "vsb"
 HA_IF = "vha"
-ADDRS = {"primary": "192.0.4.1", "standby": "192.0.4.2"}
+ADDRS = {"primary": "192.0.4.1", "standby": "192.0.4.2", "backup": "192.0.5.2"}
 # loopback ports inside the test's own namespace (slot 8: 20800 + n)
-PORTS = {"primary": 20801, "standby": 20802}
+PORTS = {"primary": 20801, "standby": 20802, "backup": 20803}
+# each seat's DHCP interface and namespace prefix (the third seat: ha_relay.BackupNet)
+IFS = {"primary": SRV_IF, "standby": SB_IF, "backup": "vbk"}
+NS_PREFIX = {"primary": "lsr-srv-", "standby": "lsr-sb-", "backup": "lsr-bk-"}
 
 FAST = {"heartbeat-delay": 200, "max-response-delay": 1000, "max-ack-delay": 100,
         "max-unacked-clients": 0}
@@ -43,8 +46,8 @@ def pair_config(tmpdir, me, kind="lessor", **over):
     lessor serves its peer URL with its own HTTP listener (a Control-agent object); Kea 2.2
     with HA's dedicated listener inside kea-dhcp4 (multi-threading on)."""
     pool = over.pop("pool", None)
-    ha = ha_params(me, **over)
-    cfg = base_config(tmpdir, interfaces=[SRV_IF if me == "primary" else SB_IF])
+    ha = over.pop("ha", None) or ha_params(me, **over)
+    cfg = base_config(tmpdir, interfaces=[IFS[me]])
     if pool:
         cfg["Dhcp4"]["subnet4"][0]["pools"] = [{"pool": pool}]
     d4 = cfg["Dhcp4"]
@@ -68,7 +71,7 @@ def command(net, me, cmd, args=None, timeout=5):
     body = {"command": cmd, "service": ["dhcp4"]}
     if args is not None:
         body["arguments"] = args
-    ns = net.srv if me == "primary" else net.srv.replace("lsr-srv-", "lsr-sb-")
+    ns = net.srv.replace("lsr-srv-", NS_PREFIX[me])
     r = net.run(ns, ["curl", "-s", "-m", str(timeout), "-H", "Content-Type: application/json",
                           "-d", json.dumps(body), "http://%s:%d/" % (ADDRS[me], PORTS[me])],
                 timeout=timeout + 5)

@@ -233,6 +233,34 @@ static void test_scope_of(void **state)
 	publish("hot-standby");
 }
 
+/* Kea's HA_<scope owner> classes: bound to the configuration's references
+ * (a pool guard, a member() test), CFG_CLASS_NONE when nothing refers to one */
+static void test_scope_classes(void **state)
+{
+	(void)state;
+	static const char text[] =
+	        "{ \"Dhcp4\": {\n"
+	        "  \"client-classes\": [ { \"name\": \"one\", \"test\": \"member('HA_server1')\" } ],\n"
+	        "  \"subnet4\": [ { \"id\": 1, \"subnet\": \"10.0.0.0/24\", \"pools\": [\n"
+	        "    { \"pool\": \"10.0.0.10 - 10.0.0.20\", \"client-class\": \"HA_server1\" } ] } ],\n"
+	        "  \"hooks-libraries\": [ { \"library\": \"/usr/lib/kea/hooks/libdhcp_ha.so\", \"parameters\": {\n"
+	        "      \"high-availability\": [ { \"this-server-name\": \"server2\", \"mode\": \"load-balancing\",\n"
+	        "        \"peers\": [ { \"name\": \"server2\", \"url\": \"http://127.0.0.1:20892/\", \"role\": \"secondary\" },\n"
+	        "                   { \"name\": \"server1\", \"url\": \"http://127.0.0.1:20891/\", \"role\": \"primary\" } ]\n"
+	        "      } ] } } ]\n"
+	        "} }\n";
+	cfg_t *cfg = NULL;
+	cfg_err_t err;
+
+	assert_int_equal(cfg_load_text(text, strlen(text), &cfg, &err), 0);
+	int idx = cfg_class_find(cfg, "HA_server1");
+	assert_true(idx >= 0);
+	assert_int_equal(cfg->ha->scope_class[0], idx);
+	assert_int_equal(cfg->subnets[0].pools[0].client_class, idx);
+	assert_int_equal(cfg->ha->scope_class[1], CFG_CLASS_NONE);
+	cfg_free(cfg);
+}
+
 static void test_no_ha(void **state)
 {
 	(void)state;
@@ -321,6 +349,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_sync_args, setup, teardown),
 	        cmocka_unit_test(test_park_limit),
 	        cmocka_unit_test_setup_teardown(test_scope_of, setup, teardown),
+	        cmocka_unit_test(test_scope_classes),
 	        cmocka_unit_test(test_no_ha),
 	        cmocka_unit_test(test_unacked_clients),
 	};

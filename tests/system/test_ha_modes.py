@@ -1,0 +1,170 @@
+"""Kea's other HA modes (issue 7 items 2 and 5), each pairing also against real Kea 2.2:
+
+- load-balancing: the relay sends every DISCOVER to both servers; each client is answered by
+  exactly one of them, the same one whichever kind each server is (the RFC 3074 hash over the
+  client-id, or the chaddr without one), about half each; each pool is guarded by the scope's
+  class (HA_server1 / HA_server2, set as Kea sets it); every lease reaches the partner; after
+  SIGKILL of server1 server2 serves both scopes (partner-down), and server1 started again
+  syncs and both return to load-balancing.
+- passive-backup: the primary serves every client and sends each lease to the backup, holding
+  the reply for the backup's answer only with wait-backup-ack.
+- backup servers beside a hot-standby pair: three servers, the backup receives the leases of
+  the primary and, after the primary died, of the standby.
+"""
+
+import time
+
+import pytest
+
+from conftest import NEW_MAC, by_hwaddr, ip2int, mac_seq, need_tools
+from ha_pair import (ADDRS, FAST, PORTS, PRIMARY_ADDR, STANDBY_ADDR, StandbyNet, ha_state,
+                     pair_config, wait_states)
+from ha_relay import BackupNet, relay_dora
+import conftest
+
+BOTH = [PRIMARY_ADDR, STANDBY_ADDR]
+SEAT_ADDR = {"primary": PRIMARY_ADDR, "standby": STANDBY_ADDR}
+# load-balancing: each scope's pool is guarded by the scope's class
+POOL = {"server1": ("10.0.1.0", "10.0.1.255"), "server2": ("10.0.2.0", "10.0.2.255")}
+LB_MAC = "02:1b:00:00:00:00"
+KINDS = [("lessor", "lessor"), ("lessor", "kea"), ("kea", "lessor")]
+
+
+def url(seat):
+    return "http://%s:%d/" % (ADDRS[seat], PORTS[seat])
+
+
+def peer(name, seat, role):
+    return {"name": name, "url": url(seat), "role": role, "auto-failover": True}
+
+
+def ha(me, mode, peers, **over):
+    p = {"this-server-name": me, "mode": mode, "peers": peers}
+    p.update(FAST)
+    p.update(over)
+    return p
+
+
+def start(tmp_path, net, seat, kind, made, params, pools=None):
+    d = tmp_path / seat
+    d.mkdir(exist_ok=True)
+    s = conftest.Server(net, d, kind=kind)
+    made.append(s)
+    cfg = pair_config(s.dir, seat, kind, ha=params)
+    if pools is not None:
+        cfg["Dhcp4"]["subnet4"][0]["pools"] = pools
+    s.start(cfg, wait=False)
+    s.wait_log(r"DHCP4_STARTED", 30)
+    return s
+
+
+def need(kinds):
+    need_tools("curl")
+    if "kea" in kinds:
+        need_tools("kea-dhcp4")
+
+
+def in_pool(addr, name):
+    lo, hi = POOL[name]
+    return ip2int(lo) <= ip2int(addr) <= ip2int(hi)
+
+
+def wait_leases(servers, want, timeout=10):
+    """Wait until every server's memfile holds exactly WANT {hwaddr: address} (for those
+    hwaddrs); returns what each had last."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = [{hw: a for hw, a in by_hwaddr(s.leases()).items() if hw in want} for s in servers]
+        if all(g == want for g in got) or time.monotonic() > deadline:
+            return got
+        time.sleep(0.1)
+
+
+# ---- load-balancing ---------------------------------------------------------------------
+
+def lb_params(me, **over):
+    return ha(me, "load-balancing", [peer("server1", "primary", "primary"),
+                                     peer("server2", "standby", "secondary")], **over)
+
+
+LB_POOLS = [{"pool": "%s - %s" % POOL["server1"], "client-class": "HA_server1"},
+            {"pool": "%s - %s" % POOL["server2"], "client-class": "HA_server2"}]
+
+
+def split(res):
+    """{mac: seat that answered}; fails on a client offered by both servers or by none."""
+    by = {}
+    for mac, r in res.items():
+        assert len(r["offered_by"]) == 1, "%s offered by %r" % (mac, r["offered_by"])
+        assert r["acked_by"] == r["offered_by"][0] and r["addr"], (mac, r)
+        by[mac] = "primary" if r["acked_by"] == PRIMARY_ADDR else "standby"
+    return by
+
+
+@pytest.mark.parametrize("kind1,kind2", KINDS)
+def test_load_balancing(netpair, tmp_path, kind1, kind2):
+    need((kind1, kind2))
+    sb = StandbyNet(netpair)
+    made = []
+    try:
+        run_lb(netpair, sb, tmp_path, kind1, kind2, made)
+    finally:
+        for s in made:
+            s.cleanup()
+        sb.close()
+
+
+def run_lb(net, sb, tmp_path, kind1, kind2, made):
+    # delayed-updates-limit 0: a lost partner means partner-down, not communication-recovery
+    over = {"delayed-updates-limit": 0}
+    s2 = start(tmp_path, sb, "standby", kind2, made, lb_params("server2", **over), LB_POOLS)
+    s1 = start(tmp_path, net, "primary", kind1, made, lb_params("server1", **over), LB_POOLS)
+    wait_states(net, {"primary": "load-balancing", "standby": "load-balancing"})
+
+    # the split: every client answered by exactly one server, the same whatever the kinds
+    # (a hash that differed would leave clients answered twice or never), about half each
+    macs = mac_seq(LB_MAC, 40)
+    res = relay_dora(net, BOTH, macs)
+    by = split(res)
+    n1 = sum(1 for s in by.values() if s == "primary")
+    print("LB SPLIT %s+%s: server1 %d, server2 %d of %d" % (kind1, kind2, n1, len(by) - n1, len(by)))
+    assert 10 <= n1 <= 30, by
+    # the scope's class guards the pools: server1's clients from server1's pool
+    for mac, seat in by.items():
+        assert in_pool(res[mac]["addr"], "server1" if seat == "primary" else "server2"), (mac, res[mac])
+    # lease updates both ways: each server has the other's leases too
+    want = {mac: r["addr"] for mac, r in res.items()}
+    got = wait_leases([s1, s2], want)
+    assert got == [want, want]
+
+    # takeover: server1 dies, server2 goes partner-down and serves both scopes
+    scope1 = [m for m, s in by.items() if s == "primary"]
+    t0 = time.monotonic()
+    s1.kill9()
+    took = None
+    while took is None and time.monotonic() - t0 < 20:
+        r = relay_dora(net, [STANDBY_ADDR], scope1[:1], wait=0.5)
+        if r[scope1[0]]["addr"]:
+            took = time.monotonic() - t0
+    print("LB TAKEOVER %s server1 killed -> %s server2 serves its scope: %s s" % (
+        kind1, kind2, "%.2f" % took if took else "never"))
+    assert took is not None
+    assert ha_state(net, "standby") == "partner-down"
+    again = relay_dora(net, [STANDBY_ADDR], scope1)
+    assert {m: r["addr"] for m, r in again.items()} == {m: want[m] for m in scope1}
+    # new clients of both scopes, all from server2; scope 1's still from HA_server1's pool
+    fresh = mac_seq(NEW_MAC, 16)
+    res2 = relay_dora(net, [STANDBY_ADDR], fresh)
+    assert all(r["acked_by"] == STANDBY_ADDR for r in res2.values()), res2
+    pools = {"server1" if in_pool(r["addr"], "server1") else "server2" for r in res2.values()}
+    assert pools == {"server1", "server2"}, res2
+
+    # failback: server1 syncs server2's new leases, both load-balance again
+    s1.start(wait=False)
+    wait_states(net, {"primary": "load-balancing", "standby": "load-balancing"}, timeout=30)
+    want2 = {m: r["addr"] for m, r in res2.items()}
+    assert wait_leases([s1], want2)[0] == want2
+    res3 = relay_dora(net, BOTH, fresh)
+    by3 = split(res3)
+    assert {m: r["addr"] for m, r in res3.items()} == want2
+    assert len(set(by3.values())) == 2, by3
