@@ -5,6 +5,7 @@ over a third veth pair of their own between srv and the standby's namespace (192
 192.0.4.2, HTTP ports 20801/20802, slot 8): HA traffic never crosses the clients' namespace,
 where forwarding beside perfdhcp lost connections now and then."""
 
+import contextlib
 import json
 import os
 import time
@@ -141,17 +142,58 @@ def dora(net, server_addr, mac="02feedbeef02", timeout=0.3):
     return r.stdout.strip() if r.returncode == 0 else None
 
 
-class StandbyNet(conftest.NetPair):
+def wait_links(links, timeout=5):
+    """Wait (bounded) until each (namespace, link) of LINKS has its carrier."""
+    deadline = time.monotonic() + timeout
+    for ns, link in links:
+        while time.monotonic() < deadline:
+            r = conftest._run(["ip", "-n", ns, "-o", "link", "show", link], check=False)
+            if "LOWER_UP" in r.stdout:
+                break
+            time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def seats(net, backup=False):
+    """The standby's namespace (and with BACKUP the third seat's) for one test, and the list
+    the test adds its servers to; servers and namespaces go away however the test ends."""
+    sb = StandbyNet(net)
+    made, nets = [], [sb]
+    try:
+        if backup:
+            import ha_relay
+            nets.append(ha_relay.BackupNet(net, sb))
+        yield nets + [made]
+    finally:
+        for s in made:
+            s.cleanup()
+        for n in reversed(nets):
+            n.close()
+
+
+class SeatNet(conftest.NetPair):
+    """A server seat's own namespace (srv) beside the fixture's; its cli is the fixture's,
+    which close() leaves alone."""
+
+    def __init__(self, net, prefix):
+        self.cli = net.cli
+        self.srv = net.srv.replace("lsr-srv-", prefix)
+        conftest._run(["ip", "netns", "add", self.srv])
+        conftest._live_netns.add(self.srv)
+
+    def close(self):
+        if self.srv in conftest._live_netns:
+            conftest._netns_delete(self.srv)
+
+
+class StandbyNet(SeatNet):
     """The standby's namespace: a NetPair whose srv is it (for conftest.Server); its cli is
     the fixture's, which close() leaves alone."""
 
     def __init__(self, net):
-        self.cli = net.cli
-        self.srv = net.srv.replace("lsr-srv-", "lsr-sb-")
+        super().__init__(net, NS_PREFIX["standby"])
         tag = os.getpid() & 0xffffff
         vs, vc, hs, hp = "lb%x" % tag, "lk%x" % tag, "lh%x" % tag, "lj%x" % tag
-        conftest._run(["ip", "netns", "add", self.srv])
-        conftest._live_netns.add(self.srv)
         for c in [["ip", "link", "add", vs, "type", "veth", "peer", "name", vc],
                   ["ip", "link", "set", vs, "netns", self.srv],
                   ["ip", "link", "set", vc, "netns", self.cli],
@@ -173,17 +215,7 @@ class StandbyNet(conftest.NetPair):
                   ["ip", "-n", self.srv, "link", "set", HA_IF, "up"],
                   ["ip", "-n", net.srv, "link", "set", HA_IF, "up"]]:
             conftest._run(c)
-        deadline = time.monotonic() + 5
-        for ns, link in ((self.srv, SB_IF), (self.srv, HA_IF), (net.srv, HA_IF)):
-            while time.monotonic() < deadline:
-                r = conftest._run(["ip", "-n", ns, "-o", "link", "show", link], check=False)
-                if "LOWER_UP" in r.stdout:
-                    break
-                time.sleep(0.05)
-
-    def close(self):
-        if self.srv in conftest._live_netns:
-            conftest._netns_delete(self.srv)
+        wait_links(((self.srv, SB_IF), (self.srv, HA_IF), (net.srv, HA_IF)))
 
 
 def start_half(tmp_path, net, me, kind, made, **over):

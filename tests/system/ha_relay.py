@@ -8,11 +8,10 @@ the other two over the primary's namespace."""
 
 import json
 import os
-import time
 
 import conftest
 from conftest import PYTHON, RELAY_ADDR
-from ha_pair import ADDRS
+from ha_pair import ADDRS, NS_PREFIX, SeatNet, wait_links
 
 BACKUP_ADDR = "192.0.5.2"       # the backup's peer address (its namespace)
 BACKUP_GW = "192.0.5.1"         # the primary's namespace on the backup's link
@@ -108,18 +107,15 @@ def relay_dora(net, servers, macs, wait=4.0, cid_every=2):
     return json.loads(r.stdout.strip().splitlines()[-1])
 
 
-class BackupNet(conftest.NetPair):
+class BackupNet(SeatNet):
     """A third server's namespace, joined to the primary's (fixture srv) by a veth pair of its
     own (192.0.5.0/30); the standby's namespace reaches it through the primary's, which
     forwards. Only peer (HTTP) traffic goes there: a backup serves no clients."""
 
     def __init__(self, net, sb):
-        self.cli = net.cli
-        self.srv = net.srv.replace("lsr-srv-", "lsr-bk-")
+        super().__init__(net, NS_PREFIX["backup"])
         tag = os.getpid() & 0xffffff
         a, b = "lq%x" % tag, "lr%x" % tag
-        conftest._run(["ip", "netns", "add", self.srv])
-        conftest._live_netns.add(self.srv)
         for c in [["ip", "link", "add", a, "type", "veth", "peer", "name", b],
                   ["ip", "link", "set", a, "netns", self.srv],
                   ["ip", "link", "set", b, "netns", net.srv],
@@ -134,13 +130,4 @@ class BackupNet(conftest.NetPair):
                   ["ip", "-n", sb.srv, "route", "add", BACKUP_ADDR + "/32", "via", ADDRS["primary"]],
                   ["ip", "netns", "exec", net.srv, "sysctl", "-qw", "net.ipv4.ip_forward=1"]]:
             conftest._run(c)
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            r = conftest._run(["ip", "-n", self.srv, "-o", "link", "show", BACKUP_IF], check=False)
-            if "LOWER_UP" in r.stdout:
-                break
-            time.sleep(0.05)
-
-    def close(self):
-        if self.srv in conftest._live_netns:
-            conftest._netns_delete(self.srv)
+        wait_links(((self.srv, BACKUP_IF), (net.srv, BACKUP_IF)))

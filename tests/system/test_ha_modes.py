@@ -17,9 +17,9 @@ import time
 import pytest
 
 from conftest import NEW_MAC, by_hwaddr, ip2int, mac_seq, need_tools
-from ha_pair import (ADDRS, FAST, PORTS, PRIMARY_ADDR, STANDBY_ADDR, StandbyNet, ha_state,
-                     pair_config, wait_states)
-from ha_relay import BackupNet, relay_dora
+from ha_pair import (ADDRS, FAST, PORTS, PRIMARY_ADDR, STANDBY_ADDR, ha_state, pair_config, seats,
+                     wait_states)
+from ha_relay import relay_dora
 import conftest
 
 BOTH = [PRIMARY_ADDR, STANDBY_ADDR]
@@ -104,14 +104,8 @@ def split(res):
 @pytest.mark.parametrize("kind1,kind2", KINDS)
 def test_load_balancing(netpair, tmp_path, kind1, kind2):
     need((kind1, kind2))
-    sb = StandbyNet(netpair)
-    made = []
-    try:
+    with seats(netpair) as (sb, made):
         run_lb(netpair, sb, tmp_path, kind1, kind2, made)
-    finally:
-        for s in made:
-            s.cleanup()
-        sb.close()
 
 
 def run_lb(net, sb, tmp_path, kind1, kind2, made):
