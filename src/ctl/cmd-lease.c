@@ -288,10 +288,19 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 	return NULL;
 }
 
-static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
+/* Sync @c unless it is a batch's @shared connection (the batch syncs once). */
+static int sync_own(lease_conn_t *c, const lease_conn_t *shared)
+{
+	return c == shared ? 0 : lease_conn_sync(c);
+}
+
+/* lease4-add / lease4-update on @shared (a batch's, not synced here) or on a
+ * connection of its own (synced before the answer). */
+static json_t *add_or_update(ctl_t *ctl, lease_conn_t *shared, json_t *args, bool update)
 {
 	_cleanup_(cfg_releasep) const cfg_t *cfg = NULL;
-	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
+	_cleanup_(lease_conn_closep) lease_conn_t *own = NULL;
+	lease_conn_t *c = shared;
 	char abuf[INADDR_STRLEN];
 	lease4_t l, old;
 	bool force = false;
@@ -313,9 +322,12 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 	if (err != NULL) {
 		return err;
 	}
-	err = conn_open(ctl, &c);
-	if (err != NULL) {
-		return err;
+	if (c == NULL) {
+		err = conn_open(ctl, &own);
+		if (err != NULL) {
+			return err;
+		}
+		c = own;
 	}
 	inaddr_fmt(l.addr, abuf);
 	if (!update) {
@@ -324,7 +336,7 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 			return ctl_answer(CTL_RESULT_ERROR, NULL, "IPv4 lease already exists.");
 		}
 		if (r == 0) {
-			r = lease_conn_sync(c);
+			r = sync_own(c, shared);
 		}
 		if (r < 0) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
@@ -336,7 +348,7 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 	if (r == -ENOENT && force) {
 		r = lease_add(c, &l);
 		if (r == 0) {
-			r = lease_conn_sync(c);
+			r = sync_own(c, shared);
 		}
 		if (r < 0) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
@@ -355,7 +367,7 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 		        abuf);
 	}
 	if (r == 0) {
-		r = lease_conn_sync(c);
+		r = sync_own(c, shared);
 	}
 	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
@@ -365,16 +377,22 @@ static json_t *add_or_update(ctl_t *ctl, json_t *args, bool update)
 
 json_t *ctl_cmd_lease4_add(ctl_t *ctl, json_t *args)
 {
-	return add_or_update(ctl, args, false);
+	return add_or_update(ctl, NULL, args, false);
 }
 
 json_t *ctl_cmd_lease4_update(ctl_t *ctl, json_t *args)
 {
-	return add_or_update(ctl, args, true);
+	return add_or_update(ctl, NULL, args, true);
+}
+
+json_t *ctl_lease4_update_on(ctl_t *ctl, lease_conn_t *c, json_t *args)
+{
+	return add_or_update(ctl, c, args, true);
 }
 
 /* The shared start of lease4-get and lease4-del (@verb "Query" / "Delete"):
  * check the arguments, open a connection into *ret_conn and look the lease up
+ * (unless *ret_conn is one already) and look the lease up
  * by address or by (identifier-type, identifier, subnet-id). NULL (with
  * *ret_found and *ret set), or the error answer. */
 static json_t *open_and_lookup(ctl_t *ctl, json_t *args, const char *verb,
@@ -389,7 +407,7 @@ static json_t *open_and_lookup(ctl_t *ctl, json_t *args, const char *verb,
 	if (err != NULL) {
 		return err;
 	}
-	err = conn_open(ctl, ret_conn);
+	err = *ret_conn == NULL ? conn_open(ctl, ret_conn) : NULL;
 	if (err != NULL) {
 		return err;
 	}
@@ -425,28 +443,41 @@ json_t *ctl_cmd_lease4_get(ctl_t *ctl, json_t *args)
 	return ctl_answer(CTL_RESULT_SUCCESS, lease_json(&l), "IPv4 lease found.");
 }
 
-json_t *ctl_cmd_lease4_del(ctl_t *ctl, json_t *args)
+/* lease4-del on @shared (a batch's, not synced here) or on its own connection. */
+static json_t *del_on(ctl_t *ctl, lease_conn_t *shared, json_t *args)
 {
-	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
+	_cleanup_(lease_conn_closep) lease_conn_t *own = NULL;
+	lease_conn_t *c = shared;
 	lease4_t l;
 	bool found;
 	json_t *err;
 
-	err = open_and_lookup(ctl, args, "Delete", &c, &l, &found);
+	err = open_and_lookup(ctl, args, "Delete", shared != NULL ? &c : &own, &l, &found);
 	if (err != NULL) {
 		return err;
 	}
+	c = shared != NULL ? shared : own;
 	int r = found ? lease_del(c, &l) : -ENOENT;
 	if (r == -ENOENT || r == -ESTALE) {
 		return ctl_answer(CTL_RESULT_EMPTY, NULL, "IPv4 lease not found.");
 	}
 	if (r == 0) {
-		r = lease_conn_sync(c);
+		r = sync_own(c, shared);
 	}
 	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
 	}
 	return ctl_answer(CTL_RESULT_SUCCESS, NULL, "IPv4 lease deleted.");
+}
+
+json_t *ctl_cmd_lease4_del(ctl_t *ctl, json_t *args)
+{
+	return del_on(ctl, NULL, args);
+}
+
+json_t *ctl_lease4_del_on(ctl_t *ctl, lease_conn_t *c, json_t *args)
+{
+	return del_on(ctl, c, args);
 }
 
 /* Visit leases in address order after @after, at most @limit (0 = all) that

@@ -269,8 +269,10 @@ static json_t *cmd_leases_reclaim(ctl_t *ctl, json_t *args)
 /* ---- the table (kept sorted: list-commands returns it in this order) ---- */
 
 /* Which hook library (Dhcp4.hooks-libraries) brings a command: without it Kea
- * neither lists nor knows the command. */
-enum { HOOK_NONE, HOOK_LEASE, HOOK_STAT, HOOK_HA };
+ * neither lists nor knows the command. HOOK_LESSOR_HA: lessor's own command
+ * between HA peers (lease_cmds and ha loaded), never listed, so list-commands
+ * stays Kea's. */
+enum { HOOK_NONE, HOOK_LEASE, HOOK_STAT, HOOK_HA, HOOK_LESSOR_HA };
 
 static const struct ctl_cmd_entry {
 	const char *name;
@@ -319,6 +321,7 @@ static const struct ctl_cmd_entry {
         {"lease6-update", ctl_cmd_lease6_update, HOOK_LEASE},
         {"lease6-wipe", ctl_cmd_lease6_wipe, HOOK_LEASE},
         {"leases-reclaim", cmd_leases_reclaim, HOOK_NONE},
+        {"lessor-lease4-batch", ctl_cmd_lessor_lease4_batch, HOOK_LESSOR_HA},
         {"libreload", cmd_libreload, HOOK_NONE},
         {"list-commands", cmd_list_commands, HOOK_NONE},
         {"log-get", ctl_cmd_log_get, HOOK_NONE},
@@ -351,6 +354,7 @@ static bool hook_loaded(const cfg_t *cfg, int hook)
 	case HOOK_LEASE: return cfg != NULL && cfg->hooks.lease_cmds;
 	case HOOK_STAT: return cfg != NULL && cfg->hooks.stat_cmds;
 	case HOOK_HA: return cfg != NULL && cfg->hooks.ha;
+	case HOOK_LESSOR_HA: return cfg != NULL && cfg->hooks.ha && cfg->hooks.lease_cmds;
 	default: return true;
 	}
 }
@@ -372,7 +376,7 @@ json_t *ctl_cmd_names(const cfg_t *cfg)
 	json_t *list = json_array();
 
 	for (size_t i = 0; list != NULL && i < ARRAY_SIZE(ctl_cmds); i++) {
-		if (!hook_loaded(cfg, ctl_cmds[i].hook)) {
+		if (!hook_loaded(cfg, ctl_cmds[i].hook) || ctl_cmds[i].hook == HOOK_LESSOR_HA) {
 			continue;
 		}
 		if (json_array_append_new(list, json_string(ctl_cmds[i].name)) < 0) {

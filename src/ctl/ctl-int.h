@@ -130,6 +130,12 @@ json_t *ctl_cmd_lease4_get_by_client_id(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_get_by_hostname(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_del(ctl_t *ctl, json_t *args);
 json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args);
+/** lease4-update / lease4-del on @c, a batch's connection: the change is
+ *  made but not synced (the batch syncs once before it answers). */
+json_t *ctl_lease4_update_on(ctl_t *ctl, lease_conn_t *c, json_t *args);
+json_t *ctl_lease4_del_on(ctl_t *ctl, lease_conn_t *c, json_t *args);
+/* cmd-lease-batch.c: lessor's own, between two lessor HA peers */
+json_t *ctl_cmd_lessor_lease4_batch(ctl_t *ctl, json_t *args);
 /* lease commands for features lessor does not have (cmd-lease6.c): answered
  * as Kea 2.2's lease_cmds answers on a DHCPv4 server without DDNS */
 json_t *ctl_cmd_lease4_resend_ddns(ctl_t *ctl, json_t *args);

@@ -12,6 +12,14 @@
 
 #define HA_LOGGER "kea-dhcp4.ha-hooks"  /* libdhcp_ha.so's logger */
 
+/* Parked items sent per round trip to a lessor partner (lessor-lease4-batch;
+ * its receiver takes up to 1024). A quarter of the ring: the next batch
+ * fills while this one is on the wire. */
+#define HA_BATCH_MAX 64
+
+/* Whether the partner takes lessor-lease4-batch (ha->peer_batch). */
+enum { HA_BATCH_UNKNOWN, HA_BATCH_NO, HA_BATCH_YES };
+
 /* One HTTP client (a libcurl easy handle keeps its connection alive). Owned by
  * one thread. */
 typedef struct ha_http {
@@ -28,6 +36,7 @@ struct ha {
 
 	_Atomic unsigned filter;        /* HA_F_* published to the workers */
 	_Atomic uint64_t unsent;        /* Kea's unsent-update-count */
+	_Atomic int peer_batch;         /* HA_BATCH_*: version-get after a heartbeat */
 
 	bool active;                    /* a configuration with HA is in force */
 	cfg_ha_state_t state;
@@ -60,6 +69,7 @@ struct ha {
 	/* parked lease changes: a ring, HA_PARK_MAX entries */
 	ha_parked_t *ring;
 	size_t head, n;
+	ha_parked_t *batch;             /* HA_BATCH_MAX, the HA thread's, off the ring */
 };
 
 /** CLOCK_MONOTONIC milliseconds. */
@@ -97,8 +107,13 @@ json_t *ha_local(ha_t *ha, const char *cmd, json_t *args);
  *  HA thread. */
 int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr);
 
-/** Take the parked items and send each one's update, then its reply (or drop
- *  it on failure). Returns how many failed. HA thread. */
+/** Ask the partner's version-get whether it is a lessor (then updates go in
+ *  lessor-lease4-batch); sets ha->peer_batch when it answers. HA thread. */
+void ha_negotiate(ha_t *ha, ha_http_t *c, const cfg_ha_t *h);
+
+/** Take the parked items and send their updates (in batches of HA_BATCH_MAX
+ *  to a lessor partner, one command per lease to Kea), then each one's reply
+ *  (or drop it when its update failed). Returns how many failed. HA thread. */
 unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h);
 
 /** Drop every parked item (HA went away). Any thread not holding ha->lock. */

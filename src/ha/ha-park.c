@@ -30,18 +30,25 @@ bool ha_park(ha_t *ha, const ha_parked_t *p)
 	return true;
 }
 
-static bool pop(ha_t *ha, ha_parked_t *out)
+/* Up to @max items off the ring, oldest first. */
+static size_t pop_batch(ha_t *ha, ha_parked_t *out, size_t max)
 {
+	size_t n = 0;
+
 	pthread_mutex_lock(&ha->lock);
-	bool any = ha->n > 0;
-	if (any) {
-		*out = ha->ring[ha->head];
-		out->tx.buf = out->buf;
+	for (; n < max && ha->n > 0; n++) {
+		out[n] = ha->ring[ha->head];
+		out[n].tx.buf = out[n].buf;
 		ha->head = (ha->head + 1) % HA_PARK_MAX;
 		ha->n--;
 	}
 	pthread_mutex_unlock(&ha->lock);
-	return any;
+	return n;
+}
+
+static bool pop(ha_t *ha, ha_parked_t *out)
+{
+	return pop_batch(ha, out, 1) == 1;
 }
 
 void ha_park_drop_all(ha_t *ha)
@@ -119,20 +126,19 @@ static void poke(ha_t *ha, const cfg_ha_t *h, bool ok)
 	pthread_mutex_unlock(&ha->lock);
 }
 
-int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr)
+/* Kea's judgement of the partner's answer to one lease's command: 0 on
+ * success, "empty" (3) or conflict (4, logged); negative (logged) otherwise.
+ * @r: the transport's verdict, @err its reason. */
+static int judge(const cfg_ha_t *h, const cfg_ha_peer_t *p, uint32_t addr, int r, json_t *ans,
+                 char *err, size_t errlen)
 {
-	char err[256] = "", a[INADDR_STRLEN];
-	json_t *ans = NULL, *cmd = lease_command(ha, addr);
-	const cfg_ha_peer_t *p = ha_partner(h);
-	int r = cmd != NULL && p != NULL ? ha_http_post(c, p, cmd, MIN(MAX((long)h->max_response_delay, 100L), 10000L),
-	                                                &ans, err, sizeof(err))
-	                                 : -ENOMEM;
+	char a[INADDR_STRLEN];
 	int res = r == 0 ? ha_result(ans) : -1;
 
 	if (r == 0 && res != 0 && res != 3 && res != 4) {
 		json_t *t = json_object_get(ans, "text");
 
-		snprintf(err, sizeof(err), "%s", json_is_string(t) ? json_string_value(t) : "error");
+		snprintf(err, errlen, "%s", json_is_string(t) ? json_string_value(t) : "error");
 		r = -EPROTO;
 	}
 	if (res == 4) {
@@ -144,10 +150,97 @@ int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr)
 		log_warn(HA_LOGGER, "HA_LEASE_UPDATE_FAILED", "%s: lease update for %s to %s failed: %s",
 		         h->this_server_name, inaddr_fmt(addr, a), p != NULL ? p->name : "?", err);
 	}
+	return r;
+}
+
+static long update_timeout(const cfg_ha_t *h)
+{
+	return MIN(MAX((long)h->max_response_delay, 100L), 10000L);
+}
+
+int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr)
+{
+	char err[256] = "";
+	json_t *ans = NULL, *cmd = lease_command(ha, addr);
+	const cfg_ha_peer_t *p = ha_partner(h);
+	int r = cmd != NULL && p != NULL ? ha_http_post(c, p, cmd, update_timeout(h), &ans, err, sizeof(err))
+	                                 : -ENOMEM;
+
+	r = judge(h, p, addr, r, ans, err, sizeof(err));
 	poke(ha, h, r == 0);
 	json_decref(cmd);
 	json_decref(ans);
 	return r;
+}
+
+void ha_negotiate(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
+{
+	char err[256];
+	json_t *ans = NULL, *cmd = ha_msg_command("version-get", NULL);
+	int r = cmd != NULL ? ha_http_post(c, ha_partner(h), cmd, update_timeout(h), &ans, err, sizeof(err))
+	                    : -ENOMEM;
+	const char *ext = json_string_value(json_object_get(json_object_get(ans, "arguments"), "extended"));
+
+	if (r == 0) {
+		/* lessor's version-get names it; Kea's never does */
+		bool lessor = ha_result(ans) == 0 && ext != NULL && strstr(ext, "\nlessor ") != NULL;
+
+		atomic_store(&ha->peer_batch, lessor ? HA_BATCH_YES : HA_BATCH_NO);
+		log_info(HA_LOGGER, "LESSOR_HA_PEER_BATCH", "%s: lease updates to %s go %s",
+		         h->this_server_name, ha_partner(h)->name,
+		         lessor ? "in batches (lessor-lease4-batch)" : "one lease per command");
+	}
+	json_decref(cmd);
+	json_decref(ans);
+}
+
+/* Items 0..n-1 of @ps in one lessor-lease4-batch; each one's verdict in res[].
+ * false when the partner does not know the command (then nothing is judged). */
+static bool send_batch(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, const ha_parked_t *ps, size_t n,
+                       int *res)
+{
+	char err[256] = "";
+	const cfg_ha_peer_t *p = ha_partner(h);
+	json_t *list = json_array(), *ans = NULL;
+
+	for (size_t i = 0; list != NULL && i < n; i++) {
+		json_t *cmd = lease_command(ha, ps[i].addr);
+
+		json_object_del(cmd, "service");
+		if (cmd == NULL || json_array_append_new(list, cmd) < 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	json_t *req = list != NULL ? ha_msg_command("lessor-lease4-batch", json_pack("{s:o}", "leases", list)) : NULL;
+	int r = req != NULL && p != NULL ? ha_http_post(c, p, req, update_timeout(h), &ans, err, sizeof(err))
+	                                 : -ENOMEM;
+	json_decref(req);
+	if (r == 0 && ha_result(ans) == 2) {
+		atomic_store(&ha->peer_batch, HA_BATCH_NO);     /* not (or no longer) a lessor */
+		json_decref(ans);
+		return false;
+	}
+	if (r == 0 && ha_result(ans) != 0) {
+		json_t *t = json_object_get(ans, "text");
+
+		snprintf(err, sizeof(err), "%s", json_is_string(t) ? json_string_value(t) : "batch failed");
+		r = -EPROTO;
+	}
+	json_t *results = json_object_get(json_object_get(ans, "arguments"), "results");
+	for (size_t i = 0; i < n; i++) {
+		json_t *one = r == 0 ? json_array_get(results, i) : NULL;
+		int ri = r;
+
+		if (r == 0 && !json_is_object(one)) {
+			snprintf(err, sizeof(err), "no answer for this lease in the batch");
+			ri = -EPROTO;
+		}
+		res[i] = judge(h, p, ps[i].addr, ri, one, err, sizeof(err));
+	}
+	poke(ha, h, r == 0);
+	json_decref(ans);
+	return true;
 }
 
 /* The reply that waited, on the worker's socket (a dup: the worker may be gone). */
@@ -185,34 +278,46 @@ static int send_reply(const ha_parked_t *p)
 	return -errno;
 }
 
+/* The update's verdict @r decides the held reply (Kea: a failed update drops
+ * it; the client retries). */
+static void finish(const cfg_ha_t *h, ha_parked_t *p, int r)
+{
+	int sr = p->has_reply && r == 0 ? send_reply(p) : 0;
+
+	if (sr < 0) {
+		log_warn(HA_LOGGER, "LESSOR_HA_PARKED_SEND_FAIL", "%s: failed to send a parked reply: %s",
+		         h->this_server_name, strerror(-sr));
+	}
+	if (p->fd >= 0) {
+		close(p->fd);
+	}
+}
+
 unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 {
-	ha_parked_t p;
+	ha_parked_t *ps = ha->batch;
+	int res[HA_BATCH_MAX];
 	unsigned failed = 0;
+	size_t n;
 
-	while (pop(ha, &p)) {
+	while ((n = pop_batch(ha, ps, HA_BATCH_MAX)) > 0) {
 		pthread_mutex_lock(&ha->lock);
 		bool gone = ha->partner == HA_PARTNER_UNAVAILABLE;
 		pthread_mutex_unlock(&ha->lock);
 		/* a partner that stopped answering would hold every update for a
 		 * timeout: drop at once until a heartbeat finds it again */
-		int r = gone ? -EHOSTUNREACH : ha_send_lease(ha, c, h, p.addr);
+		bool batched = !gone && atomic_load(&ha->peer_batch) == HA_BATCH_YES &&
+		               send_batch(ha, c, h, ps, n, res);
 
-		if (gone) {
-			ha_note_unsent(ha);
-		}
-
-		if (r < 0) {
-			failed++;
-		}
-		/* Kea: a failed update drops the reply; the client retries */
-		int sr = p.has_reply && r == 0 ? send_reply(&p) : 0;
-		if (sr < 0) {
-			log_warn(HA_LOGGER, "LESSOR_HA_PARKED_SEND_FAIL", "%s: failed to send a parked reply: %s",
-			         h->this_server_name, strerror(-sr));
-		}
-		if (p.fd >= 0) {
-			close(p.fd);
+		for (size_t i = 0; i < n; i++) {
+			if (gone) {
+				ha_note_unsent(ha);
+				res[i] = -EHOSTUNREACH;
+			} else if (!batched) {
+				res[i] = ha_send_lease(ha, c, h, ps[i].addr);
+			}
+			failed += res[i] < 0;
+			finish(h, &ps[i], res[i]);
 		}
 	}
 	return failed;

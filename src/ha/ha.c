@@ -240,9 +240,14 @@ static void heartbeat(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 			         ha_partner(h)->name, ha_partner(h)->url, err);
 		}
 		ha->partner = HA_PARTNER_UNAVAILABLE;
+		/* what answers when it is back may be another implementation */
+		atomic_store(&ha->peer_batch, HA_BATCH_UNKNOWN);
 	}
 	ha->next_hb_ms = now + h->heartbeat_delay;
 	pthread_mutex_unlock(&ha->lock);
+	if (r == 0 && atomic_load(&ha->peer_batch) == HA_BATCH_UNKNOWN) {
+		ha_negotiate(ha, c, h);
+	}
 }
 
 /* One step of the state machine on what the last heartbeat taught us. */
@@ -406,9 +411,11 @@ int ha_new(ha_t **ret)
 	pthread_condattr_t ca;
 
 	if (ha == NULL || (ha->ring = calloc(HA_PARK_MAX, sizeof(*ha->ring))) == NULL ||
+	    (ha->batch = calloc(HA_BATCH_MAX, sizeof(*ha->batch))) == NULL ||
 	    (ha->clients = calloc(HA_CLIENTS_MAX, sizeof(*ha->clients))) == NULL) {
 		if (ha != NULL) {
 			free(ha->ring);
+			free(ha->batch);
 		}
 		free(ha);
 		return -ENOMEM;
@@ -461,6 +468,7 @@ ha_t *ha_free(ha_t *ha)
 	pthread_cond_destroy(&ha->wake);
 	pthread_mutex_destroy(&ha->lock);
 	free(ha->ring);
+	free(ha->batch);
 	free(ha->clients);
 	free(ha);
 	return NULL;

@@ -5,8 +5,10 @@ item 7). Not a ctest (the name does not start with test_): run by hand, release 
         /usr/bin/python3 -m pytest -q -s ../../tests/system/bench_ha_pair.py
 
 perfdhcp at each rate of RATES for 4 s (new clients each step, a pool big enough for all);
-prints ACKs/s and the drop ratio per rate. Measures, never asserts."""
-import time, pytest
+prints ACKs/s, the drop ratio and the servers' CPU per ACK (user+system of every server
+process of the run, both halves of a pair, from /proc) per rate. Measures, never asserts.
+`-k lessor-lessor` (ids: single server, primary-standby) picks one run."""
+import os, time, pytest
 from conftest import PERF_BASE_MAC, perfdhcp, need_tools
 from ha_pair import PRIMARY_ADDR, StandbyNet, start_half, wait_states, pair_config
 import conftest
@@ -19,14 +21,35 @@ def widen(s):
     c["Dhcp4"]["subnet4"][0]["pools"] = [{"pool": "10.0.16.0 - 10.0.255.255"}]
     s.write_config(c)
 
-def measure(net, tag):
+def cpu_s(servers):
+    """User+system CPU seconds of the server processes so far."""
+    t = 0
+    for s in servers:
+        try:
+            with open("/proc/%d/stat" % s.proc.pid) as f:
+                v = f.read().rsplit(")", 1)[1].split()
+            t += int(v[11]) + int(v[12])
+        except (OSError, AttributeError, IndexError, ValueError):
+            pass
+    return t / os.sysconf("SC_CLK_TCK")
+
+def measure(net, tag, servers):
     out = []
     for i, r in enumerate(RATES):
+        c0, t0 = cpu_s(servers), time.monotonic()
         res = perfdhcp(net, n=r * 4, rate=r, base_mac="00:0%d:00:00:00:00" % (i + 1), period=None, wait_s=1)
-        out.append((r, res.acks / 4.0, 1 - res.acks / max(res.discovers, 1)))
-    print("BENCH", tag, " ".join("%d:%.0f/s(%.1f%%)" % (r, a, d * 100) for r, a, d in out))
+        # perfdhcp may take longer than 4 s to start its exchanges (its own CPU share)
+        took = max(time.monotonic() - t0 - 1, 4.0)
+        cpu = cpu_s(servers) - c0
+        out.append((r, res.acks / took, 1 - res.acks / max(res.discovers, 1), cpu * 1e6 / max(res.acks, 1),
+                    res.discovers))
+    print("BENCH", tag, " ".join("%d:%.0f/s(%.1f%%,%.0fus,%d sent)" % o for o in out),
+          "load %.1f" % os.getloadavg()[0])
 
-@pytest.mark.parametrize("kinds", [("lessor", None), ("lessor", "lessor"), ("kea", None), ("kea", "kea")])
+KINDS = [("lessor", None), ("lessor", "lessor"), ("kea", None), ("kea", "kea"), ("lessor", "kea"),
+         ("kea", "lessor")]
+
+@pytest.mark.parametrize("kinds", KINDS, ids=["%s-%s" % (p, s or "single") for p, s in KINDS])
 def test_bench(netpair, tmp_path, kinds):
     pk, sk = kinds
     sb = StandbyNet(netpair)
@@ -43,7 +66,7 @@ def test_bench(netpair, tmp_path, kinds):
             st = start_half(tmp_path, sb, "standby", sk, made, **{"heartbeat-delay": 1000, "max-response-delay": 5000, "pool": "10.0.16.0 - 10.0.255.255"})
             p = start_half(tmp_path, netpair, "primary", pk, made, **{"heartbeat-delay": 1000, "max-response-delay": 5000, "pool": "10.0.16.0 - 10.0.255.255"})
             wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby"})
-        measure(netpair, "%s+%s" % (pk, sk))
+        measure(netpair, "%s+%s" % (pk, sk), made)
     finally:
         for s in made: s.cleanup()
         sb.close()

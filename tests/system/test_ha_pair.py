@@ -62,6 +62,12 @@ def run_pair(netpair, sb, tmp_path, primary_kind, standby_kind, made):
             break
         time.sleep(0.1)
     assert on_standby == on_primary
+    # a lessor primary batches its updates to a lessor standby (negotiated by version-get),
+    # and sends Kea's one command per lease to Kea
+    if primary_kind == "lessor":
+        assert ("go in batches" if standby_kind == "lessor" else "one lease per command") in primary.log()
+    if (primary_kind, standby_kind) == ("lessor", "lessor"):
+        assert "Received command 'lessor-lease4-batch'" in standby.log()
 
     took = failover(netpair, primary, standby_kind)
     print("FAILOVER %s primary -> %s standby: %.3f s (heartbeat-delay 200 ms, "

@@ -1434,6 +1434,54 @@ static void test_list_commands_follow_hooks(void **state)
 	       "stat-lease6-get[subnet-id=1]: no matching data, subnet-id: 1 does not exist");
 }
 
+/* lessor-lease4-batch (lessor HA peers): each item answered as its own
+ * command would be, in order; unknown without the HA hook, never listed. */
+static void test_lease4_batch(void **state)
+{
+	env_state_t *s = *state;
+	json_t *ans, *res;
+
+	EXPECT(s, "{\"command\":\"lessor-lease4-batch\",\"arguments\":{\"leases\":[]}}", 2,
+	       "'lessor-lease4-batch' command not supported.");
+	EXPECT(s,
+	       "{\"command\":\"config-set\",\"arguments\":{\"Dhcp4\":{\"hooks-libraries\":["
+	       "{\"library\":\"/usr/lib/kea/hooks/libdhcp_lease_cmds.so\"},"
+	       "{\"library\":\"/usr/lib/kea/hooks/libdhcp_ha.so\",\"parameters\":{"
+	       "\"high-availability\":[{\"this-server-name\":\"a\",\"mode\":\"hot-standby\","
+	       "\"peers\":[{\"name\":\"a\",\"url\":\"http://127.0.0.1:20598/\",\"role\":\"primary\"},"
+	       "{\"name\":\"b\",\"url\":\"http://127.0.0.1:20599/\",\"role\":\"standby\"}]}]}}],"
+	       "\"subnet4\":[{\"id\":1,\"subnet\":\"192.0.2.0/24\"}]}}}",
+	       0, "Configuration successful.");
+	assert_false(listed(s, "lessor-lease4-batch"));
+	assert_true(listed(s, "ha-heartbeat"));
+	EXPECT(s, "{\"command\":\"lessor-lease4-batch\",\"arguments\":{}}", 1, "'leases' must be a list");
+	add_lease(s, "192.0.2.150", "1a:1b:1c:1d:1e:1f", "one");
+	ans = expect(s,
+	             "{\"command\":\"lessor-lease4-batch\",\"arguments\":{\"leases\":["
+	             "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.151\","
+	             "\"hw-address\":\"1a:1b:1c:1d:1e:2f\",\"force-create\":true}},"
+	             "{\"command\":\"lease4-update\",\"arguments\":{\"ip-address\":\"192.0.2.160\","
+	             "\"hw-address\":\"1a:1b:1c:1d:1e:3f\"}},"
+	             "{\"command\":\"lease4-del\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}},"
+	             "{\"command\":\"lease4-del\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}},"
+	             "{\"command\":\"shutdown\"}, 7]}}",
+	             0, "6 leases applied");
+	res = json_object_get(json_object_get(ans, "arguments"), "results");
+	assert_int_equal(json_array_size(res), 6);
+	static const int want[] = { 0, 1, 0, 3, 2, 1 };
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(result_of(json_array_get(res, i)), want[i]);
+	}
+	assert_string_equal(text_of(json_array_get(res, 0)), "IPv4 lease added.");
+	assert_string_equal(text_of(json_array_get(res, 2)), "IPv4 lease deleted.");
+	json_decref(ans);
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.151\"}}", 0,
+	       "IPv4 lease found.");
+	EXPECT(s, "{\"command\":\"lease4-get\",\"arguments\":{\"ip-address\":\"192.0.2.150\"}}", 3,
+	       "Lease not found.");
+	assert_int_equal(s->fake.shutdowns, 0);      /* not a batch command */
+}
+
 static void test_lease_argument_texts(void **state)
 {
 	env_state_t *s = *state;
@@ -1620,6 +1668,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lease6_on_a_v4_server, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_status_get_queue_statistics, setup, teardown),
 	        cmocka_unit_test(test_kea_pretty),
+	        cmocka_unit_test_setup_teardown(test_lease4_batch, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
