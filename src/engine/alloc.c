@@ -1,285 +1,18 @@
 /* Allocation engine, modelled on Kea 2.2's AllocEngine (discoverLease4,
  * requestLease4, findClientLease) and Dhcpv4Srv::assignLease / processRelease /
- * processDecline. RFC 2131 §4.3 gives the message semantics; Kea's choices are
+ * processDecline (RELEASE and DECLINE are in alloc-release.c, reservation and
+ * owner matching in alloc-host.c, lifetimes in alloc-lft.c, the shared-network
+ * walk in alloc-net.c). RFC 2131 §4.3 gives the message semantics; Kea's choices are
  * followed where the RFC leaves room (they are what clients in the field see). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "engine/alloc.h"
+#include "engine/alloc-int.h"
 #include "cfg/subnet.h"
 #include "engine/extinfo.h"
 #include "util/inaddr.h"
 #include "util/log.h"
-
-/* How often a CAS that lost a race is retried on the same address. */
-#define ALLOC_CAS_RETRIES 4
-
-/* ---- client identity ---- */
-
-static bool hw_equal(const lease4_t *l, const alloc_client_t *c)
-{
-	return c->hwaddr_len > 0 && l->hwaddr_len == c->hwaddr_len && l->htype == c->htype &&
-	       memcmp(l->hwaddr, c->hwaddr, c->hwaddr_len) == 0;
-}
-
-static bool cid_equal(const lease4_t *l, const uint8_t *cid, uint8_t cid_len)
-{
-	return cid != NULL && l->client_id_len > 0 && l->client_id_len == cid_len &&
-	       memcmp(l->client_id, cid, cid_len) == 0;
-}
-
-/* Kea's Lease4::belongsToClient(hw, client_id) with an explicit client-id. */
-static bool belongs(const lease4_t *l, const alloc_client_t *c, const uint8_t *cid, uint8_t cid_len)
-{
-	if (cid_equal(l, cid, cid_len)) {
-		return true;
-	}
-	if (cid == NULL || l->client_id_len == 0) {
-		return hw_equal(l, c);
-	}
-	return false;
-}
-
-bool alloc_lease_belongs_to(const lease4_t *l, const alloc_client_t *c)
-{
-	return belongs(l, c, c->client_id, c->client_id_len);
-}
-
-/* The client-id as subnet @s sees it: ignored when match-client-id is false. */
-static const uint8_t *subnet_cid(const cfg_subnet4_t *s, const alloc_client_t *c, uint8_t *ret_len)
-{
-	if (!s->match_client_id || c->client_id == NULL) {
-		*ret_len = 0;
-		return NULL;
-	}
-	*ret_len = c->client_id_len;
-	return c->client_id;
-}
-
-static bool belongs_in(const cfg_subnet4_t *s, const lease4_t *l, const alloc_client_t *c)
-{
-	uint8_t len;
-	const uint8_t *cid = subnet_cid(s, c, &len);
-
-	return belongs(l, c, cid, len);
-}
-
-/* ---- reservations ---- */
-
-static bool host_id_of(const alloc_client_t *c, cfg_host_id_type_t t, const uint8_t **ret,
-                       size_t *ret_len)
-{
-	switch (t) {
-	case CFG_HOST_ID_HWADDR:
-		*ret = c->hwaddr;
-		*ret_len = c->hwaddr_len;
-		break;
-	case CFG_HOST_ID_CLIENT_ID:
-		*ret = c->client_id;
-		*ret_len = c->client_id_len;
-		break;
-	case CFG_HOST_ID_CIRCUIT_ID:
-		*ret = c->circuit_id;
-		*ret_len = c->circuit_id_len;
-		break;
-	case CFG_HOST_ID_DUID:
-		*ret = c->duid;
-		*ret_len = c->duid_len;
-		break;
-	default:
-		return false;
-	}
-	return *ret != NULL && *ret_len > 0;
-}
-
-const cfg_host_t *alloc_host_find(const cfg_t *cfg, uint32_t subnet_id, const alloc_client_t *c)
-{
-	if (cfg->n_hosts == 0) {
-		return NULL;
-	}
-	for (size_t i = 0; i < cfg->n_host_ids; i++) {
-		const uint8_t *id;
-		size_t len;
-
-		if (!host_id_of(c, cfg->host_ids[i], &id, &len)) {
-			continue;
-		}
-		const cfg_host_t *h = cfg_host_find(cfg, subnet_id, cfg->host_ids[i], id, len);
-		if (h != NULL) {
-			return h;
-		}
-	}
-	return NULL;
-}
-
-const cfg_host_t *alloc_host_for_subnet(const cfg_t *cfg, const cfg_subnet4_t *s,
-                                        const alloc_client_t *c)
-{
-	const cfg_host_t *h = NULL;
-
-	if (s->reservations_in_subnet) {
-		h = alloc_host_find(cfg, s->id, c);
-	}
-	if (h == NULL && s->reservations_global) {
-		h = alloc_host_find(cfg, 0, c);
-	}
-	return h;
-}
-
-/* Kea's addressReserved(): @addr is reserved in @s for a host other than @mine. */
-static bool reserved_for_other(const cfg_t *cfg, const cfg_subnet4_t *s, uint32_t addr,
-                               const cfg_host_t *mine)
-{
-	const cfg_host_t *h = NULL;
-
-	if (cfg->n_hosts == 0) {
-		return false;
-	}
-	if (s->reservations_in_subnet) {
-		h = cfg_host_find_by_addr(cfg, s->id, addr);
-	}
-	if (h == NULL && s->reservations_global) {
-		h = cfg_host_find_by_addr(cfg, 0, addr);
-	}
-	return h != NULL && h != mine;
-}
-
-/* Kea 2.2 addressReserved(): with reservations-out-of-pool the server assumes
- * no reservation lies inside a pool, so an in-pool address is never treated
- * as reserved (it is handed out dynamically like any other). */
-static bool reserved_for_other_oop(const cfg_t *cfg, const cfg_subnet4_t *s, uint32_t addr,
-                                   const cfg_host_t *mine)
-{
-	if (s->reservations_out_of_pool && cfg_subnet_pool_of(s, addr) != NULL) {
-		return false;
-	}
-	return reserved_for_other(cfg, s, addr, mine);
-}
-
-/* ---- lifetimes ---- */
-
-static uint32_t clamp_u32(uint32_t v, uint32_t lo, uint32_t hi)
-{
-	if (lo != 0 && v < lo) {
-		v = lo;
-	}
-	if (hi != 0 && v > hi) {
-		v = hi;
-	}
-	return v;
-}
-
-uint32_t alloc_valid_lft(const cfg_t *cfg, const cfg_subnet4_t *s, const class_set_t *classes,
-                         bool has_hint, uint32_t hint)
-{
-	uint32_t valid = s->lft.valid, min = s->lft.min_valid, max = s->lft.max_valid;
-
-	/* Kea getValidLft(): the first class (join order) with a valid-lifetime wins. */
-	for (uint16_t i = 0; classes != NULL && i < classes->n; i++) {
-		const cfg_class_t *cl = &cfg->classes[classes->idx[i]];
-
-		if (classes->idx[i] < cfg->n_classes && cl->has_valid_lft) {
-			valid = cl->valid_lft;
-			min = cl->min_valid_lft;
-			max = cl->max_valid_lft;
-			break;
-		}
-	}
-	if (has_hint && hint > 0) {
-		return clamp_u32(hint, min != 0 ? min : valid, max != 0 ? max : valid);
-	}
-	return valid;
-}
-
-/* ---- shared-network walk ---- */
-
-/* Subnets usable for this packet: the selected one first, then its shared
- * network siblings in configuration order starting after it and wrapping
- * around, skipping class-guarded ones (Kea's Subnet4::getNextSubnet with
- * client classes: "next in turn after the current subnet", full circle). */
-typedef struct net_iter {
-	const alloc_req_t *req;
-	const cfg_subnet4_t *first;
-	size_t i;    /* steps taken after first */
-	size_t base; /* index of first in its network */
-	bool started;
-} net_iter_t;
-
-static net_iter_t net_iter_init(const alloc_req_t *req, const cfg_subnet4_t *first)
-{
-	return (net_iter_t){.req = req, .first = first};
-}
-
-static const cfg_subnet4_t *net_next(net_iter_t *it)
-{
-	const cfg_shared_network_t *net = it->first->network;
-
-	if (!it->started) {
-		it->started = true;
-		return it->first;
-	}
-	if (net == NULL) {
-		return NULL;
-	}
-	if (it->i == 0) {
-		/* First step into the siblings: find where first sits. */
-		for (size_t k = 0; k < net->n_subnets; k++) {
-			if (net->subnets[k] == it->first) {
-				it->base = k;
-				break;
-			}
-		}
-	}
-	while (it->i < net->n_subnets) {
-		size_t k = it->base + 1 + it->i++;
-		const cfg_subnet4_t *s = net->subnets[k < net->n_subnets ? k : k - net->n_subnets];
-
-		if (s != it->first && subnet_class_allows(s->client_class, it->req->classes)) {
-			return s;
-		}
-	}
-	return NULL;
-}
-
-static bool pool_allowed(const cfg_pool_t *p, const class_set_t *classes)
-{
-	return subnet_class_allows(p->client_class, classes);
-}
-
-static const cfg_pool_t *allowed_pool_in(const cfg_subnet4_t *s, uint32_t addr,
-                                         const class_set_t *classes)
-{
-	if (!cfg_subnet4_contains(s, addr)) {
-		return NULL;
-	}
-	for (size_t i = 0; i < s->n_pools; i++) {
-		const cfg_pool_t *p = &s->pools[i];
-
-		if (addr >= p->first && addr <= p->last && pool_allowed(p, classes)) {
-			return p;
-		}
-	}
-	return NULL;
-}
-
-/* Kea's inAllowedPool(): the subnet of the network holding @addr in a pool the
- * client may use, or NULL. */
-static const cfg_subnet4_t *in_allowed_pool(const alloc_req_t *req, const cfg_subnet4_t *first,
-                                            uint32_t addr, const cfg_pool_t **ret_pool)
-{
-	net_iter_t it = net_iter_init(req, first);
-
-	for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
-		const cfg_pool_t *p = allowed_pool_in(s, addr, req->classes);
-
-		if (p != NULL) {
-			*ret_pool = p;
-			return s;
-		}
-	}
-	return NULL;
-}
 
 /* Kea's findClientLease(): by client-id across the network, then by hwaddr.
  * A released lease (expired in place, valid lifetime 0) is not the client's
@@ -292,8 +25,8 @@ static int find_client_lease(const alloc_req_t *req, lease4_t *ret_lease,
 	int r;
 
 	if (c->client_id != NULL) {
-		it = net_iter_init(req, req->subnet);
-		for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
+		it = alloc_net_iter(req, req->subnet);
+		for (const cfg_subnet4_t *s; (s = alloc_net_next(&it)) != NULL;) {
 			if (!s->match_client_id) {
 				continue;
 			}
@@ -311,10 +44,10 @@ static int find_client_lease(const alloc_req_t *req, lease4_t *ret_lease,
 	if (c->hwaddr_len == 0) {
 		return -ENOENT;
 	}
-	it = net_iter_init(req, req->subnet);
-	for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
+	it = alloc_net_iter(req, req->subnet);
+	for (const cfg_subnet4_t *s; (s = alloc_net_next(&it)) != NULL;) {
 		r = lease_get_by_hwaddr(req->conn, s->id, c->hwaddr, c->hwaddr_len, ret_lease);
-		if (r == 0 && ret_lease->valid_lft != 0 && belongs_in(s, ret_lease, c)) {
+		if (r == 0 && ret_lease->valid_lft != 0 && alloc_host_belongs_in(s, ret_lease, c)) {
 			*ret_subnet = s;
 			return 0;
 		}
@@ -330,9 +63,9 @@ static int find_client_lease(const alloc_req_t *req, lease4_t *ret_lease,
 static const cfg_host_t *find_addr_reservation(const alloc_req_t *req, const cfg_subnet4_t *first,
                                                const cfg_subnet4_t **ret_subnet)
 {
-	net_iter_t it = net_iter_init(req, first);
+	net_iter_t it = alloc_net_iter(req, first);
 
-	for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
+	for (const cfg_subnet4_t *s; (s = alloc_net_next(&it)) != NULL;) {
 		const cfg_host_t *h = alloc_host_for_subnet(req->cfg, s, &req->client);
 
 		if (h == NULL || h->addr == 0) {
@@ -452,7 +185,7 @@ static int take_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const lease
 		if (r < 0) {
 			return r;
 		}
-		bool mine = belongs_in(s, &cur, &req->client) && cur.state == LEASE_STATE_DEFAULT;
+		bool mine = alloc_host_belongs_in(s, &cur, &req->client) && cur.state == LEASE_STATE_DEFAULT;
 		if (!mine && !lease4_is_expired(&cur, req->now)) {
 			*ret_take = TAKE_BUSY;
 			return 0;
@@ -561,8 +294,8 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 	uint64_t attempts = 0;
 
 	allocator_bind(req->allocator, req->cfg);
-	it = net_iter_init(req, preferred_subnet(req, first));
-	for (const cfg_subnet4_t *s; (s = net_next(&it)) != NULL;) {
+	it = alloc_net_iter(req, preferred_subnet(req, first));
+	for (const cfg_subnet4_t *s; (s = alloc_net_next(&it)) != NULL;) {
 		const cfg_host_t *mine = alloc_host_for_subnet(req->cfg, s, &req->client);
 
 		for (size_t pi = 0; pi < s->n_pools; pi++) {
@@ -570,7 +303,7 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 			uint64_t size = (uint64_t)p->last - p->first + 1;
 
 			any_pool = true;
-			if (!pool_allowed(p, req->classes)) {
+			if (!alloc_net_pool_allowed(p, req->classes)) {
 				continue;
 			}
 			any_allowed = true;
@@ -606,7 +339,7 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 				} else {
 					a = p->first + (uint32_t)n;
 				}
-				if (reserved_for_other_oop(req->cfg, s, a, mine)) {
+				if (alloc_host_reserved_oop(req->cfg, s, a, mine)) {
 					continue;
 				}
 				r = try_addr(req, s, p, NULL, a, fake, res, &done);
@@ -670,56 +403,6 @@ static int try_reserved(const alloc_req_t *req, const cfg_subnet4_t *first, bool
 	return r;
 }
 
-/* Kea 2.2 updateLease4Information()'s "changed": a renewal that alters what
- * the lease records (or shortens it) is always written. */
-static bool lease_changed(const lease4_t *old, const lease4_t *want)
-{
-	return old->subnet_id != want->subnet_id || old->htype != want->htype ||
-	       old->hwaddr_len != want->hwaddr_len ||
-	       memcmp(old->hwaddr, want->hwaddr, want->hwaddr_len) != 0 ||
-	       old->client_id_len != want->client_id_len ||
-	       memcmp(old->client_id, want->client_id, want->client_id_len) != 0 ||
-	       old->fqdn_fwd != want->fqdn_fwd || old->fqdn_rev != want->fqdn_rev ||
-	       strcmp(old->hostname, want->hostname) != 0 ||
-	       strcmp(old->user_context, want->user_context) != 0 ||
-	       want->valid_lft < old->valid_lft;
-}
-
-/* Kea 2.2 AllocEngine::setLeaseReusable(): the lifetime @old has left when
- * its renewal may skip the write (the lease cache), else 0. The age since
- * its last write must be within cache-max-age and within cache-threshold of
- * the new valid lifetime, whichever are configured; an infinite lease is
- * always reused (Kea checks that before the cache parameters). */
-static uint32_t reusable_lft(const cfg_subnet4_t *s, const lease4_t *old, const lease4_t *want,
-                             int64_t now)
-{
-	uint32_t max_age = 0;
-
-	if (old->state != LEASE_STATE_DEFAULT) {
-		return 0;
-	}
-	if (want->valid_lft == LEASE_LFT_INFINITE) {
-		return LEASE_LFT_INFINITE;
-	}
-	if (old->cltt > now || now - old->cltt >= (int64_t)old->valid_lft) {
-		return 0;
-	}
-	uint32_t age = (uint32_t)(now - old->cltt);
-	if (s->has_cache_max_age) {
-		max_age = s->cache_max_age;
-		if (max_age == 0 || age > max_age) {
-			return 0;
-		}
-	}
-	if (s->has_cache_threshold) {
-		max_age = (uint32_t)((double)want->valid_lft * s->cache_threshold);
-		if (age > max_age) {
-			return 0;
-		}
-	}
-	return max_age == 0 ? 0 : old->valid_lft - age;
-}
-
 /* Renew (or, for a DISCOVER, re-offer) the client's existing lease. */
 static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lease4_t *old,
                        const cfg_pool_t *pool, const cfg_host_t *host, bool fake,
@@ -730,7 +413,7 @@ static int renew_lease(const alloc_req_t *req, const cfg_subnet4_t *s, const lea
 	lease_fill(req, s, pool, host, old->addr, &want);
 	lease_context(req, s, old->user_context, &want);
 	/* Kea decides reuse for an OFFER too (it then sends what is left) */
-	uint32_t reuse = lease_changed(old, &want) ? 0 : reusable_lft(s, old, &want, req->now);
+	uint32_t reuse = alloc_lft_changed(old, &want) ? 0 : alloc_lft_reusable(s, old, &want, req->now);
 	if (fake || reuse != 0) {
 		set_ok(res, &want, s, pool, host);
 		res->reuse_lft = reuse;
@@ -780,10 +463,10 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 	/* 2. The client's existing lease, when still in a pool it may use. */
 	if (!done && have_client) {
 		const cfg_pool_t *p = NULL;
-		const cfg_subnet4_t *s = in_allowed_pool(req, first, client_lease.addr, &p);
+		const cfg_subnet4_t *s = alloc_net_in_allowed_pool(req, first, client_lease.addr, &p);
 
 		if (s != NULL &&
-		    !reserved_for_other_oop(req->cfg, s, client_lease.addr,
+		    !alloc_host_reserved_oop(req->cfg, s, client_lease.addr,
 		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
 			r = renew_lease(req, s, &client_lease, p, NULL, true, &res, &done);
 			if (r < 0) {
@@ -795,10 +478,10 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 	/* 3. The hint (option 50, else ciaddr), if free and in an allowed pool. */
 	if (!done && req->hint != 0) {
 		const cfg_pool_t *p = NULL;
-		const cfg_subnet4_t *s = in_allowed_pool(req, first, req->hint, &p);
+		const cfg_subnet4_t *s = alloc_net_in_allowed_pool(req, first, req->hint, &p);
 
 		if (s != NULL &&
-		    !reserved_for_other_oop(req->cfg, s, req->hint,
+		    !alloc_host_reserved_oop(req->cfg, s, req->hint,
 		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
 			r = try_addr(req, s, p, NULL, req->hint, true, &res, &done);
 			if (r < 0) {
@@ -869,7 +552,7 @@ static int request_addr(const alloc_req_t *req, const cfg_subnet4_t *first, uint
 		return r;
 	}
 	if (r == 0 && !lease4_is_expired(&cur, req->now) &&
-	    !belongs_in(first, &cur, &req->client)) {
+	    !alloc_host_belongs_in(first, &cur, &req->client)) {
 		res->status = ALLOC_NAK;
 		return 0;
 	}
@@ -885,7 +568,7 @@ static int request_addr(const alloc_req_t *req, const cfg_subnet4_t *first, uint
 			return 0;
 		}
 	}
-	s = in_allowed_pool(req, first, addr, &p);
+	s = alloc_net_in_allowed_pool(req, first, addr, &p);
 	if (host_is_addr) {
 		const cfg_subnet4_t *rs = NULL;
 
@@ -949,12 +632,12 @@ int alloc_request(const alloc_req_t *req, bool init_reboot, alloc_result_t *ret_
 
 	if (addr != 0) {
 		const cfg_subnet4_t *as = first;
-		for (net_iter_t it = net_iter_init(req, first); (as = net_next(&it)) != NULL;) {
+		for (net_iter_t it = alloc_net_iter(req, first); (as = alloc_net_next(&it)) != NULL;) {
 			if (cfg_subnet4_contains(as, addr)) {
 				break;
 			}
 		}
-		if (reserved_for_other_oop(req->cfg, as != NULL ? as : first, addr, host)) {
+		if (alloc_host_reserved_oop(req->cfg, as != NULL ? as : first, addr, host)) {
 			res.status = ALLOC_NAK;
 			*ret_res = res;
 			return 0;
@@ -976,7 +659,7 @@ int alloc_request(const alloc_req_t *req, bool init_reboot, alloc_result_t *ret_
 	 * (Kea ACKs a REQUEST without option 50 and ciaddr this way). */
 	if (have_client) {
 		const cfg_pool_t *p = NULL;
-		const cfg_subnet4_t *s = in_allowed_pool(req, first, client_lease.addr, &p);
+		const cfg_subnet4_t *s = alloc_net_in_allowed_pool(req, first, client_lease.addr, &p);
 
 		if (s != NULL) {
 			r = renew_lease(req, s, &client_lease, p, NULL, false, &res, &done);
@@ -995,117 +678,5 @@ int alloc_request(const alloc_req_t *req, bool init_reboot, alloc_result_t *ret_
 		}
 	}
 	*ret_res = res;
-	return 0;
-}
-
-static void note_free(const alloc_req_t *req, uint32_t addr)
-{
-	const cfg_subnet4_t *s = req->subnet;
-
-	for (size_t i = 0; i < s->n_pools; i++) {
-		if (addr >= s->pools[i].first && addr <= s->pools[i].last) {
-			allocator_pool_note_free(req->allocator, req->cfg, s, i);
-		}
-	}
-}
-
-int alloc_release(const alloc_req_t *req, uint32_t addr, alloc_done_t *ret_done,
-                  lease4_t *ret_lease)
-{
-	lease4_t cur, next;
-
-	*ret_done = ALLOC_NOT_FOUND;
-	for (int attempt = 0; attempt < ALLOC_CAS_RETRIES; attempt++) {
-		int r = lease_get_by_addr(req->conn, addr, &cur);
-
-		if (r == -ENOENT) {
-			return 0;
-		}
-		if (r < 0) {
-			return r;
-		}
-		*ret_lease = cur;
-		const cfg_subnet4_t *s = cfg_subnet_by_id(req->cfg, cur.subnet_id);
-		bool mine = s != NULL ? belongs_in(s, &cur, &req->client)
-		                      : alloc_lease_belongs_to(&cur, &req->client);
-		if (!mine || cur.state != LEASE_STATE_DEFAULT) {
-			*ret_done = ALLOC_WRONG_CLIENT; /* Kea: DHCP4_RELEASE_FAIL_WRONG_CLIENT */
-			return 0;
-		}
-		if (req->cfg->expired.flush_reclaimed_timer_wait_time != 0 &&
-		    req->cfg->expired.hold_reclaimed_time != 0 &&
-		    cur.valid_lft != LEASE_LFT_INFINITE) {
-			/* Expire in place: the row stays, the address is free at once. */
-			next = cur;
-			next.valid_lft = 0;
-			next.cltt = MIN(cur.cltt, req->now - 1);
-			r = lease_update(req->conn, &cur, &next);
-		} else {
-			r = lease_del(req->conn, &cur);
-		}
-		if (r == -ESTALE || r == -ENOENT) {
-			continue;
-		}
-		if (r < 0) {
-			return r;
-		}
-		if (req->subnet != NULL) {
-			note_free(req, addr);
-		}
-		*ret_done = ALLOC_DONE;
-		return 0;
-	}
-	return 0;
-}
-
-int alloc_decline(const alloc_req_t *req, uint32_t addr, alloc_done_t *ret_done,
-                  lease4_t *ret_lease)
-{
-	lease4_t cur, next;
-
-	*ret_done = ALLOC_NOT_FOUND;
-	for (int attempt = 0; attempt < ALLOC_CAS_RETRIES; attempt++) {
-		int r = lease_get_by_addr(req->conn, addr, &cur);
-
-		if (r == -ENOENT) {
-			return 0; /* Kea: DHCP4_DECLINE_LEASE_NOT_FOUND */
-		}
-		if (r < 0) {
-			return r;
-		}
-		*ret_lease = cur;
-		const cfg_subnet4_t *s = cfg_subnet_by_id(req->cfg, cur.subnet_id);
-		bool mine = s != NULL ? belongs_in(s, &cur, &req->client)
-		                      : alloc_lease_belongs_to(&cur, &req->client);
-		if (!mine) {
-			*ret_done = ALLOC_WRONG_CLIENT; /* Kea: DHCP4_DECLINE_LEASE_MISMATCH */
-			return 0;
-		}
-		/* Kea declineLease(): state declined, identity wiped, held for the
-		 * probation period. */
-		next = cur;
-		next.state = LEASE_STATE_DECLINED;
-		next.hwaddr_len = 0;
-		memset(next.hwaddr, 0, sizeof(next.hwaddr));
-		next.client_id_len = 0;
-		memset(next.client_id, 0, sizeof(next.client_id));
-		next.hostname[0] = '\0';
-		next.fqdn_fwd = false;
-		next.fqdn_rev = false;
-		next.cltt = req->now;
-		next.valid_lft = req->cfg->decline_probation_period;
-		r = lease_update(req->conn, &cur, &next);
-		if (r == -ESTALE || r == -ENOENT) {
-			continue;
-		}
-		if (r < 0) {
-			return r;
-		}
-		if (req->stats != NULL) {
-			stats_inc(req->stats, STAT_DECLINED_ADDRESSES);
-		}
-		*ret_done = ALLOC_DONE;
-		return 0;
-	}
 	return 0;
 }
