@@ -119,6 +119,12 @@ static int parse_db_map(ld_t *ld, json_t *o, bool hosts, lease_store_cfg_t *db)
 	    (hosts && (r = load_get_bool(ld, o, "readonly", &db->readonly, NULL)) < 0)) {
 		return r;
 	}
+	/* libpq has no client cipher list (the server's ssl_ciphers decides):
+	 * refused rather than silently not applied */
+	if (strcmp(type, "postgresql") == 0 && db->cipher_list != NULL) {
+		return load_fail(ld, "cipher-list", "cipher-list is not supported by the PostgreSQL "
+		                 "backend (set ssl_ciphers on the server)");
+	}
 	if (strcmp(type, "memfile") == 0 && db->name[0] == '\0') {
 		return load_fail(ld, "name", "the lease file name must not be empty");
 	}

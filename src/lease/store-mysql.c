@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lease/store-sql.h"
+#include "util/log.h"
 
 struct sql_db {
 	MYSQL *m;
@@ -86,18 +88,44 @@ static void my_disconnect(sql_db_t *db)
 	free(db);
 }
 
+/* Kea's MySqlConnection: a trust anchor that is a directory is a CA path.
+ * Kea leaves the name check to the connector's default (off in libmariadb
+ * 3.3); lessor checks the server's certificate chain and name whenever a trust
+ * anchor is given (docs/differences.md). */
 static void set_tls(MYSQL *m, const lease_store_cfg_t *cfg)
 {
-	bool any = cfg->trust_anchor != NULL || cfg->cert_file != NULL || cfg->key_file != NULL ||
-	           cfg->cipher_list != NULL;
+	const char *ta = cfg->trust_anchor;
+	struct stat st;
 
-	if (!any) {
+	if (!lease_store_cfg_tls(cfg)) {
 		return;
 	}
-	mysql_ssl_set(m, cfg->key_file, cfg->cert_file, cfg->trust_anchor, NULL, cfg->cipher_list);
-	/* a trust anchor means the server's certificate (and name) is checked */
-	my_bool verify = cfg->trust_anchor != NULL;
+	bool dir = ta != NULL && stat(ta, &st) == 0 && S_ISDIR(st.st_mode);
+	mysql_ssl_set(m, cfg->key_file, cfg->cert_file, dir ? NULL : ta, dir ? ta : NULL,
+	              cfg->cipher_list);
+	my_bool verify = ta != NULL;
 	mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+}
+
+/* TLS asked for must be TLS in use: Kea only logs DHCPSRV_MYSQL_NO_TLS and
+ * carries on in the clear; lessor refuses the connection. */
+static int check_tls(sql_db_t *db, const lease_store_cfg_t *cfg, char **reterr)
+{
+	if (!lease_store_cfg_tls(cfg)) {
+		return 0;
+	}
+	const char *cipher = mysql_get_ssl_cipher(db->m);
+	if (cipher == NULL) {
+		log_error(LOGGER_DHCPSRV, "DHCPSRV_MYSQL_NO_TLS", "TLS was required but is not used");
+		if (reterr != NULL && asprintf(reterr, "Unable to open database: TLS was required "
+		                               "but is not used") < 0) {
+			*reterr = NULL;
+		}
+		return -ENOTCONN;
+	}
+	log_debug(LOGGER_DHCPSRV, LOG_DBG_DETAIL, "DHCPSRV_MYSQL_TLS_CIPHER", "TLS cipher: %s",
+	          cipher);
+	return 0;
 }
 
 static int my_run(sql_db_t *db, const char *sql)
@@ -141,15 +169,25 @@ static int my_connect(const lease_store_cfg_t *cfg, sql_db_t **ret, char **reter
 	set_tls(db->m, cfg);
 	if (mysql_real_connect(db->m, cfg->host != NULL ? cfg->host : "localhost", cfg->user,
 	                       cfg->password, cfg->name, cfg->port, NULL, CLIENT_FOUND_ROWS) == NULL) {
-		/* Kea's DbOpenError text */
-		if (reterr != NULL && asprintf(reterr, "Unable to open database: %s",
-		                               mysql_error(db->m)) < 0) {
+		/* Kea's DbOpenError text. MariaDB refuses a plain connection that
+		 * require_secure_transport or REQUIRE SSL/X509 forbids as "Access
+		 * denied", like a wrong password: say so. */
+		bool plain = mysql_errno(db->m) == ER_ACCESS_DENIED_ERROR && !lease_store_cfg_tls(cfg);
+		if (reterr != NULL && asprintf(reterr, "Unable to open database: %s%s",
+		                               mysql_error(db->m), plain ? " (the connection was "
+		                               "not TLS: a server that requires TLS also refuses a "
+		                               "plain connection so; see trust-anchor)" : "") < 0) {
 			*reterr = NULL;
 		}
 		my_disconnect(db);
 		return -ENOTCONN;
 	}
-	int r = my_run(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+	int r = check_tls(db, cfg, reterr);
+	if (r < 0) {
+		my_disconnect(db);
+		return r;
+	}
+	r = my_run(db, "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
 	if (r == 0) {
 		r = my_run(db, "SET time_zone = '+00:00'");
 	}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lease/store-sql.h"
+#include "util/log.h"
 
 struct sql_db {
 	PGconn *pg;
@@ -92,9 +93,11 @@ static int pg_connect(const lease_store_cfg_t *cfg, sql_db_t **ret, char **reter
 	KV("sslrootcert", cfg->trust_anchor);
 	KV("sslcert", cfg->cert_file);
 	KV("sslkey", cfg->key_file);
-	/* a trust anchor means the server's certificate and name are checked */
+	/* As on MySQL: a trust anchor means the server's certificate chain and
+	 * name are checked, other TLS parameters alone mean TLS unchecked; none
+	 * leaves libpq's default (sslmode=prefer, or PGSSLMODE), as Kea does. */
 	KV("sslmode", cfg->trust_anchor != NULL ? "verify-full"
-	              : cfg->cert_file != NULL ? "require" : NULL);
+	              : lease_store_cfg_tls(cfg) ? "require" : NULL);
 #undef KV
 	keys[n] = vals[n] = NULL;
 
@@ -111,6 +114,12 @@ static int pg_connect(const lease_store_cfg_t *cfg, sql_db_t **ret, char **reter
 		}
 		pg_disconnect(db);
 		return -ENOTCONN;
+	}
+	if (lease_store_cfg_tls(cfg)) {
+		/* sslmode require/verify-full already refuse the clear; say which cipher */
+		const char *cipher = PQsslAttribute(db->pg, "cipher");
+		log_debug(LOGGER_DHCPSRV, LOG_DBG_DETAIL, "LESSOR_PGSQL_TLS_CIPHER", "TLS cipher: %s",
+		          cipher != NULL ? cipher : "(none)");
 	}
 	*ret = db;
 	return 0;

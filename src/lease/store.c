@@ -24,19 +24,43 @@ const char *lease_db_on_fail_name(lease_db_on_fail_t v)
 
 /* Kea's DatabaseConnection::redactedAccessString() as its DHCPSRV_*_DB line
  * prints it: the parameters sorted by name, the password as five stars. */
+bool lease_store_cfg_tls(const lease_store_cfg_t *cfg)
+{
+	return cfg->trust_anchor != NULL || cfg->cert_file != NULL || cfg->key_file != NULL ||
+	       cfg->cipher_list != NULL;
+}
+
+/* " key=value" at @*pos when @v is set */
+static void describe_kv(char *buf, size_t size, size_t *pos, const char *k, const char *v)
+{
+	if (v != NULL && *pos < size) {
+		int n = snprintf(buf + *pos, size - *pos, " %s=%s", k, v);
+		*pos += n > 0 ? (size_t)n : 0;
+	}
+}
+
+/* Kea's keys in its (alphabetical) order */
 const char *lease_store_cfg_describe(const lease_store_cfg_t *cfg, char *buf, size_t size)
 {
-	char port[16] = "";
+	char port[16];
+	size_t pos = 0;
 
-	if (cfg->port != 0) {
-		snprintf(port, sizeof(port), " port=%u", cfg->port);
+	snprintf(port, sizeof(port), "%u", cfg->port);
+	if (size == 0) {
+		return buf;
 	}
-	snprintf(buf, size, "%s%s name=%s%s%s type=%s universe=4%s%s",
-	         cfg->host != NULL ? "host=" : "", cfg->host != NULL ? cfg->host : "",
-	         cfg->name != NULL ? cfg->name : "",
-	         cfg->password != NULL ? " password=*****" : "", port,
-	         cfg->type != NULL ? cfg->type : "memfile", cfg->user != NULL ? " user=" : "",
-	         cfg->user != NULL ? cfg->user : "");
+	buf[0] = '\0';
+	describe_kv(buf, size, &pos, "cert-file", cfg->cert_file);
+	describe_kv(buf, size, &pos, "cipher-list", cfg->cipher_list);
+	describe_kv(buf, size, &pos, "host", cfg->host);
+	describe_kv(buf, size, &pos, "key-file", cfg->key_file);
+	describe_kv(buf, size, &pos, "name", cfg->name != NULL ? cfg->name : "");
+	describe_kv(buf, size, &pos, "password", cfg->password != NULL ? "*****" : NULL);
+	describe_kv(buf, size, &pos, "port", cfg->port != 0 ? port : NULL);
+	describe_kv(buf, size, &pos, "trust-anchor", cfg->trust_anchor);
+	describe_kv(buf, size, &pos, "type", cfg->type != NULL ? cfg->type : "memfile");
+	describe_kv(buf, size, &pos, "universe", "4");
+	describe_kv(buf, size, &pos, "user", cfg->user);
 	return buf[0] == ' ' ? buf + 1 : buf;
 }
 

@@ -62,6 +62,10 @@ typedef struct lease_store_cfg {
 	const char *cipher_list;
 } lease_store_cfg_t;
 
+/** Any of trust-anchor, cert-file, key-file, cipher-list set: the connection
+ *  must be TLS (Kea's MySqlConnection tls_). */
+bool lease_store_cfg_tls(const lease_store_cfg_t *cfg);
+
 /** Kea's redacted access string ("host=h name=n password=***** port=p type=t
  *  user=u"), for log lines and errors: the password never appears. */
 const char *lease_store_cfg_describe(const lease_store_cfg_t *cfg, char *buf, size_t size);

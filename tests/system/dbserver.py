@@ -7,7 +7,11 @@
                                             port, user, password)
 
 The server listens on 127.0.0.1 on a free port (never on another address) and on a UNIX socket
-in the temporary directory. It is started as the system user `mysql` / `postgres` and stopped
+in the temporary directory. `netns=NAME` runs it (and every TCP client here) inside a network
+namespace of the test's, so a server there reaches it over TCP on that namespace's loopback.
+`tls={"ca": F, "cert": F, "key": F}` gives it that certificate and requires TLS on TCP
+(MariaDB: require_secure_transport; PostgreSQL: every `host` line of pg_hba.conf becomes
+`hostssl`); the UNIX socket stays plain. reload_tls() swaps the certificate while it runs. It is started as the system user `mysql` / `postgres` and stopped
 (SIGTERM, then SIGKILL) on exit, pass or fail. Nothing here touches /var/lib or /etc.
 
 Both come from Debian packages (mariadb-server, postgresql; .ci/install-deps.sh installs them).
@@ -16,6 +20,7 @@ A missing binary is reported through conftest.missing() (skip, or failure in CI)
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import signal
@@ -39,11 +44,29 @@ def _chown_tree(path, user):
 class _DbServer:
     kind = None
 
-    def __init__(self, tmpdir, port=None):
+    def __init__(self, tmpdir, port=None, netns=None, tls=None):
         self.dir = os.path.join(str(tmpdir), self.kind)
         self.port = port or free_port()
         self.proc = None
         self.log = os.path.join(self.dir, "server.log")
+        self.netns = netns
+        self.tls = tls
+
+    def _in_ns(self, argv):
+        return (["ip", "netns", "exec", self.netns] if self.netns else []) + list(argv)
+
+    def _tls_files(self, cert=None, key=None):
+        """Copy the TLS files where the server's own user can read them; their paths."""
+        d = os.path.join(self.dir, "tls")
+        os.makedirs(d, exist_ok=True)
+        out = {}
+        for what, src in (("ca", self.tls["ca"]), ("cert", cert or self.tls["cert"]),
+                          ("key", key or self.tls["key"])):
+            out[what] = os.path.join(d, what + ".pem")
+            shutil.copyfile(src, out[what])
+            os.chmod(out[what], 0o600)
+        _chown_tree(d, "mysql" if self.kind == "mariadb" else "postgres")
+        return out
 
     def __enter__(self):
         try:
@@ -109,13 +132,19 @@ class MariaDB(_DbServer):
 
     def _launch(self):
         logf = open(self.log, "a")
-        self.proc = subprocess.Popen(
-            ["/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + self.datadir,
-             "--socket=" + self.socket, "--port=%d" % self.port, "--bind-address=127.0.0.1",
-             "--pid-file=" + os.path.join(self.dir, "mysqld.pid"),
-             "--innodb-flush-log-at-trx-commit=1", "--skip-name-resolve",
-             "--log-error=" + self.log],
-            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        argv = ["/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + self.datadir,
+                "--socket=" + self.socket, "--port=%d" % self.port, "--bind-address=127.0.0.1",
+                "--pid-file=" + os.path.join(self.dir, "mysqld.pid"),
+                "--innodb-flush-log-at-trx-commit=1", "--skip-name-resolve",
+                "--log-error=" + self.log]
+        if self.tls:
+            f = self._tls_files()
+            argv += ["--ssl-ca=" + f["ca"], "--ssl-cert=" + f["cert"], "--ssl-key=" + f["key"],
+                     "--require-secure-transport=ON",
+                     # per-session Ssl_cipher (performance_schema.status_by_thread)
+                     "--performance-schema=ON"]
+        self.proc = subprocess.Popen(self._in_ns(argv), stdout=logf, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
         logf.close()
         self._wait_ready(lambda: self._root("SELECT 1", check=False).returncode == 0)
 
@@ -135,6 +164,11 @@ class MariaDB(_DbServer):
                    "GRANT ALL ON `%s`.* TO '%s'@'%%'; GRANT ALL ON `%s`.* TO '%s'@'localhost'; "
                    "GRANT SUPER ON *.* TO '%s'@'%%'; FLUSH PRIVILEGES;"
                    % (name, user, password, user, password, name, user, name, user, user))
+
+    def reload_tls(self, cert, key):
+        """Serve certificate CERT (key KEY) from now on (FLUSH SSL re-reads the files)."""
+        self._tls_files(cert, key)
+        self._root("FLUSH SSL")
 
     def kea_admin_env(self):
         """Environment for `kea-admin ... mysql`: Kea 2.2's kea-admin does not pass -P to every
@@ -191,16 +225,41 @@ class PostgreSQL(_DbServer):
         _chown_tree(self.dir, "postgres")
         self._as_pg([os.path.join(PG_BIN, "initdb"), "-D", self.datadir, "-A", "md5",
                      "-U", "postgres", "--no-sync", "--pwfile=" + pwfile])
+        if self.tls:
+            self._edit_hba(lambda lines: [re.sub(r"^host(\s)", r"hostssl\1", ln)
+                                          for ln in lines])
         self._launch()
+
+    def _edit_hba(self, edit):
+        path = os.path.join(self.datadir, "pg_hba.conf")
+        with open(path) as f:
+            lines = f.read().splitlines()
+        with open(path, "w") as f:
+            f.write("\n".join(edit(lines)) + "\n")
+
+    def allow_cert(self, user, db="all"):
+        """Let USER in over TLS by its client certificate alone (pg_hba `cert`: the
+        certificate's CN must be USER)."""
+        self._edit_hba(lambda lines: ["hostssl %s %s 127.0.0.1/32 cert" % (db, user)] + lines)
+        self._psql("postgres", "SELECT pg_reload_conf()")
+
+    def reload_tls(self, cert, key):
+        """Serve certificate CERT (key KEY) from now on (a configuration reload re-reads it)."""
+        self._tls_files(cert, key)
+        self._psql("postgres", "SELECT pg_reload_conf()")
 
     def _launch(self):
         logf = open(self.log, "a")
-        self.proc = subprocess.Popen(
-            ["runuser", "-u", "postgres", "--", os.path.join(PG_BIN, "postgres"),
-             "-D", self.datadir, "-p", str(self.port), "-k", self.socket_dir,
-             "-c", "listen_addresses=127.0.0.1", "-c", "synchronous_commit=on",
-             "-c", "fsync=on"],
-            stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        argv = ["runuser", "-u", "postgres", "--", os.path.join(PG_BIN, "postgres"),
+                "-D", self.datadir, "-p", str(self.port), "-k", self.socket_dir,
+                "-c", "listen_addresses=127.0.0.1", "-c", "synchronous_commit=on",
+                "-c", "fsync=on"]
+        if self.tls:
+            f = self._tls_files()
+            argv += ["-c", "ssl=on", "-c", "ssl_ca_file=" + f["ca"],
+                     "-c", "ssl_cert_file=" + f["cert"], "-c", "ssl_key_file=" + f["key"]]
+        self.proc = subprocess.Popen(self._in_ns(argv), stdout=logf, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
         logf.close()
         self._wait_ready(lambda: self._psql("postgres", "SELECT 1", check=False).returncode == 0)
 
@@ -211,9 +270,9 @@ class PostgreSQL(_DbServer):
 
     def _psql(self, db, sql, user="postgres", password="postgres", check=True):
         env = dict(os.environ, PGPASSWORD=password)
-        return subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", user,
-                               "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-F", "\t",
-                               "-c", sql],
+        return subprocess.run(self._in_ns(["psql", "-h", "127.0.0.1", "-p", str(self.port),
+                                            "-U", user, "-d", db, "-v", "ON_ERROR_STOP=1",
+                                            "-At", "-F", "\t", "-c", sql]),
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               timeout=60, check=check, env=env)
 

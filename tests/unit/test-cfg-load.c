@@ -573,6 +573,15 @@ static void test_errors(void **state)
 	assert_non_null(strstr(err.msg, "not supported yet"));
 	assert_int_equal(load_err("{\"Dhcp4\": {", &err), -EBADMSG);
 	assert_int_equal(err.line, 1);
+	/* libpq has no client cipher list: refused, not ignored; MySQL takes it */
+	load_err("{\"Dhcp4\": {" BASE ",\n\"hosts-database\": {\"type\": \"postgresql\", "
+	         "\"name\": \"kea\",\n\"cipher-list\": \"AES256-SHA\"}}}", &err);
+	assert_string_equal(err.path, "Dhcp4.hosts-database.cipher-list");
+	assert_int_equal(err.line, 3);
+	assert_non_null(strstr(err.msg, "not supported by the PostgreSQL backend"));
+	cfg_free(load_ok("{\"Dhcp4\": {" BASE ",\n\"hosts-database\": {\"type\": \"mysql\", "
+	                 "\"name\": \"kea\", \"cipher-list\": \"AES256-SHA\", "
+	                 "\"trust-anchor\": \"/ca\"}}}"));
 
 	/* cfg_load_json: the same path, no line */
 	json_t *j = json_pack("{s:{s:{s:s}}}", "Dhcp4", "lease-database", "type", "cql");

@@ -150,6 +150,18 @@ static void test_describe_hides_password(void **state)
 	c.port = 0;
 	assert_string_equal(lease_store_cfg_describe(&c, buf, sizeof(buf)),
 	                    "name=kea type=mysql universe=4 user=kea");
+	/* the TLS parameters in Kea's order; a tiny buffer is cut, never overrun */
+	c.trust_anchor = "/ca.pem";
+	c.cert_file = "/c.pem";
+	c.key_file = "/k.pem";
+	c.cipher_list = "AES256-SHA";
+	assert_string_equal(lease_store_cfg_describe(&c, buf, sizeof(buf)),
+	                    "cert-file=/c.pem cipher-list=AES256-SHA key-file=/k.pem name=kea "
+	                    "trust-anchor=/ca.pem type=mysql universe=4 user=kea");
+	char small[12];
+	assert_string_equal(lease_store_cfg_describe(&c, small, sizeof(small)), "cert-file=");
+	assert_false(lease_store_cfg_tls(&(lease_store_cfg_t){ .type = "mysql" }));
+	assert_true(lease_store_cfg_tls(&(lease_store_cfg_t){ .cipher_list = "x" }));
 }
 
 static void test_open_needs_name(void **state)
