@@ -1,4 +1,6 @@
-/* Packet worker thread. See daemon/worker.h for the loop and its invariants. */
+/* Packet worker thread: setup and the loop (the send side is worker-send.c,
+ * the packet log lines worker-log.c). See daemon/worker.h for the loop and its
+ * invariants. */
 #include <errno.h>
 #include <linux/if_packet.h>
 #include <poll.h>
@@ -12,7 +14,7 @@
 #include <unistd.h>
 
 #include "cfg/cfg-current.h"
-#include "daemon/worker.h"
+#include "daemon/worker-int.h"
 #include "daemon/sock.h"
 #include "dhcp/pkt4-dump.h"
 #include "dhcp/proto.h"
@@ -23,61 +25,6 @@
 #include "util/log.h"
 #include "util/macro.h"
 #include "util/wire.h"
-
-/* The arena holds one packet's parse and processing state (pkt4_t alone is
- * ~4 KiB); 256 KiB leaves room for joined options and class evaluation. */
-#define WORKER_ARENA_SIZE (256 * 1024)
-#define WORKER_IFACES_REFRESH_S 30
-/* Source MACs of the last direct queries the packet socket saw (every worker's
- * socket sees all of them; one worker answers each). A query is answered within
- * its batch, long before 256 newer direct queries can push it out. */
-#define WORKER_L2SRC_MAX 256
-
-/* One receive slot and the reply built for it. */
-typedef struct slot {
-	uint8_t rx[DHCP_PKT_MAX];
-	uint8_t tx[SOCK_IPUDP_HDR_LEN + DHCP_PKT_MAX];  /* headroom for the raw path */
-	struct sockaddr_in from;
-	_Alignas(struct cmsghdr) uint8_t cbuf[SOCK_CMSG_SPACE];
-	uint32_t iface_addr;            /* of the receiving interface, for raw sends */
-} slot_t;
-
-struct worker {
-	unsigned id;
-	uint16_t server_port;
-	uint16_t client_port;
-	unsigned batch;
-	unsigned commit_window_us;
-	int fd;
-	int raw_fd;                     /* -1: no packet socket (udp type or no CAP_NET_RAW) */
-	int l2_fd;                      /* copies of direct queries (their source MAC), or -1 */
-	sock_l2src_t l2[WORKER_L2SRC_MAX];
-	unsigned l2_next;               /* ring position of the next entry */
-	lease_store_t *store;
-	lease_conn_t *conn;
-	const _Atomic bool *dhcp_disabled;
-	ha_t *ha;                       /* the HA service (NULL in tests without one) */
-	uint32_t ha_dropped[WORKER_BATCH_MAX]; /* RELEASE/DECLINE of this batch the partner must hear of */
-	unsigned n_ha_dropped;
-	stats_shard_t *stats;
-	arena_t arena;
-	uint32_t rand_state;
-	allocator_t *allocator;         /* this worker's address cursors */
-
-	pthread_t thread;
-	bool started;
-	atomic_bool stop;
-	_Atomic uint64_t send_fail;
-
-	sock_ifaces_t ifs;
-	time_t ifs_loaded;
-
-	slot_t *slots;                  /* batch entries */
-	struct mmsghdr msgs[WORKER_BATCH_MAX];
-	struct iovec iov[WORKER_BATCH_MAX];
-	dhcp4_tx_t tx[WORKER_BATCH_MAX];
-	unsigned tx_slot[WORKER_BATCH_MAX];
-};
 
 /* ---- setup ---- */
 
@@ -244,345 +191,6 @@ static bool iface_allowed(const cfg_t *cfg, const sock_iface_t *ifc, uint32_t *r
 	return false;
 }
 
-/* ---- logging helpers (only called when the level is enabled) ---- */
-
-/* Kea's Pkt4::getLabel() from the raw fixed header and option 61:
- * "[hwtype=1 00:0c:01:02:03:05], cid=[no info], tid=0x1b9a9d0f". */
-static const char *label_raw(const uint8_t *p, size_t len, char *buf, size_t size)
-{
-	char hw[3 * DHCP_CHADDR_LEN + 1] = "";
-	char cid[3 * 64 + 8] = "no info";
-	size_t o = 0;
-
-	if (len < DHCP_FIXED_LEN + 4) {
-		snprintf(buf, size, "[no info], cid=[no info], tid=0x0");
-		return buf;
-	}
-	size_t hlen = MIN((size_t)p[2], (size_t)DHCP_CHADDR_LEN);
-	for (size_t i = 0; i < hlen; i++) {
-		o += (size_t)snprintf(hw + o, sizeof(hw) - o, "%s%02x", i > 0 ? ":" : "", p[28 + i]);
-	}
-	/* option 61 in the main option area (bounded walk) */
-	for (size_t i = DHCP_FIXED_LEN + 4; i < len;) {
-		uint8_t code = p[i];
-
-		if (code == DHO_END) {
-			break;
-		}
-		if (code == DHO_PAD) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || i + 2 + p[i + 1] > len) {
-			break;
-		}
-		if (code == DHO_DHCP_CLIENT_IDENTIFIER && p[i + 1] > 0) {
-			o = 0;
-			for (size_t k = 0; k < p[i + 1] && k < 64; k++) {
-				o += (size_t)snprintf(cid + o, sizeof(cid) - o, "%s%02x", k > 0 ? ":" : "", p[i + 2 + k]);
-			}
-			break;
-		}
-		i += 2 + (size_t)p[i + 1];
-	}
-	snprintf(buf, size, "[hwtype=%u %s], cid=[%s], tid=0x%x", p[1], hw, cid, be32_load(p + 4));
-	return buf;
-}
-
-static const char *tx_kind_name(dhcp4_tx_kind_t k)
-{
-	switch (k) {
-	case DHCP4_TX_UDP:
-		return "udp";
-	case DHCP4_TX_BROADCAST:
-		return "broadcast";
-	case DHCP4_TX_LINK:
-		return "raw";
-	default:
-		return "?";
-	}
-}
-
-static void log_send(worker_t *w, const dhcp4_tx_t *tx, uint32_t src, uint32_t dst, uint16_t dport,
-                     const char *ifname)
-{
-	char label[256], sa[INADDR_STRLEN], da[INADDR_STRLEN];
-
-	if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE)) {
-		label_raw(tx->buf, tx->len, label, sizeof(label));
-		log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE, "DHCP4_PACKET_SEND",
-		         "%s: trying to send packet %s (type %u) from %s:%u to %s:%u on interface %s", label,
-		         pkt4_dump_msg_type_name(tx->msg_type), tx->msg_type, src != 0 ? inaddr_fmt(src, sa) : "*",
-		         w->server_port, inaddr_fmt(dst, da), dport, ifname);
-	}
-	if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA)) {
-		pkt4_t *pkt = arena_alloc(&w->arena, sizeof(*pkt));
-		char line[PKT4_DUMP_LINE_MAX];
-
-		label_raw(tx->buf, tx->len, label, sizeof(label));
-		if (pkt != NULL && pkt4_parse(pkt, &w->arena, tx->buf, tx->len) == 0) {
-			log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA, "DHCP4_RESPONSE_DATA",
-			         "%s: responding with packet %s (type %u), packet details: %s (via %s)", label,
-			         pkt4_dump_msg_type_name(tx->msg_type), tx->msg_type,
-			         pkt4_dump_line(pkt, line, sizeof(line)), tx_kind_name(tx->kind));
-		}
-		arena_reset(&w->arena);
-	}
-}
-
-/* DHCP4_PACKET_RECEIVED (45) and DHCP4_QUERY_DATA (55) for a datagram that
- * parses; one that does not is the engine's DHCP4_PACKET_DROP_0001. */
-static void log_query(worker_t *w, const dhcp4_rx_t *rx)
-{
-	pkt4_t *pkt = arena_alloc(&w->arena, sizeof(*pkt));
-	char label[256], sa[INADDR_STRLEN], da[INADDR_STRLEN];
-
-	if (pkt != NULL && pkt4_parse(pkt, &w->arena, rx->buf, rx->len) == 0) {
-		int type = pkt4_msg_type(pkt);
-
-		label_raw(rx->buf, rx->len, label, sizeof(label));
-		log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE_DATA, "DHCP4_PACKET_RECEIVED",
-		         "%s: %s (type %d) received from %s to %s on interface %s", label,
-		         pkt4_dump_msg_type_name(type), type, inaddr_fmt(rx->src_addr, sa),
-		         inaddr_fmt(rx->dst_addr, da), rx->ifname);
-		if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA)) {
-			char line[PKT4_DUMP_LINE_MAX];
-
-			log_emit(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_DETAIL_DATA, "DHCP4_QUERY_DATA",
-			         "%s, packet details: %s", label, pkt4_dump_line(pkt, line, sizeof(line)));
-		}
-	}
-	arena_reset(&w->arena);
-}
-
-/* ---- send side ---- */
-
-static int send_udp(worker_t *w, const dhcp4_tx_t *tx, uint32_t dst, uint16_t dport, int ifindex)
-{
-	struct sockaddr_in to;
-	_Alignas(struct cmsghdr) uint8_t cbuf[SOCK_CMSG_SPACE];
-	struct iovec iov = { .iov_base = tx->buf, .iov_len = tx->len };
-	struct msghdr msg = { .msg_name = &to, .msg_namelen = sizeof(to), .msg_iov = &iov, .msg_iovlen = 1 };
-
-	sock_sin(&to, dst, dport);
-	if (tx->src_addr != 0 || ifindex != 0) {
-		sock_msg_set_pktinfo(&msg, cbuf, tx->src_addr, ifindex);
-	}
-	if (sendmsg(w->fd, &msg, 0) >= 0) {
-		return 0;
-	}
-	if (errno == EINVAL && msg.msg_control != NULL && ifindex == 0) {
-		/* the source address is not local (e.g. a configured server id):
-		 * let routing pick one rather than not answering */
-		msg.msg_control = NULL;
-		msg.msg_controllen = 0;
-		if (sendmsg(w->fd, &msg, 0) >= 0) {
-			return 0;
-		}
-	}
-	return -errno;
-}
-
-/* Take every copy queued on the packet socket into the ring (bounded, so a
- * flood cannot keep a worker here). Called once per batch, before its sends:
- * the kernel queues a frame's copy before the UDP socket gets the datagram. */
-static void l2_drain(worker_t *w)
-{
-	enum { N = 16 };
-	uint8_t buf[N][SOCK_L2SRC_SNAP];
-	struct sockaddr_ll sll[N];
-	struct iovec iov[N];
-	struct mmsghdr mm[N];
-
-	for (unsigned round = 0; w->l2_fd >= 0 && round < 64; round++) {
-		for (unsigned i = 0; i < N; i++) {
-			iov[i] = (struct iovec){ .iov_base = buf[i], .iov_len = sizeof(buf[i]) };
-			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &sll[i], .msg_namelen = sizeof(sll[i]),
-			                                       .msg_iov = &iov[i], .msg_iovlen = 1 } };
-		}
-		int n = recvmmsg(w->l2_fd, mm, N, MSG_DONTWAIT, NULL);
-		if (n <= 0) {
-			return;
-		}
-		for (int i = 0; i < n; i++) {
-			sock_l2src_t e;
-
-			if (sock_l2src_parse(buf[i], MIN((size_t)mm[i].msg_len, sizeof(buf[i])), &sll[i], &e) == 0) {
-				w->l2[w->l2_next] = e;
-				w->l2_next = (w->l2_next + 1) % WORKER_L2SRC_MAX;
-			}
-		}
-		if (n < N) {
-			return;
-		}
-	}
-}
-
-/* Where a frame to a directly connected client goes: the source MAC of its
- * query, as Kea's packet filter answers (checked on Kea 2.2 with a client
- * whose frames carry another MAC than chaddr), else chaddr when it is an
- * Ethernet address. NULL: no link-layer address to use. */
-static const uint8_t *link_dst(const worker_t *w, const dhcp4_tx_t *tx, const slot_t *s)
-{
-	uint32_t xid = be32_load(s->rx + 4);
-	const uint8_t *chaddr = s->rx + 28;
-
-	for (unsigned k = 1; w->l2_fd >= 0 && k <= WORKER_L2SRC_MAX; k++) {
-		const sock_l2src_t *e = &w->l2[(w->l2_next + WORKER_L2SRC_MAX - k) % WORKER_L2SRC_MAX];
-
-		if (e->ifindex == 0) {
-			break;          /* the ring was never filled this far */
-		}
-		if (e->ifindex == tx->ifindex && e->xid == xid && memcmp(e->chaddr, chaddr, 16) == 0) {
-			return e->mac;
-		}
-	}
-	return tx->hlen == 6 && tx->len >= 2 && tx->buf[1] == 1 ? tx->chaddr : NULL;
-}
-
-/* A frame to @mac carrying an IPv4/UDP datagram built here: how a client
- * without an address, or whose ciaddr is not on the link yet, is reached
- * without ARP (RFC 2131 §4.1). The DHCP payload already sits after the header
- * room in the slot's tx buffer. */
-static int send_raw(worker_t *w, const dhcp4_tx_t *tx, const uint8_t *mac, uint32_t src, uint32_t dst,
-                    uint16_t dport)
-{
-	uint8_t *hdr = tx->buf - SOCK_IPUDP_HDR_LEN;
-	int n = sock_ipv4_udp_build(hdr, SOCK_IPUDP_HDR_LEN + DHCP_PKT_MAX, src, dst, w->server_port, dport,
-	                            tx->buf, tx->len);
-
-	if (n < 0) {
-		return n;
-	}
-	return sock_raw_send(w->raw_fd, tx->ifindex, mac, 6, hdr, (size_t)n);
-}
-
-/* -p / -P: the engine addresses Kea's standard ports; map them to the ports
- * this server was started with. */
-static uint16_t map_port(const worker_t *w, uint16_t port)
-{
-	if (port == DHCP_CLIENT_PORT) {
-		return w->client_port;
-	}
-	if (port == DHCP_SERVER_PORT) {
-		return w->server_port;
-	}
-	return port;
-}
-
-static void send_failed(worker_t *w, const dhcp4_tx_t *tx, int r)
-{
-	char label[256];
-
-	atomic_fetch_add_explicit(&w->send_fail, 1, memory_order_relaxed);
-	log_error(LOGGER_PACKETS, "DHCP4_PACKET_SEND_FAIL", "%s: failed to send DHCPv4 packet: %s",
-	          label_raw(tx->buf, tx->len, label, sizeof(label)), strerror(-r));
-}
-
-static const char *tx_ifname(const worker_t *w, const dhcp4_tx_t *tx)
-{
-	const sock_iface_t *ifc = sock_ifaces_by_index(&w->ifs, tx->ifindex);
-
-	return ifc != NULL ? ifc->name : "*";
-}
-
-/* Send one reply on its own (broadcast, packet socket, or a UDP reply that
- * sendmmsg could not send). @logged: DHCP4_PACKET_SEND was already written.
- * pkt4-sent and pkt4-<type>-sent are counted by the engine when it builds the
- * reply (dhcp4.c); only failures are counted here. */
-static void send_one(worker_t *w, const dhcp4_tx_t *tx, const slot_t *s, bool logged)
-{
-	const char *ifname = tx_ifname(w, tx);
-	uint32_t src = tx->src_addr != 0 ? tx->src_addr : s->iface_addr;
-	uint16_t dport = w->client_port;
-	const uint8_t *mac;
-	int r;
-
-	switch (tx->kind) {
-	case DHCP4_TX_UDP:
-		dport = map_port(w, tx->dst_port);
-		if (!logged) {
-			log_send(w, tx, tx->src_addr, tx->dst_addr, dport, ifname);
-		}
-		r = send_udp(w, tx, tx->dst_addr, dport, 0);
-		break;
-	case DHCP4_TX_BROADCAST:
-		log_send(w, tx, src, INADDR_BROADCAST, dport, ifname);
-		r = send_udp(w, tx, INADDR_BROADCAST, dport, tx->ifindex);
-		break;
-	case DHCP4_TX_LINK:
-		log_send(w, tx, src, tx->dst_addr, dport, ifname);
-		mac = w->raw_fd >= 0 && tx->ifindex > 0 ? link_dst(w, tx, s) : NULL;
-		if (mac != NULL) {
-			r = send_raw(w, tx, mac, src, tx->dst_addr, dport);
-		} else if (tx->dst_addr == INADDR_BROADCAST || s->from.sin_addr.s_addr == 0) {
-			/* no packet socket (no CAP_NET_RAW): a client without
-			 * an address is reached by broadcast (RFC 2131 §4.1) */
-			r = send_udp(w, tx, INADDR_BROADCAST, dport, tx->ifindex);
-		} else {
-			r = send_udp(w, tx, tx->dst_addr, dport, 0);
-		}
-		break;
-	default:
-		r = -EINVAL;
-		break;
-	}
-	if (r < 0) {
-		send_failed(w, tx, r);
-	}
-}
-
-/* Send the batch's replies: plain UDP ones (every relayed reply) with one
- * sendmmsg, the rest one by one. A message sendmmsg stops at is retried alone
- * (send_udp() knows how to recover from a non-local source address). */
-static void send_batch(worker_t *w, unsigned n_tx)
-{
-	struct mmsghdr mm[WORKER_BATCH_MAX];
-	struct sockaddr_in to[WORKER_BATCH_MAX];
-	struct iovec iov[WORKER_BATCH_MAX];
-	unsigned idx[WORKER_BATCH_MAX];
-	unsigned nu = 0;
-
-	l2_drain(w);
-	for (unsigned k = 0; k < n_tx; k++) {
-		dhcp4_tx_t *tx = &w->tx[k];
-		slot_t *s = &w->slots[w->tx_slot[k]];
-
-		if (tx->kind != DHCP4_TX_UDP) {
-			send_one(w, tx, s, false);
-			continue;
-		}
-		uint16_t dport = map_port(w, tx->dst_port);
-
-		log_send(w, tx, tx->src_addr, tx->dst_addr, dport, tx_ifname(w, tx));
-		sock_sin(&to[nu], tx->dst_addr, dport);
-		iov[nu] = (struct iovec){ .iov_base = tx->buf, .iov_len = tx->len };
-		mm[nu] = (struct mmsghdr){ .msg_hdr = { .msg_name = &to[nu], .msg_namelen = sizeof(to[nu]),
-		                                         .msg_iov = &iov[nu], .msg_iovlen = 1 } };
-		if (tx->src_addr != 0) {
-			/* the slot's receive control buffer is free again: reuse it */
-			sock_msg_set_pktinfo(&mm[nu].msg_hdr, s->cbuf, tx->src_addr, 0);
-		}
-		idx[nu++] = k;
-	}
-
-	unsigned done = 0;
-	while (done < nu) {
-		int r = sendmmsg(w->fd, mm + done, nu - done, 0);
-
-		if (r > 0) {
-			done += (unsigned)r;
-			continue;
-		}
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		/* the first unsent message failed: handle it alone, go on after it */
-		send_one(w, &w->tx[idx[done]], &w->slots[w->tx_slot[idx[done]]], true);
-		done++;
-	}
-}
-
 /* ---- the loop ---- */
 
 /* Process received slots [from, to) of the batch; replies are appended to
@@ -643,7 +251,7 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 		}
 
 		if (log_enabled(LOGGER_PACKETS, LOG_SEV_DEBUG, LOG_DBG_TRACE_DATA)) {
-			log_query(w, &rx);
+			worker_log_query(w, &rx);
 		}
 
 		dhcp4_tx_t *tx = &w->tx[n_tx];
@@ -710,7 +318,7 @@ static void ha_park_one(worker_t *w, uint32_t addr, const dhcp4_tx_t *tx)
 	if (tx != NULL) {
 		p.has_reply = true;
 		p.tx = *tx;
-		p.dport = map_port(w, tx->kind == DHCP4_TX_UDP ? tx->dst_port : DHCP_CLIENT_PORT);
+		p.dport = worker_map_port(w, tx->kind == DHCP4_TX_UDP ? tx->dst_port : DHCP_CLIENT_PORT);
 		memcpy(p.buf, tx->buf, tx->len);
 		p.fd = dup(w->fd);      /* the worker may be replaced before the ack */
 		if (p.fd < 0) {
@@ -828,7 +436,7 @@ static void batch_process(worker_t *w, unsigned n)
 	if (r == 0 && (ctx.ha_filter & HA_F_ON) != 0) {
 		n_tx = ha_hand_over(w, ctx.ha_filter, n_tx);
 	}
-	send_batch(w, n_tx);
+	worker_send_batch(w, n_tx);
 	cfg_release(cfg);
 }
 
