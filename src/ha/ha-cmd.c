@@ -7,6 +7,7 @@
 
 #include "cfg/cfg-current.h"
 #include "ha/ha-int.h"
+#include "util/log.h"
 #include "util/macro.h"
 
 static json_t *answer(int result, json_t *args, const char *text)
@@ -197,6 +198,21 @@ static json_t *cmd_maintenance_cancel(ha_t *ha, const cfg_ha_t *h)
 	return answer(0, NULL, "Server maintenance successfully canceled.");
 }
 
+/* ha-continue: Kea's unpauseModel(). */
+static json_t *cmd_continue(ha_t *ha, const cfg_ha_t *h)
+{
+	pthread_mutex_lock(&ha->lock);
+	bool was = ha->paused;
+	ha->paused = false;
+	pthread_cond_signal(&ha->wake);
+	pthread_mutex_unlock(&ha->lock);
+	if (was) {
+		log_info(HA_LOGGER, "HA_STATE_MACHINE_CONTINUED", "%s: state machine is un-paused",
+		         h->this_server_name);
+	}
+	return answer(0, NULL, was ? "HA state machine continues." : "HA state machine is not paused.");
+}
+
 static json_t *cmd_reset(ha_t *ha)
 {
 	pthread_mutex_lock(&ha->lock);
@@ -268,8 +284,7 @@ json_t *ha_command(ha_t *ha, const char *name, json_t *args)
 	} else if (strcmp(name, "ha-scopes") == 0) {
 		a = cmd_scopes(ha, h, args);
 	} else if (strcmp(name, "ha-continue") == 0) {
-		/* state-machine pause is not implemented: nothing is ever paused */
-		a = answer(0, NULL, "HA state machine is not paused.");
+		a = cmd_continue(ha, h);
 	} else if (strcmp(name, "ha-reset") == 0) {
 		a = cmd_reset(ha);
 	} else if (strcmp(name, "ha-maintenance-notify") == 0) {

@@ -39,6 +39,7 @@ struct ha {
 	_Atomic int peer_batch;         /* HA_BATCH_*: version-get after a heartbeat */
 
 	bool active;                    /* a configuration with HA is in force */
+	json_t *params;                 /* a copy of its libdhcp_ha.so parameters */
 	cfg_ha_state_t state;
 	cfg_ha_state_t before_maintenance; /* where ha-maintenance-notify cancel returns */
 	int partner;                    /* cfg_ha_state_t or HA_PARTNER_UNAVAILABLE */
@@ -53,6 +54,8 @@ struct ha {
 	bool serve[2];
 	bool sync_done;                 /* syncing: the last sync succeeded */
 	bool reset;                     /* ha-reset: back to waiting at the next round */
+	bool paused;                    /* state-machine pause: no transition until ha-continue */
+	unsigned paused_once;           /* bit per state: a "once" pause has happened */
 
 	/* unacked-client analysis while the partner does not answer */
 	struct ha_client {
@@ -129,6 +132,10 @@ int ha_sync_run(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t max_period_s
 
 /** A transition (logs HA_STATE_TRANSITION, clears ha-scopes). Lock held. */
 void ha_set_state_locked(ha_t *ha, const cfg_ha_t *h, cfg_ha_state_t st);
+
+/** state-machine pause on entering the current state (Kea's
+ *  conditionalPause()), logs HA_STATE_MACHINE_PAUSED. Lock held. */
+void ha_pause_on_entry_locked(ha_t *ha, const cfg_ha_t *h);
 
 /** Forget the analysed clients (communication is back). Lock held. */
 void ha_clients_clear_locked(ha_t *ha);

@@ -186,7 +186,23 @@ void ha_set_state_locked(ha_t *ha, const cfg_ha_t *h, cfg_ha_state_t st)
 		         "%s: local DHCP service is %s while the server is in the %s state",
 		         h->this_server_name, was ? "disabled" : "enabled", to);
 	}
+	ha->paused = false;
+	ha_pause_on_entry_locked(ha, h);
 	ha_publish_locked(ha, h);
+}
+
+void ha_pause_on_entry_locked(ha_t *ha, const cfg_ha_t *h)
+{
+	cfg_ha_pause_t p = h->pause[ha->state];
+	unsigned bit = 1u << ha->state;
+
+	if (p == CFG_HA_PAUSE_NEVER || (p == CFG_HA_PAUSE_ONCE && (ha->paused_once & bit) != 0)) {
+		return;
+	}
+	ha->paused_once |= bit;
+	ha->paused = true;
+	log_info(HA_LOGGER, "HA_STATE_MACHINE_PAUSED", "%s: state machine paused in state %s",
+	         h->this_server_name, cfg_ha_state_name(ha->state));
 }
 
 static bool heartbeats_wanted(const cfg_ha_t *h, cfg_ha_state_t st)
@@ -280,7 +296,7 @@ static void step_locked(ha_t *ha, const cfg_ha_t *h)
 		.terminate = ha->partner != HA_PARTNER_UNAVAILABLE &&
 		             ha_msg_skew(time(NULL), ha->last_hb.date_time) == HA_SKEW_TERMINATE,
 	};
-	cfg_ha_state_t next = ha_fsm_next(&in);
+	cfg_ha_state_t next = ha->paused ? ha->state : ha_fsm_next(&in);
 
 	if (next != ha->state) {
 		ha_set_state_locked(ha, h, next);
@@ -304,7 +320,25 @@ static void activate_locked(ha_t *ha, const cfg_ha_t *h)
 	memset(&ha->last_hb, 0, sizeof(ha->last_hb));
 	log_info(HA_LOGGER, "HA_SERVICE_STARTED", "%s: started high availability service in %s mode as %s server",
 	         h->this_server_name, cfg_ha_mode_name(h->mode), cfg_ha_role_name(h->peers[h->self].role));
+	/* Kea's service is new at every start: "once" pauses again */
+	ha->paused = false;
+	ha->paused_once = 0;
+	ha_pause_on_entry_locked(ha, h);
 	ha_publish_locked(ha, h);
+}
+
+/* A reload that changes libdhcp_ha.so's parameters restarts HA into waiting,
+ * as Kea does on every reload; an unchanged section keeps the state (and does
+ * not resync, unlike Kea). Compared every round (a small object; a snapshot's
+ * address may be reused after it is freed). Lock held. */
+static bool params_changed_locked(ha_t *ha, const cfg_t *cfg)
+{
+	if (ha->params != NULL && json_equal(ha->params, cfg->hooks.ha_params)) {
+		return false;
+	}
+	json_decref(ha->params);
+	ha->params = json_deep_copy(cfg->hooks.ha_params);
+	return true;
 }
 
 static void sync_if_due(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
@@ -353,6 +387,7 @@ static void round_once(ha_t *ha, ha_http_t *c)
 		bool was = ha->active;
 
 		ha->active = false;
+		json_decref(TAKE_PTR(ha->params));
 		ha_publish_locked(ha, NULL);
 		wait_locked(ha, ha_now_ms() + HA_ROUND_MAX_MS);
 		pthread_mutex_unlock(&ha->lock);
@@ -362,7 +397,7 @@ static void round_once(ha_t *ha, ha_http_t *c)
 		cfg_release(cfg);
 		return;
 	}
-	if (!ha->active) {
+	if (params_changed_locked(ha, cfg) || !ha->active) {
 		activate_locked(ha, h);
 	}
 	if (ha->reset) {
@@ -467,6 +502,7 @@ ha_t *ha_free(ha_t *ha)
 	ha_park_drop_all(ha);
 	pthread_cond_destroy(&ha->wake);
 	pthread_mutex_destroy(&ha->lock);
+	json_decref(ha->params);
 	free(ha->ring);
 	free(ha->batch);
 	free(ha->clients);

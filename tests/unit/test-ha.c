@@ -25,22 +25,29 @@ static const char test_cfg[] =
         "  \"hooks-libraries\": [ { \"library\": \"/usr/lib/kea/hooks/libdhcp_lease_cmds.so\" },\n"
         "    { \"library\": \"/usr/lib/kea/hooks/libdhcp_ha.so\", \"parameters\": {\n"
         "      \"high-availability\": [ { \"this-server-name\": \"primary\", \"mode\": \"%s\",\n"
-        "        \"max-response-delay\": 60000,\n"
+        "        \"max-response-delay\": %d,%s\n"
         "        \"peers\": [ { \"name\": \"primary\", \"url\": \"http://127.0.0.1:20891/\", \"role\": \"primary\" },\n"
         "                   { \"name\": \"%s\", \"url\": \"http://127.0.0.1:20892/\", \"role\": \"%s\" } ]\n"
         "      } ] } } ]\n"
         "} }\n";
 
-static void publish(const char *mode)
+/* @extra: more HA parameters (each followed by a comma) */
+static void publish_ex(const char *mode, int max_response_delay, const char *extra)
 {
 	bool lb = strcmp(mode, "load-balancing") == 0;
-	char text[sizeof(test_cfg) + 64];
+	char text[sizeof(test_cfg) + 512];
 	cfg_t *cfg = NULL;
 	cfg_err_t err;
 
-	snprintf(text, sizeof(text), test_cfg, mode, lb ? "secondary" : "standby", lb ? "secondary" : "standby");
+	snprintf(text, sizeof(text), test_cfg, mode, max_response_delay, extra,
+	         lb ? "secondary" : "standby", lb ? "secondary" : "standby");
 	assert_int_equal(cfg_load_text(text, strlen(text), &cfg, &err), 0);
 	cfg_publish(cfg);
+}
+
+static void publish(const char *mode)
+{
+	publish_ex(mode, 60000, "");
 }
 
 static int setup(void **state)
@@ -337,6 +344,59 @@ static void test_unacked_clients(void **state)
 	publish("hot-standby");
 }
 
+static bool wait_state(ha_t *ha, const char *want)
+{
+	for (int i = 0; i < 300 && strcmp(hb_state(ha), want) != 0; i++) {
+		usleep(10000);
+	}
+	return strcmp(hb_state(ha), want) == 0;
+}
+
+/* state-machine pause: "once" holds waiting at the start until ha-continue;
+ * "always" holds partner-down every time it is entered. */
+static void test_pause(void **state)
+{
+	ha_t *ha = *state;
+
+	ha_free(ha);
+	publish_ex("hot-standby", 60000,
+	           " \"state-machine\": { \"states\": [ { \"state\": \"waiting\", \"pause\": \"once\" },"
+	           " { \"state\": \"partner-down\", \"pause\": \"always\" } ] },");
+	assert_int_equal(ha_new(&ha), 0);
+	*state = ha;
+	assert_int_equal(ha_start(ha, NULL), 0);
+	for (int i = 0; i < 200 && (ha_filter(ha) & HA_F_ON) == 0; i++) {
+		usleep(10000);
+	}
+	json_decref(run(ha, "ha-continue", NULL, 0, "HA state machine continues."));
+	json_decref(run(ha, "ha-continue", NULL, 0, "HA state machine is not paused."));
+	json_decref(run(ha, "ha-maintenance-start", NULL, 0, NULL));
+	assert_string_equal(hb_state(ha), "partner-down");
+	json_decref(run(ha, "ha-continue", NULL, 0, "HA state machine continues."));
+	/* ha-reset is an operator's transition: it leaves a paused state too; waiting
+	 * paused once already */
+	json_decref(run(ha, "ha-reset", NULL, 0, "HA state machine reset."));
+	assert_true(wait_state(ha, "waiting"));
+	json_decref(run(ha, "ha-continue", NULL, 0, "HA state machine is not paused."));
+	json_decref(run(ha, "ha-maintenance-start", NULL, 0, NULL));
+	json_decref(run(ha, "ha-continue", NULL, 0, "HA state machine continues."));
+}
+
+/* A published configuration whose HA parameters are unchanged keeps the
+ * state; a changed one restarts HA into waiting (as Kea on every reload). */
+static void test_reload_restart(void **state)
+{
+	ha_t *ha = *state;
+
+	json_decref(run(ha, "ha-maintenance-start", NULL, 0, NULL));
+	assert_string_equal(hb_state(ha), "partner-down");
+	publish("hot-standby");
+	usleep(300000);         /* three rounds */
+	assert_string_equal(hb_state(ha), "partner-down");
+	publish_ex("hot-standby", 50000, "");
+	assert_true(wait_state(ha, "waiting"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +412,8 @@ int main(void)
 	        cmocka_unit_test(test_scope_classes),
 	        cmocka_unit_test(test_no_ha),
 	        cmocka_unit_test(test_unacked_clients),
+	        cmocka_unit_test_setup_teardown(test_pause, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_reload_restart, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
