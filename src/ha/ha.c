@@ -16,6 +16,9 @@
 /* A round at least this often (ms): parked work is signalled, but the state
  * machine also reacts to time passing (max-response-delay). */
 #define HA_ROUND_MAX_MS 100
+/* A request that returns this much later than its timeout was stalled with
+ * the whole process (see heartbeat()). */
+#define HA_STALL_MS 1000
 
 int64_t ha_now_ms(void)
 {
@@ -223,9 +226,17 @@ static void heartbeat(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 	char err[256] = "";
 	ha_heartbeat_t hb;
 	json_t *body = NULL, *cmd = ha_msg_command("ha-heartbeat", NULL);
-	int r = cmd != NULL ? ha_http_post_raw(c, ha_partner(h), cmd, exchange_timeout(h), &body, err,
-	                                       sizeof(err))
+	long timeout = exchange_timeout(h);
+	int64_t t0 = ha_now_ms();
+	int r = cmd != NULL ? ha_http_post_raw(c, ha_partner(h), cmd, timeout, &body, err, sizeof(err))
 	                    : -ENOMEM;
+
+	/* Far past its timeout: this process did not run (SIGSTOP, a paused VM), the
+	 * partner may be fine. Ask again rather than go partner-down beside a
+	 * partner that took over meanwhile (both would serve). */
+	if (r == -EIO && ha_now_ms() - t0 > timeout + HA_STALL_MS) {
+		r = ha_http_post_raw(c, ha_partner(h), cmd, timeout, &body, err, sizeof(err));
+	}
 
 	ha_scope_names(h, names);
 	if (r == 0) {
