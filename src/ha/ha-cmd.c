@@ -96,6 +96,16 @@ static json_t *cmd_scopes(ha_t *ha, const cfg_ha_t *h, json_t *args)
 	return answer(0, NULL, "New HA scopes configured.");
 }
 
+/* The partner's last known state predates the cancel (it said in-maintenance
+ * or partner-in-maintenance): acting on it would go straight back into
+ * maintenance. Wait for a fresh heartbeat, soon. Lock held. */
+static void maintenance_canceled_locked(ha_t *ha)
+{
+	ha->maint_canceled = true;
+	ha->maint_cancel_ms = ha->next_hb_ms = ha_now_ms();
+	pthread_cond_signal(&ha->wake);
+}
+
 /* ha-maintenance-notify {"cancel": bool}: the partner asks us into (or out
  * of) in-maintenance. */
 static json_t *cmd_maintenance_notify(ha_t *ha, const cfg_ha_t *h, json_t *args)
@@ -112,6 +122,7 @@ static json_t *cmd_maintenance_notify(ha_t *ha, const cfg_ha_t *h, json_t *args)
 	if (json_is_true(c)) {
 		if (st == CFG_HA_ST_IN_MAINTENANCE) {
 			ha_set_state_locked(ha, h, ha->before_maintenance);
+			maintenance_canceled_locked(ha);
 		}
 		a = answer(0, NULL, "Server maintenance canceled.");
 	} else if (st == CFG_HA_ST_BACKUP || st == CFG_HA_ST_PARTNER_IN_MAINTENANCE ||
@@ -194,6 +205,7 @@ static json_t *cmd_maintenance_cancel(ha_t *ha, const cfg_ha_t *h)
 	}
 	pthread_mutex_lock(&ha->lock);
 	ha_set_state_locked(ha, h, CFG_HA_ST_WAITING);
+	maintenance_canceled_locked(ha);
 	pthread_mutex_unlock(&ha->lock);
 	return answer(0, NULL, "Server maintenance successfully canceled.");
 }

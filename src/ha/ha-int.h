@@ -54,6 +54,10 @@ struct ha {
 	bool serve[2];
 	bool sync_done;                 /* syncing: the last sync succeeded */
 	bool reset;                     /* ha-reset: back to waiting at the next round */
+	bool maint_canceled;            /* Kea's isMaintenanceCanceled(): no decision on
+	                                 * the partner's pre-cancel state until a heartbeat
+	                                 * sent after maint_cancel_ms answers */
+	int64_t maint_cancel_ms;
 	bool paused;                    /* state-machine pause: no transition until ha-continue */
 	unsigned paused_once;           /* bit per state: a "once" pause has happened */
 

@@ -248,6 +248,7 @@ static void heartbeat(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 	int64_t now = ha_now_ms();
 	pthread_mutex_lock(&ha->lock);
 	if (r == 0) {
+		ha->maint_canceled = ha->maint_canceled && t0 <= ha->maint_cancel_ms;
 		ha->partner = (int)hb.state;
 		ha->last_hb = hb;
 		ha->in_touch = true;
@@ -307,7 +308,7 @@ static void step_locked(ha_t *ha, const cfg_ha_t *h)
 		.terminate = ha->partner != HA_PARTNER_UNAVAILABLE &&
 		             ha_msg_skew(time(NULL), ha->last_hb.date_time) == HA_SKEW_TERMINATE,
 	};
-	cfg_ha_state_t next = ha->paused ? ha->state : ha_fsm_next(&in);
+	cfg_ha_state_t next = ha->paused || ha->maint_canceled ? ha->state : ha_fsm_next(&in);
 
 	if (next != ha->state) {
 		ha_set_state_locked(ha, h, next);
