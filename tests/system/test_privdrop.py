@@ -7,6 +7,9 @@
   works; systemd's NOTIFY_SOCKET receives READY=1, then STOPPING=1 on SIGTERM, which stops it
   with exit 0 and every acknowledged lease in the lease file.
 - test_udp_keeps_no_raw: with dhcp-socket-type udp only CAP_NET_BIND_SERVICE is kept.
+- test_watchdog: with WATCHDOG_USEC (systemd's WatchdogSec) set, WATCHDOG=1 arrives about once
+  a second while serving, after the privilege drop; with a WATCHDOG_PID that is not lessor's
+  (the variable was meant for another process) none arrives.
 - test_unknown_user: `-u` with a user that does not exist exits 1 before serving.
 """
 
@@ -16,6 +19,7 @@ import re
 import signal
 import socket
 import subprocess
+import time
 
 from conftest import (CLI_IF, RELAY_ADDR, SRV_ADDR, base_config, lessor_only, perfdhcp)
 from test_probe import probe
@@ -41,7 +45,7 @@ def task_status(pid):
     return out
 
 
-def start_dropped(server, tmp_path, socket_type):
+def start_dropped(server, tmp_path, socket_type, **env):
     lessor_only("Kea has no -u")
     nobody = 65534
     open_tree_to(tmp_path, nobody)
@@ -50,14 +54,23 @@ def start_dropped(server, tmp_path, socket_type):
     ns.bind(nsock)
     os.chmod(nsock, 0o666)     # as /run/systemd/notify: the dropped process must reach it
     ns.settimeout(20)
-    os.environ["NOTIFY_SOCKET"] = nsock
-    try:
-        server.extra_args = ["-u", "nobody"]
-        server.start(base_config(tmp_path, socket_type=socket_type))
-    finally:
-        del os.environ["NOTIFY_SOCKET"]
+    server.env_extra.update(env, NOTIFY_SOCKET=nsock)
+    server.extra_args = ["-u", "nobody"]
+    server.start(base_config(tmp_path, socket_type=socket_type))
     assert b"READY=1" in ns.recv(4096)
     return ns
+
+
+def notifications(ns, seconds):
+    """(monotonic time, datagram) of everything NS receives within SECONDS."""
+    out, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ns.settimeout(max(deadline - time.monotonic(), 0.01))
+        try:
+            out.append((time.monotonic(), ns.recv(4096)))
+        except socket.timeout:
+            break
+    return out
 
 
 def test_user_and_capabilities(server, tmp_path):
@@ -114,3 +127,31 @@ def test_unknown_user(server, tmp_path):
                                                       "no-such-user-xyz"]),
                        capture_output=True, text=True, timeout=20, env=server.env())
     assert p.returncode == 1 and "no such user" in p.stderr, p
+
+
+def test_watchdog(server, tmp_path):
+    ns = start_dropped(server, tmp_path, "udp", WATCHDOG_USEC="3000000")
+    try:
+        got = notifications(ns, 4.5)
+        pings = [t for t, d in got if d == b"WATCHDOG=1"]
+        assert len(pings) >= 3, got
+        gaps = [b - a for a, b in zip(pings, pings[1:])]
+        # one a second from the housekeeping timer; a third of the interval leaves margin
+        # for a loaded machine (systemd acts only after the full 3 s)
+        assert max(gaps) < 2.0, gaps
+        rc, out = probe(server.net, "-l", RELAY_ADDR, SRV_ADDR)
+        assert rc == 0, out
+        server.stop_clean()
+        assert any(d == b"STOPPING=1" for _, d in notifications(ns, 3)), "no STOPPING=1"
+    finally:
+        ns.close()
+
+
+def test_watchdog_other_pid(server, tmp_path):
+    ns = start_dropped(server, tmp_path, "udp", WATCHDOG_USEC="3000000", WATCHDOG_PID="1")
+    try:
+        got = notifications(ns, 2.5)
+        assert not any(d == b"WATCHDOG=1" for _, d in got), got
+        server.stop_clean()
+    finally:
+        ns.close()
