@@ -24,6 +24,7 @@ BUILD_PACKAGES = ["cmake", "ninja-build", "gcc", "libc6-dev", "pkg-config", "lib
                   "libmicrohttpd-dev", "libcurl4-openssl-dev", "libmariadb-dev", "libpq-dev"]
 RUNTIME_PACKAGES = ["libjansson4", "libmicrohttpd12", "libcurl4", "libmariadb3", "libpq5",
                     "ca-certificates", "libcap2-bin"]
+DB_PACKAGES = ["mariadb-server"]        # contrib/container/mariadb (test_compose.py)
 
 # crun 1.8.1 fails on this machine's hybrid cgroups; podman's default ulimits exceed the hard
 # limits; no systemd: cgroupfs and a file events log.
@@ -34,6 +35,26 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 """
+
+
+LESSOR_REPO = "localhost/lessor-test"
+# what .containerignore leaves out of the build context
+_IGNORED_TOP = {"build", "out", ".cache", ".git"}
+
+
+def _context_hash(root):
+    """SHA-256 over the names and contents of the files a build of ROOT copies."""
+    h = hashlib.sha256()
+    for d, dirs, files in os.walk(root):
+        dirs[:] = sorted(x for x in dirs if x != "__pycache__" and
+                         not (d == root and x in _IGNORED_TOP))
+        for f in sorted(files):
+            path = os.path.join(d, f)
+            h.update(os.path.relpath(path, root).encode() + b"\0")
+            if os.path.isfile(path):
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+    return h.hexdigest()
 
 
 class Podman:
@@ -80,15 +101,42 @@ class Podman:
         self.run("import", tar, image, timeout=300)
         return image
 
+    def lessor_image(self):
+        """The repository's image, tagged by a hash of its build context: built by the first
+        container test that needs it (test_container, test_compose), then shared; an older
+        one is removed when it is no longer used. Returns (tag, seconds spent building)."""
+        tag = "%s:src-%s" % (LESSOR_REPO, _context_hash(SRC)[:16])
+        if self.exists(tag):
+            return tag, 0.0
+        old = self.run("images", "--format", "{{.Repository}}:{{.Tag}}", LESSOR_REPO,
+                       check=False).stdout.split()
+        for t in old:
+            self.run("rmi", t, check=False)     # not -f: it may be another run's, in use
+        return tag, self.build_lessor(tag)
+
     def build_lessor(self, tag):
         """Build the repository's Containerfile from the two cached bases; returns seconds."""
         build_base = self.base("build", BUILD_PACKAGES)
         run_base = self.base("runtime", RUNTIME_PACKAGES)
+        return self.build(tag, os.path.join(SRC, "Containerfile"), SRC,
+                          BUILD_BASE=build_base, BASE=run_base)
+
+    def build_dev_mariadb(self, tag):
+        """contrib/container/mariadb's image on a cached base holding mariadb-server; seconds."""
+        ctx = os.path.join(SRC, "contrib", "container")
+        return self.build(tag, os.path.join(ctx, "mariadb", "Containerfile"), ctx,
+                          BASE=self.base("db", DB_PACKAGES))
+
+    def build(self, tag, containerfile, context, **build_args):
         t0 = time.monotonic()
+        # The bases hold every package the Containerfiles install (apt-install skips them), so
+        # a build needs no network: none, rather than podman's default bridge on the host.
+        args = ["build", "--format", "docker", "--layers=false", "--network=none", "-t", tag,
+                "-f", containerfile]
+        for k, v in build_args.items():
+            args += ["--build-arg", "%s=%s" % (k, v)]
         # docker format: OCI image configs have no HEALTHCHECK.
-        self.run("build", "--format", "docker", "--layers=false", "--build-arg", "BUILD_BASE=" + build_base,
-                 "--build-arg", "BASE=" + run_base, "-t", tag, "-f",
-                 os.path.join(SRC, "Containerfile"), SRC, timeout=900)
+        self.run(*(args + [context]), timeout=900)
         return time.monotonic() - t0
 
     def remove_image(self, tag):

@@ -37,20 +37,16 @@ N_PERF = 100
 
 @pytest.fixture(scope="module")
 def image(tmp_path_factory):
-    """The image under test: built here and removed afterwards, or (while working on the
-    tests) an existing one named by LESSOR_CONTAINER_IMAGE, left alone."""
+    """The image under test: the sources' (podman.Podman.lessor_image: built unless a
+    container test already built these sources), or (while working on the tests) the one
+    named by LESSOR_CONTAINER_IMAGE."""
     pod = Podman(tmp_path_factory.mktemp("podman"))
     given = os.environ.get("LESSOR_CONTAINER_IMAGE")
     if given:
-        yield pod, given
-        return
-    tag = "localhost/lessor-test:%d" % os.getpid()
-    try:
-        secs = pod.build_lessor(tag)
-        print("image built in %.0f s" % secs)
-        yield pod, tag
-    finally:
-        pod.remove_image(tag)
+        return pod, given
+    tag, secs = pod.lessor_image()
+    print("image %s (%.0f s building)" % (tag, secs))
+    return pod, tag
 
 
 def demo_config(lease_path):
