@@ -166,7 +166,23 @@ def _cleanup_leftovers():
 _seq = itertools.count()
 
 
-class NetPair:
+class NsRun:
+    """Commands inside network namespaces, bounded in time."""
+
+    def cmd(self, ns, argv):
+        return ["ip", "netns", "exec", ns] + list(argv)
+
+    def run(self, ns, argv, timeout=60, check=False, **kw):
+        """Run ARGV inside namespace NS (self.srv or self.cli) with a timeout."""
+        return subprocess.run(self.cmd(ns, argv), timeout=timeout, check=check,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
+
+    def popen(self, ns, argv, **kw):
+        """Start ARGV in namespace NS. `ip netns exec` execs directly: the pid is ARGV's."""
+        return subprocess.Popen(self.cmd(ns, argv), **kw)
+
+
+class NetPair(NsRun):
     """Two namespaces, srv and cli, joined by a veth pair (interfaces vsrv and vcli)."""
 
     def __init__(self, srv_addrs=(SRV_ADDR + "/24",),
@@ -212,18 +228,6 @@ class NetPair:
             if "LOWER_UP" in r.stdout:
                 return
             time.sleep(0.05)
-
-    def cmd(self, ns, argv):
-        return ["ip", "netns", "exec", ns] + list(argv)
-
-    def run(self, ns, argv, timeout=60, check=False, **kw):
-        """Run ARGV inside namespace NS (self.srv or self.cli) with a timeout."""
-        return subprocess.run(self.cmd(ns, argv), timeout=timeout, check=check,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
-
-    def popen(self, ns, argv, **kw):
-        """Start ARGV in namespace NS. `ip netns exec` execs directly: the pid is ARGV's."""
-        return subprocess.Popen(self.cmd(ns, argv), **kw)
 
     def close(self):
         for n in (self.srv, self.cli):

@@ -66,16 +66,14 @@ def pair_config(tmpdir, me, kind="lessor", **over):
     return cfg
 
 
-def command(net, me, cmd, args=None, timeout=5):
-    """One command to MY peer URL (what the partner uses), from my own namespace; the
-    answer map."""
+def http_command(net, ns, url, cmd, args=None, timeout=5):
+    """One control command POSTed to URL with curl inside namespace NS; the answer map, or
+    None when there is no (JSON) answer."""
     body = {"command": cmd, "service": ["dhcp4"]}
     if args is not None:
         body["arguments"] = args
-    ns = net.srv.replace("lsr-srv-", NS_PREFIX[me])
     r = net.run(ns, ["curl", "-s", "-m", str(timeout), "-H", "Content-Type: application/json",
-                          "-d", json.dumps(body), "http://%s:%d/" % (ADDRS[me], PORTS[me])],
-                timeout=timeout + 5)
+                     "-d", json.dumps(body), url], timeout=timeout + 5)
     try:
         ans = json.loads(r.stdout)
     except ValueError:
@@ -83,12 +81,23 @@ def command(net, me, cmd, args=None, timeout=5):
     return ans[0] if isinstance(ans, list) and ans else ans
 
 
-def ha_state(net, me):
-    ans = command(net, me, "status-get")
+def local_ha_state(status):
+    """The local server's HA state in a status-get answer, or None."""
     try:
-        return ans["arguments"]["high-availability"][0]["ha-servers"]["local"]["state"]
+        return status["arguments"]["high-availability"][0]["ha-servers"]["local"]["state"]
     except (TypeError, KeyError, IndexError):
         return None
+
+
+def command(net, me, cmd, args=None, timeout=5):
+    """One command to MY peer URL (what the partner uses), from my own namespace; the
+    answer map."""
+    ns = net.srv.replace("lsr-srv-", NS_PREFIX[me])
+    return http_command(net, ns, "http://%s:%d/" % (ADDRS[me], PORTS[me]), cmd, args, timeout)
+
+
+def ha_state(net, me):
+    return local_ha_state(command(net, me, "status-get"))
 
 
 def wait_states(net, want, timeout=30):

@@ -23,7 +23,6 @@ captures the first OFFER on the bridge. Checked:
   `down` and the network, volume and CNI state of the project are removed, pass or fail.
 """
 
-import json
 import os
 import re
 import shutil
@@ -32,8 +31,9 @@ import time
 
 import pytest
 
-from conftest import (SRC, Capture, _live_netns, _netns_delete, missing, need_root,
+from conftest import (SRC, Capture, NsRun, _live_netns, _netns_delete, missing, need_root,
                       need_tools, perfdhcp)
+from ha_pair import http_command, local_ha_state
 from podman import Podman
 from test_seed_scenarios import SCENARIOS, SEED, expected_lines, option_lines, stable, _udiff
 
@@ -50,7 +50,7 @@ def private(text):
     return text.replace("172.1.0.", PREFIX)
 
 
-class Host:
+class Host(NsRun):
     """The test's namespace as the developers' machine; `cli` for conftest's perfdhcp."""
 
     def __init__(self, name):
@@ -58,16 +58,6 @@ class Host:
         subprocess.run(["ip", "netns", "add", name], check=True, timeout=10)
         _live_netns.add(name)
         self.run(name, ["ip", "link", "set", "lo", "up"], check=True)
-
-    def cmd(self, ns, argv):
-        return ["ip", "netns", "exec", ns] + list(argv)
-
-    def run(self, ns, argv, timeout=60, check=False, **kw):
-        return subprocess.run(self.cmd(ns, argv), timeout=timeout, check=check,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
-
-    def popen(self, ns, argv, **kw):
-        return subprocess.Popen(self.cmd(ns, argv), **kw)
 
 
 class Deployment:
@@ -120,25 +110,11 @@ class Deployment:
         return self.podman("inspect", "--format", fmt, self.name(service)).stdout.strip()
 
     def command(self, service, cmd, args=None, timeout=10):
-        body = {"command": cmd, "service": ["dhcp4"]}
-        if args is not None:
-            body["arguments"] = args
-        r = self.host.run(self.host.cli, ["curl", "-s", "-m", str(timeout), "-H",
-                                          "Content-Type: application/json", "-d",
-                                          json.dumps(body), "http://%s:8000/" % ADDRS[service]],
-                          timeout=timeout + 5)
-        try:
-            ans = json.loads(r.stdout)
-        except ValueError:
-            return None
-        return ans[0] if isinstance(ans, list) and ans else ans
+        return http_command(self.host, self.host.cli, "http://%s:8000/" % ADDRS[service], cmd,
+                            args, timeout)
 
     def ha_state(self, service):
-        ans = self.command(service, "status-get")
-        try:
-            return ans["arguments"]["high-availability"][0]["ha-servers"]["local"]["state"]
-        except (TypeError, KeyError, IndexError):
-            return None
+        return local_ha_state(self.command(service, "status-get"))
 
     def sql(self, query):
         r = self.podman("exec", self.name("db"), "mariadb", "-uroot", "-proot", "-N", "-B",
