@@ -8,9 +8,14 @@ test makes with openssl (tests/system/tlscerts.py):
 - client-certificate authentication (`cert-file`/`key-file`): a MariaDB user REQUIRE X509 and a
   PostgreSQL `hostssl ... cert` user are served, the session carries the client certificate;
   the same user without the certificate is refused;
-- a trust anchor of another CA, and a server certificate for another host name, are refused
-  before serving (certificate chain and host name verified), with the connector's reason;
+- a trust anchor of another CA or of a missing file, and a server certificate for another host
+  name, are refused before serving (certificate chain and host name verified), with the
+  connector's reason;
 - a plain connection to the TLS-only server is refused with the server's reason;
+- hosts-database connections use the same TLS parameters (a reservation read over TLS is
+  served; another CA refuses the start); a trust anchor that is a directory is a CA path on
+  MySQL (Kea's ca_dir), refused by libpq;
+- a database server offering no TLS to a client configured for it is refused (no downgrade);
 - the password appears in no log line or error, and config-get returns the TLS paths as given.
 
 The database server runs inside the test's `srv` namespace (TLS needs TCP; the UNIX socket the
@@ -34,6 +39,7 @@ import pytest
 import dbserver
 import tlscerts
 from conftest import SERVER_KIND, NetPair, Server, missing, need_root, need_tools, perfdhcp
+from difflib4 import ACK, Client, msgtype
 from test_sql_lease import by_hw, command, sql_config
 
 PASSWORD = "tls-secret-pw"
@@ -214,14 +220,80 @@ def test_client_certificate(tlsdb, tmp_path):
         srv.cleanup()
 
 
-def test_wrong_ca_refused(tlsdb, tmp_path):
+@pytest.mark.parametrize("anchor", ["other-ca", "missing"])
+def test_wrong_ca_refused(tlsdb, tmp_path, anchor):
+    """A trust anchor of another CA, or one that does not exist (never: TLS unchecked)."""
     net, db, pki = tlsdb
-    srv = _server(net, tmp_path, db, **{"trust-anchor": pki.crt("other-ca")})
+    path = pki.crt("other-ca") if anchor == "other-ca" else str(tmp_path / "no-such-ca.crt")
+    srv = _server(net, tmp_path, db, **{"trust-anchor": path})
     if srv.kind == "kea" and db.lease_type == "postgresql":
         return _kea_pg_refuses_tls(srv)
     out = _refused(srv)
     assert "Unable to open database" in out or "unable to open database" in out, out[-3000:]
-    assert "certificate" in out.lower() or "verif" in out.lower(), out[-3000:]
+    low = out.lower()
+    assert "certificate" in low or "verif" in low or "no such file" in low, out[-3000:]
+
+
+def test_hosts_database_tls(tlsdb, tmp_path):
+    """hosts-database connections are TLS with the same parameters: a reservation read over
+    TLS is served, and a hosts-database trusting another CA refuses the start."""
+    net, db, pki = tlsdb
+    srv = _server(net, tmp_path, db, **{"trust-anchor": pki.crt("ca")})
+    cfg = srv.config
+    hdb = dict(cfg["Dhcp4"]["lease-database"])
+    cfg["Dhcp4"]["hosts-database"] = hdb
+    srv.write_config(cfg)
+    if srv.kind == "kea" and db.lease_type == "postgresql":
+        return _kea_pg_refuses_tls(srv)
+    mac = "00:0d:05:00:00:01"
+    if db.lease_type == "mysql":
+        db.sql("kea", "INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, "
+                      "dhcp4_subnet_id, ipv4_address) VALUES (UNHEX('000d05000001'), 0, 1, "
+                      "INET_ATON('10.0.77.7'))")
+    else:
+        db.sql("kea", "INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, "
+                      "dhcp4_subnet_id, ipv4_address) VALUES (DECODE('000d05000001', 'hex'), "
+                      "0, 1, (10 << 24) + (77 << 8) + 7)")
+    try:
+        srv.start()
+        c = Client(srv.net.cli, ["10.0.0.2"], direct=None)
+        try:
+            offer, ack = c.exchange(mac, "dora", relay="10.0.0.2")
+        finally:
+            c.close()
+        assert ack is not None and msgtype(ack) == ACK, (offer, ack)
+        assert ack["yiaddr"] == "10.0.77.7", ack
+        assert by_hw(db).get(mac) == "10.0.77.7", by_hw(db)
+        srv.stop_clean()
+        hdb["trust-anchor"] = pki.crt("other-ca")
+        srv.write_config(cfg)
+        _refused(srv)
+    finally:
+        srv.cleanup()
+        db.sql("kea", "DELETE FROM hosts")
+
+
+def test_trust_anchor_directory(tlsdb, tmp_path):
+    """MySQL: a trust anchor that is a directory is a CA path (Kea's ca_dir), of hashed
+    names (openssl rehash). libpq has only a root certificate file: refused there."""
+    net, db, pki = tlsdb
+    d = tmp_path / "cadir"
+    d.mkdir()
+    shutil.copyfile(pki.crt("ca"), str(d / "ca.pem"))
+    r = subprocess.run(["openssl", "rehash", str(d)], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=30)
+    assert r.returncode == 0, r.stdout
+    srv = _server(net, tmp_path, db, **{"trust-anchor": str(d)})
+    if srv.kind == "kea" and db.lease_type == "postgresql":
+        return _kea_pg_refuses_tls(srv)
+    if db.lease_type == "postgresql":
+        _refused(srv)
+        return
+    try:
+        _serve_and_check(srv, db, "00:0d:06:00:00:00", "kea")
+        srv.stop_clean()
+    finally:
+        srv.cleanup()
 
 
 def test_wrong_host_name_refused(tlsdb, tmp_path):
