@@ -336,18 +336,20 @@ static void ha_park_one(worker_t *w, uint32_t addr, const dhcp4_tx_t *tx)
 }
 
 /* The batch's lease changes after their sync: with the partner in a state
- * that takes updates, each ACK waits in the HA thread for the partner's ack
- * (Kea's parking lot); otherwise they are counted as unsent. Replies to
+ * that takes updates (or backups and wait-backup-ack), each ACK waits in the
+ * HA thread for the ack (Kea's parking lot); with backups only, the change
+ * follows its reply; otherwise they are counted as unsent. Replies to
  * directly connected clients through the packet socket are not parked (the
  * HA thread has no packet socket): they leave now, their update follows.
  * Returns how many replies remain to send now. */
 static unsigned ha_hand_over(worker_t *w, unsigned filter, unsigned n_tx)
 {
 	bool park = (filter & HA_F_PARK) != 0;
+	bool send = (filter & (HA_F_PARK | HA_F_SEND)) != 0;
 	unsigned keep = 0;
 
 	for (unsigned i = 0; i < w->n_ha_dropped; i++) {
-		if (park) {
+		if (send) {
 			ha_park_one(w, w->ha_dropped[i], NULL);
 		} else {
 			ha_note_unsent(w->ha);
@@ -357,10 +359,11 @@ static unsigned ha_hand_over(worker_t *w, unsigned filter, unsigned n_tx)
 		dhcp4_tx_t *tx = &w->tx[k];
 		bool held = false;
 
-		if (tx->ha_addr != 0 && !park) {
+		if (tx->ha_addr != 0 && !send) {
 			ha_note_unsent(w->ha);
 		} else if (tx->ha_addr != 0) {
-			held = tx->kind != DHCP4_TX_LINK;
+			/* backups without wait-backup-ack: the update follows the reply */
+			held = park && tx->kind != DHCP4_TX_LINK;
 			ha_park_one(w, tx->ha_addr, held ? tx : NULL);
 		}
 		if (!held) {

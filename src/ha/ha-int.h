@@ -86,6 +86,14 @@ int64_t ha_now_ms(void);
  *  NULL (passive-backup primary, backup server). */
 const cfg_ha_peer_t *ha_partner(const cfg_ha_t *h);
 
+/** Whether lease changes go to the partner in the current state (hot-standby,
+ *  load-balancing, partner-in-maintenance; send-lease-updates). Lock held. */
+bool ha_to_partner_locked(const ha_t *ha, const cfg_ha_t *h);
+
+/** Whether lease changes go to backup servers: send-lease-updates, backups
+ *  configured, this server not one of them. Any thread. */
+bool ha_has_backups(const cfg_ha_t *h);
+
 /** Names of the primary's and the secondary's scopes (NULL when none). */
 void ha_scope_names(const cfg_ha_t *h, const char *names[2]);
 

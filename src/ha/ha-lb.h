@@ -12,6 +12,7 @@ enum {
 	HA_F_SERVE0 = 1u << 1,          /* the primary's scope is served */
 	HA_F_SERVE1 = 1u << 2,          /* the secondary's scope is served */
 	HA_F_PARK = 1u << 3,            /* lease changes go to the partner before the reply */
+	HA_F_SEND = 1u << 5,            /* lease changes go to backups; the reply does not wait */
 	HA_F_ANALYZE = 1u << 4,         /* the partner does not answer: report unserved clients */
 };
 

@@ -194,6 +194,37 @@ void ha_negotiate(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 	json_decref(ans);
 }
 
+/* The change to every backup server (Kea sends them every change, whatever
+ * the state); a backup that fails is logged, never marked unavailable. @r is
+ * the partner's verdict; returns the item's: a backup's failure counts only
+ * with wait-backup-ack. */
+static int to_backups(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr, int r)
+{
+	if (!ha_has_backups(h)) {
+		return r;
+	}
+	json_t *cmd = lease_command(ha, addr);
+
+	for (size_t i = 0; i < h->n_peers; i++) {
+		const cfg_ha_peer_t *p = &h->peers[i];
+		char err[256] = "";
+		json_t *ans = NULL;
+
+		if (i == h->self || p->role != CFG_HA_BACKUP) {
+			continue;
+		}
+		int b = cmd != NULL ? ha_http_post(c, p, cmd, update_timeout(h), &ans, err, sizeof(err)) : -ENOMEM;
+
+		b = judge(h, p, addr, b, ans, err, sizeof(err));
+		json_decref(ans);
+		if (b < 0 && h->wait_backup_ack && r == 0) {
+			r = b;
+		}
+	}
+	json_decref(cmd);
+	return r;
+}
+
 /* Items 0..n-1 of @ps in one lessor-lease4-batch; each one's verdict in res[].
  * false when the partner does not know the command (then nothing is judged). */
 static bool send_batch(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, const ha_parked_t *ps, size_t n,
@@ -302,20 +333,25 @@ unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 
 	while ((n = pop_batch(ha, ps, HA_BATCH_MAX)) > 0) {
 		pthread_mutex_lock(&ha->lock);
+		/* parked for the backups only, or the state changed since */
+		bool to_partner = ha_to_partner_locked(ha, h);
 		bool gone = ha->partner == HA_PARTNER_UNAVAILABLE;
 		pthread_mutex_unlock(&ha->lock);
 		/* a partner that stopped answering would hold every update for a
 		 * timeout: drop at once until a heartbeat finds it again */
-		bool batched = !gone && atomic_load(&ha->peer_batch) == HA_BATCH_YES &&
+		bool batched = to_partner && !gone && atomic_load(&ha->peer_batch) == HA_BATCH_YES &&
 		               send_batch(ha, c, h, ps, n, res);
 
 		for (size_t i = 0; i < n; i++) {
-			if (gone) {
-				ha_note_unsent(ha);
-				res[i] = -EHOSTUNREACH;
+			if (!to_partner || gone) {
+				if (ha_partner(h) != NULL) {
+					ha_note_unsent(ha);
+				}
+				res[i] = to_partner ? -EHOSTUNREACH : 0;
 			} else if (!batched) {
 				res[i] = ha_send_lease(ha, c, h, ps[i].addr);
 			}
+			res[i] = to_backups(ha, c, h, ps[i].addr, res[i]);
 			failed += res[i] < 0;
 			finish(h, &ps[i], res[i]);
 		}

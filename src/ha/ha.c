@@ -121,6 +121,24 @@ static bool sends_updates(cfg_ha_state_t st)
 	       st == CFG_HA_ST_PARTNER_IN_MAINTENANCE;
 }
 
+bool ha_to_partner_locked(const ha_t *ha, const cfg_ha_t *h)
+{
+	return h->send_lease_updates && ha_partner(h) != NULL && sends_updates(ha->state);
+}
+
+bool ha_has_backups(const cfg_ha_t *h)
+{
+	if (!h->send_lease_updates || h->peers[h->self].role == CFG_HA_BACKUP) {
+		return false;   /* Kea: a backup never sends updates */
+	}
+	for (size_t i = 0; i < h->n_peers; i++) {
+		if (i != h->self && h->peers[i].role == CFG_HA_BACKUP) {
+			return true;
+		}
+	}
+	return false;
+}
+
 void ha_publish_locked(ha_t *ha, const cfg_ha_t *h)
 {
 	unsigned f = 0;
@@ -139,8 +157,14 @@ void ha_publish_locked(ha_t *ha, const cfg_ha_t *h)
 		if (ha_fsm_dhcp_enabled(ha->state) || ha->scopes_set) {
 			f |= (serve[0] ? HA_F_SERVE0 : 0) | (serve[1] ? HA_F_SERVE1 : 0);
 		}
-		if (h->send_lease_updates && ha_partner(h) != NULL && sends_updates(ha->state)) {
+		/* Kea's leases4_committed: the reply waits for the partner in the
+		 * states that update it, and for the backups with wait-backup-ack;
+		 * backups hear of every change, in any state */
+		bool backups = ha_has_backups(h);
+		if (ha_to_partner_locked(ha, h) || (backups && h->wait_backup_ack)) {
 			f |= HA_F_PARK;
+		} else if (backups) {
+			f |= HA_F_SEND;
 		}
 		if (ha->interrupted) {
 			f |= HA_F_ANALYZE;

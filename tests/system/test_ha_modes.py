@@ -162,3 +162,73 @@ def run_lb(net, sb, tmp_path, kind1, kind2, made):
     by3 = split(res3)
     assert {m: r["addr"] for m, r in res3.items()} == want2
     assert len(set(by3.values())) == 2, by3
+
+
+# ---- passive-backup ---------------------------------------------------------------------
+
+def pb_params(me, **over):
+    return ha(me, "passive-backup", [peer("server1", "primary", "primary"),
+                                     peer("server2", "standby", "backup")], **over)
+
+
+@pytest.mark.parametrize("wait_ack", [False, True], ids=["no-wait", "wait-backup-ack"])
+@pytest.mark.parametrize("kind1,kind2", KINDS)
+def test_passive_backup(netpair, tmp_path, kind1, kind2, wait_ack):
+    """server1 serves everyone and sends each lease to server2 (role backup, serving nobody).
+    With the backup dead, the primary keeps answering unless wait-backup-ack holds each reply
+    for the backup's answer (then the reply is dropped, as Kea drops it)."""
+    need((kind1, kind2))
+    over = {"wait-backup-ack": wait_ack}
+    with seats(netpair) as (sb, made):
+        bk = start(tmp_path, sb, "standby", kind2, made, pb_params("server2", **over))
+        s1 = start(tmp_path, netpair, "primary", kind1, made, pb_params("server1", **over))
+        wait_states(netpair, {"primary": "passive-backup", "standby": "backup"})
+        macs = mac_seq(LB_MAC, 20)
+        # the backup serves nobody
+        assert all(r["addr"] is None for r in relay_dora(netpair, [STANDBY_ADDR], macs[:4], wait=1).values())
+        res = relay_dora(netpair, BOTH, macs)
+        assert all(r["offered_by"] == [PRIMARY_ADDR] and r["addr"] for r in res.values()), res
+        want = {m: r["addr"] for m, r in res.items()}
+        assert wait_leases([s1, bk], want) == [want, want]
+
+        bk.kill9()
+        fresh = mac_seq(NEW_MAC, 6)
+        res2 = relay_dora(netpair, [PRIMARY_ADDR], fresh, wait=3)
+        acked = sum(1 for r in res2.values() if r["addr"])
+        print("PASSIVE-BACKUP %s primary, %s backup dead, wait-backup-ack %s: %d of %d acked" % (
+            kind1, kind2, wait_ack, acked, len(fresh)))
+        assert acked == (0 if wait_ack else len(fresh)), res2
+        assert ha_state(netpair, "primary") == "passive-backup"
+
+
+# ---- backup servers beside a hot-standby pair -------------------------------------------
+
+def hs_params(me, **over):
+    return ha(me, "hot-standby", [peer("server1", "primary", "primary"),
+                                  peer("server2", "standby", "standby"),
+                                  peer("server3", "backup", "backup")], **over)
+
+
+@pytest.mark.parametrize("kinds", [("lessor", "lessor", "lessor"), ("lessor", "lessor", "kea"),
+                                   ("kea", "kea", "lessor")], ids="-".join)
+def test_hot_standby_backup(netpair, tmp_path, kinds):
+    """Three servers: the primary's leases reach the standby and the backup; after SIGKILL of
+    the primary the standby serves (partner-down) and its leases still reach the backup."""
+    need(kinds)
+    with seats(netpair, backup=True) as (sb, bkn, made):
+        bk = start(tmp_path, bkn, "backup", kinds[2], made, hs_params("server3"))
+        s2 = start(tmp_path, sb, "standby", kinds[1], made, hs_params("server2"))
+        s1 = start(tmp_path, netpair, "primary", kinds[0], made, hs_params("server1"))
+        wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby", "backup": "backup"})
+        res = relay_dora(netpair, BOTH, mac_seq(LB_MAC, 20))
+        assert all(r["offered_by"] == [PRIMARY_ADDR] and r["addr"] for r in res.values()), res
+        want = {m: r["addr"] for m, r in res.items()}
+        assert wait_leases([s1, s2, bk], want) == [want, want, want]
+
+        s1.kill9()
+        wait_states(netpair, {"standby": "partner-down"}, timeout=20)
+        res2 = relay_dora(netpair, [STANDBY_ADDR], mac_seq(NEW_MAC, 10))
+        assert all(r["addr"] for r in res2.values()), res2
+        want2 = {m: r["addr"] for m, r in res2.items()}
+        assert wait_leases([s2, bk], want2) == [want2, want2]
+        assert ha_state(netpair, "backup") == "backup"

@@ -268,6 +268,45 @@ static void test_scope_classes(void **state)
 	cfg_free(cfg);
 }
 
+/* passive-backup: the primary serves both scopes at once; each lease change
+ * goes to the backup, the reply waiting for it only with wait-backup-ack */
+static void check_passive(const char *wait, unsigned want)
+{
+	static const char text[] =
+	        "{ \"Dhcp4\": { \"subnet4\": [],\n"
+	        "  \"hooks-libraries\": [ { \"library\": \"/usr/lib/kea/hooks/libdhcp_ha.so\", \"parameters\": {\n"
+	        "      \"high-availability\": [ { \"this-server-name\": \"p\", \"mode\": \"passive-backup\",\n"
+	        "        \"wait-backup-ack\": %s,\n"
+	        "        \"peers\": [ { \"name\": \"p\", \"url\": \"http://127.0.0.1:20891/\", \"role\": \"primary\" },\n"
+	        "                   { \"name\": \"b\", \"url\": \"http://127.0.0.1:20892/\", \"role\": \"backup\" } ]\n"
+	        "      } ] } } ] } }\n";
+	char buf[sizeof(text) + 8];
+	cfg_t *cfg = NULL;
+	cfg_err_t err;
+	ha_t *ha = NULL;
+	unsigned f = 0;
+
+	snprintf(buf, sizeof(buf), text, wait);
+	assert_int_equal(cfg_load_text(buf, strlen(buf), &cfg, &err), 0);
+	cfg_publish(cfg);
+	assert_int_equal(ha_new(&ha), 0);
+	assert_int_equal(ha_start(ha, NULL), 0);
+	for (int i = 0; i < 300 && (f & HA_F_SERVE0) == 0; i++) {
+		usleep(10000);
+		f = ha_filter(ha);
+	}
+	assert_int_equal(f & (HA_F_SERVE0 | HA_F_SERVE1 | HA_F_PARK | HA_F_SEND), want);
+	ha_free(ha);
+	publish("hot-standby");
+}
+
+static void test_passive_backup(void **state)
+{
+	(void)state;
+	check_passive("false", HA_F_SERVE0 | HA_F_SEND);
+	check_passive("true", HA_F_SERVE0 | HA_F_PARK);
+}
+
 static void test_no_ha(void **state)
 {
 	(void)state;
@@ -410,6 +449,7 @@ int main(void)
 	        cmocka_unit_test(test_park_limit),
 	        cmocka_unit_test_setup_teardown(test_scope_of, setup, teardown),
 	        cmocka_unit_test(test_scope_classes),
+	        cmocka_unit_test(test_passive_backup),
 	        cmocka_unit_test(test_no_ha),
 	        cmocka_unit_test(test_unacked_clients),
 	        cmocka_unit_test_setup_teardown(test_pause, setup, teardown),
