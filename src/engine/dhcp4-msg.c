@@ -55,6 +55,27 @@ static void required_classes(exch_t *x, const cfg_subnet4_t *s, const cfg_pool_t
 	classify_required(x->ctx->cfg, &x->ec, &x->classes, s, pool);
 }
 
+/* The OFFER or ACK for an allocated lease; the required classes are
+ * evaluated first (Kea: after the lease is known, before the options). */
+static int send_lease(exch_t *x, uint8_t msg_type, const alloc_result_t *res, dhcp4_tx_t *tx,
+                      verdict_t *ret_verdict)
+{
+	required_classes(x, res->subnet, res->pool);
+	reply_in_t in = {
+	        .msg_type = msg_type,
+	        .subnet = res->subnet,
+	        .pool = res->pool,
+	        .host = res->host != NULL ? res->host : x->host,
+	        .name_host = res->host != NULL ? res->host
+	                                       : alloc_host_for_subnet(x->ctx->cfg, res->subnet,
+	                                                               &x->client),
+	        .lease = &res->lease,
+	        .reuse_lft = res->reuse_lft,
+	        .ciaddr = msg_type == DHCPACK ? x->pkt->ciaddr : 0,
+	};
+	return dhcp4_send_reply(x, &in, tx, ret_verdict);
+}
+
 int dhcp4_msg_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 {
 	alloc_req_t req;
@@ -89,19 +110,7 @@ int dhcp4_msg_discover(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 		return 0;
 	}
 	dhcp4_log_lease(x, "DHCP4_LEASE_ADVERT", &res.lease, res.reuse_lft);
-	required_classes(x, res.subnet, res.pool);
-	reply_in_t in = {
-	        .msg_type = DHCPOFFER,
-	        .subnet = res.subnet,
-	        .pool = res.pool,
-	        .host = res.host != NULL ? res.host : x->host,
-	        .name_host = res.host != NULL ? res.host
-	                                      : alloc_host_for_subnet(x->ctx->cfg, res.subnet,
-	                                                              &x->client),
-	        .lease = &res.lease,
-	        .reuse_lft = res.reuse_lft,
-	};
-	return dhcp4_send_reply(x, &in, tx, ret_verdict);
+	return send_lease(x, DHCPOFFER, &res, tx, ret_verdict);
 }
 
 static int send_nak(exch_t *x, const cfg_subnet4_t *s, dhcp4_tx_t *tx, verdict_t *ret_verdict)
@@ -157,20 +166,7 @@ int dhcp4_msg_request(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	default:
 		return send_nak(x, x->subnet, tx, ret_verdict);
 	}
-	required_classes(x, res.subnet, res.pool);
-	reply_in_t in = {
-	        .msg_type = DHCPACK,
-	        .subnet = res.subnet,
-	        .pool = res.pool,
-	        .host = res.host != NULL ? res.host : x->host,
-	        .name_host = res.host != NULL ? res.host
-	                                      : alloc_host_for_subnet(x->ctx->cfg, res.subnet,
-	                                                              &x->client),
-	        .lease = &res.lease,
-	        .reuse_lft = res.reuse_lft,
-	        .ciaddr = x->pkt->ciaddr,
-	};
-	return dhcp4_send_reply(x, &in, tx, ret_verdict);
+	return send_lease(x, DHCPACK, &res, tx, ret_verdict);
 }
 
 int dhcp4_msg_release(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
