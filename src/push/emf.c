@@ -18,11 +18,14 @@ static json_t *number(double v)
 }
 
 /* {"_aws": {"Timestamp", "CloudWatchMetrics": [{"Namespace", "Dimensions",
- * "Metrics": []}]}, "Server": ...} with the Metrics array returned borrowed. */
+ * "Metrics": []}]}, "Server": ...} with the Metrics array returned borrowed. "Server" stays a
+ * property of the subnet records too (searchable in the log group, not a dimension). */
 static json_t *record_new(const push_sample_t *s, const char *ns, const char *server,
                           const char *subnet, json_t **ret_metrics)
 {
-	json_t *dims = subnet != NULL ? json_pack("[[ss]]", "Server", "Subnet") : json_pack("[[s]]", "Server");
+	/* lease-percent-used by Subnet alone, as the deployment's agent published it and its
+	 * dashboards query it (CloudWatch matches the whole dimension set) */
+	json_t *dims = json_pack("[[s]]", subnet != NULL ? "Subnet" : "Server");
 	json_t *metrics = json_array();
 	json_t *r = json_pack("{s:{s:I,s:[{s:s,s:o,s:o}]},s:s}", "_aws", "Timestamp",
 	                      (json_int_t)s->ts_ms, "CloudWatchMetrics", "Namespace", ns,

@@ -57,9 +57,11 @@ static char *put_body(const push_sample_t *s, size_t from, size_t to, const char
 		fprintf(f, "&MetricData.member.%zu.Unit=%s", i, m->percent ? "Percent" : "Count");
 		fprintf(f, "&MetricData.member.%zu.Timestamp=", i);
 		put_enc(f, ts);
-		put_dim(f, i, 1, "Server", server);
+		/* lease-percent-used by Subnet alone: see emf.c */
 		if (m->subnet[0] != '\0') {
-			put_dim(f, i, 2, "Subnet", m->subnet);
+			put_dim(f, i, 1, "Subnet", m->subnet);
+		} else {
+			put_dim(f, i, 1, "Server", server);
 		}
 	}
 	if (fclose(f) != 0) {

@@ -167,8 +167,8 @@ static void test_emf(void **state)
 	assert_true(json_number_value(json_object_get(sub, "lease-percent-used")) == 95);
 	d = json_array_get(json_object_get(json_object_get(sub, "_aws"), "CloudWatchMetrics"), 0);
 	dims = json_array_get(json_object_get(d, "Dimensions"), 0);
-	assert_int_equal(json_array_size(dims), 2);
-	assert_string_equal(json_string_value(json_array_get(dims, 1)), "Subnet");
+	assert_int_equal(json_array_size(dims), 1);     /* the agent's: Subnet alone */
+	assert_string_equal(json_string_value(json_array_get(dims, 0)), "Subnet");
 	assert_string_equal(json_string_value(json_object_get(
 	                            json_array_get(json_object_get(d, "Metrics"), 0), "Unit")),
 	                    "Percent");
@@ -240,10 +240,8 @@ static void test_put_request(void **state)
 	        "&MetricData.member.2.MetricName=lease-percent-used&MetricData.member.2.Value=12.5"
 	        "&MetricData.member.2.Unit=Percent"
 	        "&MetricData.member.2.Timestamp=2026-12-03T19%3A00%3A00.123Z"
-	        "&MetricData.member.2.Dimensions.member.1.Name=Server"
-	        "&MetricData.member.2.Dimensions.member.1.Value=dhcp%20a%2Fb"
-	        "&MetricData.member.2.Dimensions.member.2.Name=Subnet"
-	        "&MetricData.member.2.Dimensions.member.2.Value=subnet-1");
+	        "&MetricData.member.2.Dimensions.member.1.Name=Subnet"
+	        "&MetricData.member.2.Dimensions.member.1.Value=subnet-1");
 	push_put_done(&r);
 	push_sample_done(&s);
 
