@@ -27,7 +27,10 @@ struct ctl {
 	int wake[2];              /* pipe: wakes the ctl thread to stop */
 	bool thread_running;
 	pthread_t thread;
-	struct MHD_Daemon *mhd;
+	struct MHD_Daemon *mhd;         /* TLS: the only one; plain: big pool (http-accept.c) */
+	struct MHD_Daemon *mhd_small;   /* plain HTTP: connections with small headers */
+	struct ctl_http_acc *acc;       /* plain HTTP: our acceptor, or NULL */
+	uint16_t http_port;             /* the acceptor's bound port */
 	char *tls_cert_pem;
 	char *tls_key_pem;
 	char *tls_ca_pem;
@@ -183,6 +186,14 @@ json_t *ctl_agent_dispatch_locked(ctl_t *ctl, json_t *req);
 
 /** Blank out //, # and C comments outside JSON strings in place (Kea syntax). */
 void ctl_strip_comments(char *s, size_t len);
+
+/** The plain-HTTP acceptor (http-accept.c): takes @listen_fd (closed by
+ *  stop) and hands each connection to @small or @big by its first bytes. */
+typedef struct ctl_http_acc ctl_http_acc_t;
+int ctl_http_acc_start(ctl_http_acc_t **ret, int listen_fd, struct MHD_Daemon *small,
+                       struct MHD_Daemon *big);
+/** Stop the thread, close pending connections and the socket. NULL-safe. */
+void ctl_http_acc_stop(ctl_http_acc_t *a);
 
 /** Start / stop the HTTP listener (http.c). */
 int ctl_http_start(ctl_t *ctl, char **reterr);

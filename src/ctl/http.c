@@ -28,6 +28,9 @@
  * not libmicrohttpd's HTML 431. The pool is mapped lazily: only a connection
  * that sends such headers uses the memory. */
 #define HTTP_MAX_HEADERS (64u * 1024 * 1024)
+/* The pool of connections whose headers are small (http-accept.c): MHD zeroes
+ * it before each request, so it stays small. */
+#define HTTP_SMALL_POOL (256u * 1024)
 
 DEFINE_FREEP(const cfg_t, cfg_release)
 
@@ -396,12 +399,97 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug(CTL_LOGGER, LOG_DBG_DETAIL, "LESSOR_HTTP_DIAG", "HTTP control listener: %s", buf);
 }
 
+static int cannot_start(ctl_t *ctl, char **reterr, int r)
+{
+	if (reterr != NULL && asprintf(reterr, "cannot start HTTP control listener on %s port %u",
+	                               ctl->lcfg.http_host, ctl->lcfg.http_port) < 0) {
+		*reterr = NULL;
+	}
+	return r;
+}
+
+/* One daemon with a @pool-byte connection pool; its own listening socket on
+ * @ss, or none (@ss NULL: the acceptor hands it connections). */
+static struct MHD_Daemon *start_daemon(ctl_t *ctl, unsigned flags, size_t pool,
+                                       const struct sockaddr_storage *ss)
+{
+	struct MHD_OptionItem opts[14];
+	size_t n = 0;
+
+	if (ss != NULL) {
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, (void *)ss};
+	} else {
+		flags |= MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC;
+	}
+	opts[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, NULL};
+	opts[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)pool, NULL};
+	opts[n++] =
+	        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
+	if (ctl->tls_cert_pem != NULL) {
+		flags |= MHD_USE_TLS;
+		opts[n++] =
+		        (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, ctl->tls_cert_pem};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, ctl->tls_key_pem};
+		if (ctl->tls_ca_pem != NULL && ctl->lcfg.tls_cert_required) {
+			/* MHD asks for and verifies a client certificate against the
+			 * trust anchor (Kea's cert-required). */
+			opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0,
+			                                    ctl->tls_ca_pem};
+		}
+	}
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return MHD_start_daemon(flags, ctl->lcfg.http_port, NULL, NULL, on_request, ctl,
+	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+}
+
+static int load_tls(ctl_t *ctl, char **reterr)
+{
+	int r = slurp(ctl->lcfg.tls_cert, &ctl->tls_cert_pem);
+
+	if (r == 0) {
+		r = slurp(ctl->lcfg.tls_key, &ctl->tls_key_pem);
+	}
+	if (r == 0 && ctl->lcfg.tls_ca != NULL) {
+		r = slurp(ctl->lcfg.tls_ca, &ctl->tls_ca_pem);
+	}
+	if (r < 0 && reterr != NULL && asprintf(reterr, "cannot read TLS files: %s", strerror(-r)) < 0) {
+		*reterr = NULL;
+	}
+	return r;
+}
+
+/* The listening socket the acceptor owns (as MHD would make it). */
+static int listen_on(const struct sockaddr_storage *ss)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int on = 1;
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+
+	if (fd < 0) {
+		return -errno;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ss->ss_family == AF_INET6) {
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	}
+	if (bind(fd, (const struct sockaddr *)ss, len) < 0 || listen(fd, SOMAXCONN) < 0) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int ctl_http_start(ctl_t *ctl, char **reterr)
 {
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
-	struct MHD_OptionItem opts[14];
-	size_t n = 0;
 	int r;
 
 	memset(&ss, 0, sizeof(ss));
@@ -415,63 +503,36 @@ int ctl_http_start(ctl_t *ctl, char **reterr)
 		sin6->sin6_port = htons(ctl->lcfg.http_port);
 		flags |= MHD_USE_IPv6;
 	} else {
-		if (reterr != NULL && asprintf(reterr,
-		                               "Control-agent.http-host: '%s' is not an IP "
-		                               "address",
-		                               ctl->lcfg.http_host) < 0) {
+		if (reterr != NULL &&
+		    asprintf(reterr, "Control-agent.http-host: '%s' is not an IP address", ctl->lcfg.http_host) < 0) {
 			*reterr = NULL;
 		}
 		return -EINVAL;
 	}
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &ss};
-	opts[n++] =
-	        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, HTTP_IDLE_TIMEOUT_S, NULL};
-	opts[n++] =
-	        (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, HTTP_MAX_CONNECTIONS, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, 16, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	                                    (intptr_t)HTTP_MAX_HEADERS, NULL};
-	opts[n++] =
-	        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
 	if (ctl->lcfg.tls_cert != NULL) {
-		r = slurp(ctl->lcfg.tls_cert, &ctl->tls_cert_pem);
-		if (r == 0) {
-			r = slurp(ctl->lcfg.tls_key, &ctl->tls_key_pem);
-		}
-		if (r == 0 && ctl->lcfg.tls_ca != NULL) {
-			r = slurp(ctl->lcfg.tls_ca, &ctl->tls_ca_pem);
-		}
+		r = load_tls(ctl, reterr);
 		if (r < 0) {
-			if (reterr != NULL &&
-			    asprintf(reterr, "cannot read TLS files: %s", strerror(-r)) < 0) {
-				*reterr = NULL;
-			}
 			return r;
 		}
-		flags |= MHD_USE_TLS;
-		opts[n++] =
-		        (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, ctl->tls_cert_pem};
-		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, ctl->tls_key_pem};
-		if (ctl->tls_ca_pem != NULL && ctl->lcfg.tls_cert_required) {
-			/* MHD asks for and verifies a client certificate against the
-			 * trust anchor (Kea's cert-required). */
-			opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0,
-			                                    ctl->tls_ca_pem};
+		/* ciphertext cannot be peeked at: MHD listens itself, big pool */
+		ctl->mhd = start_daemon(ctl, flags, HTTP_MAX_HEADERS, &ss);
+	} else {
+		int fd = listen_on(&ss);
+
+		ctl->mhd = fd >= 0 ? start_daemon(ctl, flags, HTTP_MAX_HEADERS, NULL) : NULL;
+		ctl->mhd_small = ctl->mhd != NULL ? start_daemon(ctl, flags, HTTP_SMALL_POOL, NULL) : NULL;
+		socklen_t len = sizeof(ss);
+		if (ctl->mhd_small == NULL || getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
+		    ctl_http_acc_start(&ctl->acc, fd, ctl->mhd_small, ctl->mhd) < 0) {
+			if (fd >= 0) {
+				close(fd);
+			}
+			ctl_http_stop(ctl);
+			return cannot_start(ctl, reterr, -EADDRINUSE);
 		}
+		ctl->http_port = ntohs(ss.ss_family == AF_INET6 ? sin6->sin6_port : sin->sin_port);
 	}
-	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-	ctl->mhd = MHD_start_daemon(flags, ctl->lcfg.http_port, NULL, NULL, on_request, ctl,
-	                            MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
-	if (ctl->mhd == NULL) {
-		if (reterr != NULL &&
-		    asprintf(reterr, "cannot start HTTP control listener on %s port %u",
-		             ctl->lcfg.http_host, ctl->lcfg.http_port) < 0) {
-			*reterr = NULL;
-		}
-		return -EADDRINUSE;
-	}
-	return 0;
+	return ctl->mhd == NULL ? cannot_start(ctl, reterr, -EADDRINUSE) : 0;
 }
 
 uint16_t ctl_http_port(const ctl_t *ctl)
@@ -481,12 +542,21 @@ uint16_t ctl_http_port(const ctl_t *ctl)
 	if (ctl == NULL || ctl->mhd == NULL) {
 		return 0;
 	}
+	if (ctl->acc != NULL) {
+		return ctl->http_port;
+	}
 	di = MHD_get_daemon_info(ctl->mhd, MHD_DAEMON_INFO_BIND_PORT);
 	return di != NULL ? di->port : 0;
 }
 
 void ctl_http_stop(ctl_t *ctl)
 {
+	ctl_http_acc_stop(ctl->acc);    /* first: it hands connections to both */
+	ctl->acc = NULL;
+	if (ctl->mhd_small != NULL) {
+		MHD_stop_daemon(ctl->mhd_small);
+		ctl->mhd_small = NULL;
+	}
 	if (ctl->mhd != NULL) {
 		MHD_stop_daemon(ctl->mhd);
 		ctl->mhd = NULL;
