@@ -86,22 +86,13 @@ static size_t fmt_header(uint8_t *o, uint8_t code, size_t n)
 	return k;
 }
 
-
+/* Integer option types (Kea's OptionInt), 0 for the others. */
 static size_t int_type_size(optdef_type_t t)
 {
-	switch (t) {
-	case OPTDEF_INT8:
-	case OPTDEF_UINT8:
-		return 1;
-	case OPTDEF_INT16:
-	case OPTDEF_UINT16:
-		return 2;
-	case OPTDEF_INT32:
-	case OPTDEF_UINT32:
-		return 4;
-	default:
-		return 0;
-	}
+	bool is_int = t == OPTDEF_INT8 || t == OPTDEF_UINT8 || t == OPTDEF_INT16 ||
+	              t == OPTDEF_UINT16 || t == OPTDEF_INT32 || t == OPTDEF_UINT32;
+
+	return is_int ? optdef_type_fixed_len(t) : 0;
 }
 
 static int64_t int_value(optdef_type_t t, const uint8_t *p)

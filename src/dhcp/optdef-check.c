@@ -37,30 +37,6 @@ static size_t rest(const chk_t *c)
 	return c->len - c->pos;
 }
 
-/* Wire size of the fixed-size types, 0 for the variable ones. */
-static size_t fixed_len(optdef_type_t t)
-{
-	switch (t) {
-	case OPTDEF_BOOLEAN:
-	case OPTDEF_INT8:
-	case OPTDEF_UINT8:
-		return 1;
-	case OPTDEF_INT16:
-	case OPTDEF_UINT16:
-		return 2;
-	case OPTDEF_PSID:
-		return 3;
-	case OPTDEF_INT32:
-	case OPTDEF_UINT32:
-	case OPTDEF_IPV4:
-		return 4;
-	case OPTDEF_IPV6:
-		return 16;
-	default:
-		return 0;
-	}
-}
-
 /* Length of one label byte in Name::toText(): special characters get a
  * backslash, unprintable ones \DDD. */
 static size_t text_len(uint8_t ch)
@@ -177,7 +153,7 @@ static int custom_prefix(chk_t *c)
  * option). A prefix field of a record may be absent (Kea 2.2 accepts it). */
 static int custom_value(chk_t *c, optdef_type_t t, bool in_record)
 {
-	size_t fl = fixed_len(t);
+	size_t fl = optdef_type_fixed_len(t);
 
 	if (fl > 0) {
 		if (rest(c) < fl) {
@@ -208,7 +184,7 @@ static int custom_record(chk_t *c, const optdef_t *d)
 			return -EINVAL;
 		}
 	}
-	size_t fl = d->n_fields > 0 ? fixed_len(d->fields[d->n_fields - 1]) : 0;
+	size_t fl = d->n_fields > 0 ? optdef_type_fixed_len(d->fields[d->n_fields - 1]) : 0;
 	while (d->array && fl > 0 && rest(c) >= fl) {
 		c->pos += fl;
 	}
@@ -266,7 +242,7 @@ static int tuple_list(chk_t *c)
 
 static int custom_array(chk_t *c, optdef_type_t t)
 {
-	size_t fl = fixed_len(t);
+	size_t fl = optdef_type_fixed_len(t);
 
 	if (t == OPTDEF_FQDN) {
 		return fqdn_list(c);
@@ -407,7 +383,7 @@ static int special(chk_t *c, const optdef_t *d, int *r)
  * Option4AddrLst, Option6AddrLst, OptionString); 1 when @d is one. */
 static int own_class(chk_t *c, const optdef_t *d, int *r)
 {
-	size_t fl = fixed_len(d->type);
+	size_t fl = optdef_type_fixed_len(d->type);
 
 	switch (d->type) {
 	case OPTDEF_INT8: case OPTDEF_INT16: case OPTDEF_INT32:

@@ -291,6 +291,30 @@ optdef_type_t optdef_type_from_string(const char *s)
 	return _OPTDEF_TYPE_INVALID;
 }
 
+/* Wire size of the fixed-size types, 0 for the variable ones. */
+size_t optdef_type_fixed_len(optdef_type_t t)
+{
+	switch (t) {
+	case OPTDEF_BOOLEAN:
+	case OPTDEF_INT8:
+	case OPTDEF_UINT8:
+		return 1;
+	case OPTDEF_INT16:
+	case OPTDEF_UINT16:
+		return 2;
+	case OPTDEF_PSID:
+		return 3;
+	case OPTDEF_INT32:
+	case OPTDEF_UINT32:
+	case OPTDEF_IPV4:
+		return 4;
+	case OPTDEF_IPV6:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
 const char *optdef_type_to_string(optdef_type_t t)
 {
 	if ((int)t < 0 || t >= _OPTDEF_TYPE_MAX) {

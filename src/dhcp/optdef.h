@@ -77,6 +77,9 @@ bool optdef_space_is_dhcp4(const char *space);
 optdef_type_t optdef_type_from_string(const char *s);
 /** Type -> Kea's name. */
 const char *optdef_type_to_string(optdef_type_t t);
+/* Wire size of a fixed-size type (boolean 1, psid 3, ipv4-address 4, ...), 0 for the
+ * variable ones. */
+size_t optdef_type_fixed_len(optdef_type_t t);
 
 /** Append a copy of @def to @set; -EEXIST if its name or code is already
  *  there in the same option space, -ENOMEM. */
