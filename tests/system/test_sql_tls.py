@@ -30,6 +30,7 @@ disabled)"). Both differences are in docs/differences.md.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -40,7 +41,7 @@ import dbserver
 import tlscerts
 from conftest import SERVER_KIND, NetPair, Server, missing, need_root, need_tools, perfdhcp
 from difflib4 import ACK, Client, msgtype
-from test_sql_lease import by_hw, command, sql_config
+from test_sql_lease import by_hw, command, sql_config, warm_stats
 
 PASSWORD = "tls-secret-pw"
 CERT_USER = "kea_cert"
@@ -103,6 +104,7 @@ def _init(db):
                         "-n", "kea"] + argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        text=True, timeout=120, env=env)
     assert r.returncode == 0, r.stdout
+    warm_stats(db, "kea")  # PostgreSQL: two batches creating one lease4_stat row race
 
 
 def _lease_db(db, **tls):
@@ -172,6 +174,11 @@ def _serve_and_check(srv, db, base_mac, user):
 def test_tls_serves(tlsdb, tmp_path):
     net, db, pki = tlsdb
     srv = _server(net, tmp_path, db, **{"trust-anchor": pki.crt("ca")})
+    cfg = srv.config
+    # the connection's cipher is logged at Kea's DHCPSRV_DBG_TRACE_DETAIL (50)
+    cfg["Dhcp4"]["loggers"].append({"name": "kea-dhcp4.dhcpsrv", "severity": "DEBUG",
+                                    "debuglevel": 50, "output_options": [{"output": "stdout"}]})
+    srv.write_config(cfg)
     try:
         if srv.kind == "kea" and db.lease_type == "postgresql":
             return _kea_pg_refuses_tls(srv)
@@ -186,8 +193,10 @@ def test_tls_serves(tlsdb, tmp_path):
         log = srv.log()
         assert PASSWORD not in log, "the password is in the log"
         assert "ERROR" not in log, log[-3000:]
-        if srv.kind == "lessor":
-            assert "trust-anchor=%s" % pki.crt("ca") in log, log[-3000:]
+        assert "trust-anchor=%s" % pki.crt("ca") in log, log[-3000:]
+        cipher_id = ("DHCPSRV_MYSQL_TLS_CIPHER" if db.lease_type == "mysql"
+                     else "LESSOR_PGSQL_TLS_CIPHER")
+        assert re.search(cipher_id + r" TLS cipher: \S+", log), log[-3000:]
     finally:
         srv.cleanup()
 
