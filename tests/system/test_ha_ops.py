@@ -14,15 +14,18 @@
 - state-machine pause "once" in waiting holds the primary there until ha-continue.
 """
 
+import json
+import os
 import signal
 import subprocess
 import time
 
 import pytest
 
+import conftest
 from conftest import NEW_MAC, by_hwaddr, mac_seq, need_tools
-from ha_pair import (HA_IF, PRIMARY_ADDR, STANDBY_ADDR, StandbyNet, command, dora, ha_state,
-                     pair_config, start_half, wait_states)
+from ha_pair import (ADDRS, HA_IF, PORTS, PRIMARY_ADDR, STANDBY_ADDR, StandbyNet, command, dora,
+                     ha_state, pair_config, start_half, wait_states)
 
 PAIRS = [("lessor", "lessor"), ("lessor", "kea"), ("kea", "lessor")]
 
@@ -264,3 +267,152 @@ def test_pause_waiting_once(pair):
     wait_states(net, {"primary": "hot-standby", "standby": "hot-standby"}, timeout=30)
     ans = command(net, "primary", "ha-continue")
     assert ans == {"result": 0, "text": "HA state machine is not paused."}
+
+
+# --- basic auth and TLS between the peers -----------------------------------------------------
+
+USER, PASSWORD = "ha-peer", "s3cret-peer"
+
+
+def make_certs(d):
+    """A CA and one certificate per peer (IP subjectAltName of its peer URL), by openssl."""
+    def ossl(*args):
+        subprocess.run(["openssl"] + list(args), check=True, timeout=60, cwd=d,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    ossl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=ha-test-ca",
+         "-keyout", "ca.key", "-out", "ca.pem")
+    for me, addr in ADDRS.items():
+        with open(os.path.join(d, me + ".ext"), "w") as f:
+            f.write("subjectAltName=IP:%s\nextendedKeyUsage=serverAuth,clientAuth\n" % addr)
+        ossl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + me, "-keyout", me + ".key",
+             "-out", me + ".csr")
+        ossl("x509", "-req", "-in", me + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+             "-CAcreateserial", "-days", "2", "-extfile", me + ".ext", "-out", me + ".pem")
+    return {me: {"trust-anchor": os.path.join(d, "ca.pem"),
+                 "cert-file": os.path.join(d, me + ".pem"),
+                 "key-file": os.path.join(d, me + ".key")} for me in ADDRS}
+
+
+def secure(cfg, me, kind, certs=None, password=PASSWORD, listener_auth=True):
+    """MY half with basic auth (the credentials I send to the partner: PASSWORD) and, with
+    CERTS, TLS both ways: https peer URLs, my certificate as client and as listener (lessor's
+    Control-agent listener with cert-required; Kea's dedicated listener with
+    require-client-certs)."""
+    ha = cfg["Dhcp4"]["hooks-libraries"][1]["parameters"]["high-availability"][0]
+    for p in ha["peers"]:
+        if p["name"] != me:
+            p["basic-auth-user"], p["basic-auth-password"] = USER, password
+        if certs:
+            p["url"] = p["url"].replace("http://", "https://")
+    if certs:
+        ha.update(certs[me])
+        ha["require-client-certs"] = True
+    if kind == "lessor":
+        ca = cfg["Control-agent"]
+        if listener_auth:
+            ca["authentication"] = {"type": "basic", "realm": "ha",
+                                    "clients": [{"user": USER, "password": PASSWORD}]}
+        if certs:
+            ca.update(certs[me])
+            ca["cert-required"] = True
+    return cfg
+
+
+def scommand(net, me, cmd, certs=None, auth=True, timeout=5):
+    """command() through the secured listener (curl with the peer's credentials)."""
+    ns = net.srv if me == "primary" else net.srv.replace("lsr-srv-", "lsr-sb-")
+    url = "%s://%s:%d/" % ("https" if certs else "http", ADDRS[me], PORTS[me])
+    argv = ["curl", "-s", "-m", str(timeout), "-H", "Content-Type: application/json",
+            "-d", json.dumps({"command": cmd, "service": ["dhcp4"]}), url]
+    if auth:
+        argv += ["-u", "%s:%s" % (USER, PASSWORD)]
+    if certs:
+        other = "standby" if me == "primary" else "primary"
+        argv += ["--cacert", certs[me]["trust-anchor"], "--cert", certs[other]["cert-file"],
+                 "--key", certs[other]["key-file"]]
+    r = net.run(ns, argv, timeout=timeout + 5)
+    try:
+        ans = json.loads(r.stdout)
+    except ValueError:
+        return r.stdout
+    return ans[0] if isinstance(ans, list) and ans else ans
+
+
+def sstates(net, certs, want, timeout=30):
+    deadline = time.monotonic() + timeout
+    got = {}
+    while time.monotonic() < deadline:
+        got = {}
+        for me in want:
+            a = scommand(net, me, "status-get", certs)
+            try:
+                got[me] = a["arguments"]["high-availability"][0]["ha-servers"]["local"]["state"]
+            except (TypeError, KeyError, IndexError):
+                got[me] = a
+        if got == want:
+            return
+        time.sleep(0.2)
+    raise AssertionError("HA states %r, wanted %r" % (got, want))
+
+
+def start_secure(pair, primary_kind, standby_kind, certs, made_pw=None, primary_first=False):
+    made = {}
+    order = [("standby", standby_kind, pair.sb), ("primary", primary_kind, pair.net)]
+    for me, kind, net in order[::-1] if primary_first else order:
+        d = pair.tmp / me
+        d.mkdir(exist_ok=True)
+        s = conftest.Server(net, d, kind=kind)
+        pair.made.append(s)
+        pw = (made_pw or {}).get(me, PASSWORD)
+        s.start(secure(pair_config(s.dir, me, kind), me, kind, certs, pw), wait=False)
+        s.wait_log(r"DHCP4_STARTED", 30)
+        made[me] = s
+    return made["primary"], made["standby"]
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["auth", "auth+tls"])
+@pytest.mark.parametrize("primary_kind,standby_kind", PAIRS)
+def test_secure_peers(pair, tmp_path, primary_kind, standby_kind, tls):
+    """Basic auth (and TLS with client certificates) between the peers: the pair comes up,
+    the primary's ACKs reach the standby; a request without credentials (or without a client
+    certificate) gets nothing from lessor's listener."""
+    if "kea" in (primary_kind, standby_kind):
+        need_tools("kea-dhcp4")
+    need_tools("openssl")
+    certs = make_certs(str(tmp_path)) if tls else None
+    primary, standby = start_secure(pair, primary_kind, standby_kind, certs)
+    net = pair.net
+    sstates(net, certs, {"primary": "hot-standby", "standby": "hot-standby"})
+    given = serve_new(net, PRIMARY_ADDR, 3, 40)
+    wait_on(standby, given)
+    for me, s in (("primary", primary), ("standby", standby)):
+        if s.kind != "lessor":
+            continue
+        # lessor's listener: no credentials, 401; TLS without a client certificate, no answer
+        assert scommand(net, me, "status-get", certs, auth=False) == \
+            {"result": 401, "text": "Unauthorized"}
+        if certs:
+            ns = net.srv if me == "primary" else pair.sb.srv
+            r = net.run(ns, ["curl", "-s", "-m", "5", "--cacert", certs[me]["trust-anchor"],
+                             "-u", "%s:%s" % (USER, PASSWORD), "-d", '{"command": "status-get"}',
+                             "https://%s:%d/" % (ADDRS[me], PORTS[me])], timeout=10)
+            assert json.loads(r.stdout) == {"result": 403, "text": "Forbidden"}, r.stdout
+    print("SECURE %s/%s %s: hot-standby, updates delivered" % (
+        primary_kind, standby_kind, "basic auth + TLS" if tls else "basic auth"))
+
+
+def test_wrong_password(pair):
+    """The standby sends a wrong password: the primary's listener refuses it (401), the
+    standby logs why and never gets in touch (as Kea's, it then goes partner-down by
+    max-response-delay: a password mistake is a split brain in Kea's hot-standby too)."""
+    primary, standby = start_secure(pair, "lessor", "lessor", None, {"standby": "wrong"},
+                                    primary_first=True)
+    standby.wait_log(r"HA_HEARTBEAT_COMMUNICATIONS_FAILED.*HTTP status 401", 20)
+    time.sleep(2)
+    a = scommand(pair.net, "standby", "status-get")
+    servers = a["arguments"]["high-availability"][0]["ha-servers"]
+    print("WRONG PASSWORD: standby %s, in touch %s" % (servers["local"]["state"],
+                                                       servers["remote"]["in-touch"]))
+    assert not servers["remote"]["in-touch"]
+    assert servers["local"]["state"] in ("waiting", "partner-down")
