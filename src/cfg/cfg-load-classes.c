@@ -57,8 +57,8 @@ int load_class_ref(ld_t *ld, const char *name)
 {
 	int idx = cfg_class_find(ld->cfg, name);
 
-	if (idx >= 0) {
-		return idx;
+	if (idx >= 0 || ld->frozen) {
+		return idx >= 0 ? idx : -ENOENT;
 	}
 	return load_class_append(ld, name, is_builtin_name(name));
 }
@@ -118,6 +118,9 @@ int load_parse_class_list(ld_t *ld, json_t *obj, const char *key, cfg_class_list
 			return r;
 		}
 		int idx = load_class_ref(ld, json_string_value(v));
+		if (idx == -ENOENT && ld->frozen) {
+			continue;       /* a name nothing in the configuration refers to */
+		}
 		if (idx < 0) {
 			return idx;
 		}

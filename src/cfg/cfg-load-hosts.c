@@ -212,31 +212,41 @@ static void db_host_skipped(ld_t *ld, cfg_host_skip_fn skip, void *ud, int64_t h
 	memset(ld->err, 0, sizeof(*ld->err));
 }
 
+/* Parse one database item into @h: 0 = parsed, 1 = its subnet is not
+ * configured (Kea keeps such a host, but no packet can select it), or the
+ * error load_fail() recorded in @ld. */
+static int db_host_parse(ld_t *ld, json_t *item, cfg_host_t *h)
+{
+	int64_t host_id = json_integer_value(json_object_get(item, "host-id"));
+	uint32_t sid = (uint32_t)json_integer_value(json_object_get(item, "subnet-id"));
+	const cfg_subnet4_t *s = NULL;
+
+	*h = (cfg_host_t){ 0 };
+	if (sid != 0 && (s = cfg_subnet_by_id(ld->cfg, sid)) == NULL) {
+		return 1;
+	}
+	ld->plen = (size_t)snprintf(ld->path, sizeof(ld->path), "hosts-database host_id %lld",
+	                            (long long)host_id);
+	json_t *res = json_object_get(item, "reservation");
+	json_int_t type = json_integer_value(json_object_get(item, "identifier-type"));
+	if (type < 0 || type >= _CFG_HOST_ID_MAX || !json_is_object(res)) {
+		return load_fail(ld, NULL, "invalid dhcp_identifier_type %lld", (long long)type);
+	}
+	json_object_set(res, load_id_names[type], json_object_get(item, "identifier"));
+	return parse_host(ld, res, s, h);
+}
+
 /* Parse one database reservation into the free slot after cfg->hosts.
  * 1 = added, 0 = left out, -ENOMEM. */
 static int db_host_add(ld_t *ld, json_t *item, cfg_host_skip_fn skip, void *ud)
 {
 	cfg_t *cfg = ld->cfg;
 	int64_t host_id = json_integer_value(json_object_get(item, "host-id"));
-	uint32_t sid = (uint32_t)json_integer_value(json_object_get(item, "subnet-id"));
-	const cfg_subnet4_t *s = NULL;
 	cfg_host_t *h = &cfg->hosts[cfg->n_hosts];
+	int r = db_host_parse(ld, item, h);
 
-	/* Kea keeps a host of an unknown subnet, but no packet can select it */
-	if (sid != 0 && (s = cfg_subnet_by_id(cfg, sid)) == NULL) {
+	if (r == 1) {
 		return 0;
-	}
-	ld->plen = (size_t)snprintf(ld->path, sizeof(ld->path), "hosts-database host_id %lld",
-	                            (long long)host_id);
-	json_t *res = json_object_get(item, "reservation");
-	json_int_t type = json_integer_value(json_object_get(item, "identifier-type"));
-	int r;
-	if (type < 0 || type >= _CFG_HOST_ID_MAX || !json_is_object(res)) {
-		*h = (cfg_host_t){ 0 };
-		r = load_fail(ld, NULL, "invalid dhcp_identifier_type %lld", (long long)type);
-	} else {
-		json_object_set(res, load_id_names[type], json_object_get(item, "identifier"));
-		r = parse_host(ld, res, s, h);
 	}
 	if (r == 0 && cfg_host_find(cfg, h->subnet_id, h->id_type, h->id, h->id_len) != NULL) {
 		cfg_host_done(h);       /* the configuration file's reservation wins */
@@ -329,4 +339,60 @@ int cfg_hosts_add_json(cfg_t *cfg, json_t *arr, cfg_host_skip_fn skip, void *ud)
 	free(ld.scratch);
 	optdef_set_done(&ld.defs);
 	return r == -ENOMEM || r >= 0 ? r : -ENOMEM;
+}
+
+/* ---- per-packet hosts-database lookups ---- */
+
+int cfg_hosts_db_prepare(cfg_t *cfg)
+{
+	cfg_err_t err = { 0 };
+	ld_t ld = { .cfg = cfg, .err = &err, .classes_cap = cfg->n_classes };
+	optdef_set_t *defs = calloc(1, sizeof(*defs));
+
+	if (defs == NULL || load_parse_optdefs(&ld, cfg->json) < 0) {
+		free(defs);
+		optdef_set_done(&ld.defs);
+		return -ENOMEM;
+	}
+	*defs = ld.defs;
+	cfg->hosts_db_defs = defs;
+	cfg->hosts_db_lookup = true;
+	return 0;
+}
+
+void cfg_hosts_db_done(cfg_t *cfg)
+{
+	if (cfg->hosts_db_defs != NULL) {
+		optdef_set_done(cfg->hosts_db_defs);
+		free(cfg->hosts_db_defs);
+		cfg->hosts_db_defs = NULL;
+	}
+}
+
+int cfg_host_parse_json(const cfg_t *cfg, json_t *item, cfg_host_t *h, cfg_host_skip_fn skip,
+                        void *ud)
+{
+	cfg_err_t err = { 0 };
+	/* frozen: the parser only reads @cfg, so workers may share it */
+	ld_t ld = { .cfg = (cfg_t *)cfg, .err = &err, .frozen = true };
+
+	assert_return(cfg->hosts_db_defs != NULL, -EINVAL);
+	ld.defs = *cfg->hosts_db_defs;  /* borrowed: never freed or grown here */
+	ld.scratch = malloc(OPT_SCRATCH);
+	if (ld.scratch == NULL) {
+		return -ENOMEM;
+	}
+	int r = db_host_parse(&ld, item, h);
+	free(ld.scratch);
+	if (r == 0) {
+		return 1;
+	}
+	cfg_host_done(h);
+	if (r == -ENOMEM) {
+		return r;
+	}
+	if (r < 0) {
+		db_host_skipped(&ld, skip, ud, json_integer_value(json_object_get(item, "host-id")));
+	}
+	return 0;
 }

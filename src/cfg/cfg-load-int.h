@@ -23,6 +23,7 @@ typedef struct ld {
 	uint8_t *scratch;
 	bool ip_res_unique;
 	size_t classes_cap;
+	bool frozen;                    /* @cfg is published: never append a class */
 } ld_t;
 
 /* Parameters that may appear at global, shared-network and subnet level. */

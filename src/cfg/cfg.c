@@ -128,6 +128,7 @@ void cfg_free(cfg_t *cfg)
 	}
 	free(cfg->sanitizers);
 	free(cfg->hosts_dbs);
+	cfg_hosts_db_done(cfg);
 	for (size_t i = 0; i < cfg->n_networks; i++) {
 		cfg_shared_network_t *n = &cfg->networks[i];
 		free(n->name);

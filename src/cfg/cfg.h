@@ -290,6 +290,9 @@ typedef struct cfg {
 	lease_store_cfg_t lease_db;     /* strings point into json */
 	lease_store_cfg_t *hosts_dbs;   /* hosts-database(s): lease/hostdb.h reads them */
 	size_t n_hosts_dbs;
+	bool hosts_db_lookup;           /* the engine asks hosts_dbs per packet (the daemon
+	                                 * sets it with cfg_hosts_db_prepare()) */
+	struct optdef_set *hosts_db_defs; /* option-defs for their rows; private to cfg */
 	cfg_mt_t mt;
 	cfg_logger_t *loggers;
 	size_t n_loggers;
@@ -334,6 +337,20 @@ typedef void (*cfg_host_skip_fn)(void *ud, int64_t host_id, const char *why);
  *  ip-reservations-unique goes to @skip and is left out. Returns the number
  *  added or -ENOMEM. Not thread-safe on @cfg. */
 int cfg_hosts_add_json(cfg_t *cfg, json_t *arr, cfg_host_skip_fn skip, void *ud);
+
+/** Ready unpublished @cfg for per-packet hosts-database lookups: parses its
+ *  option-defs once for cfg_host_parse_json() and sets hosts_db_lookup.
+ *  0 or -ENOMEM. */
+int cfg_hosts_db_prepare(cfg_t *cfg);
+/** Free what cfg_hosts_db_prepare() made (cfg_free does it). */
+void cfg_hosts_db_done(cfg_t *cfg);
+/** Parse one item in cfg_hosts_add_json()'s form against published @cfg into
+ *  @h: 1 = parsed (the caller cfg_host_done()s it), 0 = left out (a bad row
+ *  goes to @skip; a host of an unconfigured subnet silently), -ENOMEM.
+ *  Reads @cfg only, so any worker may call it; a client class @cfg does not
+ *  know is dropped from the host (nothing in @cfg can refer to it). */
+int cfg_host_parse_json(const cfg_t *cfg, json_t *item, cfg_host_t *h, cfg_host_skip_fn skip,
+                        void *ud);
 
 /** Free what a host owns (cfg_free does it for cfg->hosts). */
 void cfg_host_done(cfg_host_t *h);

@@ -1,11 +1,16 @@
-/* hosts-database reservations in the daemon: read at every (re)configuration
- * and merged into the new cfg_t before it is published, then re-read every
- * --hosts-poll seconds on the main thread; a change reconfigures with the
- * running configuration (no worker or socket is restarted when nothing else
- * changed). Packet workers thus find database reservations in the same
- * in-memory index as the file's and never wait for the database; the price
- * is a staleness of at most --hosts-poll seconds plus one read
- * (docs/differences.md). */
+/* hosts-database reservations in the daemon, two modes:
+ * - per packet (default, --hosts-poll 0, as Kea): each new cfg_t is readied
+ *   with cfg_hosts_db_prepare() after one connection check, and every worker
+ *   asks the databases for each packet through its own hostdb_conn_t
+ *   (lease/hostdb.h), so a reservation written by SQL counts from the next
+ *   packet;
+ * - cached (--hosts-poll N > 0): the tables are read whole at every
+ *   (re)configuration and merged into the new cfg_t before it is published,
+ *   then re-read every N seconds on the main thread; a change reconfigures
+ *   with the running configuration (no worker or socket is restarted when
+ *   nothing else changed). Workers then never wait for the database; the
+ *   price is a staleness of at most N seconds plus one read
+ *   (docs/differences.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +52,33 @@ static int fetch_all(const cfg_t *cfg, json_t **ret, char *err, size_t errlen)
 	return 0;
 }
 
+/* Per-packet mode: every hosts database must answer now (Kea opens its host
+ * data sources at configuration and refuses one it cannot reach). */
+static int per_packet(cfg_t *ncfg, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < ncfg->n_hosts_dbs; i++) {
+		char desc[512], *msg = NULL;
+		int r = hostdb_check(&ncfg->hosts_dbs[i], &msg);
+
+		if (r < 0) {
+			snprintf(err, errlen, "hosts database %s: %s",
+			         lease_store_cfg_describe(&ncfg->hosts_dbs[i], desc, sizeof(desc)),
+			         msg != NULL ? msg : strerror(-r));
+			free(msg);
+			return r;
+		}
+	}
+	int r = cfg_hosts_db_prepare(ncfg);
+	if (r < 0) {
+		snprintf(err, errlen, "hosts database reservations: %s", strerror(-r));
+		return r;
+	}
+	log_info(LOGGER_HOSTS, "LESSOR_HOSTS_DB_PER_PACKET",
+	         "reservations are looked up in %zu hosts database(s) for every packet",
+	         ncfg->n_hosts_dbs);
+	return 0;
+}
+
 int server_hosts_merge(server_t *s, cfg_t *ncfg, char *err, size_t errlen)
 {
 	json_t *arr = NULL;
@@ -56,6 +88,9 @@ int server_hosts_merge(server_t *s, cfg_t *ncfg, char *err, size_t errlen)
 	s->hosts_text_new = NULL;
 	if (ncfg->n_hosts_dbs == 0) {
 		return 0;
+	}
+	if (s->opts.hosts_poll_s <= 0) {
+		return per_packet(ncfg, err, errlen);
 	}
 	if (s->hosts_prefetched != NULL) {
 		arr = json_incref(s->hosts_prefetched);

@@ -29,8 +29,8 @@ typedef struct server_opts {
 	unsigned commit_window_us;      /* group commit window (LESSOR_COMMIT_WINDOW_US) */
 	int config_poll_s;              /* --config-poll: seconds, 0 never, -1 default
 	                                 * (SERVER_CONFIG_POLL_DEFAULT_S for URLs, never for files) */
-	int hosts_poll_s;               /* --hosts-poll: seconds between hosts-database
-	                                 * reads, 0 = only when (re)configuring */
+	int hosts_poll_s;               /* --hosts-poll: > 0 caches the hosts databases and
+	                                 * reads them again this often; 0 = per packet */
 	bool alloc_per_worker;          /* per-worker address cursors (LESSOR_ALLOC_PER_WORKER=1) */
 	int64_t alloc_spread;           /* SQL stores: where this server's cursors start in each
 	                                 * worker's share of a pool, as a fraction of 2^32
@@ -38,7 +38,7 @@ typedef struct server_opts {
 } server_opts_t;
 
 #define SERVER_CONFIG_POLL_DEFAULT_S 300
-#define SERVER_HOSTS_POLL_DEFAULT_S 5
+#define SERVER_HOSTS_POLL_DEFAULT_S 0
 
 typedef struct server server_t;
 

@@ -46,6 +46,7 @@ struct worker {
 	unsigned l2_next;               /* ring position of the next entry */
 	lease_store_t *store;
 	lease_conn_t *conn;
+	hostdb_conn_t *hosts;           /* per-packet hosts-database lookups */
 	const _Atomic bool *dhcp_disabled;
 	ha_t *ha;                       /* the HA service (NULL in tests without one) */
 	uint32_t ha_dropped[WORKER_BATCH_MAX]; /* RELEASE/DECLINE of this batch the partner must hear of */

@@ -126,6 +126,12 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 		worker_free(w);
 		return r;
 	}
+	w->hosts = hostdb_conn_new();
+	if (w->hosts == NULL) {
+		snprintf(reterr, errlen, "%s", strerror(ENOMEM));
+		worker_free(w);
+		return -ENOMEM;
+	}
 	(void)sock_ifaces_load(&w->ifs);
 	w->ifs_loaded = time(NULL);
 
@@ -389,6 +395,7 @@ static void batch_process(worker_t *w, unsigned n)
 	dhcp4_ctx_t ctx = {
 		.cfg = cfg,
 		.conn = w->conn,
+		.hosts = w->hosts,
 		.stats = w->stats,
 		.arena = &w->arena,
 		.now = (int64_t)time(NULL),
@@ -521,6 +528,7 @@ worker_t *worker_free(worker_t *w)
 		(void)lease_conn_sync(w->conn);
 		lease_conn_close(w->conn);
 	}
+	hostdb_conn_free(w->hosts);
 	if (w->fd >= 0) {
 		close(w->fd);
 	}

@@ -83,9 +83,18 @@ static bool host_id_of(const alloc_client_t *c, cfg_host_id_type_t t, const uint
 	return *ret != NULL && *ret_len > 0;
 }
 
-const cfg_host_t *alloc_host_find(const cfg_t *cfg, uint32_t subnet_id, const alloc_client_t *c)
+/* Reservations to look at: the configuration's, or a hosts database's. */
+static bool any_hosts(const cfg_t *cfg, const hostdb_conn_t *db)
 {
-	if (cfg->n_hosts == 0) {
+	return cfg->n_hosts > 0 || (cfg->hosts_db_lookup && db != NULL);
+}
+
+/* Kea's HostMgr::get4(): for each identifier in host-reservation-identifiers
+ * order, the configuration file first, then the hosts databases. */
+const cfg_host_t *alloc_host_find(const cfg_t *cfg, hostdb_conn_t *db, uint32_t subnet_id,
+                                  const alloc_client_t *c)
+{
+	if (!any_hosts(cfg, db)) {
 		return NULL;
 	}
 	for (size_t i = 0; i < cfg->n_host_ids; i++) {
@@ -96,6 +105,9 @@ const cfg_host_t *alloc_host_find(const cfg_t *cfg, uint32_t subnet_id, const al
 			continue;
 		}
 		const cfg_host_t *h = cfg_host_find(cfg, subnet_id, cfg->host_ids[i], id, len);
+		if (h == NULL && cfg->hosts_db_lookup && db != NULL) {
+			h = hostdb_get(db, cfg, subnet_id, cfg->host_ids[i], id, len);
+		}
 		if (h != NULL) {
 			return h;
 		}
@@ -103,46 +115,59 @@ const cfg_host_t *alloc_host_find(const cfg_t *cfg, uint32_t subnet_id, const al
 	return NULL;
 }
 
-const cfg_host_t *alloc_host_for_subnet(const cfg_t *cfg, const cfg_subnet4_t *s,
-                                        const alloc_client_t *c)
+const cfg_host_t *alloc_host_for_subnet(const cfg_t *cfg, hostdb_conn_t *db,
+                                        const cfg_subnet4_t *s, const alloc_client_t *c)
 {
 	const cfg_host_t *h = NULL;
 
 	if (s->reservations_in_subnet) {
-		h = alloc_host_find(cfg, s->id, c);
+		h = alloc_host_find(cfg, db, s->id, c);
 	}
 	if (h == NULL && s->reservations_global) {
-		h = alloc_host_find(cfg, 0, c);
+		h = alloc_host_find(cfg, db, 0, c);
 	}
 	return h;
 }
 
-/* Kea's addressReserved(): @addr is reserved in @s for a host other than @mine. */
-static bool reserved_for_other(const cfg_t *cfg, const cfg_subnet4_t *s, uint32_t addr,
-                               const cfg_host_t *mine)
+static const cfg_host_t *host_by_addr(const cfg_t *cfg, hostdb_conn_t *db, uint32_t subnet_id,
+                                      uint32_t addr)
+{
+	const cfg_host_t *h = cfg_host_find_by_addr(cfg, subnet_id, addr);
+
+	if (h == NULL && cfg->hosts_db_lookup && db != NULL) {
+		h = hostdb_get_by_addr(db, cfg, subnet_id, addr);
+	}
+	return h;
+}
+
+/* Kea's addressReserved(): @addr is reserved in @s for a host other than
+ * @mine. A failed database lookup counts as reserved, so that nothing is
+ * allocated on it (the packet is dropped: hostdb_conn_failed()). */
+static bool reserved_for_other(const cfg_t *cfg, hostdb_conn_t *db, const cfg_subnet4_t *s,
+                               uint32_t addr, const cfg_host_t *mine)
 {
 	const cfg_host_t *h = NULL;
 
-	if (cfg->n_hosts == 0) {
+	if (!any_hosts(cfg, db)) {
 		return false;
 	}
 	if (s->reservations_in_subnet) {
-		h = cfg_host_find_by_addr(cfg, s->id, addr);
+		h = host_by_addr(cfg, db, s->id, addr);
 	}
 	if (h == NULL && s->reservations_global) {
-		h = cfg_host_find_by_addr(cfg, 0, addr);
+		h = host_by_addr(cfg, db, 0, addr);
 	}
-	return h != NULL && h != mine;
+	return (h != NULL && h != mine) || hostdb_conn_failed(db);
 }
 
 /* Kea 2.2 addressReserved(): with reservations-out-of-pool the server assumes
  * no reservation lies inside a pool, so an in-pool address is never treated
  * as reserved (it is handed out dynamically like any other). */
-bool alloc_host_reserved_oop(const cfg_t *cfg, const cfg_subnet4_t *s, uint32_t addr,
-                             const cfg_host_t *mine)
+bool alloc_host_reserved_oop(const cfg_t *cfg, hostdb_conn_t *db, const cfg_subnet4_t *s,
+                             uint32_t addr, const cfg_host_t *mine)
 {
 	if (s->reservations_out_of_pool && cfg_subnet_pool_of(s, addr) != NULL) {
 		return false;
 	}
-	return reserved_for_other(cfg, s, addr, mine);
+	return reserved_for_other(cfg, db, s, addr, mine);
 }

@@ -14,8 +14,8 @@
 
 /* alloc-host.c */
 bool alloc_host_belongs_in(const cfg_subnet4_t *s, const lease4_t *l, const alloc_client_t *c);
-bool alloc_host_reserved_oop(const cfg_t *cfg, const cfg_subnet4_t *s, uint32_t addr,
-                             const cfg_host_t *mine);
+bool alloc_host_reserved_oop(const cfg_t *cfg, hostdb_conn_t *db, const cfg_subnet4_t *s,
+                             uint32_t addr, const cfg_host_t *mine);
 
 /* alloc-lft.c */
 bool alloc_lft_changed(const lease4_t *old, const lease4_t *want);

@@ -66,7 +66,7 @@ static const cfg_host_t *find_addr_reservation(const alloc_req_t *req, const cfg
 	net_iter_t it = alloc_net_iter(req, first);
 
 	for (const cfg_subnet4_t *s; (s = alloc_net_next(&it)) != NULL;) {
-		const cfg_host_t *h = alloc_host_for_subnet(req->cfg, s, &req->client);
+		const cfg_host_t *h = alloc_host_for_subnet(req->cfg, req->hosts, s, &req->client);
 
 		if (h == NULL || h->addr == 0) {
 			continue;
@@ -114,7 +114,8 @@ static void lease_fill(const alloc_req_t *req, const cfg_subnet4_t *s, const cfg
 		 * address (a generated one included), so the lease is durable
 		 * with it before the reply leaves. */
 		names_t n;
-		const cfg_host_t *nh = host != NULL ? host : alloc_host_for_subnet(req->cfg, s, c);
+		const cfg_host_t *nh =
+		        host != NULL ? host : alloc_host_for_subnet(req->cfg, req->hosts, s, c);
 
 		names_decide(req->names, &s->names, nh, addr, &n);
 		memcpy(l->hostname, n.lease, sizeof(l->hostname));
@@ -296,7 +297,7 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 	allocator_bind(req->allocator, req->cfg);
 	it = alloc_net_iter(req, preferred_subnet(req, first));
 	for (const cfg_subnet4_t *s; (s = alloc_net_next(&it)) != NULL;) {
-		const cfg_host_t *mine = alloc_host_for_subnet(req->cfg, s, &req->client);
+		const cfg_host_t *mine = alloc_host_for_subnet(req->cfg, req->hosts, s, &req->client);
 
 		for (size_t pi = 0; pi < s->n_pools; pi++) {
 			const cfg_pool_t *p = &s->pools[pi];
@@ -339,7 +340,7 @@ static int alloc_unreserved(const alloc_req_t *req, const cfg_subnet4_t *first, 
 				} else {
 					a = p->first + (uint32_t)n;
 				}
-				if (alloc_host_reserved_oop(req->cfg, s, a, mine)) {
+				if (alloc_host_reserved_oop(req->cfg, req->hosts, s, a, mine)) {
 					continue;
 				}
 				r = try_addr(req, s, p, NULL, a, fake, res, &done);
@@ -466,8 +467,9 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 		const cfg_subnet4_t *s = alloc_net_in_allowed_pool(req, first, client_lease.addr, &p);
 
 		if (s != NULL &&
-		    !alloc_host_reserved_oop(req->cfg, s, client_lease.addr,
-		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
+		    !alloc_host_reserved_oop(req->cfg, req->hosts, s, client_lease.addr,
+		                             alloc_host_for_subnet(req->cfg, req->hosts, s,
+		                                                   &req->client))) {
 			r = renew_lease(req, s, &client_lease, p, NULL, true, &res, &done);
 			if (r < 0) {
 				return r;
@@ -481,8 +483,9 @@ int alloc_discover(const alloc_req_t *req, alloc_result_t *ret_res)
 		const cfg_subnet4_t *s = alloc_net_in_allowed_pool(req, first, req->hint, &p);
 
 		if (s != NULL &&
-		    !alloc_host_reserved_oop(req->cfg, s, req->hint,
-		                        alloc_host_for_subnet(req->cfg, s, &req->client))) {
+		    !alloc_host_reserved_oop(req->cfg, req->hosts, s, req->hint,
+		                             alloc_host_for_subnet(req->cfg, req->hosts, s,
+		                                                   &req->client))) {
 			r = try_addr(req, s, p, NULL, req->hint, true, &res, &done);
 			if (r < 0) {
 				return r;
@@ -637,7 +640,7 @@ int alloc_request(const alloc_req_t *req, bool init_reboot, alloc_result_t *ret_
 				break;
 			}
 		}
-		if (alloc_host_reserved_oop(req->cfg, as != NULL ? as : first, addr, host)) {
+		if (alloc_host_reserved_oop(req->cfg, req->hosts, as != NULL ? as : first, addr, host)) {
 			res.status = ALLOC_NAK;
 			*ret_res = res;
 			return 0;

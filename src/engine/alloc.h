@@ -11,6 +11,7 @@
 #include "class/class.h"
 #include "engine/allocator.h"
 #include "engine/names.h"
+#include "lease/hostdb.h"
 #include "lease/store.h"
 #include "stats/stats.h"
 
@@ -31,6 +32,7 @@ typedef struct alloc_client {
 typedef struct alloc_req {
 	const cfg_t *cfg;
 	lease_conn_t *conn;
+	hostdb_conn_t *hosts;   /* per-packet hosts-database lookups; may be NULL */
 	stats_shard_t *stats;
 	allocator_t *allocator; /* may be NULL */
 	uint32_t *rand_state;   /* PRNG word for "random" subnets; may be NULL */
@@ -79,13 +81,16 @@ typedef enum alloc_done {
 bool alloc_lease_belongs_to(const lease4_t *l, const alloc_client_t *c);
 
 /** The reservation of @c in subnet @subnet_id (0 = global), trying identifiers
- *  in host-reservation-identifiers order. NULL if none. Any thread. */
-const cfg_host_t *alloc_host_find(const cfg_t *cfg, uint32_t subnet_id, const alloc_client_t *c);
+ *  in host-reservation-identifiers order (for each, the configuration file,
+ *  then @db's hosts databases when @cfg->hosts_db_lookup). NULL if none.
+ *  @db may be NULL (configuration only). Any thread, with its own @db. */
+const cfg_host_t *alloc_host_find(const cfg_t *cfg, hostdb_conn_t *db, uint32_t subnet_id,
+                                  const alloc_client_t *c);
 
 /** The client's reservation for @s as Kea uses it: in-subnet reservation when
  *  reservations-in-subnet, else/then a global one when reservations-global. */
-const cfg_host_t *alloc_host_for_subnet(const cfg_t *cfg, const cfg_subnet4_t *s,
-                                        const alloc_client_t *c);
+const cfg_host_t *alloc_host_for_subnet(const cfg_t *cfg, hostdb_conn_t *db,
+                                        const cfg_subnet4_t *s, const alloc_client_t *c);
 
 /** Valid lifetime for a lease in @s: class valid-lifetime (first class in join
  *  order that sets one) else the subnet's; the client's option 51 hint clamped to

@@ -22,6 +22,7 @@ static alloc_req_t make_req(const exch_t *x)
 	alloc_req_t req = {
 	        .cfg = x->ctx->cfg,
 	        .conn = x->ctx->conn,
+	        .hosts = x->ctx->hosts,
 	        .stats = x->ctx->stats,
 	        .allocator = x->ctx->allocator,
 	        .rand_state = &x->ctx->rand_state,
@@ -67,8 +68,8 @@ static int send_lease(exch_t *x, uint8_t msg_type, const alloc_result_t *res, dh
 	        .pool = res->pool,
 	        .host = res->host != NULL ? res->host : x->host,
 	        .name_host = res->host != NULL ? res->host
-	                                       : alloc_host_for_subnet(x->ctx->cfg, res->subnet,
-	                                                               &x->client),
+	                                       : alloc_host_for_subnet(x->ctx->cfg, x->ctx->hosts,
+	                                                               res->subnet, &x->client),
 	        .lease = &res->lease,
 	        .reuse_lft = res->reuse_lft,
 	        .ciaddr = msg_type == DHCPACK ? x->pkt->ciaddr : 0,

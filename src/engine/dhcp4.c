@@ -164,10 +164,10 @@ static const cfg_host_t *find_host(const exch_t *x)
 	const cfg_subnet4_t *s = x->subnet;
 	const cfg_host_t *h;
 
-	if (cfg->n_hosts == 0 || s == NULL) {
+	if ((cfg->n_hosts == 0 && !cfg->hosts_db_lookup) || s == NULL) {
 		return NULL;
 	}
-	h = alloc_host_for_subnet(cfg, s, &x->client);
+	h = alloc_host_for_subnet(cfg, x->ctx->hosts, s, &x->client);
 	if (h != NULL || s->network == NULL) {
 		return h;
 	}
@@ -175,7 +175,7 @@ static const cfg_host_t *find_host(const exch_t *x)
 		const cfg_subnet4_t *sib = s->network->subnets[i];
 
 		if (sib != s && subnet_class_allows(sib->client_class, &x->classes)) {
-			h = alloc_host_for_subnet(cfg, sib, &x->client);
+			h = alloc_host_for_subnet(cfg, x->ctx->hosts, sib, &x->client);
 			if (h != NULL) {
 				return h;
 			}
@@ -408,8 +408,8 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 		return dhcp4_drop(x, ret_verdict);
 	}
 	const cfg_host_t *early = NULL;
-	if (cfg->early_global_reservations_lookup && cfg->n_hosts > 0) {
-		early = alloc_host_find(cfg, 0, &x->client);
+	if (cfg->early_global_reservations_lookup && (cfg->n_hosts > 0 || cfg->hosts_db_lookup)) {
+		early = alloc_host_find(cfg, x->ctx->hosts, 0, &x->client);
 		if (early != NULL) {
 			classify_early_host(cfg, &x->ec, &x->classes, early);
 			if (classify_is_drop(&x->classes)) {
@@ -419,6 +419,9 @@ static int pipeline(exch_t *x, dhcp4_tx_t *tx, verdict_t *ret_verdict)
 	}
 	x->subnet = select_subnet(x);
 	x->host = find_host(x);
+	if (hostdb_conn_failed(x->ctx->hosts)) {
+		return -EIO;    /* Kea: the host data source threw; the packet is dropped */
+	}
 	/* Kea's Dhcpv4Exchange: reserved classes with the first pass again for a
 	 * global reservation (unless looked up early) or outside shared networks */
 	bool reeval = x->host != NULL &&
@@ -470,6 +473,7 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 		return 0;
 	}
 	stats_inc(ctx->stats, STAT_PKT4_RECEIVED);
+	hostdb_conn_reset(ctx->hosts);
 	if (ctx->cfg == NULL) {
 		stats_inc(ctx->stats, STAT_PKT4_RECEIVE_DROP);
 		*ret_verdict = VERDICT_DROP;
@@ -509,5 +513,10 @@ int dhcp4_process(dhcp4_ctx_t *ctx, const dhcp4_rx_t *rx, dhcp4_tx_t *tx, verdic
 	}
 
 	*ret_verdict = VERDICT_DROP;
-	return pipeline(x, tx, ret_verdict);
+	r = pipeline(x, tx, ret_verdict);
+	if (r == 0 && hostdb_conn_failed(ctx->hosts)) {
+		*ret_verdict = VERDICT_DROP;    /* a lookup while allocating failed */
+		return -EIO;
+	}
+	return r;
 }

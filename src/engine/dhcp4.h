@@ -9,6 +9,7 @@
 #include <net/if.h>
 
 #include "cfg/cfg.h"
+#include "lease/hostdb.h"
 #include "lease/store.h"
 #include "stats/stats.h"
 #include "util/arena.h"
@@ -63,6 +64,8 @@ typedef struct dhcp4_tx {
 typedef struct dhcp4_ctx {
 	const cfg_t *cfg;               /* snapshot held for the batch */
 	lease_conn_t *conn;
+	hostdb_conn_t *hosts;           /* per-packet reservation lookups when the config's
+	                                 * hosts_db_lookup is set (lease/hostdb.h); may be NULL */
 	stats_shard_t *stats;
 	arena_t *arena;                 /* reset by the caller after each packet */
 	int64_t now;                    /* epoch seconds, cached per batch */

@@ -21,6 +21,7 @@ struct sql_db {
 	MYSQL *m;
 	MYSQL_STMT *stmt[_SQL_STMT_MAX];
 	size_t n_params[_SQL_STMT_MAX];
+	MYSQL_STMT *pq[SQL_PQUERY_MAX];  /* hosts lookups (my_pquery) */
 	char err[512];
 };
 
@@ -80,6 +81,11 @@ static void my_disconnect(sql_db_t *db)
 	for (int i = 0; i < _SQL_STMT_MAX; i++) {
 		if (db->stmt[i] != NULL) {
 			mysql_stmt_close(db->stmt[i]);
+		}
+	}
+	for (int i = 0; i < SQL_PQUERY_MAX; i++) {
+		if (db->pq[i] != NULL) {
+			mysql_stmt_close(db->pq[i]);
 		}
 	}
 	if (db->m != NULL) {
@@ -451,6 +457,91 @@ static int my_query(sql_db_t *db, const char *sql, sql_text_row_fn fn, void *ud)
 	return r < 0 ? r : k;
 }
 
+/* Every column of @s's stored result as text: buffers sized by the longest
+ * value (STMT_ATTR_UPDATE_MAX_LENGTH), one round trip for the result. */
+static int text_rows(sql_db_t *db, MYSQL_STMT *s, sql_text_row_fn fn, void *ud)
+{
+	MYSQL_RES *meta = mysql_stmt_result_metadata(s);
+	unsigned n = meta != NULL ? mysql_num_fields(meta) : 0;
+	MYSQL_BIND *b = calloc(n + 1, sizeof(*b));
+	char **buf = calloc(n + 1, sizeof(*buf));
+	const char **cols = calloc(n + 1, sizeof(*cols));
+	unsigned long *len = calloc(n + 1, sizeof(*len));
+	my_bool *null = calloc(n + 1, sizeof(*null));
+	int r = meta == NULL ? stmt_fail(db, s) : 0, k = 0;
+
+	if (r == 0 && (b == NULL || buf == NULL || cols == NULL || len == NULL || null == NULL)) {
+		r = -ENOMEM;
+	}
+	if (r == 0 && mysql_stmt_store_result(s) != 0) {
+		r = stmt_fail(db, s);
+	}
+	MYSQL_FIELD *f = meta != NULL ? mysql_fetch_fields(meta) : NULL;
+	for (unsigned c = 0; r == 0 && c < n; c++) {
+		buf[c] = malloc(f[c].max_length + 1);
+		b[c] = (MYSQL_BIND){ .buffer_type = MYSQL_TYPE_STRING, .buffer = buf[c],
+		                     .buffer_length = f[c].max_length + 1, .length = &len[c],
+		                     .is_null = &null[c] };
+		r = buf[c] != NULL ? 0 : -ENOMEM;
+	}
+	if (r == 0 && mysql_stmt_bind_result(s, b) != 0) {
+		r = stmt_fail(db, s);
+	}
+	while (r >= 0) {
+		int st = mysql_stmt_fetch(s);
+		if (st == MYSQL_NO_DATA) {
+			break;
+		}
+		if (st != 0) {
+			r = st == 1 ? stmt_fail(db, s) : -EPROTO;
+			break;
+		}
+		for (unsigned c = 0; c < n; c++) {
+			buf[c][MIN(len[c], f[c].max_length)] = '\0';
+			cols[c] = null[c] ? NULL : buf[c];
+		}
+		r = fn(ud, cols, n);
+		k++;
+	}
+	mysql_stmt_free_result(s);
+	for (unsigned c = 0; buf != NULL && c < n; c++) {
+		free(buf[c]);
+	}
+	free(b), free(buf), free(cols), free(len), free(null);
+	if (meta != NULL) {
+		mysql_free_result(meta);
+	}
+	return r < 0 ? r : k;
+}
+
+static int my_pquery(sql_db_t *db, unsigned slot, const char *sql, const sql_val_t *v, size_t n,
+                     sql_text_row_fn fn, void *ud)
+{
+	params_t p;
+
+	assert_return(slot < SQL_PQUERY_MAX && n <= SQL_PARAMS_MAX, -EINVAL);
+	if (db->pq[slot] == NULL) {
+		MYSQL_STMT *s = mysql_stmt_init(db->m);
+		my_bool update_max = 1;
+		if (s == NULL) {
+			return db_fail(db, mysql_errno(db->m), mysql_error(db->m));
+		}
+		if (mysql_stmt_prepare(s, sql, strlen(sql)) != 0 ||
+		    mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max) != 0) {
+			int r = stmt_fail(db, s);
+			mysql_stmt_close(s);
+			return r;
+		}
+		db->pq[slot] = s;
+	}
+	MYSQL_STMT *s = db->pq[slot];
+	bind_params(&p, v, n);
+	if ((n > 0 && mysql_stmt_bind_param(s, p.b) != 0) || mysql_stmt_execute(s) != 0) {
+		return stmt_fail(db, s);
+	}
+	return text_rows(db, s, fn, ud);
+}
+
 static const sql_dialect_t my_dialect = {
 	.dollar_params = false,
 	.time_in = "FROM_UNIXTIME(%s)",
@@ -479,6 +570,7 @@ const sql_driver_t sql_mysql_driver = {
 	.run = my_run,
 	.stats = my_stats,
 	.query = my_query,
+	.pquery = my_pquery,
 	.error = my_error,
 };
 

@@ -16,6 +16,7 @@
 struct sql_db {
 	PGconn *pg;
 	size_t n_params[_SQL_STMT_MAX];
+	bool pq_ready[SQL_PQUERY_MAX];  /* hosts lookups prepared (pg_pquery) */
 	char err[512];
 };
 
@@ -237,14 +238,19 @@ static void parse_row(PGresult *res, int i, sql_row_t *row)
 	row->truncated = !ok;
 }
 
-static int pg_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, sql_row_t *rows,
-                   size_t max)
-{
-	char name[16], num[SQL_PARAMS_MAX][24];
+/* libpq's parameter arrays for @v (text, bytea binary); @p outlives the call. */
+typedef struct pg_params {
+	char num[SQL_PARAMS_MAX][24];
 	const char *vals[SQL_PARAMS_MAX];
 	int lens[SQL_PARAMS_MAX], fmts[SQL_PARAMS_MAX];
+} pg_params_t;
 
-	assert_return(n == db->n_params[st] && n <= SQL_PARAMS_MAX, -EINVAL);
+static void pg_bind(pg_params_t *p, const sql_val_t *v, size_t n)
+{
+	char (*num)[24] = p->num;
+	const char **vals = p->vals;
+	int *lens = p->lens, *fmts = p->fmts;
+
 	for (size_t k = 0; k < n; k++) {
 		lens[k] = 0;
 		fmts[k] = 0;
@@ -270,8 +276,18 @@ static int pg_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, sq
 			break;
 		}
 	}
+}
+
+static int pg_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, sql_row_t *rows,
+                   size_t max)
+{
+	char name[16];
+	pg_params_t p;
+
+	assert_return(n == db->n_params[st] && n <= SQL_PARAMS_MAX, -EINVAL);
+	pg_bind(&p, v, n);
 	snprintf(name, sizeof(name), "lessor%d", (int)st);
-	PGresult *res = PQexecPrepared(db->pg, name, (int)n, vals, lens, fmts, 0);
+	PGresult *res = PQexecPrepared(db->pg, name, (int)n, p.vals, p.lens, p.fmts, 0);
 	ExecStatusType es = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	if (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK) {
 		return res_fail(db, res);
@@ -313,10 +329,9 @@ static int pg_stats(sql_db_t *db, int64_t (**ret)[3])
 	return n;
 }
 
-static int pg_query(sql_db_t *db, const char *sql, sql_text_row_fn fn, void *ud)
+/* @fn for every row of @res (text columns, NULL for SQL NULL); clears @res. */
+static int pg_rows(sql_db_t *db, PGresult *res, sql_text_row_fn fn, void *ud)
 {
-	PGresult *res = PQexec(db->pg, sql);
-
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK) {
 		return res_fail(db, res);
 	}
@@ -335,6 +350,31 @@ static int pg_query(sql_db_t *db, const char *sql, sql_text_row_fn fn, void *ud)
 	free(cols);
 	PQclear(res);
 	return r < 0 ? r : n;
+}
+
+static int pg_query(sql_db_t *db, const char *sql, sql_text_row_fn fn, void *ud)
+{
+	return pg_rows(db, PQexec(db->pg, sql), fn, ud);
+}
+
+static int pg_pquery(sql_db_t *db, unsigned slot, const char *sql, const sql_val_t *v, size_t n,
+                     sql_text_row_fn fn, void *ud)
+{
+	char name[16];
+	pg_params_t p;
+
+	assert_return(slot < SQL_PQUERY_MAX && n <= SQL_PARAMS_MAX, -EINVAL);
+	snprintf(name, sizeof(name), "lessorh%u", slot);
+	if (!db->pq_ready[slot]) {
+		PGresult *res = PQprepare(db->pg, name, sql, (int)n, NULL);
+		if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+			return res_fail(db, res);
+		}
+		PQclear(res);
+		db->pq_ready[slot] = true;
+	}
+	pg_bind(&p, v, n);
+	return pg_rows(db, PQexecPrepared(db->pg, name, (int)n, p.vals, p.lens, p.fmts, 0), fn, ud);
 }
 
 static const sql_dialect_t pg_dialect = {
@@ -365,6 +405,7 @@ const sql_driver_t sql_pgsql_driver = {
 	.run = pg_run,
 	.stats = pg_stats,
 	.query = pg_query,
+	.pquery = pg_pquery,
 	.error = pg_error,
 };
 

@@ -91,6 +91,7 @@ typedef struct sql_val {
 } sql_val_t;
 
 #define SQL_PARAMS_MAX 16
+#define SQL_PQUERY_MAX 4                /* sql_driver_t.pquery slots per connection */
 
 /* How a driver spells what differs between MySQL and PostgreSQL. */
 typedef struct sql_dialect {
@@ -138,6 +139,11 @@ typedef struct sql_driver {
 	/* A one-off text-protocol SELECT (hosts-database reads): @row per row.
 	 * Returns the row count or a negative code. */
 	int (*query)(sql_db_t *db, const char *sql, sql_text_row_fn row, void *ud);
+	/* The same with parameters, as a statement prepared on the connection
+	 * the first time @slot (< SQL_PQUERY_MAX) is used; @sql must be the same
+	 * text every time for a slot (per-packet hosts lookups). */
+	int (*pquery)(sql_db_t *db, unsigned slot, const char *sql, const sql_val_t *params,
+	              size_t n_params, sql_text_row_fn row, void *ud);
 	/* (subnet_id, state, leases) rows of lease4_stat; caller frees *ret. */
 	int (*stats)(sql_db_t *db, int64_t (**ret)[3]);
 	/* the last error text (no password in it) */

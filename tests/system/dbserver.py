@@ -32,9 +32,19 @@ PG_BIN = "/usr/lib/postgresql/15/bin"
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback TCP port: the kernel's choice, or one of LESSOR_TEST_TCP_PORTS
+    ("LOW-HIGH") when set, so that parallel runs can each keep to their own range."""
+    span = os.environ.get("LESSOR_TEST_TCP_PORTS", "")
+    lo, _, hi = span.partition("-")
+    candidates = range(int(lo), int(hi) + 1) if lo.isdigit() and hi.isdigit() else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError("no free loopback port in LESSOR_TEST_TCP_PORTS=%s" % span)
 
 
 def _chown_tree(path, user):

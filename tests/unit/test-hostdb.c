@@ -1,6 +1,8 @@
 /* hosts-database rows -> reservations (lease/hostdb.c on a fake driver, then
  * cfg_hosts_add_json()): Kea's column encodings, the configuration winning
- * over the database, bad rows left out with their host_id, read errors. */
+ * over the database, bad rows left out with their host_id, read errors; and
+ * the per-packet lookups (hostdb_conn_t): parameters, one query per distinct
+ * lookup in a packet, one host per host_id, failures and their back-off. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,6 +47,8 @@ static const char *const opt_rows[][6] = {
 
 static struct {
 	bool fail_connect, fail_query;
+	int n_connects, n_pqueries;
+	char last_pq[1024];
 	char last_sql[2][1024];
 	int n_queries;
 	int skipped[16];
@@ -55,6 +59,7 @@ static struct {
 static int f_connect(const lease_store_cfg_t *cfg, sql_db_t **ret, char **reterr)
 {
 	(void)cfg;
+	fake.n_connects++;
 	if (fake.fail_connect) {
 		*reterr = strdup("Unable to open database: fake refused");
 		return -ENOTCONN;
@@ -92,10 +97,59 @@ static const char *f_error(sql_db_t *db)
 	return "fake error";
 }
 
+static bool hex_eq(const char *hex, const uint8_t *b, size_t len)
+{
+	char buf[300] = "";
+
+	for (size_t i = 0; i < len && i < 128; i++) {
+		snprintf(buf + 2 * i, 3, "%02x", b[i]);
+	}
+	return strcmp(hex, buf) == 0;
+}
+
+/* The LEFT JOIN: each matching host with each of its options (or NULLs). */
+static int f_pquery(sql_db_t *db, unsigned slot, const char *sql, const sql_val_t *v, size_t n,
+                    sql_text_row_fn fn, void *ud)
+{
+	(void)db;
+	snprintf(fake.last_pq, sizeof(fake.last_pq), "%s", sql);
+	fake.n_pqueries++;
+	if (fake.fail_query) {
+		return -ENOTCONN;
+	}
+	assert_int_equal(n, slot == 0 ? 3 : 2);
+	int rows = 0;
+	for (size_t k = 0; k < sizeof(host_rows) / sizeof(host_rows[0]); k++) {
+		const char *const *h = host_rows[k];
+		bool match = atoll(h[3]) == v[0].i &&
+		             (slot == 0 ? atoll(h[2]) == v[1].i && hex_eq(h[1], v[2].p, v[2].len)
+		                        : h[4] != NULL && atoll(h[4]) == v[1].i);
+		if (!match) {
+			continue;
+		}
+		const char *cols[15] = { 0 };
+		memcpy(cols, h, 10 * sizeof(*cols));
+		bool any = false;
+		for (size_t o = 0; o < sizeof(opt_rows) / sizeof(opt_rows[0]); o++) {
+			if (strcmp(opt_rows[o][0], h[0]) == 0) {
+				memcpy(&cols[10], &opt_rows[o][1], 5 * sizeof(*cols));
+				any = true;
+				fn(ud, cols, 15);
+				rows++;
+			}
+		}
+		if (!any) {
+			fn(ud, cols, 15);
+			rows++;
+		}
+	}
+	return rows;
+}
+
 static const sql_dialect_t f_dialect = { .hex_out = "HEX(%s)" };
 static const sql_driver_t f_drv = {
 	.name = "Fake", .dialect = &f_dialect, .connect = f_connect, .disconnect = f_disconnect,
-	.query = f_query, .error = f_error,
+	.query = f_query, .pquery = f_pquery, .error = f_error,
 };
 
 static void on_skip(void *ud, int64_t host_id, const char *why)
@@ -246,12 +300,114 @@ static void test_read_errors(void **state)
 	json_decref(arr);
 }
 
+static cfg_t *lookup_cfg(void)
+{
+	cfg_t *cfg = fixture_cfg_load(config);
+
+	cfg->hosts_dbs = calloc(1, sizeof(*cfg->hosts_dbs));
+	assert_non_null(cfg->hosts_dbs);
+	cfg->hosts_dbs[0] = (lease_store_cfg_t){ .type = "fake", .name = "kea",
+	                                         .reconnect_wait_time = 60000 };
+	cfg->n_hosts_dbs = 1;
+	assert_int_equal(cfg_hosts_db_prepare(cfg), 0);
+	assert_true(cfg->hosts_db_lookup);
+	return cfg;
+}
+
+static const cfg_host_t *get_mac(hostdb_conn_t *c, const cfg_t *cfg, uint32_t sid, uint8_t last)
+{
+	const uint8_t mac[6] = { 2, 0, 0, 0, 0, last };
+
+	return hostdb_get(c, cfg, sid, CFG_HOST_ID_HWADDR, mac, 6);
+}
+
+static void test_per_packet_lookups(void **state)
+{
+	(void)state;
+	memset(&fake, 0, sizeof(fake));
+	cfg_t *cfg = lookup_cfg();
+	hostdb_conn_t *c = hostdb_conn_new_on(&f_drv);
+
+	const cfg_host_t *h = get_mac(c, cfg, 1, 2);
+	assert_non_null(h);
+	assert_non_null(strstr(fake.last_pq, "h.dhcp_identifier = ?"));
+	assert_non_null(strstr(fake.last_pq, "HEX(o.value)"));
+	assert_int_equal(h->addr, IP(10, 0, 0, 6));
+	assert_string_equal(h->hostname, "two");
+	assert_string_equal(h->boot_file_name, "pxe.0");
+	/* "other" is defined nowhere in the published config: dropped, not added */
+	assert_int_equal(h->classes.n, 1);
+	assert_string_equal(cfg->classes[h->classes.idx[0]].name, "vip");
+	assert_non_null(cfg_optset_find(&h->opts, 6));
+	assert_true(cfg_optset_find(&h->opts, 42)->always_send);
+	/* the same lookup again in the packet: no query; by address: the same host */
+	assert_ptr_equal(get_mac(c, cfg, 1, 2), h);
+	assert_int_equal(fake.n_pqueries, 1);
+	assert_ptr_equal(hostdb_get_by_addr(c, cfg, 1, IP(10, 0, 0, 6)), h);
+	assert_int_equal(fake.n_pqueries, 2);
+	assert_non_null(strstr(fake.last_pq, "h.ipv4_address = ?"));
+	assert_null(hostdb_get_by_addr(c, cfg, 1, IP(10, 0, 0, 7)));
+	/* negative answers are remembered too */
+	assert_null(get_mac(c, cfg, 1, 99));
+	assert_null(get_mac(c, cfg, 1, 99));
+	assert_int_equal(fake.n_pqueries, 4);
+	/* a row the parser refuses (address outside subnet 1) is no host */
+	assert_null(get_mac(c, cfg, 1, 5));
+	assert_non_null(get_mac(c, cfg, 0, 4));
+	assert_false(hostdb_conn_failed(c));
+	assert_int_equal(fake.n_connects, 1);
+
+	/* the next packet asks again */
+	hostdb_conn_reset(c);
+	assert_non_null(get_mac(c, cfg, 1, 2));
+	assert_int_equal(fake.n_pqueries, 7);
+	assert_int_equal(hostdb_conn_stats(c)->queries, 7);
+	hostdb_conn_free(c);
+	cfg_free(cfg);
+}
+
+static void test_per_packet_failures(void **state)
+{
+	(void)state;
+	memset(&fake, 0, sizeof(fake));
+	cfg_t *cfg = lookup_cfg();
+	hostdb_conn_t *c = hostdb_conn_new_on(&f_drv);
+
+	fake.fail_query = true;
+	assert_null(get_mac(c, cfg, 1, 2));
+	assert_true(hostdb_conn_failed(c));
+	/* the rest of the packet fails at once */
+	assert_null(get_mac(c, cfg, 1, 3));
+	assert_int_equal(fake.n_pqueries, 1);
+	/* the next packets: no reconnect before reconnect-wait-time */
+	fake.fail_query = false;
+	hostdb_conn_reset(c);
+	assert_false(hostdb_conn_failed(c));
+	assert_null(get_mac(c, cfg, 1, 2));
+	assert_true(hostdb_conn_failed(c));
+	assert_int_equal(fake.n_connects, 1);
+	assert_int_equal(hostdb_conn_stats(c)->failures, 1);
+	hostdb_conn_free(c);
+
+	/* refused connection: failed, counted */
+	memset(&fake, 0, sizeof(fake));
+	fake.fail_connect = true;
+	c = hostdb_conn_new_on(&f_drv);
+	assert_null(get_mac(c, cfg, 1, 2));
+	assert_true(hostdb_conn_failed(c));
+	assert_int_equal(fake.n_pqueries, 0);
+	hostdb_conn_free(c);
+	cfg_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_become_reservations),
 		cmocka_unit_test(test_first_database_wins),
 		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_per_packet_lookups),
+		cmocka_unit_test(test_per_packet_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
