@@ -100,8 +100,17 @@ static cfg_ha_state_t from_normal(const ha_fsm_in_t *in)
 			return CFG_HA_ST_COMMUNICATION_RECOVERY;
 		}
 		return in->state;
+	case CFG_HA_ST_LOAD_BALANCING:
+	case CFG_HA_ST_COMMUNICATION_RECOVERY:
+		/* Kea's communicationRecoveryHandler(): the partner answers again;
+		 * the delayed updates go first (ha.c replays them) */
+		if (in->state == CFG_HA_ST_COMMUNICATION_RECOVERY) {
+			return in->recovery == HA_RECOVERY_DONE    ? CFG_HA_ST_LOAD_BALANCING
+			       : in->recovery == HA_RECOVERY_RESET ? CFG_HA_ST_WAITING
+			                                           : in->state;
+		}
+		return ha_fsm_normal(in->mode);
 	default:
-		/* communication-recovery ends when the partner answers again */
 		return ha_fsm_normal(in->mode);
 	}
 }

@@ -24,7 +24,15 @@ typedef struct ha_fsm_in {
 	bool sync_done;                 /* syncing: the lease sync succeeded */
 	bool partner_unsent_changed;    /* partner-down: its unsent-update-count moved */
 	bool terminate;                 /* clock skew > 60 s or too many rejected updates */
+	int recovery;                   /* communication-recovery: HA_RECOVERY_* */
 } ha_fsm_in_t;
+
+/* communication-recovery with the partner back: its backlog of updates was */
+enum {
+	HA_RECOVERY_PENDING,            /* not replayed yet */
+	HA_RECOVERY_DONE,               /* replayed: load-balancing again */
+	HA_RECOVERY_RESET,              /* too long or failed: ha-reset sent, both resync */
+};
 
 /** The state to move to (the current one to stay). */
 cfg_ha_state_t ha_fsm_next(const ha_fsm_in_t *in);

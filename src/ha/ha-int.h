@@ -61,6 +61,13 @@ struct ha {
 	bool paused;                    /* state-machine pause: no transition until ha-continue */
 	unsigned paused_once;           /* bit per state: a "once" pause has happened */
 
+	/* communication-recovery: lease changes the partner has not heard of
+	 * (addresses, up to delayed-updates-limit), replayed when it is back */
+	uint32_t *backlog;
+	size_t n_backlog, backlog_cap;
+	bool backlog_overflow;          /* more than delayed-updates-limit, or a replay failed */
+	int recovery;                   /* HA_RECOVERY_* for the state machine */
+
 	/* unacked-client analysis while the partner does not answer */
 	struct ha_client {
 		uint64_t key;
@@ -125,6 +132,19 @@ int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr);
 /** Ask the partner's version-get whether it is a lessor (then updates go in
  *  lessor-lease4-batch); sets ha->peer_batch when it answers. HA thread. */
 void ha_negotiate(ha_t *ha, ha_http_t *c, const cfg_ha_t *h);
+
+/** In communication-recovery, queue the change at @addr for the partner
+ *  (Kea's lease update backlog; past delayed-updates-limit it overflows).
+ *  false in any other state. Any thread not holding ha->lock. */
+bool ha_backlog_add(ha_t *ha, const cfg_ha_t *h, uint32_t addr);
+
+/** communication-recovery with the partner back in load-balancing or
+ *  communication-recovery: replay the backlog, or send the partner ha-reset
+ *  when it overflowed or a replay failed; sets ha->recovery. HA thread. */
+void ha_recover_if_due(ha_t *ha, ha_http_t *c, const cfg_ha_t *h);
+
+/** Forget the backlog (entering or leaving communication-recovery). Lock held. */
+void ha_backlog_clear_locked(ha_t *ha);
 
 /** Take the parked items and send their updates (in batches of HA_BATCH_MAX
  *  to a lessor partner, one command per lease to Kea), then each one's reply

@@ -344,7 +344,7 @@ unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 
 		for (size_t i = 0; i < n; i++) {
 			if (!to_partner || gone) {
-				if (ha_partner(h) != NULL) {
+				if (!ha_backlog_add(ha, h, ps[i].addr) && ha_partner(h) != NULL) {
 					ha_note_unsent(ha);
 				}
 				res[i] = to_partner ? -EHOSTUNREACH : 0;

@@ -163,8 +163,8 @@ void ha_publish_locked(ha_t *ha, const cfg_ha_t *h)
 		bool backups = ha_has_backups(h);
 		if (ha_to_partner_locked(ha, h) || (backups && h->wait_backup_ack)) {
 			f |= HA_F_PARK;
-		} else if (backups) {
-			f |= HA_F_SEND;
+		} else if (backups || ha->state == CFG_HA_ST_COMMUNICATION_RECOVERY) {
+			f |= HA_F_SEND; /* communication-recovery: to the backlog */
 		}
 		if (ha->interrupted) {
 			f |= HA_F_ANALYZE;
@@ -205,6 +205,9 @@ void ha_set_state_locked(ha_t *ha, const cfg_ha_t *h, cfg_ha_state_t st)
 	}
 	if (st == CFG_HA_ST_SYNCING) {
 		ha->sync_done = false;
+	}
+	if (st == CFG_HA_ST_COMMUNICATION_RECOVERY || ha->state == CFG_HA_ST_COMMUNICATION_RECOVERY) {
+		ha_backlog_clear_locked(ha);
 	}
 	ha->state = st;
 	ha->scopes_set = false;   /* Kea: every transition serves the state's own scopes */
@@ -329,6 +332,7 @@ static void step_locked(ha_t *ha, const cfg_ha_t *h)
 		.delayed_updates = h->delayed_updates_limit > 0,
 		.sync_done = ha->sync_done,
 		.partner_unsent_changed = ha->last_hb.unsent_update_count != ha->partner_unsent_at_down,
+		.recovery = ha->recovery,
 		.terminate = ha->partner != HA_PARTNER_UNAVAILABLE &&
 		             ha_msg_skew(time(NULL), ha->last_hb.date_time) == HA_SKEW_TERMINATE,
 	};
@@ -450,6 +454,7 @@ static void round_once(ha_t *ha, ha_http_t *c)
 		heartbeat(ha, c, h);
 	}
 	sync_if_due(ha, c, h);
+	ha_recover_if_due(ha, c, h);
 
 	pthread_mutex_lock(&ha->lock);
 	step_locked(ha, h);
@@ -542,6 +547,7 @@ ha_t *ha_free(ha_t *ha)
 	free(ha->ring);
 	free(ha->batch);
 	free(ha->clients);
+	free(ha->backlog);
 	free(ha);
 	return NULL;
 }

@@ -21,7 +21,7 @@ BACKUP_PORT = 20803
 RELAY = r"""
 import json, os, select, socket, struct, sys, time
 giaddr, servers, macs = sys.argv[1], sys.argv[2].split(","), sys.argv[3].split(",")
-wait, cid_every = float(sys.argv[4]), int(sys.argv[5])
+wait, cid_every, request = float(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "1"
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((giaddr, 67))
@@ -70,7 +70,7 @@ while time.monotonic() < end:
             asked[i] = (srv, yi, now)
     r, _, _ = select.select([s], [], [], 0.05)
     if not r:
-        if all(offers[i] for i in offers) and len(acks) == len(hw):
+        if all(offers[i] for i in offers) and (len(acks) == len(hw) or not request):
             break
         continue
     d = s.recv(4096)
@@ -84,7 +84,7 @@ while time.monotonic() < end:
     if kind == 0 and t53 == b"\x02":
         if sid not in [o[0] for o in offers[i]]:
             offers[i].append((sid, d[16:20]))
-        if i not in asked:
+        if i not in asked and request:
             asked[i] = (sid, d[16:20], time.monotonic())
             send(i, base + 2 * i + 1, bytes([53, 1, 3, 50, 4]) + d[16:20] + bytes([54, 4]) + sid, socket.inet_ntoa(sid))
     elif kind == 1 and t53 == b"\x05":
@@ -98,11 +98,12 @@ print(json.dumps(out))
 """
 
 
-def relay_dora(net, servers, macs, wait=4.0, cid_every=2):
+def relay_dora(net, servers, macs, wait=4.0, cid_every=2, request=True):
     """DISCOVER for each of MACS to every address in SERVERS at once, REQUEST to the first
-    server that offered. {mac: {"offered_by": [server ids], "acked_by": id, "addr": a}}."""
+    server that offered (unless not REQUEST: who offers is all the caller wants to know).
+    {mac: {"offered_by": [server ids], "acked_by": id, "addr": a}}."""
     r = net.run(net.cli, [PYTHON, "-c", RELAY, RELAY_ADDR, ",".join(servers), ",".join(macs),
-                          str(wait), str(cid_every)], timeout=wait + 20)
+                          str(wait), str(cid_every), "1" if request else "0"], timeout=wait + 20)
     assert r.returncode == 0, r.stdout
     return json.loads(r.stdout.strip().splitlines()[-1])
 

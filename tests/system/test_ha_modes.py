@@ -12,6 +12,8 @@
   the primary and, after the primary died, of the standby.
 """
 
+import os
+import signal
 import time
 
 import pytest
@@ -232,3 +234,51 @@ def test_hot_standby_backup(netpair, tmp_path, kinds):
         want2 = {m: r["addr"] for m, r in res2.items()}
         assert wait_leases([s2, bk], want2) == [want2, want2]
         assert ha_state(netpair, "backup") == "backup"
+
+
+# ---- communication-recovery -------------------------------------------------------------
+
+def partner_stopped(net, s2, then):
+    """SIGSTOP server2 until server1 is in communication-recovery, run THEN(), SIGCONT."""
+    s2.proc.send_signal(signal.SIGSTOP)
+    try:
+        wait_states(net, {"primary": "communication-recovery"}, timeout=20)
+        return then()
+    finally:
+        s2.proc.send_signal(signal.SIGCONT)
+
+
+@pytest.mark.parametrize("kind1,kind2", KINDS)
+def test_communication_recovery(netpair, tmp_path, kind1, kind2):
+    """load-balancing with delayed-updates-limit 4: server2 stopped (SIGSTOP) but not judged
+    down (max-unacked-clients 10), server1 goes communication-recovery, serves its own scope
+    at once and keeps the updates; server2 back, they are replayed (3 leases) and both
+    load-balance again. Six changes overflow the backlog: server1 sends ha-reset, both go
+    through waiting and resync, and server2 ends with the six leases all the same."""
+    need((kind1, kind2))
+    over = {"delayed-updates-limit": 4, "max-unacked-clients": 10}
+    with seats(netpair) as (sb, made):
+        s2 = start(tmp_path, sb, "standby", kind2, made, lb_params("server2", **over), LB_POOLS)
+        s1 = start(tmp_path, netpair, "primary", kind1, made, lb_params("server1", **over), LB_POOLS)
+        wait_states(netpair, {"primary": "load-balancing", "standby": "load-balancing"})
+        # which clients are server1's (offers only: nobody has a lease yet)
+        offers = relay_dora(netpair, BOTH, mac_seq(LB_MAC, 30), request=False)
+        mine = [m for m, r in offers.items() if r["offered_by"] == [PRIMARY_ADDR]]
+        assert len(mine) >= 9, offers
+
+        t0 = time.monotonic()
+        res = partner_stopped(netpair, s2, lambda: relay_dora(netpair, [PRIMARY_ADDR], mine[:3]))
+        assert all(r["addr"] for r in res.values()), res
+        wait_states(netpair, {"primary": "load-balancing", "standby": "load-balancing"}, timeout=20)
+        print("COMM-RECOVERY %s server1, %s server2: 3 delayed updates replayed, load-balancing "
+              "again %.1f s after SIGSTOP" % (kind1, kind2, time.monotonic() - t0))
+        want = {m: r["addr"] for m, r in res.items()}
+        assert wait_leases([s2], want)[0] == want
+
+        mark = os.path.getsize(s2.log_path)
+        res = partner_stopped(netpair, s2, lambda: relay_dora(netpair, [PRIMARY_ADDR], mine[3:9]))
+        assert all(r["addr"] for r in res.values()), res
+        s2.wait_log(r"LOAD-BALANCING to WAITING", timeout=20, since=mark)
+        wait_states(netpair, {"primary": "load-balancing", "standby": "load-balancing"}, timeout=30)
+        want = {m: r["addr"] for m, r in res.items()}
+        assert wait_leases([s1, s2], want) == [want, want]

@@ -73,8 +73,25 @@ static void test_failover(void **state)
 	                    .partner = UNAV, .delayed_updates = true };
 	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_COMMUNICATION_RECOVERY);
 	in.state = CFG_HA_ST_COMMUNICATION_RECOVERY;
+	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_COMMUNICATION_RECOVERY);
+	/* the partner is back: load-balancing once the delayed updates went */
 	in.partner = CFG_HA_ST_LOAD_BALANCING;
+	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_COMMUNICATION_RECOVERY);
+	in.partner = CFG_HA_ST_COMMUNICATION_RECOVERY;
+	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_COMMUNICATION_RECOVERY);
+	in.recovery = HA_RECOVERY_DONE;
 	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_LOAD_BALANCING);
+	/* too many to replay: ha-reset went to the partner, both resync */
+	in.recovery = HA_RECOVERY_RESET;
+	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_WAITING);
+	/* it took over meanwhile */
+	in.recovery = HA_RECOVERY_PENDING;
+	in.partner = CFG_HA_ST_PARTNER_DOWN;
+	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_WAITING);
+	/* it stays away: partner-down when due */
+	in.partner = UNAV;
+	in.partner_down_due = true;
+	assert_int_equal(ha_fsm_next(&in), CFG_HA_ST_PARTNER_DOWN);
 }
 
 static void test_maintenance_terminate_inconsistent(void **state)
