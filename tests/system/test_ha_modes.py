@@ -8,8 +8,10 @@
   syncs and both return to load-balancing.
 - passive-backup: the primary serves every client and sends each lease to the backup, holding
   the reply for the backup's answer only with wait-backup-ack.
-- backup servers beside a hot-standby pair: three servers, the backup receives the leases of
-  the primary and, after the primary died, of the standby.
+- backup servers beside a hot-standby or load-balancing pair: three servers, the backup
+  receives the leases of the active servers and, after server1 died, of server2.
+- communication-recovery (load-balancing, delayed-updates-limit): the partner stopped but
+  not judged down, the missed updates are replayed, or ha-reset when too many.
 """
 
 import os
@@ -111,8 +113,9 @@ def test_load_balancing(netpair, tmp_path, kind1, kind2):
 
 
 def run_lb(net, sb, tmp_path, kind1, kind2, made):
-    # delayed-updates-limit 0: a lost partner means partner-down, not communication-recovery
-    over = {"delayed-updates-limit": 0}
+    # delayed-updates-limit 0: a lost partner means partner-down, not communication-recovery;
+    # max-response-delay 2 s: a heartbeat late by 1 s under load must not split the pair
+    over = {"delayed-updates-limit": 0, "max-response-delay": 2000}
     s2 = start(tmp_path, sb, "standby", kind2, made, lb_params("server2", **over), LB_POOLS)
     s1 = start(tmp_path, net, "primary", kind1, made, lb_params("server1", **over), LB_POOLS)
     wait_states(net, {"primary": "load-balancing", "standby": "load-balancing"})
@@ -205,25 +208,32 @@ def test_passive_backup(netpair, tmp_path, kind1, kind2, wait_ack):
 
 # ---- backup servers beside a hot-standby pair -------------------------------------------
 
-def hs_params(me, **over):
-    return ha(me, "hot-standby", [peer("server1", "primary", "primary"),
-                                  peer("server2", "standby", "standby"),
-                                  peer("server3", "backup", "backup")], **over)
+def three_params(me, mode):
+    return ha(me, mode, [peer("server1", "primary", "primary"),
+                         peer("server2", "standby", "standby" if mode == "hot-standby" else "secondary"),
+                         peer("server3", "backup", "backup")])
 
 
-@pytest.mark.parametrize("kinds", [("lessor", "lessor", "lessor"), ("lessor", "lessor", "kea"),
-                                   ("kea", "kea", "lessor")], ids="-".join)
-def test_hot_standby_backup(netpair, tmp_path, kinds):
-    """Three servers: the primary's leases reach the standby and the backup; after SIGKILL of
-    the primary the standby serves (partner-down) and its leases still reach the backup."""
+@pytest.mark.parametrize("mode,kinds", [
+    ("hot-standby", ("lessor", "lessor", "lessor")), ("hot-standby", ("lessor", "lessor", "kea")),
+    ("hot-standby", ("kea", "kea", "lessor")), ("load-balancing", ("lessor", "lessor", "lessor")),
+    ("load-balancing", ("kea", "lessor", "kea"))], ids=lambda v: "-".join(v) if isinstance(v, tuple) else v)
+def test_backup_server(netpair, tmp_path, mode, kinds):
+    """Three servers: the leases of the active pair (the primary's in hot-standby, both
+    servers' in load-balancing) reach the partner and the backup; after SIGKILL of server1
+    server2 serves (partner-down) and its leases still reach the backup."""
     need(kinds)
+    pools = LB_POOLS if mode == "load-balancing" else None
     with seats(netpair, backup=True) as (sb, bkn, made):
-        bk = start(tmp_path, bkn, "backup", kinds[2], made, hs_params("server3"))
-        s2 = start(tmp_path, sb, "standby", kinds[1], made, hs_params("server2"))
-        s1 = start(tmp_path, netpair, "primary", kinds[0], made, hs_params("server1"))
-        wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby", "backup": "backup"})
+        bk = start(tmp_path, bkn, "backup", kinds[2], made, three_params("server3", mode), pools)
+        s2 = start(tmp_path, sb, "standby", kinds[1], made, three_params("server2", mode), pools)
+        s1 = start(tmp_path, netpair, "primary", kinds[0], made, three_params("server1", mode), pools)
+        wait_states(netpair, {"primary": mode, "standby": mode, "backup": "backup"})
         res = relay_dora(netpair, BOTH, mac_seq(LB_MAC, 20))
-        assert all(r["offered_by"] == [PRIMARY_ADDR] and r["addr"] for r in res.values()), res
+        if mode == "hot-standby":
+            assert all(r["offered_by"] == [PRIMARY_ADDR] and r["addr"] for r in res.values()), res
+        else:
+            assert len(set(split(res).values())) == 2, res
         want = {m: r["addr"] for m, r in res.items()}
         assert wait_leases([s1, s2, bk], want) == [want, want, want]
 
