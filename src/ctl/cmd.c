@@ -329,6 +329,7 @@ static const struct ctl_cmd_entry {
         {"shutdown", cmd_shutdown, HOOK_NONE},
         {"stat-lease4-get", ctl_cmd_stat_lease4_get, HOOK_STAT},
         {"stat-lease6-get", ctl_cmd_stat_lease6_get, HOOK_STAT},
+        {"stat-pool4-get", ctl_cmd_stat_pool4_get, HOOK_STAT},
         {"statistic-get", ctl_cmd_statistic_get, HOOK_NONE},
         {"statistic-get-all", ctl_cmd_statistic_get_all, HOOK_NONE},
         {"statistic-remove", ctl_cmd_statistic_remove, HOOK_NONE},

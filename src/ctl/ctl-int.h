@@ -116,6 +116,7 @@ json_t *ctl_cmd_config_write(ctl_t *ctl, json_t *args);
 
 /* cmd-log.c */
 json_t *ctl_cmd_log_get(ctl_t *ctl, json_t *args);
+json_t *ctl_cmd_stat_pool4_get(ctl_t *ctl, json_t *args);
 
 /* cmd-origin.c */
 json_t *ctl_cmd_dhcp_disable(ctl_t *ctl, json_t *args);

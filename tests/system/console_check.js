@@ -72,6 +72,9 @@ async function good(browser, obs) {
 		prefix: r.querySelector('.prefix').textContent, pct: r.querySelector('.pct').textContent,
 		hot: r.classList.contains('hot')})));
 	obs.groups = await page.$$eval('.group', gs => gs.length);
+	obs.pools = await page.$$eval('.pool', rs => rs.map(r => ({subnet: Number(r.dataset.subnet),
+		range: r.querySelector('.prefix').textContent, pct: r.querySelector('.pct').textContent,
+		hot: r.classList.contains('hot')})));
 	await shot(page, obs, 'subnets');
 	await page.fill('#subnet-filter', job.filter);
 	obs.filtered = await page.$$eval('.subnet .prefix', rs => rs.map(r => r.textContent));

@@ -5,8 +5,9 @@ shared networks) behind Basic authentication, while perfdhcp fills one subnet th
 
 Checked: the page loads with no console error, no failed request and a strict CSP; the server
 view shows version, configuration hash, lease database, DHCP state; all 829 subnets are listed,
-the one perfdhcp fills first and highlighted, grouped by shared network, and the filter finds a
-site; the ACK and DISCOVER charts move while the load runs; the lease search finds a lease
+the one perfdhcp fills first and highlighted, grouped by shared network, its pool split in
+two shown below it with the full one highlighted and the other not (stat-pool4-get), and the
+filter finds a site; the ACK and DISCOVER charts move while the load runs; the lease search finds a lease
 perfdhcp obtained by address and by MAC; the log view shows the errors of a failed
 config-reload; a wrong password gets a 401 and no page, script or data. Screenshots of each
 view are left in the build directory (console-artefacts/) as test artefacts.
@@ -23,7 +24,8 @@ import time
 
 import pytest
 
-from conftest import SERVER_KIND, NetPair, Server, lessor_only, missing, need_root, need_tools
+from conftest import (SERVER_KIND, NetPair, Server, ip2int, lessor_only, missing, need_root,
+                      need_tools)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(HERE, "..", "..", "tools", "gen-prod-config.py")
@@ -34,6 +36,7 @@ HTTP_PORT = 20501                            # inside the test's own namespace
 USER, PASSWORD = "operator", "console-pw"
 FILL = 414                                   # the subnet perfdhcp fills (the middle one)
 CLIENTS = 180                                # of its pool's 211 addresses: 85 %, over 80 %
+POOL1 = 150                                  # its pool split: 150 (filled) + 61 (30 used)
 LOAD_S = 90
 
 
@@ -108,6 +111,23 @@ def _assigned(net, subnet_id):
     return rows["rows"][0][3]
 
 
+def split_pool(subnet):
+    """Split SUBNET's one pool so that perfdhcp's CLIENTS fill the first (POOL1 addresses)
+    and leave the second under the threshold; returns the two ranges as the console prints
+    them."""
+    (pool,) = subnet["pools"]
+    first, last = [ip2int(a.strip()) for a in pool["pool"].split("-")]
+    assert last - first + 1 > CLIENTS > POOL1
+    cut = first + POOL1
+    ranges = [(first, cut - 1), (cut, last)]
+    subnet["pools"] = [{"pool": "%s - %s" % (int2ip(a), int2ip(b))} for a, b in ranges]
+    return ["%s-%s" % (int2ip(a), int2ip(b)) for a, b in ranges]
+
+
+def int2ip(v):
+    return ".".join(str((v >> s) & 255) for s in (24, 16, 8, 0))
+
+
 def test_console_in_chromium(tmp_path):
     if SERVER_KIND != "lessor":
         lessor_only("Kea has no built-in console")
@@ -126,6 +146,7 @@ def test_console_in_chromium(tmp_path):
         network_of = {s["id"]: n["name"] for n in cfg["Dhcp4"]["shared-networks"]
                       for s in n["subnet4"]}
         target = subnets[FILL]
+        pools = split_pool(target)
         srv = Server(net, d)
         srv.write_config(cfg)
         srv.start(wait=False)
@@ -200,6 +221,11 @@ def test_console_in_chromium(tmp_path):
     assert first["prefix"] == target["subnet"], obs["subnet_first"]
     assert first["hot"] and not obs["subnet_first"][1]["hot"], obs["subnet_first"]
     assert obs["groups"] == 142, obs["groups"]
+    # its two pools below it (stat-pool4-get): the first full and highlighted, the second not
+    mine = [p for p in obs["pools"] if p["subnet"] == target["id"]]
+    assert [p["range"] for p in mine] == pools, (mine, pools)
+    assert mine[0]["hot"] and mine[0]["pct"].startswith("100.0%"), mine
+    assert not mine[1]["hot"], mine
     site = [s["subnet"] for s in subnets
             if s["user-context"]["site-id"] == target["user-context"]["site-id"]]
     assert sorted(obs["filtered"]) == sorted(site), (obs["filtered"], site)

@@ -27,8 +27,9 @@ LEASE_HOOK = {"library": HOOKS + "/libdhcp_lease_cmds.so"}
 STAT_HOOK = {"library": HOOKS + "/libdhcp_stat_cmds.so"}
 POS = re.compile(r" ?\(<(wire|string)>:\d+:\d+\)$")
 # Kea 2.4's command, which lessor has too (config source checks use it); Kea 2.2 lacks it.
-# log-get is lessor's own (the console's latest warnings and errors).
-LESSOR_EXTRA_COMMANDS = {"config-hash-get", "log-get"}
+# log-get and stat-pool4-get are lessor's own (the console's latest warnings and errors, its
+# per-pool utilisation).
+LESSOR_EXTRA_COMMANDS = {"config-hash-get", "log-get", "stat-pool4-get"}
 # lessor's own status-get blocks (where the configuration came from; ops; whether DHCP is
 # served and which origins disable it: the console)
 LESSOR_STATUS_EXTRA = {"config-source", "dhcp-state"}

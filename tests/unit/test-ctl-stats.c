@@ -261,6 +261,36 @@ static void test_stat_lease4_get(void **state)
 	       "subnet-range parameter is not a map");
 }
 
+/* lessor's stat-pool4-get: every pool in address order, its leases counted from the store */
+static void test_stat_pool4_get(void **state)
+{
+	env_state_t *s = *state;
+	json_t *ans, *pools, *p;
+
+	ctl_fx_add_lease(s, "192.0.2.150", "1a:1b:1c:1d:1e:1f", "one");
+	ctl_fx_add_lease(s, "192.0.2.200", "1a:1b:1c:1d:1e:2f", "two");
+	ctl_fx_add_lease(s, "192.0.2.20", "1a:1b:1c:1d:1e:3f", "outside the pool");
+	ctl_fx_add_lease(s, "10.0.10.255", "1a:1b:1c:1d:1e:4f", "last of the pool");
+	ans = ctl_fx_expect(s, "{\"command\":\"stat-pool4-get\"}", 0, "stat-pool4-get: 2 pools");
+	pools = json_object_get(json_object_get(ans, "arguments"), "pools");
+	assert_int_equal(json_array_size(pools), 2);
+	p = json_array_get(pools, 0);           /* 10.0.1.0 sorts before 192.0.2.100 */
+	assert_int_equal(json_integer_value(json_object_get(p, "subnet-id")), 2);
+	assert_string_equal(json_string_value(json_object_get(p, "pool")), "10.0.1.0-10.0.10.255");
+	assert_int_equal(json_integer_value(json_object_get(p, "total-addresses")), 2560);
+	assert_int_equal(json_integer_value(json_object_get(p, "assigned-addresses")), 1);
+	p = json_array_get(pools, 1);
+	assert_int_equal(json_integer_value(json_object_get(p, "subnet-id")), 1);
+	assert_int_equal(json_integer_value(json_object_get(p, "pool-id")), 0);
+	assert_int_equal(json_integer_value(json_object_get(p, "pool-index")), 0);
+	assert_int_equal(json_integer_value(json_object_get(p, "total-addresses")), 101);
+	assert_int_equal(json_integer_value(json_object_get(p, "assigned-addresses")), 2);
+	assert_int_equal(json_integer_value(json_object_get(p, "declined-addresses")), 0);
+	assert_true(json_is_string(json_object_get(json_object_get(ans, "arguments"), "timestamp")));
+	json_decref(ans);
+	EXPECT(s, "{\"command\":\"stat-pool4-get\",\"arguments\":5}", 1, "arguments must be a map");
+}
+
 static void test_status_get_queue_statistics(void **state)
 {
 	env_state_t *s = *state;
@@ -289,6 +319,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup_teardown(test_statistics, ctl_fx_setup, ctl_fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_stat_lease4_get, ctl_fx_setup, ctl_fx_teardown),
+	        cmocka_unit_test_setup_teardown(test_stat_pool4_get, ctl_fx_setup, ctl_fx_teardown),
 	        cmocka_unit_test_setup_teardown(test_status_get_queue_statistics, ctl_fx_setup, ctl_fx_teardown),
 	};
 

@@ -259,6 +259,7 @@ async function refreshSubnetStats() {
 			s.declined = r[col['declined-addresses']];
 		}
 	}
+	await refreshPoolStats();
 	const server = parseTs(rs.timestamp);
 	if (!Number.isNaN(server)) {
 		/* the answer was made between sending and now: the largest offset seen is the best */
@@ -267,19 +268,55 @@ async function refreshSubnetStats() {
 	}
 }
 
-function subnetRow(s, threshold) {
-	const u = usage(s), t = Math.max(s.total, 1);
-	const bar = el('div', {class: 'bar', title: `${s.assigned} assigned, ${s.declined} declined, ` +
-		`${s.total - s.assigned - s.declined} free of ${s.total}`},
+/* Per-pool figures from lessor's stat-pool4-get (Kea 2.4's subnet[id].pool[pid].* figures;
+ * not in statistic-get-all, which Kea 2.2 has none of). A server without the command (Kea)
+ * shows subnets only. Pool "assigned" already includes declined, as Kea counts it. */
+async function refreshPoolStats() {
+	let a;
+	try {
+		a = await apiArgs('stat-pool4-get');
+	} catch (e) {
+		return;
+	}
+	const bySubnet = new Map();
+	for (const p of a.pools || []) {
+		if (!bySubnet.has(p['subnet-id'])) {
+			bySubnet.set(p['subnet-id'], []);
+		}
+		bySubnet.get(p['subnet-id']).push({range: p.pool, total: p['total-addresses'],
+			assigned: p['assigned-addresses'] - p['declined-addresses'],
+			declined: p['declined-addresses']});
+	}
+	for (const s of state.subnets) {
+		s.pools = bySubnet.get(s.id) || [];
+	}
+}
+
+function usageRow(cls, x, threshold, label, name, attrs) {
+	const u = usage(x), t = Math.max(x.total, 1);
+	const bar = el('div', {class: 'bar', title: `${x.assigned} assigned, ${x.declined} declined, ` +
+		`${x.total - x.assigned - x.declined} free of ${x.total}`},
 		el('span', {class: 'assigned'}), el('span', {class: 'declined'}));
 	/* CSSOM widths, not style attributes: the CSP allows no inline style */
-	bar.children[0].style.width = (100 * s.assigned / t) + '%';
-	bar.children[1].style.width = (100 * s.declined / t) + '%';
-	return el('div', {class: 'subnet' + (u * 100 >= threshold ? ' hot' : ''), 'data-id': s.id},
-		el('span', {class: 'prefix'}, s.prefix),
-		el('span', {class: 'name', title: s.name}, s.name || (s.network ? '' : 'id ' + s.id)),
+	bar.children[0].style.width = (100 * x.assigned / t) + '%';
+	bar.children[1].style.width = (100 * x.declined / t) + '%';
+	return el('div', Object.assign({class: cls + (u * 100 >= threshold ? ' hot' : '')}, attrs),
+		el('span', {class: 'prefix'}, label),
+		el('span', {class: 'name', title: name}, name),
 		bar,
-		el('span', {class: 'pct'}, `${(u * 100).toFixed(1)}% ${s.assigned + s.declined}/${s.total}`));
+		el('span', {class: 'pct'}, `${(u * 100).toFixed(1)}% ${x.assigned + x.declined}/${x.total}`));
+}
+
+/* A subnet's row, then, when it has more than one pool, a row per pool (a single pool's
+ * figures are the subnet's), each highlighted over the threshold on its own. */
+function subnetRows(s, threshold) {
+	const rows = [usageRow('subnet', s, threshold, s.prefix,
+		s.name || (s.network ? '' : 'id ' + s.id), {'data-id': s.id})];
+	if ((s.pools || []).length > 1) {
+		s.pools.forEach((p, i) => rows.push(usageRow('pool', p, threshold, p.range,
+			'pool ' + i, {'data-subnet': s.id, 'data-pool': i})));
+	}
+	return rows;
 }
 
 function renderSubnets() {
@@ -308,14 +345,14 @@ function renderSubnets() {
 				el('h3', {}, (net || '(no shared network)') +
 					` — ${subs.length} subnet${subs.length > 1 ? 's' : ''}, ${used}/${total} used`));
 			for (const s of subs) {
-				g.append(subnetRow(s, threshold));
+				g.append(...subnetRows(s, threshold));
 			}
 			out.append(g);
 		}
 	} else {
 		const g = el('div', {class: 'group'});
 		for (const s of shown) {
-			g.append(subnetRow(s, threshold));
+			g.append(...subnetRows(s, threshold));
 		}
 		out.append(g);
 	}
