@@ -21,7 +21,7 @@ import pytest
 
 from conftest import PYTHON, NetPair, Server, need_tools, probe_offer
 from test_ctl import HOOKS, HTTP_PORT, Ctl, ctl_config, start_ctl
-from test_differential import CHECK_TEXT_DIFFERS
+from test_differential_config import CHECK_TEXT_DIFFERS
 
 LEASE_HOOK = {"library": HOOKS + "/libdhcp_lease_cmds.so"}
 STAT_HOOK = {"library": HOOKS + "/libdhcp_stat_cmds.so"}
@@ -420,7 +420,7 @@ def test_config_set_moves_control_socket(server, tmp_path):
 # ---------------------------------------------------------------------------------------------
 # negative configurations by config-set: result 1, Kea's words, the running configuration stays
 
-# hex option data Kea 2.2 refuses (test_differential.HEX_CHECKS has the accepted neighbours)
+# hex option data Kea 2.2 refuses (test_differential_config.HEX_CHECKS has the accepted neighbours)
 SET_HEX_REFUSED = ["hex-3-010203", "hex-26-05", "hex-25-empty", "hex-15-0000", "hex-1-ffffff",
                    "hex-119-c000", "hex-81-0000", "hex-124-000000010561",
                    "hex-125-00000001020101", "hex-146-010203040506070800",
@@ -428,15 +428,15 @@ SET_HEX_REFUSED = ["hex-3-010203", "hex-26-05", "hex-25-empty", "hex-15-0000", "
 
 
 def _set_cases():
-    from test_differential import CHECKS
+    from test_differential_config import CHECKS
     return sorted(k for k in CHECKS if k.startswith("neg-")) + SET_HEX_REFUSED
 
 
 def test_config_set_negative(server, tmp_path):
-    """Every negative configuration of test_differential's CHECKS (pools, subnets, shared
+    """Every negative configuration of test_differential_config.CHECKS (pools, subnets, shared
     networks, option data) pushed by config-set to both servers: result 1 on both, Kea's text
     (without its position) inside ours, and config-get unchanged afterwards."""
-    from test_differential import CHECKS
+    from test_differential_config import CHECKS
     cases = _set_cases()
     with both(server, tmp_path) as (ours, kea):
         before = {}
