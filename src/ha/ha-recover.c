@@ -42,7 +42,7 @@ static bool backlog_room_locked(ha_t *ha, uint32_t limit)
 bool ha_backlog_add(ha_t *ha, const cfg_ha_t *h, uint32_t addr)
 {
 	pthread_mutex_lock(&ha->lock);
-	bool queued = ha->state == CFG_HA_ST_COMMUNICATION_RECOVERY;
+	bool queued = ha->state == CFG_HA_ST_COMMUNICATION_RECOVERY && h->send_lease_updates;
 
 	if (queued && !ha->backlog_overflow) {
 		if (backlog_room_locked(ha, h->delayed_updates_limit)) {

@@ -163,7 +163,7 @@ void ha_publish_locked(ha_t *ha, const cfg_ha_t *h)
 		bool backups = ha_has_backups(h);
 		if (ha_to_partner_locked(ha, h) || (backups && h->wait_backup_ack)) {
 			f |= HA_F_PARK;
-		} else if (backups || ha->state == CFG_HA_ST_COMMUNICATION_RECOVERY) {
+		} else if (backups || (h->send_lease_updates && ha->state == CFG_HA_ST_COMMUNICATION_RECOVERY)) {
 			f |= HA_F_SEND; /* communication-recovery: to the backlog */
 		}
 		if (ha->interrupted) {

@@ -307,6 +307,33 @@ static void test_passive_backup(void **state)
 	check_passive("true", HA_F_SERVE0 | HA_F_PARK);
 }
 
+/* communication-recovery's backlog: up to delayed-updates-limit changes, then
+ * an overflow (both resync); nothing with send-lease-updates false or in
+ * another state */
+static void test_backlog(void **state)
+{
+	(void)state;
+	ha_t *ha = NULL;
+	cfg_ha_t h = { .this_server_name = (char *)"s1", .delayed_updates_limit = 2, .send_lease_updates = true };
+
+	assert_int_equal(ha_new(&ha), 0);
+	ha->state = CFG_HA_ST_LOAD_BALANCING;
+	assert_false(ha_backlog_add(ha, &h, 1));
+	ha->state = CFG_HA_ST_COMMUNICATION_RECOVERY;
+	assert_true(ha_backlog_add(ha, &h, 1));
+	assert_true(ha_backlog_add(ha, &h, 2));
+	assert_int_equal(ha->n_backlog, 2);
+	assert_false(ha->backlog_overflow);
+	assert_true(ha_backlog_add(ha, &h, 3));
+	assert_true(ha->backlog_overflow);
+	assert_int_equal(ha->n_backlog, 2);
+	ha_backlog_clear_locked(ha);
+	h.send_lease_updates = false;
+	assert_false(ha_backlog_add(ha, &h, 4));
+	assert_int_equal(ha->n_backlog, 0);
+	ha_free(ha);
+}
+
 static void test_no_ha(void **state)
 {
 	(void)state;
@@ -450,6 +477,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_scope_of, setup, teardown),
 	        cmocka_unit_test(test_scope_classes),
 	        cmocka_unit_test(test_passive_backup),
+	        cmocka_unit_test(test_backlog),
 	        cmocka_unit_test(test_no_ha),
 	        cmocka_unit_test(test_unacked_clients),
 	        cmocka_unit_test_setup_teardown(test_pause, setup, teardown),
