@@ -192,7 +192,15 @@ def all_leases_via(srv):
 
 
 def test_n_clients_n_rows_and_restart(make_server, db):
+    n_rows_and_restart(make_server, db)
+
+
+def n_rows_and_restart(make_server, db, spread=None):
+    """N clients -> N rows; after a restart 20 new clients get free addresses and the N old
+    ones their own. SPREAD: the server's LESSOR_ALLOC_SPREAD (None: unset)."""
     srv = attach_db(make_server(), db)
+    if spread is not None:
+        srv.env_extra["LESSOR_ALLOC_SPREAD"] = spread
     srv.start(sql_config(srv, db))
     old = serve(srv, db, N, PERF_BASE_MAC)
     rows = db_rows(db)
