@@ -383,6 +383,8 @@ static const sql_dialect_t pg_dialect = {
 	.time_out = "EXTRACT(EPOCH FROM expire)::BIGINT",
 	.insert_suffix = " ON CONFLICT (address) DO NOTHING",
 	.hex_out = "encode(%s, 'hex')",
+	/* a transaction-scoped advisory lock per address, key space 'LESS' */
+	.addr_guard = "pg_try_advisory_xact_lock(1279611731, (%s::BIGINT - 2147483648)::INT4)",
 };
 
 /* Kea 2.2 (13.0) and Kea 2.4 (18.0); lease4.pool_id since 17.0. */

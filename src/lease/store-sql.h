@@ -100,6 +100,10 @@ typedef struct sql_dialect {
 	const char *time_out;           /* the expire column as epoch seconds */
 	const char *insert_suffix;      /* makes a duplicate insert affect 0 rows, or "" */
 	const char *hex_out;            /* printf format: a binary column as hex text */
+	/* printf format around one placeholder (the address): a condition that
+	 * is false while another transaction holds the address, so that
+	 * INSERT/UPDATE/DELETE skip it instead of waiting; NULL = none */
+	const char *addr_guard;
 } sql_dialect_t;
 
 /** Render statement @st for @d; @has_pool: the schema has lease4.pool_id. */

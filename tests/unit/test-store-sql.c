@@ -23,7 +23,7 @@ static const sql_dialect_t my = {
 static const sql_dialect_t pg = {
 	.dollar_params = true, .time_in = "to_timestamp(%s)",
 	.time_out = "EXTRACT(EPOCH FROM expire)::BIGINT",
-	.insert_suffix = " ON CONFLICT (address) DO NOTHING",
+	.insert_suffix = " ON CONFLICT (address) DO NOTHING", .addr_guard = "g(%s)",
 };
 
 static void mk(lease4_t *l)
@@ -115,9 +115,18 @@ static void test_render(void **state)
 	assert_string_equal(sql, "INSERT INTO lease4 (address, hwaddr, client_id, valid_lifetime, "
 	                    "expire, subnet_id, fqdn_fwd, fqdn_rev, hostname, state, user_context) "
 	                    "VALUES (?, ?, ?, ?, FROM_UNIXTIME(?), ?, ?, ?, ?, ?, ?)");
-	assert_int_equal(sql_render(SQL_INSERT, &pg, true, sql, sizeof(sql)), 12);
-	assert_non_null(strstr(sql, "user_context, pool_id) VALUES ($1, $2, $3, $4, "
-	                       "to_timestamp($5), $6, $7, $8, $9, $10, $11, $12) ON CONFLICT"));
+	/* with an address guard: the address once more, in a WHERE */
+	assert_int_equal(sql_render(SQL_INSERT, &pg, true, sql, sizeof(sql)), 13);
+	assert_non_null(strstr(sql, "user_context, pool_id) SELECT $1, $2, $3, $4, "
+	                       "to_timestamp($5), $6, $7, $8, $9, $10, $11, $12 WHERE g($13) "
+	                       "ON CONFLICT"));
+	assert_int_equal(sql_render(SQL_UPDATE, &pg, false, sql, sizeof(sql)), 14);
+	assert_non_null(strstr(sql, "WHERE address = $11 AND expire = to_timestamp($12) AND "
+	                       "state = $13 AND g($14)"));
+	assert_int_equal(sql_render(SQL_DELETE, &pg, false, sql, sizeof(sql)), 3);
+	assert_non_null(strstr(sql, "expire = to_timestamp($2) AND g($3)"));
+	assert_int_equal(sql_render(SQL_DELETE, &my, false, sql, sizeof(sql)), 2);
+	assert_string_equal(sql, "DELETE FROM lease4 WHERE address = ? AND expire = FROM_UNIXTIME(?)");
 	/* the compare-and-swap guard on what was read */
 	assert_int_equal(sql_render(SQL_UPDATE, &my, true, sql, sizeof(sql)), 14);
 	assert_non_null(strstr(sql, "pool_id = ? WHERE address = ? AND expire = FROM_UNIXTIME(?) "
