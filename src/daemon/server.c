@@ -273,10 +273,16 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 		char *msg = NULL;
 
 		r = lease_store_open(&ncfg->lease_db, &nstore, &msg);
-		if (r < 0) {
+		if (r < 0 && msg != NULL && store_is_sql(&ncfg->lease_db)) {
+			/* Kea's text alone ("Unable to open database: ..."),
+			 * so DHCP4_INIT_FAIL reads as Kea's */
+			snprintf(err, errlen, "%s", msg);
+		} else if (r < 0) {
 			snprintf(err, errlen, "failed to open lease database (type %s): %s",
 			         ncfg->lease_db.type != NULL ? ncfg->lease_db.type : "memfile",
 			         msg != NULL ? msg : strerror(-r));
+		}
+		if (r < 0) {
 			free(msg);
 			return r;
 		}

@@ -7,7 +7,11 @@ MariaDB / PostgreSQL server under the running DHCP server):
   again by itself: every client ACKed afterwards, and every ACK ever seen on the wire, has its
   committed row;
 - with Kea's defaults (max-reconnect-tries 0: reconnection disabled) the server logs
-  DHCP4_DB_RECONNECT_DISABLED and stops (Kea exits), so an orchestrator restarts it.
+  DHCP4_DB_RECONNECT_DISABLED and stops (Kea exits), so an orchestrator restarts it;
+- the database down at start: Kea 2.2 has no retry at start (retry-on-startup came after
+  2.4): DHCP4_CONFIG_LOAD_FAIL and DHCP4_INIT_FAIL with the driver's "Unable to open
+  database" text, exit 1, even with max-reconnect-tries set; started again once the
+  database is up, it serves.
 
 With LESSOR_TEST_SERVER=kea the same test runs against Kea 2.2, which checks the test itself.
 """
@@ -62,6 +66,9 @@ def test_database_lost_and_back(make_server, db, tmp_path):
             time.sleep(0.5)
         assert r.acks > 0, "not serving again 30 s after the database came back:\n%s" % (
             srv.log_since_start()[-3000:])
+        # the reconnect opens the database as the start did (Kea's LeaseMgrFactory), masked
+        srv.wait_log(r"DHCPSRV_(MYSQL|PGSQL)_DB opening (MySQL|PostgreSQL) lease database: "
+                     r".*password=\*{5}", timeout=1, since=down)
         r = perfdhcp(srv.net, n=20, rate=20 if srv.kind == "kea" else 50,
                      base_mac="00:0e:04:00:00:00", wait_s=2)
         assert r.all_acked(20), r
@@ -101,3 +108,34 @@ def test_database_lost_for_good_stops_the_server(make_server, db, lease_db_extra
     finally:
         db.restart()
         srv.cleanup()
+
+
+def test_database_down_at_start(make_server, db):
+    """Kea 2.2 refuses to start on an unreachable lease database, reconnect settings or not
+    (checked here against Kea 2.2: the same IDs and text), and its orchestrator starts it
+    again; once the database is up the start succeeds and clients are served."""
+    need_tools("perfdhcp")
+    srv = attach_db(make_server(), db)
+    cfg = sql_config(srv, db)
+    cfg["Dhcp4"]["lease-database"].update(RECONNECT)
+    db.stop()
+    try:
+        srv.start(cfg, wait=False)
+        try:
+            srv.proc.wait(30)
+        except Exception:
+            raise AssertionError("still running 30 s after a start with the database down:\n"
+                                 + srv.log_since_start()[-3000:])
+        log = srv.log_since_start()
+        assert srv.proc.returncode == 1, (srv.proc.returncode, log)
+        srv.wait_log(r"DHCP4_CONFIG_LOAD_FAIL configuration error using file: .*, reason: "
+                     r"Unable to open database: ", timeout=1)
+        srv.wait_log(r"DHCP4_INIT_FAIL failed to initialize Kea server: configuration error "
+                     r"using file '.*': Unable to open database: ", timeout=1)
+        assert "keapass" not in log, log
+    finally:
+        db.restart()
+    srv.start()
+    r = perfdhcp(srv.net, n=10, rate=50, base_mac="00:0e:06:00:00:00", wait_s=2)
+    assert r.all_acked(10), r
+    srv.stop_clean()
