@@ -16,6 +16,7 @@
  * never leaves without its committed row either way. */
 #include <time.h>
 
+#include "daemon/server-db-policy.h"
 #include "daemon/server-int.h"
 #include "util/log.h"
 
@@ -46,16 +47,18 @@ static void db_recovered(server_t *s)
 /* The loss is new: log it, and stop or start retrying as configured. */
 static void db_lost(server_t *s, const lease_store_cfg_t *c)
 {
+	bool disable;
+
 	log_info(LOGGER_DHCP4, "DHCP4_DB_RECONNECT_LOST_CONNECTION", "database connection lost.");
 	s->db.lost = true;
-	if (c->max_reconnect_tries == 0) {
+	if (db_policy_lost(c, &disable) == DB_NEXT_EXIT) {
 		log_info(LOGGER_DHCP4, "DHCP4_DB_RECONNECT_DISABLED",
 		         "database reconnect is disabled: max-reconnect-tries %u, reconnect-wait-time %u",
 		         c->max_reconnect_tries, c->reconnect_wait_time);
 		db_stop_server(s);
 		return;
 	}
-	if (c->on_fail == LEASE_DB_STOP_RETRY_EXIT && !atomic_load(&s->dhcp_disabled)) {
+	if (disable && !atomic_load(&s->dhcp_disabled)) {
 		atomic_store(&s->dhcp_disabled, true);
 		s->db.disabled_dhcp = true;
 	}
@@ -70,14 +73,16 @@ static void db_attempt(server_t *s, const lease_store_cfg_t *c)
 		db_recovered(s);
 		return;
 	}
-	if (s->db.attempt < c->max_reconnect_tries) {
+	db_next_t next = db_policy_failed(c, s->db.attempt);
+
+	if (next == DB_NEXT_RETRY) {
 		s->db.next_ms = mono_ms() + c->reconnect_wait_time;
 		return;
 	}
 	log_error(LOGGER_DHCP4, "DHCP4_DB_RECONNECT_FAILED",
 	          "maximum number of database reconnect attempts: %u, has been exhausted without "
 	          "success", c->max_reconnect_tries);
-	if (c->on_fail == LEASE_DB_SERVE_RETRY_CONTINUE) {
+	if (next == DB_NEXT_CONTINUE) {
 		if (s->db.disabled_dhcp) {
 			atomic_store(&s->dhcp_disabled, false);
 		}
