@@ -17,7 +17,8 @@ import pytest
 
 from conftest import (CLI_IF, RELAY_ADDR, SERVER_KIND, SRV_ADDR, Capture, lessor_only,
                       need_tools)
-from test_sql_lease import attach_db, db, db_rows, dbsrv, n_rows_and_restart, sql_config  # noqa: F401
+from test_sql_lease import (_acks, attach_db, db, db_rows, dbsrv, n_rows_and_restart,  # noqa: F401
+                            sql_config)
 
 
 @pytest.mark.parametrize("spread", ["1/2", "random"])
@@ -25,12 +26,6 @@ def test_restart_with_spread(make_server, db, spread):  # noqa: F811
     if SERVER_KIND != "lessor":
         lessor_only("LESSOR_ALLOC_SPREAD is lessor's")
     n_rows_and_restart(make_server, db, spread)
-
-
-def _acks(cap):
-    out = cap.read("dhcp.option.dhcp == 5", "-n", "-T", "fields", "-E", "occurrence=f",
-                   "-e", "dhcp.hw.mac_addr", "-e", "dhcp.ip.your")
-    return {tuple(ln.lower().split("\t")) for ln in out.splitlines() if "\t" in ln}
 
 
 def test_kill9_under_load_loses_no_acked_row(make_server, db, tmp_path):  # noqa: F811
