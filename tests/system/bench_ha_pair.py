@@ -5,15 +5,17 @@ item 7). Not a ctest (the name does not start with test_): run by hand, release 
         /usr/bin/python3 -m pytest -q -s ../../tests/system/bench_ha_pair.py
 
 perfdhcp at each rate of RATES for 4 s (new clients each step, a pool big enough for all);
-prints ACKs/s, the drop ratio and the servers' CPU per ACK (user+system of every server
-process of the run, both halves of a pair, from /proc) per rate. Measures, never asserts.
-`-k lessor-lessor` (ids: single server, primary-standby) picks one run."""
+prints ACKs/s, perfdhcp's drop ratio, the primary's pkt4-receive-drop (replies it dropped:
+parked-packet-limit), and the servers' CPU per ACK (user+system from /proc, primary+standby)
+per rate; after a pair's run, how many of the primary's leases the standby lacks. Measures, never asserts.
+`-k lessor-lessor` (ids: single server, primary-standby) picks one run, BENCH_RATES=3000 the
+rates."""
 import os, time, pytest
 from conftest import PERF_BASE_MAC, perfdhcp, need_tools
-from ha_pair import PRIMARY_ADDR, StandbyNet, start_half, wait_states, pair_config
+from ha_pair import PRIMARY_ADDR, StandbyNet, command, start_half, wait_states, pair_config
 import conftest
 
-RATES = [500, 1000, 2000, 3000]
+RATES = [int(r) for r in os.environ.get("BENCH_RATES", "500,1000,2000,3000").split(",")]
 
 def widen(s):
     import json
@@ -33,18 +35,35 @@ def cpu_s(servers):
             pass
     return t / os.sysconf("SC_CLK_TCK")
 
+def stat(net, me, name):
+    """A statistic of MY server through its peer URL (None where there is none: a single Kea)."""
+    ans = command(net, me, "statistic-get", {"name": name}) or {}
+    v = (ans.get("arguments") or {}).get(name) or [[None]]
+    return v[0][0]
+
 def measure(net, tag, servers):
     out = []
     for i, r in enumerate(RATES):
-        c0, t0 = cpu_s(servers), time.monotonic()
+        c0, t0, d0 = [cpu_s([s]) for s in servers], time.monotonic(), stat(net, "primary", "pkt4-receive-drop")
         res = perfdhcp(net, n=r * 4, rate=r, base_mac="00:0%d:00:00:00:00" % (i + 1), period=None, wait_s=1)
         # perfdhcp may take longer than 4 s to start its exchanges (its own CPU share)
         took = max(time.monotonic() - t0 - 1, 4.0)
-        cpu = cpu_s(servers) - c0
-        out.append((r, res.acks / took, 1 - res.acks / max(res.discovers, 1), cpu * 1e6 / max(res.acks, 1),
-                    res.discovers))
-    print("BENCH", tag, " ".join("%d:%.0f/s(%.1f%%,%.0fus,%d sent)" % o for o in out),
-          "load %.1f" % os.getloadavg()[0])
+        cpu = [cpu_s([s]) - c for s, c in zip(servers, c0)]   # the standby first
+        d1 = stat(net, "primary", "pkt4-receive-drop")
+        # the server's own count: perfdhcp's figure misses replies the server dropped
+        drops = "%d" % (d1 - d0) if d0 is not None and d1 is not None else "?"
+        out.append((r, res.acks / took, 100 * (1 - res.acks / max(res.discovers, 1)), drops,
+                    "+".join("%.0f" % (c * 1e6 / max(res.acks, 1)) for c in reversed(cpu)), res.discovers))
+    print("BENCH", tag, " ".join("%d:%.0f/s(perfdhcp %.1f%%,server drops %s,cpu %sus,%d sent)" % o
+                                 for o in out), "load %.1f" % os.getloadavg()[0])
+
+def check_pair(net, made):
+    """Leases the primary ACKed that the standby lacks: only those whose reply was dropped."""
+    time.sleep(2)
+    st, pr = [set(s.leases()) for s in made]     # start order: the standby first
+    print("CHECK addresses: primary %d, standby %d, primary's missing on the standby %d "
+          "(primary pkt4-receive-drop %s)" % (len(pr), len(st), len(pr - st),
+                                              stat(net, "primary", "pkt4-receive-drop")))
 
 KINDS = [("lessor", None), ("lessor", "lessor"), ("kea", None), ("kea", "kea"), ("lessor", "kea"),
          ("kea", "lessor")]
@@ -67,6 +86,8 @@ def test_bench(netpair, tmp_path, kinds):
             p = start_half(tmp_path, netpair, "primary", pk, made, **{"heartbeat-delay": 1000, "max-response-delay": 5000, "pool": "10.0.16.0 - 10.0.255.255"})
             wait_states(netpair, {"primary": "hot-standby", "standby": "hot-standby"})
         measure(netpair, "%s+%s" % (pk, sk), made)
+        if sk is not None:
+            check_pair(netpair, made)
     finally:
         for s in made: s.cleanup()
         sb.close()
