@@ -31,6 +31,8 @@ tests=(
 	podman runc mmdebstrap uidmap fuse-overlayfs slirp4netns podman-compose
 	# test_console.py: the console in Debian's headless browser (driven by playwright-core)
 	chromium chromium-driver
+	# test_privdrop.py: systemd-analyze verify on contrib/systemd/lessor.service
+	systemd
 )
 
 list=0

@@ -88,7 +88,7 @@ prepare_db() {
 choose_config
 prepare_db
 if [ "${PUBLISH_METRICS:-}" = true ]; then
-	log "PUBLISH_METRICS: statistics are served at GET /metrics on the HTTP listener" \
-	    "(pushing them to CloudWatch is not built in)"
+	log "PUBLISH_METRICS: the CloudWatch push is the configuration's Dhcp4.lessor-metrics" \
+	    "(man lessor, METRICS PUSH); Prometheus reads GET /metrics on the HTTP listener"
 fi
 exec lessor -c "$CONFIG" -a "${LESSOR_AGENT_CONFIG:-/etc/lessor/control-agent-config.json}" "$@"

@@ -11,6 +11,10 @@
   a second while serving, after the privilege drop; with a WATCHDOG_PID that is not lessor's
   (the variable was meant for another process) none arrives.
 - test_unknown_user: `-u` with a user that does not exist exits 1 before serving.
+- test_systemd_unit: contrib/systemd/lessor.service passes `systemd-analyze verify` without a
+  word (unknown keys and bad values are only warnings there, so any output fails), with the
+  ExecStart pointed at the binary under test, and asks for what the tests above check:
+  Type=notify, a WatchdogSec, `-u lessor`, SIGTERM to stop.
 """
 
 import glob
@@ -21,7 +25,8 @@ import socket
 import subprocess
 import time
 
-from conftest import (CLI_IF, RELAY_ADDR, SRV_ADDR, base_config, lessor_only, perfdhcp)
+from conftest import (CLI_IF, RELAY_ADDR, SRC, SRV_ADDR, base_config, lessor_only, need_tools,
+                      perfdhcp, server_binary)
 from test_probe import probe
 
 CAP_NET_BIND_SERVICE = 10
@@ -155,3 +160,21 @@ def test_watchdog_other_pid(server, tmp_path):
         server.stop_clean()
     finally:
         ns.close()
+
+
+def test_systemd_unit(tmp_path):
+    lessor_only("the unit runs lessor")
+    (sa,) = need_tools("systemd-analyze")
+    with open(os.path.join(SRC, "contrib", "systemd", "lessor.service")) as f:
+        text = f.read()
+    keys = dict(ln.split("=", 1) for ln in text.splitlines()
+                if "=" in ln and not ln.startswith("#"))
+    assert keys["Type"] == "notify" and keys["WatchdogSec"], keys
+    assert keys["KillSignal"] == "SIGTERM", keys
+    exe = keys["ExecStart"].split()
+    assert exe[exe.index("-u") + 1] == "lessor", exe
+    unit = tmp_path / "lessor.service"
+    unit.write_text(text.replace(exe[0], os.path.abspath(server_binary())))
+    r = subprocess.run([sa, "verify", "--man=no", str(unit)], capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and not (r.stdout + r.stderr).strip(), r
