@@ -21,7 +21,7 @@ import time
 import pytest
 
 from conftest import NEW_MAC, by_hwaddr, ip2int, mac_seq, need_tools
-from ha_pair import (ADDRS, FAST, PORTS, PRIMARY_ADDR, STANDBY_ADDR, ha_state, pair_config, seats,
+from ha_pair import (ADDRS, FAST, PORTS, PRIMARY_ADDR, STANDBY_ADDR, command, ha_state, pair_config, seats,
                      wait_states)
 from ha_relay import relay_dora
 import conftest
@@ -60,6 +60,23 @@ def start(tmp_path, net, seat, kind, made, params, pools=None):
     s.start(cfg, wait=False)
     s.wait_log(r"DHCP4_STARTED", 30)
     return s
+
+
+def ha_block(net, seat):
+    """status-get's high-availability block of SEAT (the local server's part, the remote's
+    keys)."""
+    b = command(net, seat, "status-get")["arguments"]["high-availability"][0]
+    return b["ha-mode"], b["ha-servers"]["local"], sorted(b["ha-servers"].get("remote", {}))
+
+
+REMOTE_KEYS = ["age", "analyzed-packets", "communication-interrupted", "connecting-clients",
+               "in-touch", "last-scopes", "last-state", "role", "unacked-clients",
+               "unacked-clients-left"]
+
+
+def heartbeat(net, seat):
+    a = command(net, seat, "ha-heartbeat")["arguments"]
+    return a["scopes"], a["state"]
 
 
 def need(kinds):
@@ -149,6 +166,10 @@ def run_lb(net, sb, tmp_path, kind1, kind2, made):
         kind1, kind2, "%.2f" % took if took else "never"))
     assert took is not None
     assert ha_state(net, "standby") == "partner-down"
+    # as Kea 2.2 reports it in either seat
+    assert ha_block(net, "standby") == ("load-balancing", {"role": "secondary", "scopes": [
+        "server1", "server2"], "state": "partner-down"}, REMOTE_KEYS)
+    assert heartbeat(net, "standby") == (["server1", "server2"], "partner-down")
     again = relay_dora(net, [STANDBY_ADDR], scope1)
     assert {m: r["addr"] for m, r in again.items()} == {m: want[m] for m in scope1}
     # new clients of both scopes, all from server2; scope 1's still from HA_server1's pool
@@ -188,6 +209,13 @@ def test_passive_backup(netpair, tmp_path, kind1, kind2, wait_ack):
         bk = start(tmp_path, sb, "standby", kind2, made, pb_params("server2", **over))
         s1 = start(tmp_path, netpair, "primary", kind1, made, pb_params("server1", **over))
         wait_states(netpair, {"primary": "passive-backup", "standby": "backup"})
+        # status-get and ha-heartbeat as Kea 2.2 answers them in each seat (no remote part)
+        assert ha_block(netpair, "primary") == (
+            "passive-backup", {"role": "primary", "scopes": ["server1"], "state": "passive-backup"}, [])
+        assert ha_block(netpair, "standby") == (
+            "passive-backup", {"role": "backup", "scopes": [], "state": "backup"}, [])
+        assert heartbeat(netpair, "primary") == (["server1"], "passive-backup")
+        assert heartbeat(netpair, "standby") == ([], "backup")
         macs = mac_seq(LB_MAC, 20)
         # the backup serves nobody
         assert all(r["addr"] is None for r in relay_dora(netpair, [STANDBY_ADDR], macs[:4], wait=1).values())
