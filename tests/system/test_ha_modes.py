@@ -153,6 +153,16 @@ def run_lb(net, sb, tmp_path, kind1, kind2, made):
     got = wait_leases([s1, s2], want)
     assert got == [want, want]
 
+    # ha-scopes: server1 serves both scopes until told otherwise (server2 still its own)
+    probe = mac_seq("02:1c:00:00:00:00", 12)
+    assert command(net, "primary", "ha-scopes", {"scopes": ["server1", "server2"]})["result"] == 0
+    both = relay_dora(net, BOTH, probe, request=False)
+    assert all(PRIMARY_ADDR in r["offered_by"] for r in both.values()), both
+    assert any(len(r["offered_by"]) == 2 for r in both.values()), both
+    assert command(net, "primary", "ha-scopes", {"scopes": ["server1"]})["result"] == 0
+    one = relay_dora(net, BOTH, probe, request=False)
+    assert all(len(r["offered_by"]) == 1 for r in one.values()), one
+
     # takeover: server1 dies, server2 goes partner-down and serves both scopes
     scope1 = [m for m, s in by.items() if s == "primary"]
     t0 = time.monotonic()
