@@ -19,6 +19,8 @@ captures the first OFFER on the bridge. Checked:
 - per scenario (lease4 emptied first, as their test does): every exchange ACKed, exactly the
   expected number of leases in lease4, the first OFFER's options exactly the fixture's;
 - the api role answers lease4-get-all over HTTP with those leases (its purpose);
+- contrib/container/dev-test.sh (the developers' command for their test) passes, and fails
+  when perfdhcp relays from an address of no subnet;
 - `stop` stops every container with exit 0 (SIGTERM) well inside the grace period; then
   `down` and the network, volume and CNI state of the project are removed, pass or fail.
 """
@@ -43,6 +45,7 @@ SUBNET, RANGE = PREFIX + "0/24", PREFIX + "8/29"
 GW = PREFIX + "1"                   # the bridge, in the test's namespace: perfdhcp's giaddr
 ADDRS = {"db": PREFIX + "9", "primary": PREFIX + "10", "standby": PREFIX + "11",
          "api": PREFIX + "12"}
+NO_SUBNET = "10.250.0.1"            # on the namespace's lo: a giaddr the configuration lacks
 HA_TIMEOUT = 120                    # heartbeat-delay 10 s in the file; shared, loaded cores
 
 
@@ -76,12 +79,12 @@ class Deployment:
                         LESSOR_DEV_RANGE=RANGE, LESSOR_PRIMARY_IP=ADDRS["primary"],
                         LESSOR_STANDBY_IP=ADDRS["standby"])
 
-    def _in_netns(self, argv, timeout):
+    def _in_netns(self, argv, timeout, **env):
         # nsenter, not `ip netns exec`: that one also remounts /sys, hiding the cgroup
         # mounts runc needs; podman only has to see the namespace's network.
         return subprocess.run(["nsenter", "--net=/run/netns/" + self.host.cli] + argv,
                               timeout=timeout, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, env=self.env)
+                              text=True, env=dict(self.env, **env))
 
     def podman(self, *args, timeout=60, check=True):
         r = self._in_netns(["podman"] + list(args), timeout)
@@ -229,6 +232,21 @@ def test_scenario(deployment, tmp_path, name):
     assert ans and ans.get("result") == 0, ans
     assert sorted(x["ip-address"] for x in ans["arguments"]["leases"]) == \
         sorted(a for a, _ in rows), ans
+
+
+def test_dev_script(deployment):
+    """contrib/container/dev-test.sh, the developers' command for their test, passes here."""
+    r = deployment._in_netns([os.path.join(SRC, "contrib", "container", "dev-test.sh"),
+                              deployment.project], 120,
+                             LESSOR_PRIMARY_IP=ADDRS["primary"], LESSOR_DEV_RELAY=GW)
+    assert r.returncode == 0 and "dev-test: 10 leases in lease4" in r.stdout, r.stdout
+    # and it fails when the leases are not there: a relay address of no subnet gets nothing
+    deployment.host.run(deployment.host.cli, ["ip", "addr", "add", NO_SUBNET + "/32", "dev",
+                                              "lo"], check=True)
+    r = deployment._in_netns([os.path.join(SRC, "contrib", "container", "dev-test.sh"),
+                              deployment.project], 120, LESSOR_PRIMARY_IP=ADDRS["primary"],
+                             LESSOR_DEV_RELAY=NO_SUBNET, N="3", PERFDHCP_WAIT_US="2000000")
+    assert r.returncode == 1 and "dev-test: 0 leases in lease4, want 3" in r.stdout, r.stdout
 
 
 def test_down_stops_cleanly(deployment):
