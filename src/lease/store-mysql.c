@@ -109,8 +109,12 @@ static void set_tls(MYSQL *m, const lease_store_cfg_t *cfg)
 	bool dir = ta != NULL && stat(ta, &st) == 0 && S_ISDIR(st.st_mode);
 	mysql_ssl_set(m, cfg->key_file, cfg->cert_file, dir ? NULL : ta, dir ? ta : NULL,
 	              cfg->cipher_list);
-	my_bool verify = ta != NULL;
+	my_bool verify = ta != NULL, enforce = 1;
 	mysql_options(m, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify);
+	/* TLS mandatory. libmariadb 3.3 still authenticates in the clear to a
+	 * server offering no TLS unless it verifies the certificate (measured in
+	 * test_sql_tls), so check_tls refuses such a session afterwards. */
+	mysql_options(m, MYSQL_OPT_SSL_ENFORCE, &enforce);
 }
 
 /* TLS asked for must be TLS in use: Kea only logs DHCPSRV_MYSQL_NO_TLS and

@@ -346,7 +346,7 @@ def test_plain_refused(tlsdb, tmp_path):
 def test_server_without_tls_refused(tlsdb, tmp_path):
     """TLS configured, but the database server offers none (what a downgrading man in the
     middle looks like): refused, never carried on in the clear. Even without a trust anchor
-    (TLS unchecked), the connection must be TLS."""
+    (TLS unchecked), the connection must be TLS; with one the connector itself refuses."""
     net, db, pki = tlsdb
     d = tempfile.mkdtemp(prefix="lessor-tls-plain-")
     os.chmod(d, 0o755)
@@ -365,6 +365,11 @@ def test_server_without_tls_refused(tlsdb, tmp_path):
             want = ("TLS was required but is not used" if db.lease_type == "mysql"
                     else "server does not support SSL")
             assert want in out, out[-3000:]
+            cfg = srv.config
+            cfg["Dhcp4"]["lease-database"]["trust-anchor"] = pki.crt("ca")
+            srv.write_config(cfg)
+            out = _refused(srv)
+            assert "Unable to open database" in out, out[-3000:]
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
