@@ -389,8 +389,10 @@ json_t *ctl_cmd_names(const cfg_t *cfg)
 }
 
 /* Kea's parseCommand(): a map with a string "command", optional "arguments"
- * and "service" and nothing else. */
-json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req)
+ * and "service" and nothing else. @logged: COMMAND_RECEIVED, for commands
+ * from outside (the daemon's own calls, one lease4-get per HA lease update,
+ * would log thousands of lines a second; Kea's HA logs none either). */
+static json_t *dispatch(ctl_t *ctl, json_t *req, bool logged)
 {
 	const char *key;
 	json_t *v;
@@ -429,13 +431,20 @@ json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req)
 		shown[k] = name[k] >= 0x20 && name[k] < 0x7f ? name[k] : '?';
 	}
 	shown[k] = '\0';
-	log_info(CTL_LOGGER, "COMMAND_RECEIVED", "Received command '%s'", shown);
+	if (logged) {
+		log_info(CTL_LOGGER, "COMMAND_RECEIVED", "Received command '%s'", shown);
+	}
 	const struct ctl_cmd_entry *cmd = ctl_cmd_find(name);
 	if (cmd == NULL) {
 		return ctl_answer(CTL_RESULT_UNSUPPORTED, NULL, "'%s' command not supported.",
 		                  name);
 	}
 	return cmd->fn(ctl, json_object_get(req, "arguments"));
+}
+
+json_t *ctl_dispatch_locked(ctl_t *ctl, json_t *req)
+{
+	return dispatch(ctl, req, true);
 }
 
 /* Kea accepts comments in commands (since 1.9.7): blank out //, # and C
@@ -523,7 +532,7 @@ char *ctl_handle(ctl_t *ctl, const char *body, size_t len)
 json_t *ctl_call(ctl_t *ctl, json_t *req)
 {
 	pthread_mutex_lock(&ctl->lock);
-	json_t *ans = ctl_dispatch_locked(ctl, req);
+	json_t *ans = dispatch(ctl, req, false);
 	pthread_mutex_unlock(&ctl->lock);
 	return ans;
 }

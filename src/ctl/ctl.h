@@ -148,7 +148,8 @@ char *ctl_handle_http(ctl_t *ctl, const char *body, size_t len, unsigned *ret_st
 
 /** Execute one parsed command map (borrowed) as the UNIX socket would and
  *  return the answer map (new reference; NULL only on -ENOMEM). For the
- *  daemon's own control-plane threads (the HA service's lease commands).
+ *  daemon's own control-plane threads (the HA service's lease commands);
+ *  not logged as COMMAND_RECEIVED.
  *  Any thread; recursive inside an env callback. */
 json_t *ctl_call(ctl_t *ctl, json_t *req);
 
