@@ -1,6 +1,11 @@
-/* The lease database lost while serving: Kea's reconnect loop and on-fail
+/* The lease database, or a hosts database of the per-packet lookups, lost
+ * while serving: Kea's reconnect loop and on-fail
  * (ControlledDhcpv4Srv::dbLostCallback / dbReconnect / dbFailedCallback),
- * driven by the main thread's one-second tick.
+ * driven by the main thread's one-second tick. A hosts database is noticed
+ * by a worker's lookup (hostdb_conn_t sets s->hosts_lost; workers then drop
+ * packets that need it and leave reconnecting to this loop), retried with
+ * the first hosts database's max-reconnect-tries / reconnect-wait-time /
+ * on-fail and Kea's DHCPSRV_*_HOST_DB_RECONNECT_* lines.
  *
  * A lost connection is noticed by whoever uses it first (a worker, the
  * housekeeping connection); the store then reports lease_store_lost(). Here
@@ -14,10 +19,14 @@
  * max-reconnect-tries 0, stops at once. Workers reconnect their own
  * connections on their next packet once the database answers again; an ACK
  * never leaves without its committed row either way. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "daemon/server-db-policy.h"
 #include "daemon/server-int.h"
+#include "lease/hostdb.h"
 #include "util/log.h"
 
 static int64_t mono_ms(void)
@@ -35,22 +44,38 @@ static void db_stop_server(server_t *s)
 	s->exit_r = -ENOTCONN;
 }
 
-static void db_recovered(server_t *s)
+/* One watched database: the lease database, or the hosts databases of the
+ * per-packet lookups (Kea runs the same reconnect logic for both). */
+typedef struct db_watch {
+	server_db_t *st;
+	const lease_store_cfg_t *cfg;   /* its parameters (the first hosts database's) */
+	bool (*lost)(server_t *s, const cfg_t *cfg);
+	int (*reconnect)(server_t *s, const cfg_t *cfg, unsigned attempt);
+	void (*recovered)(server_t *s);
+} db_watch_t;
+
+static void db_recovered(server_t *s, const db_watch_t *w)
 {
 	log_info(LOGGER_DHCP4, "DHCP4_DB_RECONNECT_SUCCEEDED", "database connection recovered.");
-	if (s->db.disabled_dhcp) {
+	bool held = w->st->disabled_dhcp;
+	*w->st = (server_db_t){ 0 };
+	if (w->recovered != NULL) {
+		w->recovered(s);
+	}
+	/* the other database may still hold the service disabled */
+	if (held && !s->db.disabled_dhcp && !s->hdb.disabled_dhcp) {
 		atomic_store(&s->dhcp_disabled, false);
 	}
-	s->db = (server_db_t){ 0 };
 }
 
 /* The loss is new: log it, and stop or start retrying as configured. */
-static void db_lost(server_t *s, const lease_store_cfg_t *c)
+static void db_lost(server_t *s, const db_watch_t *w)
 {
+	const lease_store_cfg_t *c = w->cfg;
 	bool disable;
 
 	log_info(LOGGER_DHCP4, "DHCP4_DB_RECONNECT_LOST_CONNECTION", "database connection lost.");
-	s->db.lost = true;
+	w->st->lost = true;
 	if (db_policy_lost(c, &disable) == DB_NEXT_EXIT) {
 		log_info(LOGGER_DHCP4, "DHCP4_DB_RECONNECT_DISABLED",
 		         "database reconnect is disabled: max-reconnect-tries %u, reconnect-wait-time %u",
@@ -60,62 +85,152 @@ static void db_lost(server_t *s, const lease_store_cfg_t *c)
 	}
 	if (disable && !atomic_load(&s->dhcp_disabled)) {
 		atomic_store(&s->dhcp_disabled, true);
-		s->db.disabled_dhcp = true;
+		w->st->disabled_dhcp = true;
 	}
-	s->db.next_ms = mono_ms();       /* the first attempt at once */
+	w->st->next_ms = mono_ms();     /* the first attempt at once */
 }
 
-static void db_attempt(server_t *s, const lease_store_cfg_t *c)
+static void db_attempt(server_t *s, const cfg_t *cfg, const db_watch_t *w)
 {
-	s->db.attempt++;
-	if (lease_conn_reconnect(s->hk_conn, s->db.attempt, c->max_reconnect_tries,
-	                         c->reconnect_wait_time) == 0) {
-		db_recovered(s);
+	const lease_store_cfg_t *c = w->cfg;
+	server_db_t *d = w->st;
+
+	d->attempt++;
+	if (w->reconnect(s, cfg, d->attempt) == 0) {
+		db_recovered(s, w);
 		return;
 	}
-	db_next_t next = db_policy_failed(c, s->db.attempt);
+	db_next_t next = db_policy_failed(c, d->attempt);
 
 	if (next == DB_NEXT_RETRY) {
-		s->db.next_ms = mono_ms() + c->reconnect_wait_time;
+		d->next_ms = mono_ms() + c->reconnect_wait_time;
 		return;
 	}
 	log_error(LOGGER_DHCP4, "DHCP4_DB_RECONNECT_FAILED",
 	          "maximum number of database reconnect attempts: %u, has been exhausted without "
 	          "success", c->max_reconnect_tries);
 	if (next == DB_NEXT_CONTINUE) {
-		if (s->db.disabled_dhcp) {
-			atomic_store(&s->dhcp_disabled, false);
+		if (d->disabled_dhcp) {
+			d->disabled_dhcp = false;
+			if (!s->db.disabled_dhcp && !s->hdb.disabled_dhcp) {
+				atomic_store(&s->dhcp_disabled, false);
+			}
 		}
-		s->db.gave_up = true;
+		d->gave_up = true;
 		return;
 	}
 	db_stop_server(s);
 }
 
-void server_db_watch(server_t *s, const cfg_t *cfg)
+static void watch(server_t *s, const cfg_t *cfg, const db_watch_t *w)
 {
-	const lease_store_cfg_t *c = &cfg->lease_db;
+	server_db_t *d = w->st;
 
-	if (s->hk_conn == NULL || s->stop) {
-		return;
-	}
-	if (!s->db.lost) {
-		if (lease_store_lost(s->store)) {
-			db_lost(s, c);
+	if (!d->lost) {
+		if (w->lost(s, cfg)) {
+			db_lost(s, w);
 		}
-		if (!s->db.lost || s->stop) {
+		if (!d->lost || s->stop) {
 			return;
 		}
 	}
-	if (s->db.gave_up) {
-		/* serve-retry-continue after the last attempt: a worker that
-		 * reconnects by itself ends the outage */
-		if (!lease_store_lost(s->store)) {
-			db_recovered(s);
+	if (d->gave_up) {
+		/* serve-retry-continue after the last attempt: a connection that
+		 * works again ends the outage */
+		if (!w->lost(s, cfg) || w->reconnect(s, cfg, 0) == 0) {
+			db_recovered(s, w);
 		}
 		return;
 	}
-	if (mono_ms() >= s->db.next_ms) {
-		db_attempt(s, c);
+	if (mono_ms() >= d->next_ms) {
+		db_attempt(s, cfg, w);
+	}
+}
+
+/* ---- the lease database ---- */
+
+static bool lease_lost(server_t *s, const cfg_t *cfg)
+{
+	(void)cfg;
+	return lease_store_lost(s->store);
+}
+
+static int lease_reconnect(server_t *s, const cfg_t *cfg, unsigned attempt)
+{
+	const lease_store_cfg_t *c = &cfg->lease_db;
+
+	if (attempt == 0) {
+		return -ENOTCONN;       /* gave up: only a worker's own reconnect ends it */
+	}
+	return lease_conn_reconnect(s->hk_conn, attempt, c->max_reconnect_tries,
+	                            c->reconnect_wait_time);
+}
+
+/* ---- the hosts databases ---- */
+
+static bool hosts_lost(server_t *s, const cfg_t *cfg)
+{
+	(void)cfg;
+	return atomic_load(&s->hosts_lost);
+}
+
+/* Kea's host data source reconnect: every database must answer. 0 = the
+ * attempt after giving up (serve-retry-continue), quiet. */
+static int hosts_reconnect(server_t *s, const cfg_t *cfg, unsigned attempt)
+{
+	(void)s;
+	for (size_t i = 0; i < cfg->n_hosts_dbs; i++) {
+		const lease_store_cfg_t *c = &cfg->hosts_dbs[i];
+		char desc[512], *msg = NULL;
+		bool my = c->type != NULL && strcmp(c->type, "mysql") == 0;
+
+		if (attempt > 0) {
+			log_info(LOGGER_HOSTS, my ? "DHCPSRV_MYSQL_HOST_DB" : "DHCPSRV_PGSQL_HOST_DB",
+			         "opening %s hosts database: %s", my ? "MySQL" : "PostgreSQL",
+			         lease_store_cfg_describe(c, desc, sizeof(desc)));
+		}
+		if (hostdb_check(c, &msg) == 0) {
+			continue;
+		}
+		if (attempt > 0) {
+			const char *p = my ? "DHCPSRV_MYSQL_HOST_DB_RECONNECT_" : "DHCPSRV_PGSQL_HOST_DB_RECONNECT_";
+			char id[64];
+			snprintf(id, sizeof(id), "%sATTEMPT_FAILED", p);
+			log_error(LOGGER_DHCPSRV, id, "database reconnect failed: %s",
+			          msg != NULL ? msg : "unknown error");
+			if (attempt < c->max_reconnect_tries) {
+				snprintf(id, sizeof(id), "%sATTEMPT_SCHEDULE", p);
+				log_info(LOGGER_DHCPSRV, id, "scheduling attempt %u of %u in %u milliseconds",
+				         attempt + 1, c->max_reconnect_tries, c->reconnect_wait_time);
+			} else {
+				snprintf(id, sizeof(id), "%sFAILED", p);
+				log_error(LOGGER_DHCPSRV, id, "maximum number of database reconnect attempts: "
+				          "%u, has been exhausted without success", c->max_reconnect_tries);
+			}
+		}
+		free(msg);
+		return -ENOTCONN;
+	}
+	return 0;
+}
+
+static void hosts_recovered(server_t *s)
+{
+	atomic_store(&s->hosts_lost, false);
+}
+
+void server_db_watch(server_t *s, const cfg_t *cfg)
+{
+	if (s->stop) {
+		return;
+	}
+	if (s->hk_conn != NULL) {
+		db_watch_t w = { &s->db, &cfg->lease_db, lease_lost, lease_reconnect, NULL };
+		watch(s, cfg, &w);
+	}
+	if (cfg->hosts_db_lookup && cfg->n_hosts_dbs > 0 && !s->stop) {
+		db_watch_t w = { &s->hdb, &cfg->hosts_dbs[0], hosts_lost, hosts_reconnect,
+		                 hosts_recovered };
+		watch(s, cfg, &w);
 	}
 }

@@ -38,7 +38,9 @@ struct server {
 	bool started;                   /* DHCP4_STARTED was logged */
 	bool stop;
 	int exit_r;                     /* what server_run() returns once stopped (0, or why) */
-	server_db_t db;
+	server_db_t db;                 /* the lease database */
+	server_db_t hdb;                /* the hosts databases (per-packet lookups) */
+	_Atomic bool hosts_lost;        /* a worker found a hosts database lost */
 	int sig_fd;
 	int timer_fd;
 

@@ -132,6 +132,7 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 		worker_free(w);
 		return -ENOMEM;
 	}
+	hostdb_conn_set_lost_flag(w->hosts, wc->hosts_lost);
 	(void)sock_ifaces_load(&w->ifs);
 	w->ifs_loaded = time(NULL);
 

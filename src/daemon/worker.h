@@ -44,6 +44,7 @@ typedef struct worker_cfg {
 	stats_shard_t *stats;           /* borrowed; this worker is its only writer */
 	unsigned batch;                 /* datagrams per recvmmsg, 1..WORKER_BATCH_MAX */
 	const _Atomic bool *dhcp_disabled; /* dhcp-disable flag, read per batch; may be NULL */
+	_Atomic bool *hosts_lost;       /* set when a hosts database is lost; may be NULL */
 	struct ha *ha;                  /* the HA service (ha_filter, ha_park); may be NULL */
 	unsigned commit_window_us;      /* group commit window, 0 = sync each batch at once */
 	bool steer_by_chaddr;           /* spread clients over the workers (SQL stores) */

@@ -281,6 +281,7 @@ struct hostdb_conn {
 	size_t n_dbs;
 	uint64_t fp;                    /* fingerprint of the configuration connected to */
 	int64_t retry_at_ms;            /* after a failure: no reconnect before this */
+	_Atomic bool *lost;             /* the daemon's "hosts database lost", or NULL */
 	bool failed;                    /* a lookup of this packet failed */
 	memo_t memo[HOSTDB_MEMO_MAX];
 	size_t n_memo;
@@ -381,6 +382,11 @@ static void disconnect_all(hostdb_conn_t *c)
 	c->n_dbs = 0;
 }
 
+void hostdb_conn_set_lost_flag(hostdb_conn_t *c, _Atomic bool *lost)
+{
+	c->lost = lost;
+}
+
 void hostdb_conn_reset(hostdb_conn_t *c)
 {
 	if (c == NULL) {
@@ -418,9 +424,15 @@ const hostdb_conn_stats_t *hostdb_conn_stats(const hostdb_conn_t *c)
 static int lookup_fail(hostdb_conn_t *c, const lease_store_cfg_t *d, int r, const char *what)
 {
 	char desc[512];
+	const sql_driver_t *drv = c->drv != NULL ? c->drv : driver_of(d->type);
 
 	c->failed = true;
 	c->stats.failures++;
+	if (r == -ENOTCONN && c->lost != NULL && !atomic_exchange(c->lost, true) && drv != NULL) {
+		/* the first worker to see it says so in Kea's words */
+		log_error(LOGGER_DHCPSRV, drv->log_fatal, "Unrecoverable %s error occurred: %s",
+		          drv->name, what);
+	}
 	if (r == -ENOTCONN || r == -EIO || r == -EPROTO) {
 		disconnect_all(c);
 		c->retry_at_ms = now_ms() + (d->reconnect_wait_time > 0 ? d->reconnect_wait_time : 1000);
@@ -441,7 +453,9 @@ static int ensure_connected(hostdb_conn_t *c, const cfg_t *cfg)
 		return 0;
 	}
 	disconnect_all(c);
-	if (now_ms() < c->retry_at_ms && c->fp == fp) {
+	/* while the daemon knows the databases lost, its reconnect loop probes
+	 * them; workers wait for it (and otherwise space their own attempts) */
+	if ((c->lost != NULL && atomic_load(c->lost)) || (now_ms() < c->retry_at_ms && c->fp == fp)) {
 		return -EAGAIN;
 	}
 	c->fp = fp;

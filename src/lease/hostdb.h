@@ -10,6 +10,8 @@
 #pragma once
 
 #include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 
 #include "cfg/cfg.h"
 #include "lease/store.h"
@@ -45,11 +47,16 @@ hostdb_conn_t *hostdb_conn_new(void);
 /** The same on driver @drv for every database (the unit tests' fake one). */
 hostdb_conn_t *hostdb_conn_new_on(const struct sql_driver *drv);
 void hostdb_conn_free(hostdb_conn_t *c);
+/** Set *@lost (shared by every worker) when a lookup finds a connection lost
+ *  or refused: the daemon then runs Kea's reconnect / on-fail logic for the
+ *  hosts databases and clears it when they answer again. NULL = none. */
+void hostdb_conn_set_lost_flag(hostdb_conn_t *c, _Atomic bool *lost);
 /** Before each packet: forget the previous packet's lookups and hosts. */
 void hostdb_conn_reset(hostdb_conn_t *c);
 /** A lookup of this packet failed (database down, query error): the packet
  *  must be dropped, as Kea drops it when its host data source throws. Later
- *  lookups of the packet fail at once; reconnects wait reconnect-wait-time. */
+ *  lookups of the packet fail at once; reconnects wait reconnect-wait-time,
+ *  and while the lost flag (hostdb_conn_set_lost_flag()) is set. */
 bool hostdb_conn_failed(const hostdb_conn_t *c);
 const hostdb_conn_stats_t *hostdb_conn_stats(const hostdb_conn_t *c);
 

@@ -228,3 +228,52 @@ def test_hosts_db_unreachable_at_start(make_server, hdb):
     assert r.returncode != 0, r.stdout
     assert "Unable to open database" in r.stdout or "unable to open database" in r.stdout.lower()
     assert "wrong-secret" not in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("extra", [{}, {"max-reconnect-tries": 60, "reconnect-wait-time": 500}],
+                         ids=["reconnect-disabled", "reconnect"])
+def test_hosts_db_lost_while_serving(make_server, hdb, extra):
+    """Per packet, the hosts database stopped under the server, as Kea 2.2 does it: the lookup
+    fails (DATABASE_*_FATAL_ERROR, DHCP4_DB_RECONNECT_LOST_CONNECTION) and the client gets no
+    reply. With Kea's default (max-reconnect-tries 0) the server stops (exit 1); with retries
+    (stop-retry-exit disables DHCP meanwhile) it serves the reservation again by itself once
+    the database is back."""
+    srv = attach_db(make_server(), hdb)
+    cfg = hosts_config(srv, hdb)
+    cfg["Dhcp4"]["hosts-database"].update(extra)
+    srv.start(cfg)
+    c = Client(srv.net.cli, [RELAY], direct=None)
+    try:
+        assert dora(c, "hw")[1]["yiaddr"] == "10.0.50.5"
+        down = srv.log_offset()
+        hdb.stop()
+        assert dora(c, "hw") == [None], "answered without its hosts database"
+        srv.wait_log(r"DHCP4_DB_RECONNECT_LOST_CONNECTION", timeout=20, since=down)
+        srv.wait_log(r"DATABASE_(MYSQL|PGSQL)_FATAL_ERROR", timeout=1, since=down)
+        if not extra:
+            srv.wait_log(r"DHCP4_DB_RECONNECT_DISABLED", timeout=20, since=down)
+            deadline = time.monotonic() + 20
+            while srv.alive() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not srv.alive(), srv.log_since_start()[-3000:]
+            if srv.kind == "lessor":
+                assert srv.proc.returncode == 1, srv.proc.returncode
+            return
+        srv.wait_log(r"DHCPSRV_(MYSQL|PGSQL)_HOST_DB_RECONNECT_ATTEMPT_FAILED", timeout=20,
+                     since=down)
+        hdb.restart()
+        srv.wait_log(r"DHCP4_DB_RECONNECT_SUCCEEDED", timeout=40, since=down)
+        deadline = time.monotonic() + 20
+        while True:
+            got = dora(c, "hw")
+            if got[-1] is not None and got[-1]["yiaddr"] == "10.0.50.5":
+                break
+            assert time.monotonic() < deadline, "not serving the reservation again: %r\n%s" % (
+                got, srv.log_since_start()[-3000:])
+            time.sleep(0.5)
+        assert srv.alive()
+    finally:
+        c.close()
+        if hdb.proc is None or hdb.proc.poll() is not None:
+            hdb.restart()
+    srv.stop_clean()
