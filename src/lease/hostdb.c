@@ -243,14 +243,17 @@ int hostdb_fetch_on(const sql_driver_t *drv, const lease_store_cfg_t *cfg, json_
 enum { SLOT_BY_ID, SLOT_BY_ADDR };
 
 /* One LEFT JOIN per lookup: the host columns (host_row()'s order), then its
- * host-scope options (option_row()'s, without the host_id). Kea's unique
- * key (dhcp_identifier, type, subnet) and its (ipv4_address, subnet) index
- * serve them. */
+ * options (option_row()'s, without the host_id). Kea's unique key
+ * (dhcp_identifier, type, subnet) and its (ipv4_address, subnet) index
+ * serve them. The join is on host_id alone, as Kea's own: an option with a
+ * host_id is a host's, and "AND o.scope_id = 3" made PostgreSQL AND the
+ * scope index (every host option's row) into each lookup (0.3-0.7 ms with
+ * 14,400 hosts, EXPLAIN ANALYZE). */
 #define HOSTDB_LOOKUP_COLS                                                                       \
 	"SELECT h.host_id, %1$s, h.dhcp_identifier_type, h.dhcp4_subnet_id, h.ipv4_address, "       \
 	"h.hostname, h.dhcp4_client_classes, h.dhcp4_next_server, h.dhcp4_server_hostname, "       \
 	"h.dhcp4_boot_file_name, o.code, %2$s, o.formatted_value, o.space, o.persistent "          \
-	"FROM hosts h LEFT JOIN dhcp4_options o ON o.host_id = h.host_id AND o.scope_id = 3 "
+	"FROM hosts h LEFT JOIN dhcp4_options o ON o.host_id = h.host_id "
 
 static const char *const lookup_where[] = {
 	[SLOT_BY_ID] = "WHERE h.dhcp4_subnet_id = ? AND h.dhcp_identifier_type = ? AND "

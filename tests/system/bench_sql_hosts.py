@@ -3,7 +3,7 @@ schema), lessor per packet (its default), lessor with the --hosts-poll cache, an
 one run (issue 11 item 5). Not a ctest (the name does not start with test_): run by hand,
 release build,
 
-    cd build/dev && LESSOR_BIN=../release/lessor LESSOR_TEST_TIMEOUT=600 \
+    cd build/dev && LESSOR_BIN=$PWD/../release/lessor LESSOR_TEST_TIMEOUT=600 \
         /usr/bin/python3 -m pytest -q -s ../../tests/system/bench_sql_hosts.py
 
 Each of the 14,400 rows reserves an address outside the pool for one MAC and carries one
@@ -22,7 +22,7 @@ from test_sql_lease import attach_db, dbsrv, lease_db  # noqa: F401 (dbsrv: fixt
 
 N_HOSTS = 14400
 CLIENTS = 2000
-RATES = [500, 1000, 2000, 3000]
+RATES = [int(r) for r in os.environ.get("BENCH_RATES", "500,1000,2000,3000").split(",")]
 RUNS = [("kea", None), ("lessor", "packet"), ("lessor", "cache")]
 
 
@@ -33,10 +33,10 @@ def fill(dbs):
     base = ip2int("10.0.100.0")
     rows = ["(%s, 0, 1, %d, 'h%d')" % (unhex % m.replace(":", ""), base + i, i)
             for i, m in enumerate(mac_seq(PERF_BASE_MAC, N_HOSTS))]
-    for k in range(0, N_HOSTS, 2400):
+    for k in range(0, N_HOSTS, 1000):   # one argument of the client stays under 128 KiB
         dbs.sql("kea", "INSERT INTO hosts (dhcp_identifier, dhcp_identifier_type, "
                        "dhcp4_subnet_id, ipv4_address, hostname) VALUES " +
-                ", ".join(rows[k:k + 2400]))
+                ", ".join(rows[k:k + 1000]))
     dbs.sql("kea", "INSERT INTO dhcp4_options (code, formatted_value, space, persistent, "
                    "host_id, scope_id) SELECT 15, 'bench.example', 'dhcp4', %s, host_id, 3 "
                    "FROM hosts" % ("0" if dbs.lease_type == "mysql" else "FALSE"))
@@ -66,7 +66,11 @@ def test_bench(make_server, dbsrv, run):  # noqa: F811
             out.append((r, res.acks / took, 1 - res.acks / max(res.discovers, 1),
                         cpu * 1e6 / max(res.acks, 1), res.acks, res.discovers))
     finally:
+        died = not srv.alive()
         srv.stop()
+    if died:
+        print("BENCH %s %s-%s DIED:\n%s" % (dbsrv.lease_type, kind, mode or "kea",
+                                           srv.log_since_start()[-1500:]))
     print("BENCH %s %s-%s start %.1fs " % (dbsrv.lease_type, kind, mode or "kea", start_s) +
           " ".join("%d:%.0f/s(%.1f%% drop,%.0fus/ACK,%d/%d)" % o for o in out),
           "load %.1f" % os.getloadavg()[0])
