@@ -16,7 +16,9 @@ test makes with openssl (tests/system/tlscerts.py):
   served; another CA refuses the start); a trust anchor that is a directory is a CA path on
   MySQL (Kea's ca_dir), refused by libpq;
 - a database server offering no TLS to a client configured for it is refused (no downgrade);
-- the password appears in no log line or error, and config-get returns the TLS paths as given.
+- the password appears in no log line or error, and config-get returns the TLS paths as given;
+- lessor-admin reaches the TLS-only PostgreSQL through libpq's environment (PGSSLMODE,
+  PGSSLROOTCERT), a wrong CA failing it (kea-admin has no TLS options of its own).
 
 The database server runs inside the test's `srv` namespace (TLS needs TCP; the UNIX socket the
 other SQL tests use is plain) on that namespace's loopback, port 20400 + n (SLOT 4's range).
@@ -40,7 +42,7 @@ import pytest
 
 import dbserver
 import tlscerts
-from conftest import SERVER_KIND, NetPair, Server, missing, need_root, need_tools, perfdhcp
+from conftest import NetPair, Server, missing, need_root, need_tools, perfdhcp, server_binary
 from difflib4 import ACK, Client, msgtype
 from test_sql_lease import by_hw, command, sql_config, warm_stats
 
@@ -418,3 +420,27 @@ def test_reload_changes_tls(tlsdb, tmp_path):
         assert PASSWORD not in srv.log(), "the password is in the log"
     finally:
         srv.cleanup()
+
+
+def test_admin_over_tls(tlsdb):
+    """kea-admin has no TLS options (only -x for its mysql/psql client), nor has lessor-admin;
+    on PostgreSQL libpq's environment (PGSSLMODE, PGSSLROOTCERT) takes lessor-admin over TLS to
+    the TLS-only server, and a wrong CA there fails it. MySQL: not supported (man page)."""
+    net, db, pki = tlsdb
+    if db.lease_type != "postgresql":
+        pytest.skip("lessor-admin has no TLS to MySQL (kea-admin neither; man/lessor-admin.8)")
+    admin = os.environ.get("LESSOR_ADMIN_BIN") or os.path.join(
+        os.path.dirname(server_binary("lessor")), "lessor-admin")
+    if not os.access(admin, os.X_OK):
+        missing("lessor-admin is not built: " + admin)
+    argv = [admin, "db-version", "pgsql", "-u", "kea", "-p", PASSWORD, "-n", "kea",
+            "-h", "127.0.0.1", "-P", str(db.port)]
+    for ca, ok in ((pki.crt("ca"), True), (pki.crt("other-ca"), False)):
+        env = dict(os.environ, PGSSLMODE="verify-full", PGSSLROOTCERT=ca)
+        r = net.run(net.srv, argv, env=env, timeout=60)
+        assert (r.returncode == 0) == ok, r.stdout
+        assert PASSWORD not in r.stdout, r.stdout
+        if ok:  # the server takes TCP only over TLS (hostssl: test_plain_refused)
+            assert r.stdout.strip().splitlines()[-1] == "13.0", r.stdout
+        else:
+            assert "certificate verify failed" in r.stdout, r.stdout
