@@ -62,6 +62,10 @@ async function good(browser, obs) {
 	obs.server = await page.$$eval('#server-table tr', rs => Object.fromEntries(
 		rs.map(r => [r.cells[0].textContent, r.cells[1].textContent])));
 	await shot(page, obs, 'server');
+	if (job.server_only) {
+		await ctx.close();
+		return;
+	}
 
 	await view(page, 'subnets');
 	const t1 = Date.now();
@@ -138,7 +142,9 @@ async function wrong(browser, obs) {
 	});
 	try {
 		await good(browser, obs);
-		await wrong(browser, obs);
+		if (!job.server_only) {
+			await wrong(browser, obs);
+		}
 	} catch (e) {
 		obs.error = String(e.stack || e);
 	} finally {

@@ -24,8 +24,8 @@ import time
 
 import pytest
 
-from conftest import (SERVER_KIND, NetPair, Server, ip2int, lessor_only, missing, need_root,
-                      need_tools)
+from conftest import (SERVER_KIND, NetPair, Server, base_config, ip2int, lessor_only, missing,
+                      need_root, need_tools)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(HERE, "..", "..", "tools", "gen-prod-config.py")
@@ -254,3 +254,60 @@ def test_console_in_chromium(tmp_path):
     assert w["subnets"] == 0, w
     for name in ("server", "subnets", "rates", "leases", "log"):
         assert os.path.getsize(os.path.join(out, "console-%s.png" % name)) > 5000, name
+
+
+def test_console_ha_rows(tmp_path):
+    """Issue 9: the server view's HA row shows this server's HA state and its partner's.
+    One lessor configured as the primary of a hot-standby pair whose standby never answers,
+    put in partner-down by ha-maintenance-start (the partner unreachable); the page in
+    chromium then shows the mode, its role and state, and the partner's role and state."""
+    if SERVER_KIND != "lessor":
+        lessor_only("Kea has no built-in console")
+    need_root()
+    _need_browser()
+    net = NetPair()
+    srv = None
+    try:
+        d = str(tmp_path)
+        cfg = base_config(d, interfaces=["vsrv"])
+        ha = {"this-server-name": "primary", "mode": "hot-standby",
+              "peers": [{"name": "primary", "url": "http://127.0.0.1:%d/" % HTTP_PORT,
+                         "role": "primary"},
+                        {"name": "standby", "url": "http://127.0.0.1:%d/" % (HTTP_PORT + 1),
+                         "role": "standby"}]}
+        cfg["Dhcp4"]["hooks-libraries"] = [
+            {"library": HOOKS + "/libdhcp_lease_cmds.so"},
+            {"library": HOOKS + "/libdhcp_stat_cmds.so"},
+            {"library": HOOKS + "/libdhcp_ha.so", "parameters": {"high-availability": [ha]}}]
+        cfg["Control-agent"] = {
+            "http-host": "127.0.0.1", "http-port": HTTP_PORT,
+            "authentication": {"type": "basic", "realm": "lessor",
+                               "clients": [{"user": USER, "password": PASSWORD}]}}
+        srv = Server(net, d)
+        srv.write_config(cfg)
+        srv.start(wait=False)
+        srv.wait_log(r"DHCP4_STARTED", 60)
+        _wait_http(net, srv)
+        obs_states = []
+        for want in ("waiting", "partner-down"):
+            if want == "partner-down":
+                assert _api(net, "ha-maintenance-start")["result"] == 0
+            job = {"url": "http://127.0.0.1:%d" % HTTP_PORT, "user": USER, "password": PASSWORD,
+                   "out": d, "server_only": True}      # not the artefacts of the test above
+            env = dict(os.environ, NODE_PATH=os.path.join(NODE_DIR, "node_modules"))
+            r = net.run(net.srv, ["node", os.path.join(HERE, "console_check.js"),
+                                  json.dumps(job)], timeout=120, env=env)
+            assert r.returncode == 0, r.stdout + r.stderr
+            obs = json.loads(r.stdout.strip().splitlines()[-1])
+            assert "error" not in obs, obs["error"]
+            assert obs["console"] == [] and obs["failed"] == [], obs
+            obs_states.append(obs["server"]["High availability"])
+    finally:
+        if srv is not None:
+            srv.stop(timeout=30)
+            srv.cleanup()
+        net.close()
+    print("console HA rows: %r" % obs_states)
+    assert obs_states[0] == "hot-standby local primary waiting, partner standby unknown (not reached)"
+    assert obs_states[1] == \
+        "hot-standby local primary partner-down, partner standby unknown (not reached)"

@@ -155,8 +155,11 @@ function haCell(st, cfg) {
 		return ha.map(h => {
 			const l = h['ha-servers'] && h['ha-servers'].local || {};
 			const r = h['ha-servers'] && h['ha-servers'].remote || {};
+			/* last-state is the partner's answer to the last heartbeat that worked */
+			const reach = r['in-touch'] === false ? ' (not reached)'
+				: r['communication-interrupted'] ? ' (communication interrupted)' : '';
 			return `${h['ha-mode'] || ''} local ${l.role || ''} ${l.state || ''}, ` +
-				`partner ${r.role || ''} ${r['last-state'] || r.state || 'unknown'}`;
+				`partner ${r.role || ''} ${r['last-state'] || r.state || 'unknown'}${reach}`;
 		}).join('; ');
 	}
 	return hooksLoaded(cfg, 'libdhcp_ha') ? 'configured (libdhcp_ha), no state reported'
