@@ -45,6 +45,7 @@ struct ha {
 	cfg_ha_state_t before_maintenance; /* where ha-maintenance-notify cancel returns */
 	int partner;                    /* cfg_ha_state_t or HA_PARTNER_UNAVAILABLE */
 	ha_heartbeat_t last_hb;         /* the partner's last answer */
+	ha_skew_t skew;                 /* the clocks when it arrived */
 	bool in_touch;                  /* the partner answered at least once */
 	bool hb_warned;                 /* this outage's heartbeat failure is logged */
 	uint64_t partner_unsent_at_down; /* its unsent-update-count when we went partner-down */

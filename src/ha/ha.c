@@ -2,6 +2,7 @@
  * ha.h. Commands are in ha-cmd.c, lease updates in ha-park.c, the sync in
  * ha-sync.c, the peer client in ha-http.c. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -209,6 +210,11 @@ void ha_set_state_locked(ha_t *ha, const cfg_ha_t *h, cfg_ha_state_t st)
 	if (st == CFG_HA_ST_COMMUNICATION_RECOVERY || ha->state == CFG_HA_ST_COMMUNICATION_RECOVERY) {
 		ha_backlog_clear_locked(ha);
 	}
+	if (st == CFG_HA_ST_TERMINATED && ha->state != st) {
+		log_error(HA_LOGGER, "HA_TERMINATED", "%s: HA service terminated due to an unrecoverable "
+		          "condition. Check previous error message(s), address the problem and restart!",
+		          h->this_server_name);
+	}
 	ha->state = st;
 	ha->scopes_set = false;   /* Kea: every transition serves the state's own scopes */
 	if (was != ha_fsm_dhcp_enabled(st)) {
@@ -282,10 +288,18 @@ static void heartbeat(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 		ha->hb_warned = false;
 		ha_clients_clear_locked(ha);
 		ha->last_ok_ms = ha->last_hb_ms = now;
-		if (ha_msg_skew(time(NULL), hb.date_time) == HA_SKEW_WARN) {
-			log_warn(HA_LOGGER, "HA_HIGH_CLOCK_SKEW",
-			         "%s: the clock skew between the active servers is higher than 30 seconds",
-			         h->this_server_name);
+		/* judged when the answer arrives, as Kea (not against a stale date later) */
+		time_t mine = time(NULL);
+		ha->skew = ha_msg_skew(mine, hb.date_time);
+		if (ha->skew == HA_SKEW_WARN) {
+			log_warn(HA_LOGGER, "HA_HIGH_CLOCK_SKEW", "%s: partner's clock is %.0fs %s, please "
+			         "synchronize clocks!", h->this_server_name, fabs(difftime(hb.date_time, mine)),
+			         hb.date_time > mine ? "ahead" : "behind");
+		} else if (ha->skew == HA_SKEW_TERMINATE && ha->state != CFG_HA_ST_TERMINATED) {
+			log_error(HA_LOGGER, "HA_HIGH_CLOCK_SKEW_CAUSES_TERMINATION",
+			          "%s: partner's clock is %.0fs %s, causing HA service to terminate",
+			          h->this_server_name, fabs(difftime(hb.date_time, mine)),
+			          hb.date_time > mine ? "ahead" : "behind");
 		}
 	} else {
 		if (!ha->hb_warned) {
@@ -333,8 +347,7 @@ static void step_locked(ha_t *ha, const cfg_ha_t *h)
 		.sync_done = ha->sync_done,
 		.partner_unsent_changed = ha->last_hb.unsent_update_count != ha->partner_unsent_at_down,
 		.recovery = ha->recovery,
-		.terminate = ha->partner != HA_PARTNER_UNAVAILABLE &&
-		             ha_msg_skew(time(NULL), ha->last_hb.date_time) == HA_SKEW_TERMINATE,
+		.terminate = ha->partner != HA_PARTNER_UNAVAILABLE && ha->skew == HA_SKEW_TERMINATE,
 	};
 	cfg_ha_state_t next = ha->paused || ha->maint_canceled ? ha->state : ha_fsm_next(&in);
 
@@ -358,6 +371,7 @@ static void activate_locked(ha_t *ha, const cfg_ha_t *h)
 	ha->last_ok_ms = now;   /* Kea pokes the communication state at start */
 	ha->next_hb_ms = now;
 	memset(&ha->last_hb, 0, sizeof(ha->last_hb));
+	ha->skew = HA_SKEW_OK;
 	log_info(HA_LOGGER, "HA_SERVICE_STARTED", "%s: started high availability service in %s mode as %s server",
 	         h->this_server_name, cfg_ha_mode_name(h->mode), cfg_ha_role_name(h->peers[h->self].role));
 	/* Kea's service is new at every start: "once" pauses again */

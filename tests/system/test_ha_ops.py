@@ -416,3 +416,63 @@ def test_wrong_password(pair):
                                                        servers["remote"]["in-touch"]))
     assert not servers["remote"]["in-touch"]
     assert servers["local"]["state"] in ("waiting", "partner-down")
+
+
+# --- clock skew ---------------------------------------------------------------------------------
+
+FAKE_PARTNER = r"""
+import json, sys, time
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, HTTPServer
+addr, port, skew = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        cmd = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["command"]
+        if cmd == "ha-heartbeat":
+            ans = {"result": 0, "text": "HA peer status returned.",
+                   "arguments": {"date-time": formatdate(time.time() + skew, usegmt=True),
+                                 "scopes": [], "state": "waiting", "unsent-update-count": 0}}
+        else:
+            ans = {"result": 3, "text": "nothing here"}
+        body = json.dumps([ans]).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+HTTPServer((addr, port), H).serve_forever()
+"""
+
+
+@pytest.mark.parametrize("kind", ["lessor", "kea"])
+@pytest.mark.parametrize("skew", [40, 120])
+def test_clock_skew(pair, kind, skew):
+    """A partner whose clock is SKEW seconds ahead (a stand-in answering ha-heartbeat): over
+    30 s Kea's rule warns (HA_HIGH_CLOCK_SKEW), over 60 s it terminates HA
+    (HA_HIGH_CLOCK_SKEW_CAUSES_TERMINATION, HA_TERMINATED; state terminated, which still
+    serves the default scopes). lessor and Kea 2.2 on the same stand-in."""
+    if kind == "kea":
+        need_tools("kea-dhcp4")
+    fake = pair.net.popen(pair.sb.srv, [conftest.PYTHON, "-c", FAKE_PARTNER, ADDRS["standby"],
+                                        str(PORTS["standby"]), str(skew)],
+                          stdin=subprocess.DEVNULL)
+    try:
+        primary = start_half(pair.tmp, pair.net, "primary", kind, pair.made)
+        if skew > 60:
+            primary.wait_log(r"HA_HIGH_CLOCK_SKEW_CAUSES_TERMINATION", 20)
+            primary.wait_log(r"HA_TERMINATED", 10)
+            wait_states(pair.net, {"primary": "terminated"}, 10)
+            # terminated keeps serving the default scopes (the primary's: everyone)
+            assert dora(pair.net, PRIMARY_ADDR, timeout=1)
+        else:
+            primary.wait_log(r"HA_HIGH_CLOCK_SKEW", 20)
+            time.sleep(2)
+            assert ha_state(pair.net, "primary") != "terminated"
+            assert "HA_TERMINATED" not in primary.log()
+        print("CLOCK SKEW %d s, %s: %s" % (skew, kind, ha_state(pair.net, "primary")))
+    finally:
+        fake.kill()
+        fake.wait(5)
