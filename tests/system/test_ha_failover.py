@@ -3,9 +3,10 @@ system, 2021: Kea 1.8 hot-standby, the standby serving 51 s after the primary st
 reproduced: perfdhcp at 10 exchanges/s against each server, the primary killed, then started
 again; printed as their "Key Event Timings" table. Once on the deployment's own HA settings
 (heartbeat-delay 10 s, max-response-delay 60 s, max-ack-delay 10 s, max-unacked-clients 0) and
-once on fast settings (200 ms / 1 s): lessor primary + lessor standby on both, and on fast
-settings a lessor standby beside a Kea 2.2 primary too (the seat lessor would take first in
-the deployment).
+once on fast settings (200 ms / 1 s): lessor primary + lessor standby on both; on fast
+settings also a lessor standby beside a Kea 2.2 primary (the seat lessor would take first in
+the deployment) and Kea 2.2's own pair, the reference (on the deployment's settings too with
+LESSOR_TEST_SLOW=1: two more minutes).
 
 perfdhcp runs in back-to-back windows of 10 exchanges (about 1.3 s each, its -W wait
 included) from two relay addresses of the clients' namespace, one per server; a server
