@@ -183,6 +183,10 @@ static int take_addr(const alloc_req_t *req, const cfg_subnet4_t *s, const lease
 			*ret_take = TAKE_OK;
 			return 0;
 		}
+		if (r == -EBADMSG) {
+			*ret_take = TAKE_BUSY; /* an unreadable row holds it */
+			return 0;
+		}
 		if (r < 0) {
 			return r;
 		}
@@ -549,8 +553,13 @@ static int request_addr(const alloc_req_t *req, const cfg_subnet4_t *first, uint
 	bool done = false;
 	int r;
 
-	/* Leased to another client and not expired: NAK. */
+	/* Leased to another client and not expired, or held by a row we cannot
+	 * read: NAK. */
 	r = lease_get_by_addr(req->conn, addr, &cur);
+	if (r == -EBADMSG) {
+		res->status = ALLOC_NAK;
+		return 0;
+	}
 	if (r < 0 && r != -ENOENT) {
 		return r;
 	}

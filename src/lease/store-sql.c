@@ -547,7 +547,9 @@ static int rows_to_leases(sql_conn_t *c, const sql_row_t *rows, int n, lease4_t 
 	return k;
 }
 
-static int get_one(lease_conn_t *lc, sql_stmt_t st, const sql_val_t *v, size_t n, lease4_t *ret)
+/* One row into *ret: 0, -ENOENT for none, @bad for a row lessor cannot read. */
+static int get_one(lease_conn_t *lc, sql_stmt_t st, const sql_val_t *v, size_t n, lease4_t *ret,
+                   int bad)
 {
 	sql_conn_t *c = to_conn(lc);
 	sql_row_t row;
@@ -556,14 +558,18 @@ static int get_one(lease_conn_t *lc, sql_stmt_t st, const sql_val_t *v, size_t n
 	if (r < 0) {
 		return r;
 	}
-	return r == 1 && rows_to_leases(c, &row, 1, ret) == 1 ? 0 : -ENOENT;
+	if (r == 0) {
+		return -ENOENT;
+	}
+	return rows_to_leases(c, &row, 1, ret) == 1 ? 0 : bad;
 }
 
 int sql_get_by_addr(lease_conn_t *c, uint32_t addr, lease4_t *ret)
 {
 	sql_val_t v[] = { v_int(addr) };
 
-	return get_one(c, SQL_GET_ADDR, v, ARRAY_SIZE(v), ret);
+	/* an unreadable row still holds its address: never "free" */
+	return get_one(c, SQL_GET_ADDR, v, ARRAY_SIZE(v), ret, -EBADMSG);
 }
 
 int sql_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, size_t hw_len,
@@ -574,7 +580,7 @@ int sql_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, si
 	if (hw_len == 0) {
 		return -ENOENT;
 	}
-	return get_one(c, SQL_GET_HWADDR, v, ARRAY_SIZE(v), ret);
+	return get_one(c, SQL_GET_HWADDR, v, ARRAY_SIZE(v), ret, -ENOENT);
 }
 
 int sql_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
@@ -585,7 +591,7 @@ int sql_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid
 	if (cid_len == 0) {
 		return -ENOENT;
 	}
-	return get_one(c, SQL_GET_CLIENT_ID, v, ARRAY_SIZE(v), ret);
+	return get_one(c, SQL_GET_CLIENT_ID, v, ARRAY_SIZE(v), ret, -ENOENT);
 }
 
 /* The address again for the dialect's guard (%R, %G), if it has one. A

@@ -88,7 +88,9 @@ typedef struct lease_store_ops {
 	int (*conn_open)(lease_store_t *ls, lease_conn_t **ret_conn);
 	void (*conn_close)(lease_conn_t *c);
 
-	/* Lookups copy into *ret and return 0, -ENOENT, or a backend error. */
+	/* Lookups copy into *ret and return 0, -ENOENT, or a backend error;
+	 * get_by_addr -EBADMSG: a row holds the address that lessor cannot read
+	 * (skipped and logged by the store): the address is not free. */
 	int (*get_by_addr)(lease_conn_t *c, uint32_t addr, lease4_t *ret);
 	int (*get_by_hwaddr)(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, size_t hw_len,
 	                     lease4_t *ret);
