@@ -1,8 +1,8 @@
-/* The SQL-neutral lease store (see store-sql.h): row mapping, statements,
- * compare-and-swap, the per-connection transaction, reconnects, the schema
- * check, lease4_stat counts and an idle-connection pool for the short-lived
- * connections of control commands. */
-#include "lease/store-sql.h"
+/* The SQL-neutral lease store (see store-sql.h): the per-connection
+ * transaction, queries with compare-and-swap, lease4_stat counts, the schema
+ * check and the store's life. Rows and statements are in store-sql-row.c,
+ * connections, reconnects and the idle pool in store-sql-conn.c. */
+#include "lease/store-sql-int.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -16,436 +16,6 @@
 #include "util/inaddr.h"
 #include "util/log.h"
 
-#define SQL_IDLE_MAX 8                  /* pooled connections kept for reuse */
-
-typedef struct sql_store {
-	lease_store_t base;
-	const sql_driver_t *drv;
-	lease_store_cfg_t cfg;          /* strings owned (below) */
-	char *strs[9];
-	bool has_pool;
-	int major, minor;
-	pthread_mutex_t mu;             /* guards idle[] */
-	struct sql_conn *idle[SQL_IDLE_MAX];
-	size_t n_idle;
-	_Atomic uint64_t bad_rows;
-	_Atomic bool down_logged;       /* one "connection lost" line per outage */
-} sql_store_t;
-
-typedef struct sql_conn {
-	lease_conn_t base;
-	sql_db_t *db;                   /* NULL: not connected (reconnect on use) */
-	bool in_txn;
-	bool txn_failed;                /* the server dropped the transaction */
-} sql_conn_t;
-
-static inline sql_store_t *to_store(lease_store_t *ls)
-{
-	return (sql_store_t *)ls;
-}
-
-static inline sql_conn_t *to_conn(lease_conn_t *c)
-{
-	return (sql_conn_t *)c;
-}
-
-static inline sql_store_t *conn_store(sql_conn_t *c)
-{
-	return to_store(c->base.store);
-}
-
-/* ---- row mapping ---- */
-
-int64_t sql_lease_expire(const lease4_t *l)
-{
-	/* Kea: an infinite lease stores expire = cltt (MySqlLeaseMgr,
-	 * PgSqlLeaseMgr: "infinite lifetime" -> no addition). */
-	return l->valid_lft == LEASE_LFT_INFINITE ? l->cltt : lease4_expire(l);
-}
-
-void sql_row_from_lease(const lease4_t *l, sql_row_t *ret)
-{
-	*ret = (sql_row_t){
-		.address = l->addr,
-		.hwaddr_len = l->hwaddr_len,
-		.client_id_len = l->client_id_len,
-		.valid_lifetime = l->valid_lft,
-		.expire = sql_lease_expire(l),
-		.subnet_id = l->subnet_id,
-		.fqdn_fwd = l->fqdn_fwd,
-		.fqdn_rev = l->fqdn_rev,
-		.state = (uint32_t)l->state,
-		.pool_id = l->pool_id,
-	};
-	memcpy(ret->hwaddr, l->hwaddr, MIN((size_t)l->hwaddr_len, sizeof(ret->hwaddr)));
-	memcpy(ret->client_id, l->client_id, MIN((size_t)l->client_id_len, sizeof(ret->client_id)));
-	snprintf(ret->hostname, sizeof(ret->hostname), "%s", l->hostname);
-	snprintf(ret->user_context, sizeof(ret->user_context), "%s", l->user_context);
-}
-
-int sql_row_to_lease(const sql_row_t *row, lease4_t *ret, char *why, size_t why_len)
-{
-	if (row->truncated) {
-		snprintf(why, why_len, "a column is longer than lessor holds (hwaddr %u, client-id "
-		         "%u, hostname %u, user-context %u bytes)", DHCP_HWADDR_MAX,
-		         DHCP_OPT_LEN_MAX, DHCP_HOSTNAME_MAX, LEASE_UCTX_MAX - 1);
-		return -EBADMSG;
-	}
-	if (row->state >= _LEASE_STATE_MAX) {
-		snprintf(why, why_len, "invalid state %" PRIu32, row->state);
-		return -EBADMSG;
-	}
-	if (row->hwaddr_len > DHCP_HWADDR_MAX || row->client_id_len > DHCP_OPT_LEN_MAX) {
-		snprintf(why, why_len, "hwaddr or client-id too long");
-		return -EBADMSG;
-	}
-	*ret = (lease4_t){
-		.addr = row->address,
-		.subnet_id = row->subnet_id,
-		.pool_id = row->pool_id,
-		.hwaddr_len = (uint8_t)row->hwaddr_len,
-		.htype = 1,             /* Kea's lease4 has no htype column: Ethernet */
-		.client_id_len = (uint8_t)row->client_id_len,
-		.valid_lft = row->valid_lifetime,
-		.state = (lease_state_t)row->state,
-		.fqdn_fwd = row->fqdn_fwd,
-		.fqdn_rev = row->fqdn_rev,
-	};
-	ret->cltt = row->valid_lifetime == LEASE_LFT_INFINITE
-	                    ? row->expire
-	                    : row->expire - (int64_t)row->valid_lifetime;
-	memcpy(ret->hwaddr, row->hwaddr, row->hwaddr_len);
-	memcpy(ret->client_id, row->client_id, row->client_id_len);
-	snprintf(ret->hostname, sizeof(ret->hostname), "%s", row->hostname);
-	snprintf(ret->user_context, sizeof(ret->user_context), "%s", row->user_context);
-	return 0;
-}
-
-/* ---- statements ---- */
-
-#define SQL_SELECT                                                                    \
-	"SELECT address, hwaddr, client_id, valid_lifetime, %E, subnet_id, fqdn_fwd, " \
-	"fqdn_rev, hostname, state, user_context, %P FROM lease4"
-
-/* Tokens: ? parameter, %T time parameter, %E expire as epoch seconds, %P the
- * pool_id column (or 0), %C ", pool_id", %V ", ?" and %Q ", pool_id = ?" when
- * the schema has pool_id, %X the dialect's insert suffix; with the dialect's
- * address guard (one more parameter, the address again): %S "SELECT " (else
- * "VALUES ("), %R " WHERE guard" (else ")"), %G " AND guard" (else nothing). */
-static const char *const templates[_SQL_STMT_MAX] = {
-	[SQL_GET_ADDR] = SQL_SELECT " WHERE address = ?",
-	[SQL_GET_HWADDR] = SQL_SELECT " WHERE hwaddr = ? AND subnet_id = ? ORDER BY expire DESC LIMIT 1",
-	[SQL_GET_CLIENT_ID] = SQL_SELECT " WHERE client_id = ? AND subnet_id = ? ORDER BY expire DESC LIMIT 1",
-	[SQL_INSERT] = "INSERT INTO lease4 (address, hwaddr, client_id, valid_lifetime, expire, "
-	               "subnet_id, fqdn_fwd, fqdn_rev, hostname, state, user_context%C) "
-	               "%S?, ?, ?, ?, %T, ?, ?, ?, ?, ?, ?%V%R%X",
-	[SQL_UPDATE] = "UPDATE lease4 SET hwaddr = ?, client_id = ?, valid_lifetime = ?, "
-	               "expire = %T, subnet_id = ?, fqdn_fwd = ?, fqdn_rev = ?, hostname = ?, "
-	               "state = ?, user_context = ?%Q WHERE address = ? AND expire = %T AND state = ?%G",
-	[SQL_DELETE] = "DELETE FROM lease4 WHERE address = ? AND expire = %T%G",
-	/* Kea's GET_LEASE4_EXPIRE */
-	[SQL_GET_EXPIRED] = SQL_SELECT " WHERE state != 2 AND valid_lifetime != 4294967295 AND "
-	                    "expire < %T ORDER BY expire ASC LIMIT ?",
-	[SQL_GET_RECLAIMED] = SQL_SELECT " WHERE state = 2 AND expire < %T ORDER BY expire ASC LIMIT ?",
-	[SQL_GET_PAGE] = SQL_SELECT " WHERE address > ? ORDER BY address LIMIT ?",
-	[SQL_WIPE_SUBNET] = "DELETE FROM lease4 WHERE subnet_id = ?",
-	[SQL_WIPE_ALL] = "DELETE FROM lease4",
-};
-
-static int emit(char *buf, size_t size, size_t *pos, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*pos + n >= size) {
-		return -ENOBUFS;
-	}
-	memcpy(buf + *pos, s, n + 1);
-	*pos += n;
-	return 0;
-}
-
-/* The @k-th parameter's placeholder. */
-static void placeholder(const sql_dialect_t *d, int k, char *ph, size_t size)
-{
-	if (d->dollar_params) {
-		snprintf(ph, size, "$%d", k);
-	} else {
-		snprintf(ph, size, "?");
-	}
-}
-
-static int emit_param(const sql_dialect_t *d, char *buf, size_t size, size_t *pos, int *k,
-                      bool time)
-{
-	char ph[16], t[96];
-
-	placeholder(d, ++*k, ph, sizeof(ph));
-	if (!time) {
-		return emit(buf, size, pos, ph);
-	}
-	snprintf(t, sizeof(t), d->time_in, ph);
-	return emit(buf, size, pos, t);
-}
-
-/* The dialect's address guard behind @lead, on a parameter of its own. */
-static int emit_guard(const sql_dialect_t *d, char *buf, size_t size, size_t *pos, int *k,
-                      const char *lead)
-{
-	char ph[16], t[160];
-
-	if (d->addr_guard == NULL) {
-		return 0;
-	}
-	placeholder(d, ++*k, ph, sizeof(ph));
-	snprintf(t, sizeof(t), d->addr_guard, ph);
-	int r = emit(buf, size, pos, lead);
-	return r < 0 ? r : emit(buf, size, pos, t);
-}
-
-int sql_render(sql_stmt_t st, const sql_dialect_t *d, bool has_pool, char *buf, size_t size)
-{
-	size_t pos = 0;
-	int k = 0, r = 0;
-
-	assert_return(st >= 0 && st < _SQL_STMT_MAX && size > 0, -EINVAL);
-	buf[0] = '\0';
-	for (const char *p = templates[st]; *p != '\0' && r == 0; p++) {
-		char one[2] = { *p, '\0' };
-
-		if (*p == '?') {
-			r = emit_param(d, buf, size, &pos, &k, false);
-			continue;
-		}
-		if (*p != '%') {
-			r = emit(buf, size, &pos, one);
-			continue;
-		}
-		switch (*++p) {
-		case 'T':
-			r = emit_param(d, buf, size, &pos, &k, true);
-			break;
-		case 'E':
-			r = emit(buf, size, &pos, d->time_out);
-			break;
-		case 'P':
-			r = emit(buf, size, &pos, has_pool ? "pool_id" : "0");
-			break;
-		case 'C':
-			r = has_pool ? emit(buf, size, &pos, ", pool_id") : 0;
-			break;
-		case 'V':
-			if (has_pool) {
-				r = emit(buf, size, &pos, ", ");
-				r = r < 0 ? r : emit_param(d, buf, size, &pos, &k, false);
-			}
-			break;
-		case 'Q':
-			if (has_pool) {
-				r = emit(buf, size, &pos, ", pool_id = ");
-				r = r < 0 ? r : emit_param(d, buf, size, &pos, &k, false);
-			}
-			break;
-		case 'X':
-			r = emit(buf, size, &pos, d->insert_suffix);
-			break;
-		case 'S':
-			r = emit(buf, size, &pos, d->addr_guard != NULL ? "SELECT " : "VALUES (");
-			break;
-		case 'R':
-		case 'G':
-			r = emit_guard(d, buf, size, &pos, &k, *p == 'R' ? " WHERE " : " AND ");
-			if (r == 0 && d->addr_guard == NULL && *p == 'R') {
-				r = emit(buf, size, &pos, ")");
-			}
-			break;
-		default:
-			return -EINVAL;
-		}
-	}
-	return r < 0 ? r : k;
-}
-
-static sql_val_t v_int(int64_t i)
-{
-	return (sql_val_t){ .type = SQL_V_INT, .i = i };
-}
-
-static sql_val_t v_time(int64_t t)
-{
-	return (sql_val_t){ .type = SQL_V_TIME, .i = t };
-}
-
-static sql_val_t v_bytes(const void *p, size_t len)
-{
-	return (sql_val_t){ .type = SQL_V_BYTES, .p = p, .len = len };
-}
-
-static sql_val_t v_text_or_null(const char *s)
-{
-	if (s[0] == '\0') {
-		return (sql_val_t){ .type = SQL_V_NULL };
-	}
-	return (sql_val_t){ .type = SQL_V_TEXT, .p = s, .len = strlen(s) };
-}
-
-/* The row's values in the order of INSERT (with_addr) or UPDATE's SET list. */
-static size_t row_params(const sql_row_t *r, bool with_addr, bool has_pool, sql_val_t *v)
-{
-	size_t n = 0;
-
-	if (with_addr) {
-		v[n++] = v_int(r->address);
-	}
-	v[n++] = v_bytes(r->hwaddr, r->hwaddr_len);
-	v[n++] = r->client_id_len > 0 ? v_bytes(r->client_id, r->client_id_len)
-	                              : (sql_val_t){ .type = SQL_V_NULL };
-	v[n++] = v_int(r->valid_lifetime);
-	v[n++] = v_time(r->expire);
-	v[n++] = v_int(r->subnet_id);
-	v[n++] = (sql_val_t){ .type = SQL_V_BOOL, .i = r->fqdn_fwd };
-	v[n++] = (sql_val_t){ .type = SQL_V_BOOL, .i = r->fqdn_rev };
-	/* Kea binds the hostname as a string even when empty */
-	v[n++] = (sql_val_t){ .type = SQL_V_TEXT, .p = r->hostname, .len = strlen(r->hostname) };
-	v[n++] = v_int(r->state);
-	v[n++] = v_text_or_null(r->user_context);
-	if (has_pool) {
-		v[n++] = v_int(r->pool_id);
-	}
-	return n;
-}
-
-/* ---- connections ---- */
-
-static void log_db_error(sql_conn_t *c, const char *what, int r)
-{
-	sql_store_t *s = conn_store(c);
-	const char *msg = c->db != NULL ? s->drv->error(c->db) : "not connected";
-
-	if (r == -ENOTCONN) {
-		if (!atomic_exchange(&s->down_logged, true)) {
-			log_error(LOGGER_DHCPSRV, s->drv->log_fatal,
-			          "Unrecoverable %s error occurred: %s for <%s>, reason: %s",
-			          s->drv->name, "connection lost", what, msg);
-		}
-		return;
-	}
-	log_error(LOGGER_DHCPSRV, "LESSOR_SQL_STATEMENT_FAIL", "%s statement <%s> failed: %s",
-	          s->drv->name, what, msg);
-}
-
-static void conn_drop(sql_conn_t *c)
-{
-	if (c->db != NULL) {
-		conn_store(c)->drv->disconnect(c->db);
-		c->db = NULL;
-	}
-}
-
-static int prepare_all(sql_store_t *s, sql_db_t *db)
-{
-	char sql[1024];
-
-	for (int st = 0; st < _SQL_STMT_MAX; st++) {
-		int n = sql_render(st, s->drv->dialect, s->has_pool, sql, sizeof(sql));
-		if (n < 0) {
-			return n;
-		}
-		int r = s->drv->prepare(db, st, sql, (size_t)n);
-		if (r < 0) {
-			return r;
-		}
-	}
-	return 0;
-}
-
-/* Connect @c if it is not. 0, or -ENOTCONN with the reason logged once. */
-static int conn_ensure(sql_conn_t *c)
-{
-	sql_store_t *s = conn_store(c);
-	char *err = NULL;
-	int r;
-
-	if (c->db != NULL) {
-		return 0;
-	}
-	r = s->drv->connect(&s->cfg, &c->db, &err);
-	if (r == 0) {
-		r = prepare_all(s, c->db);
-		if (r < 0) {
-			log_error(LOGGER_DHCPSRV, s->drv->log_fatal,
-			          "Unrecoverable %s error occurred: %s for <%s>, reason: %s",
-			          s->drv->name, "prepare failed", "prepare", s->drv->error(c->db));
-			conn_drop(c);
-		}
-	}
-	if (r < 0) {
-		if (!atomic_exchange(&s->down_logged, true)) {
-			log_error(LOGGER_DHCPSRV, s->drv->log_reconnect_fail,
-			          "database reconnect failed: %s", err != NULL ? err : "prepare failed");
-		}
-		free(err);
-		return -ENOTCONN;
-	}
-	if (atomic_exchange(&s->down_logged, false)) {
-		log_info(LOGGER_DHCPSRV, "LESSOR_SQL_RECONNECTED", "%s lease database connection "
-		         "restored", s->drv->name);
-	}
-	return 0;
-}
-
-bool sql_lost(lease_store_t *ls)
-{
-	return atomic_load(&to_store(ls)->down_logged);
-}
-
-/* Kea's per-backend reconnect message: DHCPSRV_MYSQL_DB -> DHCPSRV_MYSQL_<suffix>. */
-static const char *reconnect_id(const sql_store_t *s, const char *suffix, char *buf, size_t size)
-{
-	size_t n = strlen(s->drv->log_db);
-
-	n = n > 2 ? n - 2 : n;            /* drop the trailing "DB" */
-	snprintf(buf, size, "%.*s%s", (int)n, s->drv->log_db, suffix);
-	return buf;
-}
-
-int sql_reconnect(lease_conn_t *lc, unsigned n, unsigned max, unsigned wait_ms)
-{
-	sql_conn_t *c = to_conn(lc);
-	sql_store_t *s = conn_store(c);
-	char *err = NULL;
-	char id[96], desc[512];
-	int r;
-
-	conn_drop(c);
-	/* Kea recreates its lease manager: the same line as at start */
-	log_info(LOGGER_DHCPSRV, s->drv->log_db, "opening %s lease database: %s", s->drv->name,
-	         lease_store_cfg_describe(&s->cfg, desc, sizeof(desc)));
-	r = s->drv->connect(&s->cfg, &c->db, &err);
-	if (r == 0 && prepare_all(s, c->db) < 0) {
-		if (asprintf(&err, "preparing statements failed: %s", s->drv->error(c->db)) < 0) {
-			err = NULL;
-		}
-		conn_drop(c);
-		r = -ENOTCONN;
-	}
-	if (r == 0) {
-		atomic_store(&s->down_logged, false);
-		return 0;
-	}
-	log_error(LOGGER_DHCPSRV, s->drv->log_reconnect_fail, "database reconnect failed: %s",
-	          err != NULL ? err : "unknown error");
-	free(err);
-	if (n < max) {
-		log_info(LOGGER_DHCPSRV, reconnect_id(s, "LEASE_DB_RECONNECT_ATTEMPT_SCHEDULE", id, sizeof(id)),
-		         "scheduling attempt %u of %u in %u milliseconds", n + 1, max, wait_ms);
-	} else {
-		log_error(LOGGER_DHCPSRV, reconnect_id(s, "LEASE_DB_RECONNECT_FAILED", id, sizeof(id)),
-		          "maximum number of database reconnect attempts: %u, has been exhausted "
-		          "without success", max);
-	}
-	return -ENOTCONN;
-}
-
 static int txn_begin(sql_conn_t *c)
 {
 	sql_store_t *s = conn_store(c);
@@ -454,21 +24,21 @@ static int txn_begin(sql_conn_t *c)
 	if (c->in_txn) {
 		return c->txn_failed ? -EIO : 0;
 	}
-	r = conn_ensure(c);
+	r = sql_conn_ensure(c);
 	if (r < 0) {
 		return r;
 	}
 	r = s->drv->run(c->db, "BEGIN");
 	if (r == -ENOTCONN) {
 		/* the connection died while idle: one fresh try */
-		conn_drop(c);
-		r = conn_ensure(c);
+		sql_conn_drop(c);
+		r = sql_conn_ensure(c);
 		r = r < 0 ? r : s->drv->run(c->db, "BEGIN");
 	}
 	if (r < 0) {
-		log_db_error(c, "BEGIN", r);
+		sql_conn_log_error(c, "BEGIN", r);
 		if (r == -ENOTCONN) {
-			conn_drop(c);
+			sql_conn_drop(c);
 		}
 		return r;
 	}
@@ -492,14 +62,14 @@ static int run_stmt(sql_conn_t *c, sql_stmt_t st, const sql_val_t *v, size_t n, 
 		return -EIO;
 	}
 	for (int attempt = 0; attempt < 2 && r == -ENOTCONN; attempt++) {
-		r = conn_ensure(c);
+		r = sql_conn_ensure(c);
 		if (r < 0) {
 			return r;
 		}
 		r = s->drv->exec(c->db, st, v, n, rows, max);
 		if (r == -ENOTCONN) {
-			log_db_error(c, templates[st], r);
-			conn_drop(c);
+			sql_conn_log_error(c, sql_stmt_template(st), r);
+			sql_conn_drop(c);
 			if (c->in_txn) {
 				c->txn_failed = true;
 				return -EIO;
@@ -516,7 +86,7 @@ static int run_stmt(sql_conn_t *c, sql_stmt_t st, const sql_val_t *v, size_t n, 
 	}
 	if (r < 0 && r != -EEXIST) {
 		if (r != -ENOTCONN) {
-			log_db_error(c, templates[st], r);
+			sql_conn_log_error(c, sql_stmt_template(st), r);
 		}
 		/* PostgreSQL aborts the transaction on any error, MySQL on a
 		 * deadlock: either way the batch cannot be committed whole. */
@@ -566,7 +136,7 @@ static int get_one(lease_conn_t *lc, sql_stmt_t st, const sql_val_t *v, size_t n
 
 int sql_get_by_addr(lease_conn_t *c, uint32_t addr, lease4_t *ret)
 {
-	sql_val_t v[] = { v_int(addr) };
+	sql_val_t v[] = { sql_v_int(addr) };
 
 	/* an unreadable row still holds its address: never "free" */
 	return get_one(c, SQL_GET_ADDR, v, ARRAY_SIZE(v), ret, -EBADMSG);
@@ -575,7 +145,7 @@ int sql_get_by_addr(lease_conn_t *c, uint32_t addr, lease4_t *ret)
 int sql_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, size_t hw_len,
                       lease4_t *ret)
 {
-	sql_val_t v[] = { v_bytes(hw, hw_len), v_int(subnet_id) };
+	sql_val_t v[] = { sql_v_bytes(hw, hw_len), sql_v_int(subnet_id) };
 
 	if (hw_len == 0) {
 		return -ENOENT;
@@ -586,7 +156,7 @@ int sql_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, si
 int sql_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
                          size_t cid_len, lease4_t *ret)
 {
-	sql_val_t v[] = { v_bytes(cid, cid_len), v_int(subnet_id) };
+	sql_val_t v[] = { sql_v_bytes(cid, cid_len), sql_v_int(subnet_id) };
 
 	if (cid_len == 0) {
 		return -ENOENT;
@@ -605,7 +175,7 @@ int sql_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid
 static size_t guard_param(const sql_store_t *s, uint32_t addr, sql_val_t *v, size_t n)
 {
 	if (s->drv->dialect->addr_guard != NULL) {
-		v[n++] = v_int(addr);
+		v[n++] = sql_v_int(addr);
 	}
 	return n;
 }
@@ -622,7 +192,7 @@ int sql_add(lease_conn_t *lc, const lease4_t *l)
 		return r;
 	}
 	sql_row_from_lease(l, &row);
-	size_t n = row_params(&row, true, s->has_pool, v);
+	size_t n = sql_row_params(&row, true, s->has_pool, v);
 	n = guard_param(s, l->addr, v, n);
 	r = run_stmt(c, SQL_INSERT, v, n, NULL, 0);
 	if (r == 0) {
@@ -645,10 +215,10 @@ int sql_update(lease_conn_t *lc, const lease4_t *old, const lease4_t *l)
 		return r;
 	}
 	sql_row_from_lease(l, &row);
-	size_t n = row_params(&row, false, s->has_pool, v);
-	v[n++] = v_int(old->addr);
-	v[n++] = v_time(sql_lease_expire(old));
-	v[n++] = v_int(old->state);
+	size_t n = sql_row_params(&row, false, s->has_pool, v);
+	v[n++] = sql_v_int(old->addr);
+	v[n++] = sql_v_time(sql_lease_expire(old));
+	v[n++] = sql_v_int(old->state);
 	n = guard_param(s, old->addr, v, n);
 	r = run_stmt(c, SQL_UPDATE, v, n, NULL, 0);
 	if (r == 0) {
@@ -660,7 +230,7 @@ int sql_update(lease_conn_t *lc, const lease4_t *old, const lease4_t *l)
 int sql_del(lease_conn_t *lc, const lease4_t *old)
 {
 	sql_conn_t *c = to_conn(lc);
-	sql_val_t v[3] = { v_int(old->addr), v_time(sql_lease_expire(old)) };
+	sql_val_t v[3] = { sql_v_int(old->addr), sql_v_time(sql_lease_expire(old)) };
 	size_t n = guard_param(conn_store(c), old->addr, v, 2);
 	int r = txn_begin(c);
 
@@ -688,7 +258,7 @@ int sql_sync(lease_conn_t *lc)
 	if (c->txn_failed) {
 		c->txn_failed = false;
 		if (c->db != NULL && s->drv->run(c->db, "ROLLBACK") == -ENOTCONN) {
-			conn_drop(c);
+			sql_conn_drop(c);
 		}
 		log_debug(LOGGER_DHCPSRV, LOG_DBG_DETAIL,
 		          pg ? "DATABASE_PGSQL_ROLLBACK" : "DATABASE_MYSQL_ROLLBACK",
@@ -697,9 +267,9 @@ int sql_sync(lease_conn_t *lc)
 	}
 	r = s->drv->run(c->db, "COMMIT");
 	if (r < 0) {
-		log_db_error(c, "COMMIT", r);
+		sql_conn_log_error(c, "COMMIT", r);
 		if (r == -ENOTCONN) {
-			conn_drop(c);
+			sql_conn_drop(c);
 		} else {
 			(void)s->drv->run(c->db, "ROLLBACK");
 		}
@@ -732,21 +302,21 @@ static int get_many(lease_conn_t *lc, sql_stmt_t st, const sql_val_t *v, size_t 
 
 int sql_get_expired(lease_conn_t *c, int64_t now, lease4_t *out, size_t max)
 {
-	sql_val_t v[] = { v_time(now), v_int((int64_t)MIN(max, (size_t)INT32_MAX)) };
+	sql_val_t v[] = { sql_v_time(now), sql_v_int((int64_t)MIN(max, (size_t)INT32_MAX)) };
 
 	return get_many(c, SQL_GET_EXPIRED, v, ARRAY_SIZE(v), out, max);
 }
 
 int sql_get_reclaimed(lease_conn_t *c, int64_t before, lease4_t *out, size_t max)
 {
-	sql_val_t v[] = { v_time(before), v_int((int64_t)MIN(max, (size_t)INT32_MAX)) };
+	sql_val_t v[] = { sql_v_time(before), sql_v_int((int64_t)MIN(max, (size_t)INT32_MAX)) };
 
 	return get_many(c, SQL_GET_RECLAIMED, v, ARRAY_SIZE(v), out, max);
 }
 
 int sql_get_page(lease_conn_t *c, uint32_t after, lease4_t *out, size_t max)
 {
-	sql_val_t v[] = { v_int(after), v_int((int64_t)MIN(max, (size_t)INT32_MAX)) };
+	sql_val_t v[] = { sql_v_int(after), sql_v_int((int64_t)MIN(max, (size_t)INT32_MAX)) };
 
 	return get_many(c, SQL_GET_PAGE, v, ARRAY_SIZE(v), out, max);
 }
@@ -754,7 +324,7 @@ int sql_get_page(lease_conn_t *c, uint32_t after, lease4_t *out, size_t max)
 int sql_wipe(lease_conn_t *lc, uint32_t subnet_id)
 {
 	sql_conn_t *c = to_conn(lc);
-	sql_val_t v[] = { v_int(subnet_id) };
+	sql_val_t v[] = { sql_v_int(subnet_id) };
 	int r = txn_begin(c);
 
 	if (r < 0) {
@@ -773,19 +343,19 @@ int sql_count(lease_conn_t *lc, lease_count_t **ret)
 	sql_conn_t *c = to_conn(lc);
 	sql_store_t *s = conn_store(c);
 	int64_t(*rows)[3] = NULL;
-	int r = conn_ensure(c);
+	int r = sql_conn_ensure(c);
 
 	if (r < 0) {
 		return r;
 	}
 	r = s->drv->stats(c->db, &rows);
 	if (r == -ENOTCONN) {
-		conn_drop(c);
-		r = conn_ensure(c);
+		sql_conn_drop(c);
+		r = sql_conn_ensure(c);
 		r = r < 0 ? r : s->drv->stats(c->db, &rows);
 	}
 	if (r < 0) {
-		log_db_error(c, "SELECT ... FROM lease4_stat", r);
+		sql_conn_log_error(c, "SELECT ... FROM lease4_stat", r);
 		return r;
 	}
 	lease_count_t *v = calloc((size_t)r + 1, sizeof(*v));
@@ -812,57 +382,6 @@ int sql_count(lease_conn_t *lc, lease_count_t **ret)
 	return n;
 }
 
-/* ---- connections and the pool ---- */
-
-int sql_conn_open(lease_store_t *ls, lease_conn_t **ret_conn)
-{
-	sql_store_t *s = to_store(ls);
-	sql_conn_t *c = NULL;
-
-	pthread_mutex_lock(&s->mu);
-	if (s->n_idle > 0) {
-		c = s->idle[--s->n_idle];
-	}
-	pthread_mutex_unlock(&s->mu);
-	if (c == NULL) {
-		c = calloc(1, sizeof(*c));
-		if (c == NULL) {
-			return -ENOMEM;
-		}
-		c->base.store = ls;
-		/* A failure here is not fatal: the first statement retries, so
-		 * a worker starts while the database is still coming up. */
-		(void)conn_ensure(c);
-	}
-	*ret_conn = &c->base;
-	return 0;
-}
-
-static void conn_free(sql_conn_t *c)
-{
-	conn_drop(c);
-	free(c);
-}
-
-void sql_conn_close(lease_conn_t *lc)
-{
-	sql_conn_t *c = to_conn(lc);
-	sql_store_t *s = conn_store(c);
-
-	/* memfile makes a change visible at once and durable at the next sync;
-	 * closing without sync keeps the change here too */
-	(void)sql_sync(lc);
-	pthread_mutex_lock(&s->mu);
-	if (c->db != NULL && s->n_idle < SQL_IDLE_MAX) {
-		s->idle[s->n_idle++] = c;
-		c = NULL;
-	}
-	pthread_mutex_unlock(&s->mu);
-	if (c != NULL) {
-		conn_free(c);
-	}
-}
-
 /* ---- the store ---- */
 
 void sql_store_close(lease_store_t *ls)
@@ -873,7 +392,7 @@ void sql_store_close(lease_store_t *ls)
 		return;
 	}
 	for (size_t i = 0; i < s->n_idle; i++) {
-		conn_free(s->idle[i]);
+		sql_conn_free(s->idle[i]);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(s->strs); i++) {
 		free(s->strs[i]);
@@ -974,7 +493,7 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 		r = check_version(s, db, reterr);
 	}
 	if (r == 0) {
-		r = prepare_all(s, db);
+		r = sql_conn_prepare_all(s, db);
 		if (r < 0) {
 			set_err(reterr, r, "preparing statements failed: %s", drv->error(db));
 		}

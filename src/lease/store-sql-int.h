@@ -1,0 +1,66 @@
+/* Internals of the SQL lease store, shared by store-sql.c (queries, the
+ * transaction, the store), store-sql-row.c (rows and statements) and
+ * store-sql-conn.c (connections, reconnects, the idle pool). */
+#pragma once
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lease/store-sql.h"
+
+#define SQL_IDLE_MAX 8                  /* pooled connections kept for reuse */
+
+typedef struct sql_store {
+	lease_store_t base;
+	const sql_driver_t *drv;
+	lease_store_cfg_t cfg;          /* strings owned (below) */
+	char *strs[9];
+	bool has_pool;
+	int major, minor;
+	pthread_mutex_t mu;             /* guards idle[] */
+	struct sql_conn *idle[SQL_IDLE_MAX];
+	size_t n_idle;
+	_Atomic uint64_t bad_rows;
+	_Atomic bool down_logged;       /* one "connection lost" line per outage */
+} sql_store_t;
+
+typedef struct sql_conn {
+	lease_conn_t base;
+	sql_db_t *db;                   /* NULL: not connected (reconnect on use) */
+	bool in_txn;
+	bool txn_failed;                /* the server dropped the transaction */
+} sql_conn_t;
+
+static inline sql_store_t *to_store(lease_store_t *ls)
+{
+	return (sql_store_t *)ls;
+}
+
+static inline sql_conn_t *to_conn(lease_conn_t *c)
+{
+	return (sql_conn_t *)c;
+}
+
+static inline sql_store_t *conn_store(sql_conn_t *c)
+{
+	return to_store(c->base.store);
+}
+
+/* store-sql-row.c: statement parameters */
+sql_val_t sql_v_int(int64_t i);
+sql_val_t sql_v_time(int64_t t);
+sql_val_t sql_v_bytes(const void *p, size_t len);
+/* The row's values in the order of INSERT (with_addr) or UPDATE's SET list. */
+size_t sql_row_params(const sql_row_t *r, bool with_addr, bool has_pool, sql_val_t *v);
+
+/* The statement's dialect-neutral template, for log lines. */
+const char *sql_stmt_template(sql_stmt_t st);
+
+/* store-sql-conn.c */
+void sql_conn_log_error(sql_conn_t *c, const char *what, int r);
+void sql_conn_drop(sql_conn_t *c);
+int sql_conn_prepare_all(sql_store_t *s, sql_db_t *db);
+int sql_conn_ensure(sql_conn_t *c);
+void sql_conn_free(sql_conn_t *c);
