@@ -11,6 +11,10 @@ source writes them (hosts + dhcp4_options with scope_id 3).
 - Per packet (lessor's default, as Kea): a reservation inserted with plain SQL while the server
   runs is honoured by the client's very next DORA, and a deleted one is gone from the next DORA.
   With the opt-in cache (--hosts-poll 1) the same happens within the poll interval.
+- reservations-in-subnet / -global / -out-of-pool and early-global-reservations-lookup on
+  database reservations (per packet): Kea 2.2 and lessor give the same replies for each.
+- The database stopped under the server: Kea's reconnect logic (exit 1 by default; with
+  retries the reservation is served again once it is back), on both servers.
 - A bad row (an address outside its subnet) is logged with its host_id and left out; the other
   reservations still work.
 - The hosts database down at start: lessor refuses to start with Kea's "Unable to open
@@ -277,3 +281,75 @@ def test_hosts_db_lost_while_serving(make_server, hdb, extra):
         if hdb.proc is None or hdb.proc.poll() is not None:
             hdb.restart()
     srv.stop_clean()
+
+
+# reservations-* switches and early-global-reservations-lookup on database reservations, per
+# packet: (id, Dhcp4 keys, subnet 1 guarded by client class "dbclass")
+SWITCHES = [
+    ("global-only", {"reservations-in-subnet": False, "reservations-global": True}, False),
+    ("subnet-only", {"reservations-in-subnet": True, "reservations-global": False}, False),
+    ("out-of-pool", {"reservations-in-subnet": True, "reservations-out-of-pool": True}, False),
+    ("in-pool-checked", {"reservations-in-subnet": True, "reservations-out-of-pool": False}, False),
+    ("early-global", {"reservations-global": True, "early-global-reservations-lookup": True}, True),
+    ("late-global", {"reservations-global": True, "early-global-reservations-lookup": False}, True),
+]
+EXTRA_HOSTS = [
+    # in the pool: another client asking for 10.0.1.50 gets it only when out-of-pool is set
+    ("inpool", 0, "02aa00000010", 1, "10.0.1.50", "in-pool", None, None, None, None, []),
+    # global, with the class that opens the guarded subnet (only when looked up early)
+    ("eglob", 0, "02aa00000012", 0, "10.0.50.12", "early-one", "dbclass", None, None, None, []),
+]
+SWITCH_CLIENTS = {"hw": "dora", "glob": "dora", "inpool": "dora", "thief": "discover",
+                  "eglob": "dora"}
+
+
+@pytest.mark.parametrize("sw", SWITCHES, ids=[s[0] for s in SWITCHES])
+def test_reservation_switches_like_kea(make_server, hdb, sw):
+    _, keys, guarded = sw
+    for h in EXTRA_HOSTS:
+        insert_host(hdb, h)
+    mac = dict(MAC, inpool="02:aa:00:00:00:10", thief="02:aa:00:00:00:11",
+               eglob="02:aa:00:00:00:12")
+    opts = dict(OPTS, thief=[opt(50, bytes([10, 0, 1, 50]))])
+    results = {}
+    kinds = ["kea", "lessor"] if SERVER_KIND == "lessor" else ["kea"]
+    for kind in kinds:
+        if kind == "kea":
+            need_tools("kea-dhcp4")
+        srv = attach_db(make_server(kind, name=kind), hdb)
+        cfg = hosts_config(srv, hdb)
+        d4 = cfg["Dhcp4"]
+        d4.update(keys)
+        if guarded:     # a copy: SUBNETS is shared by every test of the module
+            d4["subnet4"] = [dict(SUBNETS[0], **{"client-class": "dbclass"})] + SUBNETS[1:]
+        # the guarded subnet is not probed at start (no class yet): start without waiting
+        srv.start(cfg, wait=not guarded)
+        if guarded:
+            srv.wait_log(r"DHCP4_STARTED", timeout=30)
+        c = Client(srv.net.cli, [RELAY], direct=None)
+        try:
+            results[kind] = {n: c.exchange(mac[n], k, relay=RELAY, opts=opts.get(n, []) + [PRL])
+                             for n, k in SWITCH_CLIENTS.items()}
+        finally:
+            c.close()
+        srv.stop_clean()
+    got = results[kinds[-1]]
+    # what the switches mean, on either server
+    if sw[0] == "global-only":
+        assert got["hw"][-1]["yiaddr"] != "10.0.50.5" and got["glob"][-1]["yiaddr"] == "10.0.50.7"
+    if sw[0] == "subnet-only":
+        assert got["hw"][-1]["yiaddr"] == "10.0.50.5" and got["glob"][-1]["yiaddr"] != "10.0.50.7"
+    if sw[0] == "out-of-pool":
+        assert got["thief"][0]["yiaddr"] == "10.0.1.50", got["thief"]
+    if sw[0] == "in-pool-checked":
+        assert got["thief"][0]["yiaddr"] != "10.0.1.50", got["thief"]
+        assert got["inpool"][-1]["yiaddr"] == "10.0.1.50"
+    if sw[0] == "early-global":
+        assert got["eglob"][-1]["yiaddr"] == "10.0.50.12" and got["hw"] == [None]
+    if sw[0] == "late-global":
+        assert got["eglob"] == [None] and got["hw"] == [None]
+    if "lessor" in results:
+        for n in SWITCH_CLIENTS:
+            a = [project(r) for r in results["kea"][n]]
+            b = [project(r) for r in results["lessor"][n]]
+            assert a == b, "%s (%s):\n%s" % (n, sw[0], diff(a, b))
