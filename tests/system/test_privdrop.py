@@ -66,10 +66,11 @@ def start_dropped(server, tmp_path, socket_type, **env):
     return ns
 
 
-def notifications(ns, seconds):
-    """(monotonic time, datagram) of everything NS receives within SECONDS."""
+def notifications(ns, seconds, until=None):
+    """(monotonic time, datagram) of everything NS receives within SECONDS, or until
+    UNTIL(received so far) holds."""
     out, deadline = [], time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (until and until(out)):
         ns.settimeout(max(deadline - time.monotonic(), 0.01))
         try:
             out.append((time.monotonic(), ns.recv(4096)))
@@ -137,13 +138,13 @@ def test_unknown_user(server, tmp_path):
 def test_watchdog(server, tmp_path):
     ns = start_dropped(server, tmp_path, "udp", WATCHDOG_USEC="3000000")
     try:
-        got = notifications(ns, 4.5)
+        got = notifications(ns, 12, until=lambda out: sum(d == b"WATCHDOG=1" for _, d in out) >= 3)
         pings = [t for t, d in got if d == b"WATCHDOG=1"]
         assert len(pings) >= 3, got
         gaps = [b - a for a, b in zip(pings, pings[1:])]
-        # one a second from the housekeeping timer; a third of the interval leaves margin
-        # for a loaded machine (systemd acts only after the full 3 s)
-        assert max(gaps) < 2.0, gaps
+        # one a second from the housekeeping timer; systemd acts only after the full 3 s without
+        # one (a CI run at load 22 once saw none within 4.5 s: hence up to 12 s for three)
+        assert max(gaps) < 3.0, gaps
         rc, out = probe(server.net, "-l", RELAY_ADDR, SRV_ADDR)
         assert rc == 0, out
         server.stop_clean()
