@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ha/ha-int.h"
 
@@ -60,7 +61,12 @@ static int setup(ha_http_t *c, const cfg_ha_peer_t *peer, long timeout_ms)
 		                 peer->basic_auth_password != NULL ? peer->basic_auth_password : "");
 	}
 	if (peer->tls.trust_anchor != NULL) {
-		curl_easy_setopt(e, CURLOPT_CAINFO, peer->tls.trust_anchor);
+		struct stat st;
+		/* Kea's trust-anchor is a CA file or a directory of hashed CA files */
+		bool dir = stat(peer->tls.trust_anchor, &st) == 0 && S_ISDIR(st.st_mode);
+
+		curl_easy_setopt(e, CURLOPT_CAPATH, dir ? peer->tls.trust_anchor : NULL);
+		curl_easy_setopt(e, CURLOPT_CAINFO, dir ? NULL : peer->tls.trust_anchor);
 		curl_easy_setopt(e, CURLOPT_SSLCERT, peer->tls.cert_file);
 		curl_easy_setopt(e, CURLOPT_SSLKEY, peer->tls.key_file);
 	}

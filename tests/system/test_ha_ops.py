@@ -402,6 +402,28 @@ def test_secure_peers(pair, tmp_path, primary_kind, standby_kind, tls):
         primary_kind, standby_kind, "basic auth + TLS" if tls else "basic auth"))
 
 
+def test_tls_trust_anchor_directory(pair, tmp_path):
+    """trust-anchor may be a directory of hashed CA files (Kea's rule, OpenSSL's CA path): the
+    peers verify each other through one (openssl rehash), lessor + lessor."""
+    need_tools("openssl")
+    certs = make_certs(str(tmp_path))
+    cadir = tmp_path / "cadir"
+    cadir.mkdir()
+    (cadir / "ca.pem").write_bytes(open(certs["primary"]["trust-anchor"], "rb").read())
+    subprocess.run(["openssl", "rehash", str(cadir)], check=True, timeout=30)
+    ha_certs = {me: dict(c, **{"trust-anchor": str(cadir)}) for me, c in certs.items()}
+    for me, net in (("standby", pair.sb), ("primary", pair.net)):
+        d = pair.tmp / me
+        d.mkdir(exist_ok=True)
+        s = conftest.Server(net, d, kind="lessor")
+        pair.made.append(s)
+        cfg = secure(pair_config(s.dir, me, "lessor"), me, "lessor", ha_certs)
+        cfg["Control-agent"].update(certs[me])      # the listener reads a CA file
+        s.start(cfg, wait=False)
+        s.wait_log(r"DHCP4_STARTED", 30)
+    sstates(pair.net, certs, {"primary": "hot-standby", "standby": "hot-standby"})
+
+
 def test_wrong_password(pair):
     """The standby sends a wrong password: the primary's listener refuses it (401), the
     standby logs why and never gets in touch (as Kea's, it then goes partner-down by
