@@ -17,7 +17,9 @@
 #        bench/perfdhcp/sql.py mysql|postgresql   (the same on a real database server; it sets
 #        LEASE_DB_JSON, WIPE_CMD and MYSQL_UNIX_PORT below and runs this script)
 # Env:   LESSOR_BIN (default build/release/lessor), KEA_BIN (kea-dhcp4),
-#        STEP_S (2) seconds per rate step, RAMP_PASSES (2), FIXED_RATE (2000), FIXED_S (4),
+#        STEP_S (2) seconds per rate step, RAMP_PASSES (2), FIXED_RATE (2000; "auto" = 80 % of
+#        the lower ramp figure), FIXED_S (4), DB_PID (a database server whose CPU, with its
+#        child processes, is measured per exchange too),
 #        RATES ("1000 2000 3000 ... 30000"), MT (on | off | default, see below),
 #        BENCH_DIR (build/bench-perfdhcp: the lease files live here, on disk; tmpfs would make
 #        lessor's fsync free)
@@ -56,8 +58,10 @@ fi
 [ -x "$LESSOR_BIN" ] || die "lessor binary $LESSOR_BIN missing"
 
 tag=$$
-SRV=lsrb-srv-$tag
-CLI=lsrb-cli-$tag
+NS_PREFIX=${NS_PREFIX:-lsrb}     # namespaces NS_PREFIX-srv-PID, NS_PREFIX-cli-PID
+SRV=$NS_PREFIX-srv-$tag
+CLI=$NS_PREFIX-cli-$tag
+VETH=${NS_PREFIX:0:7}
 rm -rf "$BENCH_DIR"
 mkdir -p "$BENCH_DIR"
 SERVER_PID=
@@ -80,11 +84,11 @@ disown "$watchdog"
 
 ip netns add "$SRV"
 ip netns add "$CLI"
-ip link add "lbs$tag" type veth peer name "lbc$tag"
-ip link set "lbs$tag" netns "$SRV"
-ip link set "lbc$tag" netns "$CLI"
-ip -n "$SRV" link set "lbs$tag" name vsrv
-ip -n "$CLI" link set "lbc$tag" name vcli
+ip link add "${VETH}s$tag" type veth peer name "${VETH}c$tag"
+ip link set "${VETH}s$tag" netns "$SRV"
+ip link set "${VETH}c$tag" netns "$CLI"
+ip -n "$SRV" link set "${VETH}s$tag" name vsrv
+ip -n "$CLI" link set "${VETH}c$tag" name vcli
 ip -n "$SRV" addr add 192.0.2.1/24 dev vsrv
 ip -n "$CLI" addr add 192.0.2.2/24 dev vcli
 ip -n "$CLI" addr add 10.0.0.2/16 dev vcli
@@ -155,6 +159,16 @@ stop_server() {
 }
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# The database server's CPU ticks (DB_PID: mariadbd, or PostgreSQL's postmaster and every
+# process it forked: the backends serving the DHCP server, walwriter, checkpointer ...);
+# 0 without DB_PID.
+db_ticks() {
+	[ -n "${DB_PID:-}" ] || { echo 0; return; }
+	local pids
+	pids="$DB_PID $(pgrep -P "$DB_PID" | tr '\n' ' ')"
+	# shellcheck disable=SC2086
+	for p in $pids; do cat "/proc/$p/stat" 2>/dev/null; done | awk '{ t += $14 + $15 } END { print t + 0 }'
+}
 hwm_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
 # perf RATE SECONDS [extra...] -> prints "discovers acks"
@@ -216,17 +230,28 @@ for pass in $(seq 1 "${RAMP_PASSES:-2}"); do
 done
 
 # Fixed rate: CPU per exchange and peak RSS, two rounds interleaved lessor, kea, lessor, kea.
+# FIXED_RATE=auto: 80 % of the lower of the two ramp figures, so both servers keep up.
+if [ "$FIXED_RATE" = auto ]; then
+	lo=${besta[lessor]}
+	[ "${besta[kea]}" -lt "$lo" ] && lo=${besta[kea]}
+	FIXED_RATE=$((lo * 8 / 10))
+	[ "$FIXED_RATE" -lt 20 ] && FIXED_RATE=20
+fi
 declare -A cpu_us=( [lessor]=0 [kea]=0 ) hwm=( [lessor]=0 [kea]=0 ) nacks=( [lessor]=0 [kea]=0 )
+declare -A db_us=( [lessor]=0 [kea]=0 )
 hz=$(getconf CLK_TCK)
 for _ in 1 2; do
 	for kind in lessor kea; do
 		start_server "$kind"
 		t0=$(cpu_ticks "$SERVER_PID")
+		d0=$(db_ticks)
 		read -r disc acks < <(perf "$FIXED_RATE" "$FIXED_S")
 		t1=$(cpu_ticks "$SERVER_PID")
+		d1=$(db_ticks)
 		h=$(hwm_kib "$SERVER_PID")
 		stop_server
 		cpu_us[$kind]=$((cpu_us[$kind] + (t1 - t0) * 1000000 / hz))
+		db_us[$kind]=$((db_us[$kind] + (d1 - d0) * 1000000 / hz))
 		nacks[$kind]=$((nacks[$kind] + acks))
 		[ "$h" -gt "${hwm[$kind]}" ] && hwm[$kind]=$h
 	done
@@ -244,6 +269,11 @@ printf '%-44s %12s %12s %12s\n' "" lessor kea lessor/kea
 printf '%-44s %12s %12s %12s\n' "DORA/s with < 1 % drops (ACKs counted)" "${besta[lessor]}" "${besta[kea]}" "$(ratio "${besta[lessor]}" "${besta[kea]}")"
 printf '%-44s %12s %12s %12s\n' "  (highest offered rate passed)" "${best[lessor]}" "${best[kea]}" ""
 printf '%-44s %12s %12s %12s\n' "server CPU us per exchange at $FIXED_RATE/s" "$lc" "$kc" "$(ratio "$lc" "$kc")"
+if [ -n "${DB_PID:-}" ]; then
+	ld=$(per_ex "${db_us[lessor]}" "${nacks[lessor]}")
+	kd=$(per_ex "${db_us[kea]}" "${nacks[kea]}")
+	printf '%-44s %12s %12s %12s\n' "database CPU us per exchange at $FIXED_RATE/s" "$ld" "$kd" "$(ratio "$ld" "$kd")"
+fi
 printf '%-44s %12s %12s %12s\n' "peak RSS (VmHWM) MiB" "$lm" "$km" "$(ratio "$lm" "$km")"
 printf '%-44s %12s\n' "perfdhcp ceiling, DISCOVER/s sent alone" "$pd_ceiling"
 echo
@@ -251,4 +281,6 @@ echo "Notes: lessor fsyncs every lease before its ACK leaves; Kea's memfile does
 echo "only flushes to the page cache), so Kea does less work per exchange here. Server and"
 echo "perfdhcp share the $(nproc) cores: a result near the last rate step or near perfdhcp's"
 echo "ceiling is a bound of the load generator, not of the server."
+# one line for scripts (bench/perfdhcp/sql.py collects it)
+echo "RESULT dora ${besta[lessor]} ${besta[kea]} cpu $lc $kc db ${ld:-0} ${kd:-0} fixed $FIXED_RATE"
 echo "# total ${SECONDS}s"
