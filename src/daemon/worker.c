@@ -63,7 +63,9 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 	w->server_port = wc->server_port;
 	w->client_port = wc->client_port;
 	w->batch = wc->batch == 0 ? WORKER_BATCH_MAX : MIN(wc->batch, WORKER_BATCH_MAX);
-	w->commit_window_us = wc->commit_window_us;
+	/* the window gathers writes for one sync; a store whose writes are
+	 * durable at once would only hold its replies back */
+	w->commit_window_us = wc->store->writes_durable ? 0 : wc->commit_window_us;
 	w->fd = -1;
 	w->raw_fd = -1;
 	w->l2_fd = -1;

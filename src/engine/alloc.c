@@ -17,12 +17,50 @@
 /* Kea's findClientLease(): by client-id across the network, then by hwaddr.
  * A released lease (expired in place, valid lifetime 0) is not the client's
  * any more: Kea 2.2 deleted it, so the client gets a fresh address. */
+/* find_client_lease() when the network has one subnet to look in and the
+ * client both identifiers (the usual case): the store answers both lookups at
+ * once (one round trip to a database instead of two). -EOPNOTSUPP when this
+ * does not apply. */
+static int find_client_lease_one(const alloc_req_t *req, lease4_t *ret_lease,
+                                 const cfg_subnet4_t **ret_subnet)
+{
+	const alloc_client_t *c = &req->client;
+	net_iter_t it = alloc_net_iter(req, req->subnet);
+	const cfg_subnet4_t *s = alloc_net_next(&it);
+	lease4_t by_hw;
+	int r_cid, r_hw;
+
+	if (s == NULL || alloc_net_next(&it) != NULL || c->client_id == NULL ||
+	    !s->match_client_id || c->hwaddr_len == 0) {
+		return -EOPNOTSUPP;
+	}
+	int r = lease_get_by_client(req->conn, s->id, c->client_id, c->client_id_len, c->hwaddr,
+	                            c->hwaddr_len, ret_lease, &r_cid, &by_hw, &r_hw);
+	if (r < 0) {
+		return r;
+	}
+	if (r_cid == 0 && ret_lease->valid_lft != 0) {
+		*ret_subnet = s;
+		return 0;
+	}
+	if (r_hw == 0 && by_hw.valid_lft != 0 && alloc_host_belongs_in(s, &by_hw, c)) {
+		*ret_lease = by_hw;
+		*ret_subnet = s;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int find_client_lease(const alloc_req_t *req, lease4_t *ret_lease,
                              const cfg_subnet4_t **ret_subnet)
 {
 	const alloc_client_t *c = &req->client;
 	net_iter_t it;
-	int r;
+	int r = find_client_lease_one(req, ret_lease, ret_subnet);
+
+	if (r != -EOPNOTSUPP) {
+		return r;
+	}
 
 	if (c->client_id != NULL) {
 		it = alloc_net_iter(req, req->subnet);

@@ -24,6 +24,7 @@ typedef struct sql_store {
 	size_t n_idle;
 	_Atomic uint64_t bad_rows;
 	_Atomic bool down_logged;       /* one "connection lost" line per outage */
+	bool txn_writes;                /* batch writes in one transaction (LESSOR_SQL_TXN=1) */
 } sql_store_t;
 
 typedef struct sql_conn {
@@ -31,6 +32,12 @@ typedef struct sql_conn {
 	sql_db_t *db;                   /* NULL: not connected (reconnect on use) */
 	bool in_txn;
 	bool txn_failed;                /* the server dropped the transaction */
+	/* The last get_by_addr's answer, for a repeat of it as the very next
+	 * statement (see sql_get_by_addr) */
+	bool last_valid;
+	int last_r;                     /* 0 or -ENOENT */
+	uint32_t last_addr;
+	lease4_t last;
 } sql_conn_t;
 
 static inline sql_store_t *to_store(lease_store_t *ls)

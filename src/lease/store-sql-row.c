@@ -92,6 +92,9 @@ static const char *const templates[_SQL_STMT_MAX] = {
 	[SQL_GET_ADDR] = SQL_SELECT " WHERE address = ?",
 	[SQL_GET_HWADDR] = SQL_SELECT " WHERE hwaddr = ? AND subnet_id = ? ORDER BY expire DESC LIMIT 1",
 	[SQL_GET_CLIENT_ID] = SQL_SELECT " WHERE client_id = ? AND subnet_id = ? ORDER BY expire DESC LIMIT 1",
+	[SQL_GET_CLIENT] = "(" SQL_SELECT " WHERE client_id = ? AND subnet_id = ? ORDER BY expire DESC "
+	                   "LIMIT 1) UNION ALL (" SQL_SELECT " WHERE hwaddr = ? AND subnet_id = ? "
+	                   "ORDER BY expire DESC LIMIT 1)",
 	[SQL_INSERT] = "INSERT INTO lease4 (address, hwaddr, client_id, valid_lifetime, expire, "
 	               "subnet_id, fqdn_fwd, fqdn_rev, hostname, state, user_context%C) "
 	               "%S?, ?, ?, ?, %T, ?, ?, ?, ?, ?, ?%V%R%X",

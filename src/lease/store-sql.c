@@ -50,18 +50,37 @@ static int txn_begin(sql_conn_t *c)
 	return 0;
 }
 
+/* Before a lease write. Kea's triggers make every lease4 write update the
+ * subnet's row of lease4_stat, so a transaction holds that one row's lock
+ * from its first write to its COMMIT: every other server and worker writing
+ * to the subnet waits for it. A batch transaction holds it across the round
+ * trips of every later packet of the batch, which serialises all writers
+ * behind one another (and collapses at a database 1 ms away). So each write
+ * commits by itself (autocommit, durable before the statement returns, its
+ * ACK after that): the lock lasts one statement, and the database's group
+ * commit still shares one log flush among concurrent writers. LESSOR_SQL_TXN=1
+ * brings back the batch transaction (docs/architecture.md). */
+static int write_begin(sql_conn_t *c)
+{
+	return conn_store(c)->txn_writes ? txn_begin(c) : 0;
+}
+
 /* Run @st. Outside a transaction a lost connection is retried once on a new
- * one; inside, the transaction is gone and sync will say so. */
+ * one, unless @st writes: whether the write committed before the connection
+ * went is unknown, and running it again could give the client a second
+ * lease. Inside a transaction, the transaction is gone and sync will say so. */
 static int run_stmt(sql_conn_t *c, sql_stmt_t st, const sql_val_t *v, size_t n, sql_row_t *rows,
                     size_t max)
 {
 	sql_store_t *s = conn_store(c);
+	bool once = rows == NULL && !c->in_txn;
 	int r = -ENOTCONN;
 
+	c->last_valid = false;
 	if (c->in_txn && c->txn_failed) {
 		return -EIO;
 	}
-	for (int attempt = 0; attempt < 2 && r == -ENOTCONN; attempt++) {
+	for (int attempt = 0; attempt < (once ? 1 : 2) && r == -ENOTCONN; attempt++) {
 		r = sql_conn_ensure(c);
 		if (r < 0) {
 			return r;
@@ -94,7 +113,7 @@ static int run_stmt(sql_conn_t *c, sql_stmt_t st, const sql_val_t *v, size_t n, 
 			c->txn_failed = true;
 		}
 	}
-	return r;
+	return r == -ENOTCONN && once ? -EIO : r;
 }
 
 /* Convert fetched rows, skipping (and counting, logging) unreadable ones. */
@@ -134,12 +153,35 @@ static int get_one(lease_conn_t *lc, sql_stmt_t st, const sql_val_t *v, size_t n
 	return rows_to_leases(c, &row, 1, ret) == 1 ? 0 : bad;
 }
 
-int sql_get_by_addr(lease_conn_t *c, uint32_t addr, lease4_t *ret)
+/* A REQUEST reads its address twice in a row (whether the client may have it,
+ * then the compare-and-swap's read in the allocator): the second read is
+ * answered with the first's row, one round trip less per exchange. Only the
+ * very next statement may reuse it (any other statement, a write or a sync
+ * forgets it), so the answer is no staler than the engine's own copy, and
+ * the write that follows is a compare-and-swap on it anyway. */
+int sql_get_by_addr(lease_conn_t *lc, uint32_t addr, lease4_t *ret)
 {
+	sql_conn_t *c = to_conn(lc);
 	sql_val_t v[] = { sql_v_int(addr) };
 
+	if (c->last_valid && c->last_addr == addr) {
+		c->last_valid = false;
+		if (c->last_r == 0) {
+			*ret = c->last;
+		}
+		return c->last_r;
+	}
 	/* an unreadable row still holds its address: never "free" */
-	return get_one(c, SQL_GET_ADDR, v, ARRAY_SIZE(v), ret, -EBADMSG);
+	int r = get_one(lc, SQL_GET_ADDR, v, ARRAY_SIZE(v), ret, -EBADMSG);
+	if (r == 0 || r == -ENOENT) {
+		c->last_valid = true;
+		c->last_r = r;
+		c->last_addr = addr;
+		if (r == 0) {
+			c->last = *ret;
+		}
+	}
+	return r;
 }
 
 int sql_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, size_t hw_len,
@@ -180,13 +222,60 @@ static size_t guard_param(const sql_store_t *s, uint32_t addr, sql_val_t *v, siz
 	return n;
 }
 
+/* The newest of @n leases whose client-id (@by_cid) or hwaddr is @id, or -1. */
+static int newest_with(const lease4_t *l, int n, bool by_cid, const uint8_t *id, size_t len)
+{
+	int best = -1;
+
+	for (int i = 0; i < n; i++) {
+		bool match = by_cid ? l[i].client_id_len == len && memcmp(l[i].client_id, id, len) == 0
+		                    : l[i].hwaddr_len == len && memcmp(l[i].hwaddr, id, len) == 0;
+		if (match && (best < 0 || sql_lease_expire(&l[i]) > sql_lease_expire(&l[best]))) {
+			best = i;
+		}
+	}
+	return best;
+}
+
+/* The client-id and the hwaddr lookups of an exchange in one statement. Each
+ * half returns its newest row, so the newest returned row matching an
+ * identifier is that half's answer, whatever order the rows come in. */
+int sql_get_by_client(lease_conn_t *lc, uint32_t subnet_id, const uint8_t *cid, size_t cid_len,
+                      const uint8_t *hw, size_t hw_len, lease4_t *ret_cid, int *ret_cid_r,
+                      lease4_t *ret_hw, int *ret_hw_r)
+{
+	sql_conn_t *c = to_conn(lc);
+	sql_val_t v[] = { sql_v_bytes(cid, cid_len), sql_v_int(subnet_id), sql_v_bytes(hw, hw_len),
+	                  sql_v_int(subnet_id) };
+	sql_row_t rows[2];
+	lease4_t got[2];
+
+	assert_return(cid_len > 0 && hw_len > 0, -EINVAL);
+	int r = run_stmt(c, SQL_GET_CLIENT, v, ARRAY_SIZE(v), rows, ARRAY_SIZE(rows));
+	if (r < 0) {
+		return r;
+	}
+	int n = rows_to_leases(c, rows, r, got);
+	int i = newest_with(got, n, true, cid, cid_len);
+	int k = newest_with(got, n, false, hw, hw_len);
+	*ret_cid_r = i < 0 ? -ENOENT : 0;
+	*ret_hw_r = k < 0 ? -ENOENT : 0;
+	if (i >= 0) {
+		*ret_cid = got[i];
+	}
+	if (k >= 0) {
+		*ret_hw = got[k];
+	}
+	return 0;
+}
+
 int sql_add(lease_conn_t *lc, const lease4_t *l)
 {
 	sql_conn_t *c = to_conn(lc);
 	sql_store_t *s = conn_store(c);
 	sql_val_t v[SQL_PARAMS_MAX];
 	sql_row_t row;
-	int r = txn_begin(c);
+	int r = write_begin(c);
 
 	if (r < 0) {
 		return r;
@@ -210,7 +299,7 @@ int sql_update(lease_conn_t *lc, const lease4_t *old, const lease4_t *l)
 	int r;
 
 	assert_return(old->addr == l->addr, -EINVAL);
-	r = txn_begin(c);
+	r = write_begin(c);
 	if (r < 0) {
 		return r;
 	}
@@ -232,7 +321,7 @@ int sql_del(lease_conn_t *lc, const lease4_t *old)
 	sql_conn_t *c = to_conn(lc);
 	sql_val_t v[3] = { sql_v_int(old->addr), sql_v_time(sql_lease_expire(old)) };
 	size_t n = guard_param(conn_store(c), old->addr, v, 2);
-	int r = txn_begin(c);
+	int r = write_begin(c);
 
 	if (r < 0) {
 		return r;
@@ -251,6 +340,7 @@ int sql_sync(lease_conn_t *lc)
 	bool pg = s->drv->dialect->dollar_params;
 	int r;
 
+	c->last_valid = false;
 	if (!c->in_txn) {
 		return 0;
 	}
@@ -480,6 +570,8 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 	}
 	s->base.ops = ops;
 	s->drv = drv;
+	s->txn_writes = getenv("LESSOR_SQL_TXN") != NULL && strcmp(getenv("LESSOR_SQL_TXN"), "1") == 0;
+	s->base.writes_durable = !s->txn_writes;
 	pthread_mutex_init(&s->mu, NULL);
 	r = copy_cfg(s, cfg);
 	if (r < 0) {

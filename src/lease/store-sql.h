@@ -56,6 +56,7 @@ typedef enum sql_stmt {
 	SQL_GET_ADDR,
 	SQL_GET_HWADDR,
 	SQL_GET_CLIENT_ID,
+	SQL_GET_CLIENT,                 /* SQL_GET_CLIENT_ID UNION ALL SQL_GET_HWADDR */
 	SQL_INSERT,
 	SQL_UPDATE,
 	SQL_DELETE,
@@ -166,7 +167,8 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 	.close = sql_store_close, .conn_open = sql_conn_open,     \
 	.conn_close = sql_conn_close, .get_by_addr = sql_get_by_addr, \
 	.get_by_hwaddr = sql_get_by_hwaddr,                       \
-	.get_by_client_id = sql_get_by_client_id, .add = sql_add, \
+	.get_by_client_id = sql_get_by_client_id,                 \
+	.get_by_client = sql_get_by_client, .add = sql_add,       \
 	.update = sql_update, .del = sql_del, .sync = sql_sync,   \
 	.get_expired = sql_get_expired, .get_page = sql_get_page, \
 	.count = sql_count, .wipe = sql_wipe, .compact = NULL,    \
@@ -183,6 +185,9 @@ int sql_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, si
                       lease4_t *ret);
 int sql_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
                          size_t cid_len, lease4_t *ret);
+int sql_get_by_client(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid, size_t cid_len,
+                      const uint8_t *hw, size_t hw_len, lease4_t *ret_cid, int *ret_cid_r,
+                      lease4_t *ret_hw, int *ret_hw_r);
 int sql_add(lease_conn_t *c, const lease4_t *l);
 int sql_update(lease_conn_t *c, const lease4_t *old, const lease4_t *l);
 int sql_del(lease_conn_t *c, const lease4_t *old);

@@ -1,7 +1,8 @@
 /* The SQL-neutral half of the mysql/postgresql backends (store-sql.c): Kea's
  * lease4 row <-> lease4_t mapping and the statements each dialect gets.
- * The backends themselves run against real servers in
- * tests/system/test_sql_lease.py. */
+ * The statement flow of sql_add/get/sync on a fake driver that records what
+ * would go to the server. The backends themselves run against real servers
+ * in tests/system/test_sql_lease.py. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -186,6 +187,247 @@ static void test_open_needs_name(void **state)
 	free(err);
 }
 
+/* ---- the statement flow, on a fake driver ---- */
+
+static struct {
+	char log[64][16];               /* statements run, in order */
+	int n;
+	int exec_fail;                  /* next exec returns this (once), 0 = none */
+	bool have_row;                  /* SQL_GET_ADDR finds row */
+	sql_row_t row;
+	sql_row_t client_rows[2];       /* what SQL_GET_CLIENT returns */
+	int n_client_rows;
+} fk;
+
+static void fk_log(const char *what)
+{
+	assert_true(fk.n < 64);
+	snprintf(fk.log[fk.n++], sizeof(fk.log[0]), "%s", what);
+}
+
+static int fk_connect(const lease_store_cfg_t *cfg, sql_db_t **ret, char **reterr)
+{
+	(void)cfg;
+	(void)reterr;
+	*ret = (sql_db_t *)&fk;
+	return 0;
+}
+
+static void fk_disconnect(sql_db_t *db)
+{
+	(void)db;
+}
+
+static int fk_version(sql_db_t *db, int *ret_major, int *ret_minor, char **reterr)
+{
+	(void)db;
+	(void)reterr;
+	*ret_major = 14;
+	*ret_minor = 0;
+	return 0;
+}
+
+static int fk_prepare(sql_db_t *db, sql_stmt_t st, const char *sql, size_t n_params)
+{
+	(void)db;
+	(void)st;
+	(void)sql;
+	(void)n_params;
+	return 0;
+}
+
+static int fk_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *params, size_t n_params,
+                   sql_row_t *rows, size_t max)
+{
+	static const char *names[_SQL_STMT_MAX] = {
+		[SQL_GET_ADDR] = "get_addr", [SQL_GET_HWADDR] = "get_hw",
+		[SQL_INSERT] = "insert", [SQL_UPDATE] = "update", [SQL_GET_CLIENT] = "get_client",
+	};
+	(void)db;
+	(void)params;
+	(void)n_params;
+	fk_log(names[st] != NULL ? names[st] : "other");
+	if (fk.exec_fail != 0) {
+		int r = fk.exec_fail;
+
+		fk.exec_fail = 0;
+		return r;
+	}
+	if (st == SQL_GET_ADDR && fk.have_row && max > 0) {
+		rows[0] = fk.row;
+		return 1;
+	}
+	if (st == SQL_GET_CLIENT) {
+		assert_true((size_t)fk.n_client_rows <= max);
+		memcpy(rows, fk.client_rows, sizeof(fk.client_rows[0]) * (size_t)fk.n_client_rows);
+		return fk.n_client_rows;
+	}
+	return rows != NULL ? 0 : 1;
+}
+
+static int fk_run(sql_db_t *db, const char *sql)
+{
+	(void)db;
+	fk_log(sql);
+	return 0;
+}
+
+static const char *fk_error(sql_db_t *db)
+{
+	(void)db;
+	return "fake error";
+}
+
+static const int fk_versions[][2] = { { 14, 0 } };
+static const sql_driver_t fk_drv = {
+	.name = "Fake", .log_db = "FAKE_DB", .log_fatal = "FAKE_FATAL",
+	.log_reconnect_fail = "FAKE_RECONNECT", .dialect = &my, .versions = fk_versions,
+	.n_versions = 1, .pool_since = 19, .connect = fk_connect, .disconnect = fk_disconnect,
+	.version = fk_version, .prepare = fk_prepare, .exec = fk_exec, .run = fk_run,
+	.error = fk_error,
+};
+static const lease_store_ops_t fk_ops = { .type = "fake", SQL_STORE_OPS_COMMON };
+
+static lease_conn_t *fk_open(lease_store_t **ret_store)
+{
+	lease_store_cfg_t cfg = { .type = "fake", .name = "kea" };
+	lease_conn_t *c = NULL;
+	char *err = NULL;
+
+	memset(&fk, 0, sizeof(fk));
+	assert_int_equal(sql_store_open(&fk_drv, &fk_ops, &cfg, ret_store, &err), 0);
+	assert_int_equal(sql_conn_open(*ret_store, &c), 0);
+	fk.n = 0;
+	return c;
+}
+
+static void fk_expect(const char *const *want, int n)
+{
+	assert_int_equal(fk.n, n);
+	for (int i = 0; i < n; i++) {
+		assert_string_equal(fk.log[i], want[i]);
+	}
+}
+
+/* Each write commits alone (no BEGIN/COMMIT around the batch): a batch
+ * transaction would hold lease4_stat's row lock across the batch. */
+static void test_write_autocommits(void **state)
+{
+	(void)state;
+	lease_store_t *ls;
+	lease_conn_t *c = fk_open(&ls);
+	lease4_t l;
+
+	mk(&l);
+	assert_int_equal(sql_add(c, &l), 0);
+	assert_int_equal(sql_update(c, &l, &l), 0);
+	assert_int_equal(sql_sync(c), 0);
+	fk_expect((const char *const[]){ "insert", "update" }, 2);
+	/* a write on a lost connection is not sent again: it may have committed */
+	fk.n = 0;
+	fk.exec_fail = -ENOTCONN;
+	assert_int_equal(sql_add(c, &l), -EIO);
+	fk_expect((const char *const[]){ "insert" }, 1);
+	/* a read is */
+	fk.n = 0;
+	fk.exec_fail = -ENOTCONN;
+	assert_int_equal(sql_get_by_hwaddr(c, 7, l.hwaddr, l.hwaddr_len, &l), -ENOENT);
+	fk_expect((const char *const[]){ "get_hw", "get_hw" }, 2);
+	sql_conn_close(c);
+	sql_store_close(ls);
+}
+
+/* A repeated read of one address as the very next statement is answered from
+ * the first; anything in between, and sync, make it read again. */
+static void test_repeat_read(void **state)
+{
+	(void)state;
+	lease_store_t *ls;
+	lease_conn_t *c = fk_open(&ls);
+	lease4_t l, got;
+
+	mk(&l);
+	sql_row_from_lease(&l, &fk.row);
+	fk.have_row = true;
+	assert_int_equal(sql_get_by_addr(c, l.addr, &got), 0);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(sql_get_by_addr(c, l.addr, &got), 0);
+	assert_int_equal(got.addr, l.addr);
+	assert_string_equal(got.hostname, "host-a");
+	fk_expect((const char *const[]){ "get_addr" }, 1);
+	/* only once: a third read goes to the server */
+	assert_int_equal(sql_get_by_addr(c, l.addr, &got), 0);
+	fk_expect((const char *const[]){ "get_addr", "get_addr" }, 2);
+	/* a write between the reads */
+	assert_int_equal(sql_update(c, &l, &l), 0);
+	assert_int_equal(sql_get_by_addr(c, l.addr, &got), 0);
+	fk_expect((const char *const[]){ "get_addr", "get_addr", "update", "get_addr" }, 4);
+	/* a sync between the reads; a not-found answer is reused too */
+	fk.have_row = false;
+	fk.n = 0;
+	assert_int_equal(sql_sync(c), 0);
+	assert_int_equal(sql_get_by_addr(c, l.addr, &got), -ENOENT);
+	assert_int_equal(sql_get_by_addr(c, l.addr, &got), -ENOENT);
+	assert_int_equal(sql_sync(c), 0);
+	assert_int_equal(sql_get_by_addr(c, l.addr, &got), -ENOENT);
+	/* another address */
+	assert_int_equal(sql_get_by_addr(c, l.addr + 1, &got), -ENOENT);
+	fk_expect((const char *const[]){ "get_addr", "get_addr", "get_addr" }, 3);
+	sql_conn_close(c);
+	sql_store_close(ls);
+}
+
+/* The client-id and hwaddr lookups in one statement: each answer is the newest
+ * row matching its identifier, in whatever order the rows come. */
+static void test_get_by_client(void **state)
+{
+	(void)state;
+	lease_store_t *ls;
+	lease_conn_t *c = fk_open(&ls);
+	lease4_t a, b, got_cid, got_hw;
+	int r_cid, r_hw;
+
+	mk(&a);                 /* the client-id's lease */
+	mk(&b);                 /* the hwaddr's: same hwaddr, another client-id, newer */
+	b.addr = a.addr + 1;
+	b.client_id[1] = 0x7f;
+	b.cltt = a.cltt + 100;
+	for (int order = 0; order < 2; order++) {
+		sql_row_from_lease(order == 0 ? &a : &b, &fk.client_rows[0]);
+		sql_row_from_lease(order == 0 ? &b : &a, &fk.client_rows[1]);
+		fk.n_client_rows = 2;
+		assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+		                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+		assert_int_equal(r_cid, 0);
+		assert_int_equal(got_cid.addr, a.addr);
+		assert_int_equal(r_hw, 0);
+		assert_int_equal(got_hw.addr, b.addr);
+	}
+	/* one row found by both halves */
+	sql_row_from_lease(&a, &fk.client_rows[0]);
+	sql_row_from_lease(&a, &fk.client_rows[1]);
+	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+	                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+	assert_int_equal(got_cid.addr, a.addr);
+	assert_int_equal(got_hw.addr, a.addr);
+	/* only the hwaddr half finds a row */
+	fk.n_client_rows = 1;
+	sql_row_from_lease(&b, &fk.client_rows[0]);
+	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+	                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+	assert_int_equal(r_cid, -ENOENT);
+	assert_int_equal(r_hw, 0);
+	assert_int_equal(got_hw.addr, b.addr);
+	/* nothing */
+	fk.n_client_rows = 0;
+	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+	                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+	assert_int_equal(r_cid, -ENOENT);
+	assert_int_equal(r_hw, -ENOENT);
+	sql_conn_close(c);
+	sql_store_close(ls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +437,9 @@ int main(void)
 		cmocka_unit_test(test_render),
 		cmocka_unit_test(test_describe_hides_password),
 		cmocka_unit_test(test_open_needs_name),
+		cmocka_unit_test(test_write_autocommits),
+		cmocka_unit_test(test_repeat_read),
+		cmocka_unit_test(test_get_by_client),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
