@@ -246,8 +246,17 @@ function usage(s) {
 }
 
 async function refreshSubnetStats() {
-	const a = await apiArgs('stat-lease4-get');
-	const rs = a['result-set'];
+	const ans = await api('stat-lease4-get');
+	if (ans.result === 2) {
+		/* no libdhcp_stat_cmds.so: the command is unknown, Kea's own statistics remain */
+		await refreshSubnetStatsFromStatistics();
+		await refreshPoolStats();
+		return;
+	}
+	if (ans.result !== 0 && ans.result !== 3) {
+		throw new ApiError('stat-lease4-get: ' + (ans.text || 'result ' + ans.result));
+	}
+	const rs = (ans.arguments || {})['result-set'];
 	if (!rs) {
 		return;
 	}
@@ -268,6 +277,24 @@ async function refreshSubnetStats() {
 		/* the answer was made between sending and now: the largest offset seen is the best */
 		const skew = server - Date.now();
 		state.skew = state.skew === null ? skew : Math.max(state.skew, skew);
+	}
+}
+
+/* The subnets' figures from statistic-get-all's subnet[id].total-/assigned-/declined-addresses,
+ * which Kea and lessor keep without any hook library (the latest sample of each). */
+async function refreshSubnetStatsFromStatistics() {
+	const all = await apiArgs('statistic-get-all');
+	const latest = name => {
+		const v = all[name];
+		return Array.isArray(v) && v.length > 0 && Array.isArray(v[0]) ? v[0][0] : undefined;
+	};
+	for (const s of state.subnets) {
+		const total = latest(`subnet[${s.id}].total-addresses`);
+		if (total !== undefined) {
+			s.total = total;
+			s.assigned = latest(`subnet[${s.id}].assigned-addresses`) || 0;
+			s.declined = latest(`subnet[${s.id}].declined-addresses`) || 0;
+		}
 	}
 }
 
