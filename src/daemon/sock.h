@@ -61,7 +61,7 @@ int sock_steer_by_chaddr(int fd, unsigned n);
 
 /** Open a UDP socket bound to 0.0.0.0:@port with SO_REUSEADDR, SO_REUSEPORT (one
  *  per worker; the kernel spreads datagrams by flow hash), SO_BROADCAST,
- *  IP_PKTINFO, a receive timeout of @rcvtimeo_ms (so a worker notices a stop
+ *  IP_PKTINFO, SO_TIMESTAMPNS, a receive timeout of @rcvtimeo_ms (so a worker notices a stop
  *  request) and, when @bind_dev is not NULL, SO_BINDTODEVICE. Returns 0 and the
  *  descriptor in *ret_fd, or a negative errno. */
 int sock_udp_open(uint16_t port, const char *bind_dev, int rcvtimeo_ms, int *ret_fd);
@@ -112,14 +112,16 @@ typedef struct sock_meta {
 	uint32_t dst_addr;              /* IP header destination (IP_PKTINFO ipi_addr) */
 	uint32_t local_addr;            /* local address routing picked (ipi_spec_dst) */
 	int ifindex;                    /* receiving interface, 0 if unknown */
+	int64_t rx_ns;                  /* kernel receive time (CLOCK_REALTIME ns), 0 if unknown */
 } sock_meta_t;
 
-/** Size of the control buffer one datagram's IP_PKTINFO needs. Declare such
- *  buffers _Alignas(struct cmsghdr). */
-#define SOCK_CMSG_SPACE 64
+/** Size of the control buffer one datagram's IP_PKTINFO and SCM_TIMESTAMPNS
+ *  need (32 + 32 bytes, with room to spare). Declare such buffers
+ *  _Alignas(struct cmsghdr). */
+#define SOCK_CMSG_SPACE 96
 
 /** Extract addresses from a received message (msg_name = sockaddr_in, control
- *  = IP_PKTINFO). Fields that are absent are zero. */
+ *  = IP_PKTINFO, SCM_TIMESTAMPNS). Fields that are absent are zero. */
 void sock_meta_from_msg(const struct msghdr *msg, sock_meta_t *ret);
 
 /** Fill a sockaddr_in. */

@@ -202,6 +202,20 @@ static bool iface_allowed(const cfg_t *cfg, const sock_iface_t *ifc, uint32_t *r
 
 /* ---- the loop ---- */
 
+/* Whether a query waited so long in the receive queue that its client has
+ * given up on this copy (see WORKER_STALE_MS). */
+static bool query_stale(const sock_meta_t *meta)
+{
+	struct timespec ts;
+	int64_t age_ms;
+
+	if (meta->rx_ns == 0 || clock_gettime(CLOCK_REALTIME, &ts) < 0) {
+		return false;
+	}
+	age_ms = ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - meta->rx_ns) / 1000000;
+	return age_ms > WORKER_STALE_MS && age_ms < WORKER_STALE_MAX_MS;
+}
+
 /* Process received slots [from, to) of the batch; replies are appended to
  * w->tx from index n_tx on. Returns the new reply count. */
 static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsigned to,
@@ -236,6 +250,14 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 		if ((mh->msg_flags & MSG_TRUNC) != 0) {
 			stats_inc(w->stats, STAT_PKT4_RECEIVED);
 			stats_inc(w->stats, STAT_PKT4_RECEIVE_DROP);
+			continue;
+		}
+		if (query_stale(&meta)) {
+			stats_inc(w->stats, STAT_PKT4_RECEIVED);
+			stats_inc(w->stats, STAT_PKT4_RECEIVE_DROP);
+			log_debug(LOGGER_PACKETS, LOG_DBG_DETAIL, "LESSOR_PACKET_STALE",
+			          "dropped a query that waited more than %d ms in the receive queue",
+			          WORKER_STALE_MS);
 			continue;
 		}
 

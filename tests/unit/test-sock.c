@@ -1,6 +1,6 @@
 /* daemon/sock.c: the hand-built IPv4+UDP datagram (checked byte for byte against
  * scapy's output for the same fields), checksums, interface matching, and a
- * loopback round trip through the UDP socket with IP_PKTINFO. */
+ * loopback round trip through the UDP socket with IP_PKTINFO and SO_TIMESTAMPNS. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -193,6 +194,12 @@ static void test_udp_pktinfo(void **state)
 	assert_int_equal(m.dst_addr, 0x7f000001);
 	assert_int_equal(m.ifindex, (int)if_nametoindex("lo"));
 	assert_true(m.src_port != 0);
+	/* SO_TIMESTAMPNS: the kernel's receive time, what the worker ages queries by */
+	struct timespec now;
+	assert_int_equal(clock_gettime(CLOCK_REALTIME, &now), 0);
+	int64_t age_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - m.rx_ns;
+	assert_true(m.rx_ns != 0);
+	assert_true(age_ns >= 0 && age_ns < 5000000000LL);
 
 	/* reply with IP_PKTINFO source selection */
 	struct sockaddr_in to;
