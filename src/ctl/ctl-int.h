@@ -42,6 +42,7 @@ struct ctl {
 		bool on;
 		int64_t until_s;
 	} disabled_by[2];
+	char health_why[256];           /* /health's reason when a database is down */
 };
 
 /* Handler of one command: returns a complete answer (new reference), built with

@@ -60,6 +60,9 @@ typedef struct ctl_env {
 	int (*dhcp_enable)(void *ud, const char *origin);
 	/* Whether DHCP service is enabled (for /health). NULL = always enabled. */
 	bool (*dhcp_is_enabled)(void *ud);
+	/* Whether a database the service needs is lost, and why in @buf (for
+	 * /health). NULL = never. */
+	bool (*db_down)(void *ud, char *buf, size_t size);
 	/* Reclaim expired leases now; @remove: delete them instead of keeping them
 	 * as expired-reclaimed. 0 or negative. */
 	int (*leases_reclaim)(void *ud, bool remove);

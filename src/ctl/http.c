@@ -235,6 +235,11 @@ static int health_locked(ctl_t *ctl, const char **ret_reason)
 		*ret_reason = "no lease store";
 		return -ENOENT;
 	}
+	if (ctl->env.db_down != NULL &&
+	    ctl->env.db_down(ctl->env.ud, ctl->health_why, sizeof(ctl->health_why))) {
+		*ret_reason = ctl->health_why;
+		return -ENOTCONN;
+	}
 	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
 	if (lease_conn_open(ctl->env.store, &c) < 0 || lease_conn_sync(c) < 0) {
 		*ret_reason = "lease store not writable";

@@ -65,6 +65,11 @@ static bool ctl_cb_is_enabled(void *ud)
 	return !atomic_load(&((server_t *)ud)->dhcp_disabled);
 }
 
+static bool ctl_cb_db_down(void *ud, char *buf, size_t size)
+{
+	return server_db_down(ud, buf, size);
+}
+
 /* Commands run under the ctl lock, which a SIGHUP reload also holds
  * (ctl_pause), so n_workers cannot change under this read. */
 static unsigned ctl_cb_worker_count(void *ud)
@@ -131,6 +136,11 @@ static json_t *ctl_cb_status_extra(void *ud)
 	if (o != NULL && s->src != NULL) {
 		json_object_set_new(o, "config-source", source_status(s->src));
 	}
+	json_t *db = server_db_status(s);
+	if (o != NULL && db != NULL) {
+		json_object_update(o, db);
+	}
+	json_decref(db);
 	return o;
 }
 
@@ -191,6 +201,7 @@ int server_ctl_start(server_t *s)
 			.dhcp_disable = ctl_cb_disable,
 			.dhcp_enable = ctl_cb_enable,
 			.dhcp_is_enabled = ctl_cb_is_enabled,
+			.db_down = ctl_cb_db_down,
 			.leases_reclaim = ctl_cb_reclaim,
 			.subnet_counter = ctl_cb_subnet_counter,
 			.worker_count = ctl_cb_worker_count,

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cfg/cfg-current.h"
 #include "daemon/server-db-policy.h"
 #include "daemon/server-int.h"
 #include "lease/hostdb.h"
@@ -233,4 +234,73 @@ void server_db_watch(server_t *s, const cfg_t *cfg)
 		                 hosts_recovered };
 		watch(s, cfg, &w);
 	}
+}
+
+void server_db_reset(server_t *s)
+{
+	bool held = s->db.disabled_dhcp;
+
+	s->db = (server_db_t){ 0 };
+	if (held && !s->hdb.disabled_dhcp) {
+		atomic_store(&s->dhcp_disabled, false);
+	}
+}
+
+/* One database's outage in words; "" when it is connected. */
+static void describe(const server_db_t *d, const char *what, const lease_store_cfg_t *c,
+                     char *buf, size_t size)
+{
+	if (!d->lost) {
+		buf[0] = '\0';
+	} else if (d->gave_up) {
+		snprintf(buf, size, "%s connection lost; %u reconnect attempts failed, serving "
+		         "without it (on-fail %s)", what, d->attempt, lease_db_on_fail_name(c->on_fail));
+	} else {
+		snprintf(buf, size, "%s connection lost; reconnect attempt %u of %u failed, next in "
+		         "%u ms (on-fail %s)", what, d->attempt, c->max_reconnect_tries,
+		         c->reconnect_wait_time, lease_db_on_fail_name(c->on_fail));
+	}
+}
+
+bool server_db_down(const server_t *s, char *buf, size_t size)
+{
+	const cfg_t *cfg = cfg_acquire();
+	bool down = false;
+
+	buf[0] = '\0';
+	if (cfg != NULL && s->db.lost) {
+		describe(&s->db, "lease database", &cfg->lease_db, buf, size);
+		down = true;
+	} else if (cfg != NULL && s->hdb.lost && cfg->n_hosts_dbs > 0) {
+		describe(&s->hdb, "hosts database", &cfg->hosts_dbs[0], buf, size);
+		down = true;
+	}
+	cfg_release(cfg);
+	return down;
+}
+
+static json_t *db_json(const server_db_t *d, const char *what, const lease_store_cfg_t *c)
+{
+	char why[256];
+
+	describe(d, what, c, why, sizeof(why));
+	return json_pack("{s:b, s:I, s:s}", "connected", !d->lost, "reconnect-attempts",
+	                 (json_int_t)d->attempt, "reason", d->lost ? why : "connected");
+}
+
+json_t *server_db_status(const server_t *s)
+{
+	const cfg_t *cfg = cfg_acquire();
+	json_t *o = json_object();
+
+	if (cfg != NULL && o != NULL && cfg->lease_db.type != NULL && strcmp(cfg->lease_db.type, "memfile") != 0) {
+		json_object_set_new(o, "lease-database", db_json(&s->db, "lease database",
+		                                                 &cfg->lease_db));
+	}
+	if (cfg != NULL && o != NULL && cfg->hosts_db_lookup && cfg->n_hosts_dbs > 0) {
+		json_object_set_new(o, "hosts-database", db_json(&s->hdb, "hosts database",
+		                                                 &cfg->hosts_dbs[0]));
+	}
+	cfg_release(cfg);
+	return o;
 }

@@ -100,3 +100,10 @@ int server_ctl_start(server_t *s);
 
 /** Once per tick: notice a lost lease database, retry, apply on-fail (server-db.c). */
 void server_db_watch(server_t *s, const cfg_t *cfg);
+/** The lease store was replaced: forget its outage (re-enabling the service
+ *  if the outage had disabled it). */
+void server_db_reset(server_t *s);
+/** Whether a database is lost; if so, why in @buf (status-get, /health). */
+bool server_db_down(const server_t *s, char *buf, size_t size);
+/** status-get's "lease-database" / "hosts-database" state (server-db.c). */
+json_t *server_db_status(const server_t *s);

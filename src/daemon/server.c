@@ -346,6 +346,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				lease_store_close(s->store);
 			}
 			s->store = TAKE_PTR(nstore);
+			server_db_reset(s);     /* the old store's outage ended with it */
 			ctl_set_store(s->ctl, s->store);
 			r = lease_conn_open(s->store, &s->hk_conn);
 			if (r < 0) {
@@ -502,6 +503,11 @@ int server_start(server_t *s)
 	}
 	log_info(LOGGER_DHCP4, "DHCP4_STARTED", "Kea DHCPv4 server version %s started", LESSOR_VERSION_STRING);
 	s->started = true;
+	/* a database that was down at open (retry-on-startup): on-fail applies
+	 * now, not at the first tick (stop-retry-exit serves nothing meanwhile) */
+	c = cfg_acquire();
+	server_db_watch(s, c);
+	cfg_release(c);
 	return 0;
 }
 

@@ -66,6 +66,9 @@ int sql_conn_ensure(sql_conn_t *c)
 	if (c->db != NULL) {
 		return 0;
 	}
+	if (atomic_load(&s->unchecked)) {
+		return -ENOTCONN;       /* sql_reconnect() checks the schema first */
+	}
 	r = s->drv->connect(&s->cfg, &c->db, &err);
 	if (r == 0) {
 		r = sql_conn_prepare_all(s, c->db);
@@ -119,6 +122,10 @@ int sql_reconnect(lease_conn_t *lc, unsigned n, unsigned max, unsigned wait_ms)
 	log_info(LOGGER_DHCPSRV, s->drv->log_db, "opening %s lease database: %s", s->drv->name,
 	         lease_store_cfg_describe(&s->cfg, desc, sizeof(desc)));
 	r = s->drv->connect(&s->cfg, &c->db, &err);
+	bool first = r == 0 && atomic_load(&s->unchecked);
+	if (first && (r = sql_check_version(s, c->db, &err)) < 0) {
+		sql_conn_drop(c);
+	}
 	if (r == 0 && sql_conn_prepare_all(s, c->db) < 0) {
 		if (asprintf(&err, "preparing statements failed: %s", s->drv->error(c->db)) < 0) {
 			err = NULL;
@@ -127,6 +134,10 @@ int sql_reconnect(lease_conn_t *lc, unsigned n, unsigned max, unsigned wait_ms)
 		r = -ENOTCONN;
 	}
 	if (r == 0) {
+		if (first) {
+			sql_log_schema(s);
+			atomic_store(&s->unchecked, false);
+		}
 		atomic_store(&s->down_logged, false);
 		return 0;
 	}

@@ -24,6 +24,10 @@ typedef struct sql_store {
 	size_t n_idle;
 	_Atomic uint64_t bad_rows;
 	_Atomic bool down_logged;       /* one "connection lost" line per outage */
+	/* retry-on-startup: the database was unreachable at open, so the schema
+	 * (and with it the statements' text) is not known yet; only
+	 * sql_reconnect() connects until it has checked it */
+	_Atomic bool unchecked;
 	bool txn_writes;                /* batch writes in one transaction (LESSOR_SQL_TXN=1) */
 } sql_store_t;
 
@@ -70,4 +74,8 @@ void sql_conn_log_error(sql_conn_t *c, const char *what, int r);
 void sql_conn_drop(sql_conn_t *c);
 int sql_conn_prepare_all(sql_store_t *s, sql_db_t *db);
 int sql_conn_ensure(sql_conn_t *c);
+/* store-sql.c: the schema version check, at open and at the first connect
+ * after an open without the database (retry-on-startup) */
+int sql_check_version(sql_store_t *s, sql_db_t *db, char **reterr);
+void sql_log_schema(const sql_store_t *s);
 void sql_conn_free(sql_conn_t *c);

@@ -530,7 +530,7 @@ static int set_err(char **reterr, int r, const char *fmt, ...)
 }
 
 /* Kea refuses a schema it was not built for; lessor knows two per backend. */
-static int check_version(sql_store_t *s, sql_db_t *db, char **reterr)
+int sql_check_version(sql_store_t *s, sql_db_t *db, char **reterr)
 {
 	const sql_driver_t *d = s->drv;
 	char want[64] = "";
@@ -551,6 +551,36 @@ static int check_version(sql_store_t *s, sql_db_t *db, char **reterr)
 	}
 	return set_err(reterr, -EPROTO, "%s schema version mismatch: need version: %s found "
 	               "version: %d.%d", d->name, want, s->major, s->minor);
+}
+
+void sql_log_schema(const sql_store_t *s)
+{
+	log_info(LOGGER_DHCPSRV, "LESSOR_SQL_SCHEMA", "%s lease database schema version %d.%d%s",
+	         s->drv->name, s->major, s->minor, s->has_pool ? "" : " (no lease4.pool_id column)");
+}
+
+/* retry-on-startup (Kea 2.4+): the database did not answer at open. The store
+ * opens without a connection and reports itself lost, so the server's
+ * reconnect loop (server-db.c) retries with max-reconnect-tries /
+ * reconnect-wait-time / on-fail as after a loss; the first reconnect checks
+ * the schema. Kea logs DHCPSRV_LEASE_MGR_DB_OPEN_CONNECTION_WITH_RETRY_FAILED. */
+static int open_detached(sql_store_t *s, lease_store_t **ret_store, char **reterr)
+{
+	char desc[512];
+
+	log_info(LOGGER_DHCPSRV, "DHCPSRV_LEASE_MGR_DB_OPEN_CONNECTION_WITH_RETRY_FAILED",
+	         "Failed to connect to database: %s with error: %s (retrying up to %u times every "
+	         "%u milliseconds)", lease_store_cfg_describe(&s->cfg, desc, sizeof(desc)),
+	         reterr != NULL && *reterr != NULL ? *reterr : "unknown error",
+	         s->cfg.max_reconnect_tries, s->cfg.reconnect_wait_time);
+	if (reterr != NULL) {
+		free(*reterr);
+		*reterr = NULL;
+	}
+	atomic_store(&s->unchecked, true);
+	atomic_store(&s->down_logged, true);
+	*ret_store = &s->base;
+	return 0;
 }
 
 int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
@@ -581,8 +611,11 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 	log_info(LOGGER_DHCPSRV, drv->log_db, "opening %s lease database: %s", drv->name,
 	         lease_store_cfg_describe(&s->cfg, desc, sizeof(desc)));
 	r = drv->connect(&s->cfg, &db, reterr);
+	if (r < 0 && cfg->retry_on_startup) {
+		return open_detached(s, ret_store, reterr);
+	}
 	if (r == 0) {
-		r = check_version(s, db, reterr);
+		r = sql_check_version(s, db, reterr);
 	}
 	if (r == 0) {
 		r = sql_conn_prepare_all(s, db);
@@ -597,8 +630,7 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 		sql_store_close(&s->base);
 		return r;
 	}
-	log_info(LOGGER_DHCPSRV, "LESSOR_SQL_SCHEMA", "%s lease database schema version %d.%d%s",
-	         drv->name, s->major, s->minor, s->has_pool ? "" : " (no lease4.pool_id column)");
+	sql_log_schema(s);
 	/* keep the checked connection for the first user */
 	sql_conn_t *c = calloc(1, sizeof(*c));
 	if (c != NULL) {

@@ -11,7 +11,10 @@ MariaDB / PostgreSQL server under the running DHCP server):
 - the database down at start: Kea 2.2 has no retry at start (retry-on-startup came after
   2.4): DHCP4_CONFIG_LOAD_FAIL and DHCP4_INIT_FAIL with the driver's "Unable to open
   database" text, exit 1, even with max-reconnect-tries set; started again once the
-  database is up, it serves.
+  database is up, it serves;
+- with retry-on-startup (Kea 2.4+, lessor only) the server starts without the database,
+  says why in status-get, serves nobody, and serves once the database comes up 3 s later;
+  with the retries used up it exits 1.
 
 With LESSOR_TEST_SERVER=kea the same test runs against Kea 2.2, which checks the test itself.
 """
@@ -110,6 +113,19 @@ def test_database_lost_for_good_stops_the_server(make_server, db, lease_db_extra
         srv.cleanup()
 
 
+def _start_and_exit(srv, cfg):
+    """Start SRV on CFG with the database down; it must exit 1 within 30 s. Its log."""
+    srv.start(cfg, wait=False)
+    try:
+        srv.proc.wait(30)
+    except Exception:
+        raise AssertionError("still running 30 s after a start with the database down:\n"
+                             + srv.log_since_start()[-3000:])
+    log = srv.log_since_start()
+    assert srv.proc.returncode == 1, (srv.proc.returncode, log)
+    return log
+
+
 def test_database_down_at_start(make_server, db):
     """Kea 2.2 refuses to start on an unreachable lease database, reconnect settings or not
     (checked here against Kea 2.2: the same IDs and text), and its orchestrator starts it
@@ -120,14 +136,7 @@ def test_database_down_at_start(make_server, db):
     cfg["Dhcp4"]["lease-database"].update(RECONNECT)
     db.stop()
     try:
-        srv.start(cfg, wait=False)
-        try:
-            srv.proc.wait(30)
-        except Exception:
-            raise AssertionError("still running 30 s after a start with the database down:\n"
-                                 + srv.log_since_start()[-3000:])
-        log = srv.log_since_start()
-        assert srv.proc.returncode == 1, (srv.proc.returncode, log)
+        log = _start_and_exit(srv, cfg)
         srv.wait_log(r"DHCP4_CONFIG_LOAD_FAIL configuration error using file: .*, reason: "
                      r"Unable to open database: ", timeout=1)
         srv.wait_log(r"DHCP4_INIT_FAIL failed to initialize Kea server: configuration error "
@@ -173,3 +182,95 @@ def test_bad_row_skipped_and_logged(make_server, db):
     assert "10.0.1.0" not in [leased.get(m) for m in mac_seq("00:0e:07:00:00:00", 20)]
     assert len(db.sql("kea", "SELECT address FROM lease4 WHERE address = 167772416")) == 1
     srv.stop_clean()
+
+
+HEALTH_PORT = 20550     # inside the test's own namespace (slot 5's range)
+
+
+def _status(srv):
+    return command(srv, "status-get")["arguments"]
+
+
+def _health(srv):
+    """GET /health from inside the server's namespace: (HTTP code, body)."""
+    (curl,) = need_tools("curl")
+    r = srv.net.run(srv.net.srv, [curl, "-s", "-o", "-", "-w", "\n%{http_code}", "--max-time",
+                                  "10", "http://127.0.0.1:%d/health" % HEALTH_PORT], timeout=20)
+    text, _, code = r.stdout.rpartition("\n")
+    return int(code or 0), text
+
+
+@pytest.mark.parametrize("on_fail", ["stop-retry-exit", "serve-retry-continue"])
+def test_retry_on_startup(make_server, db, on_fail):
+    """retry-on-startup (Kea 2.4+; Kea 2.2 refuses the keyword, so lessor only): the database
+    down at start is not fatal. The server starts, logs Kea's
+    DHCPSRV_LEASE_MGR_DB_OPEN_CONNECTION_WITH_RETRY_FAILED (password masked), says why it is
+    not serving in status-get and GET /health (503), answers no client (stop-retry-exit
+    disables the service, serve-* have no database to lease from), and once the database
+    comes up 3 s after the server it connects, checks the schema and serves."""
+    if SERVER_KIND != "lessor":
+        pytest.skip("Kea 2.2 has no retry-on-startup")
+    need_tools("perfdhcp")
+    srv = attach_db(make_server(), db)
+    cfg = sql_config(srv, db)
+    cfg["Dhcp4"]["lease-database"].update({"retry-on-startup": True, "max-reconnect-tries": 60,
+                                           "reconnect-wait-time": 500, "on-fail": on_fail})
+    cfg["Control-agent"] = {"http-host": "127.0.0.1", "http-port": HEALTH_PORT}
+    db.stop()
+    try:
+        t0 = time.monotonic()
+        srv.start(cfg, wait=False)      # wait=True probes for an OFFER
+        srv.wait_log(r"DHCP4_STARTED", timeout=30)
+        srv.wait_log(r"DHCPSRV_LEASE_MGR_DB_OPEN_CONNECTION_WITH_RETRY_FAILED Failed to connect "
+                     r"to database: .*password=\*{5}.* with error: ", timeout=5)
+        srv.wait_log(r"DHCP4_DB_RECONNECT_LOST_CONNECTION", timeout=5)
+        st = _status(srv)
+        ldb = st["lease-database"]
+        assert ldb["connected"] is False and "lease database connection lost" in ldb["reason"], st
+        assert st["dhcp-state"]["enabled"] is (on_fail != "stop-retry-exit"), st
+        code, text = _health(srv)
+        assert code == 503 and "lease database connection lost" in text, (code, text)
+        r = perfdhcp(srv.net, n=3, rate=10, base_mac="00:0e:07:00:00:00", wait_s=1)
+        assert r.acks == 0 and (on_fail != "stop-retry-exit" or r.offers == 0), r
+        assert srv.alive(), srv.log_since_start()[-3000:]
+        time.sleep(max(0.0, 3.0 - (time.monotonic() - t0)))
+    finally:
+        db.restart()
+    up = srv.log_offset()
+    srv.wait_log(r"DHCP4_DB_RECONNECT_SUCCEEDED database connection recovered", timeout=30,
+                 since=up)
+    srv.wait_log(r"LESSOR_SQL_SCHEMA", timeout=1, since=up)
+    st = _status(srv)
+    assert st["lease-database"]["connected"] is True and st["dhcp-state"]["enabled"], st
+    code, text = _health(srv)
+    assert code == 200, (code, text)
+    r = perfdhcp(srv.net, n=10, rate=50, base_mac="00:0e:08:00:00:00", wait_s=2)
+    assert r.all_acked(10), r
+    leased = by_hw(db)
+    for mac in mac_seq("00:0e:08:00:00:00", 10):
+        assert mac in leased, "%s was ACKed but has no row" % mac
+    assert "keapass" not in srv.log_since_start()
+    srv.stop_clean()
+
+
+def test_retry_on_startup_exhausted(make_server, db):
+    """retry-on-startup with the database never coming up: once max-reconnect-tries are used
+    up, stop-retry-exit stops the server (DHCP4_DB_RECONNECT_FAILED, exit 1), as Kea 2.4+."""
+    if SERVER_KIND != "lessor":
+        pytest.skip("Kea 2.2 has no retry-on-startup")
+    srv = attach_db(make_server(), db)
+    cfg = sql_config(srv, db)
+    cfg["Dhcp4"]["lease-database"].update({"retry-on-startup": True, "max-reconnect-tries": 3,
+                                           "reconnect-wait-time": 200,
+                                           "on-fail": "stop-retry-exit"})
+    db.stop()
+    try:
+        log = _start_and_exit(srv, cfg)
+        srv.wait_log(r"DHCPSRV_(MYSQL|PGSQL)_LEASE_DB_RECONNECT_ATTEMPT_SCHEDULE scheduling "
+                     r"attempt 3 of 3", timeout=1)
+        srv.wait_log(r"DHCP4_DB_RECONNECT_FAILED maximum number of database reconnect attempts: "
+                     r"3, has been exhausted without success", timeout=1)
+        assert "DHCP4_SHUTDOWN" in log, log
+    finally:
+        db.restart()
+        srv.cleanup()
