@@ -220,8 +220,21 @@ static void hosts_recovered(server_t *s)
 	atomic_store(&s->hosts_lost, false);
 }
 
+/* The store's count of unreadable rows into v4-lease-rows-skipped (shard 0
+ * is the main thread's). */
+static void count_bad_rows(server_t *s)
+{
+	uint64_t n = lease_store_bad_rows(s->store);
+
+	if (n > s->bad_rows_seen) {
+		stats_add(&s->stats.shards[0], STAT_V4_LEASE_ROWS_SKIPPED, n - s->bad_rows_seen);
+		s->bad_rows_seen = n;
+	}
+}
+
 void server_db_watch(server_t *s, const cfg_t *cfg)
 {
+	count_bad_rows(s);
 	if (s->stop) {
 		return;
 	}
@@ -244,6 +257,8 @@ void server_db_reset(server_t *s)
 	if (held && !s->hdb.disabled_dhcp) {
 		atomic_store(&s->dhcp_disabled, false);
 	}
+	s->bad_rows_seen = 0;           /* a new store counts from 0 */
+	count_bad_rows(s);
 }
 
 /* One database's outage in words; "" when it is connected. */

@@ -40,6 +40,7 @@ struct server {
 	int exit_r;                     /* what server_run() returns once stopped (0, or why) */
 	server_db_t db;                 /* the lease database */
 	server_db_t hdb;                /* the hosts databases (per-packet lookups) */
+	uint64_t bad_rows_seen;         /* the store's bad rows already in v4-lease-rows-skipped */
 	_Atomic bool hosts_lost;        /* a worker found a hosts database lost */
 	int sig_fd;
 	int timer_fd;

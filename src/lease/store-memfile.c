@@ -125,6 +125,7 @@ static int memfile_open(const lease_store_cfg_t *cfg, lease_store_t **ret_store,
 		memfile_close(&ms->base);
 		return r;
 	}
+	atomic_store(&ms->base.bad_rows, st.errors);
 	if (st.errors > 0) {
 		log_warn(LOGGER_DHCPSRV, "DHCPSRV_MEMFILE_LEASE_LOAD_ROW_ERROR",
 		         "discarded %" PRIu64 " bad row(s) while loading leases, last: %s", st.errors,

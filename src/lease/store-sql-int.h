@@ -22,7 +22,6 @@ typedef struct sql_store {
 	pthread_mutex_t mu;             /* guards idle[] */
 	struct sql_conn *idle[SQL_IDLE_MAX];
 	size_t n_idle;
-	_Atomic uint64_t bad_rows;
 	_Atomic bool down_logged;       /* one "connection lost" line per outage */
 	/* retry-on-startup: the database was unreachable at open, so the schema
 	 * (and with it the statements' text) is not known yet; only

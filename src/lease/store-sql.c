@@ -129,7 +129,7 @@ static int rows_to_leases(sql_conn_t *c, const sql_row_t *rows, int n, lease4_t 
 			k++;
 			continue;
 		}
-		atomic_fetch_add(&s->bad_rows, 1);
+		atomic_fetch_add(&s->base.bad_rows, 1);
 		log_warn(LOGGER_DHCPSRV, "LESSOR_SQL_BAD_ROW", "skipping unreadable lease4 row for "
 		         "address %s: %s", inaddr_fmt(rows[i].address, a), why);
 	}
@@ -642,9 +642,4 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 	}
 	*ret_store = &s->base;
 	return 0;
-}
-
-uint64_t sql_store_bad_rows(lease_store_t *ls)
-{
-	return atomic_load(&to_store(ls)->bad_rows);
 }

@@ -197,6 +197,3 @@ int sql_get_reclaimed(lease_conn_t *c, int64_t before, lease4_t *out, size_t max
 int sql_get_page(lease_conn_t *c, uint32_t after, lease4_t *out, size_t max);
 int sql_count(lease_conn_t *c, lease_count_t **ret);
 int sql_wipe(lease_conn_t *c, uint32_t subnet_id);
-
-/** Rows skipped as unreadable since the store opened (tests, statistics). */
-uint64_t sql_store_bad_rows(lease_store_t *ls);

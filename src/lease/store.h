@@ -18,6 +18,7 @@
  * The worker calls it once per batch, before any reply of that batch leaves. */
 #pragma once
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -143,6 +144,9 @@ struct lease_store {
 	/* every write is durable when it returns (SQL writes autocommit), so a
 	 * sync has nothing to wait for and a batch gains nothing by waiting */
 	bool writes_durable;
+	/* rows skipped as unreadable since the store opened (SQL: each read of
+	 * one; memfile: at load) */
+	_Atomic uint64_t bad_rows;
 };
 
 struct lease_conn {
@@ -158,6 +162,12 @@ int lease_store_open(const lease_store_cfg_t *cfg, lease_store_t **ret_store, ch
 /** NULL-safe. Every connection must be closed first. */
 void lease_store_close(lease_store_t *ls);
 DEFINE_FREEP(lease_store_t, lease_store_close)
+
+/** Rows @ls skipped as unreadable since it opened (0 for NULL). */
+static inline uint64_t lease_store_bad_rows(lease_store_t *ls)
+{
+	return ls != NULL ? atomic_load(&ls->bad_rows) : 0;
+}
 
 /** Whether @ls lost its database connection (false for memfile). */
 static inline bool lease_store_lost(lease_store_t *ls)

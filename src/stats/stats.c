@@ -36,6 +36,7 @@ static const char *const stat_names[_STAT_MAX] = {
 	[STAT_CUMULATIVE_ASSIGNED_ADDRESSES] = "cumulative-assigned-addresses",
 	[STAT_V4_RESERVATION_CONFLICTS] = "v4-reservation-conflicts",
 	[STAT_V4_ALLOCATION_CONFLICTS] = "v4-allocation-conflicts",
+	[STAT_V4_LEASE_ROWS_SKIPPED] = "v4-lease-rows-skipped",
 	[STAT_CONFIG_SOURCE_FETCHES] = "config-source-fetches",
 	[STAT_CONFIG_SOURCE_APPLIED] = "config-source-applied",
 	[STAT_CONFIG_SOURCE_UNCHANGED] = "config-source-unchanged",

@@ -40,6 +40,9 @@ typedef enum stat_id {
 	/* lessor's: lost races for an address against another worker or another
 	 * server on the same lease database (engine/alloc.c) */
 	STAT_V4_ALLOCATION_CONFLICTS,
+	/* lessor's: lease rows the store skipped as unreadable (an SQL lease4
+	 * row at each read, a memfile row at load; lease_store_bad_rows()) */
+	STAT_V4_LEASE_ROWS_SKIPPED,
 	/* the configuration source (source/source.h): lessor's, not Kea's */
 	STAT_CONFIG_SOURCE_FETCHES,
 	STAT_CONFIG_SOURCE_APPLIED,

@@ -10,6 +10,7 @@ guarantee is lessor's (Kea's memfile does not fsync); LESSOR_TEST_FORCE=1 runs i
 anyway, which passes, and so checks the test.
 """
 
+import json
 import os
 import re
 import signal
@@ -194,4 +195,53 @@ def test_lease_synced_before_reply_is_sent(server, tmp_path, threads):
     assert writes >= 100 and sends > 0, "trace saw %d lease writes, %d sends" % (writes, sends)
     assert not violations, "%d replies sent before their lease was synced (of %d sends, %d " \
         "writes, %d syncs), first: %s" % (len(violations), sends, writes, syncs, violations[:3])
+    server.stop_clean()
+
+
+def _write_rows(path, bad):
+    """A lease file with one good row for 10.0.1.5 and BAD unreadable rows."""
+    exp = int(time.time()) + 3600
+    with open(path, "w") as f:
+        f.write("address,hwaddr,client_id,valid_lifetime,expire,subnet_id,fqdn_fwd,fqdn_rev,"
+                "hostname,state,user_context\n")
+        f.write("10.0.1.5,00:0c:0b:00:00:01,,4000,%d,1,0,0,,0,\n" % exp)
+        for i in range(bad):
+            f.write("10.0.1.%d,not-a-mac,,4000,%d,1,0,0,,0,\n" % (10 + i, exp))
+
+
+@pytest.mark.parametrize("bad, limit, starts", [(1, 0, True), (2, 1, False)],
+                         ids=["counted", "over-max-row-errors"])
+def test_bad_lease_rows(server, tmp_path, bad, limit, starts):
+    """Unreadable memfile rows are discarded at load (Kea 2.2 alike); with max-row-errors the
+    load gives up above that many and the start fails. lessor counts the discarded rows in
+    its v4-lease-rows-skipped statistic (Kea has none)."""
+    cfg = base_config(tmp_path)
+    cfg["Dhcp4"]["lease-database"]["max-row-errors"] = limit
+    sock = os.path.join(str(tmp_path), "ctl.sock")
+    cfg["Dhcp4"]["control-socket"] = {"socket-type": "unix", "socket-name": sock}
+    _write_rows(cfg["Dhcp4"]["lease-database"]["name"], bad)
+    server.start(cfg, wait=False)
+    if not starts:
+        try:
+            server.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("started over max-row-errors:\n" + server.log_since_start())
+        assert server.proc.returncode != 0, server.log_since_start()
+        server.wait_log(r"DHCP4_INIT_FAIL", timeout=1)
+        return
+    server.wait_log(r"DHCP4_STARTED", timeout=30)
+    if server.kind == "lessor":
+        (socat,) = need_tools("socat")
+        deadline = time.monotonic() + 10
+        while True:
+            ans = json.loads(subprocess.run(
+                [socat, "-t", "10", "-", "UNIX-CONNECT:" + sock], input=json.dumps(
+                    {"command": "statistic-get", "arguments": {"name": "v4-lease-rows-skipped"}}),
+                stdout=subprocess.PIPE, text=True, timeout=20).stdout)
+            got = ans.get("arguments", {}).get("v4-lease-rows-skipped", [])
+            if got and got[0][0] == bad:
+                break
+            assert time.monotonic() < deadline, ans
+            time.sleep(0.2)
+    assert "10.0.1.5" in server.leases()
     server.stop_clean()

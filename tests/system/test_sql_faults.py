@@ -150,6 +150,12 @@ def test_database_down_at_start(make_server, db):
     srv.stop_clean()
 
 
+def _skipped(srv):
+    ans = command(srv, "statistic-get", name="v4-lease-rows-skipped")
+    samples = ans.get("arguments", {}).get("v4-lease-rows-skipped", [])
+    return samples[0][0] if samples else 0
+
+
 def test_bad_row_skipped_and_logged(make_server, db):
     """A lease4 row lessor cannot hold (here a 2000-byte user_context: lessor keeps 1023) is
     skipped where it is read, with its address in LESSOR_SQL_BAD_ROW, and the address is not
@@ -176,11 +182,24 @@ def test_bad_row_skipped_and_logged(make_server, db):
     assert "10.0.1.0" not in got, ans
     srv.wait_log(r"LESSOR_SQL_BAD_ROW skipping unreadable lease4 row for address 10\.0\.1\.0: ",
                  timeout=5)
+    # counted in lessor's v4-lease-rows-skipped (the main thread's tick copies the store's
+    # count: within a second or two)
+    deadline = time.monotonic() + 10
+    while _skipped(srv) < 1:
+        assert time.monotonic() < deadline, command(srv, "statistic-get-all")
+        time.sleep(0.2)
     r = perfdhcp(srv.net, n=20, rate=50, base_mac="00:0e:07:00:00:00", wait_s=2)
     assert r.all_acked(20), r
     leased = by_hw(db)
     assert "10.0.1.0" not in [leased.get(m) for m in mac_seq("00:0e:07:00:00:00", 20)]
     assert len(db.sql("kea", "SELECT address FROM lease4 WHERE address = 167772416")) == 1
+    # each read of the row counts: more skips for more reads
+    before = _skipped(srv)
+    command(srv, "lease4-get-all")
+    deadline = time.monotonic() + 10
+    while _skipped(srv) <= before:
+        assert time.monotonic() < deadline, (before, _skipped(srv))
+        time.sleep(0.2)
     srv.stop_clean()
 
 
