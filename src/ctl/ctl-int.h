@@ -27,13 +27,12 @@ struct ctl {
 	int wake[2];              /* pipe: wakes the ctl thread to stop */
 	bool thread_running;
 	pthread_t thread;
-	struct MHD_Daemon *mhd;         /* TLS: the only one; plain: big pool (http-accept.c) */
-	struct MHD_Daemon *mhd_small;   /* plain HTTP: connections with small headers */
-	struct ctl_http_acc *acc;       /* plain HTTP: our acceptor, or NULL */
-	uint16_t http_port;             /* the acceptor's bound port */
-	char *tls_cert_pem;
-	char *tls_key_pem;
-	char *tls_ca_pem;
+	struct ctl_http *http;          /* the control listener (Control-agent), or NULL */
+	/* HA's dedicated listener (http-peer.c), owned by the ctl thread, which
+	 * follows the published configuration; @peer_lock guards the pointer for
+	 * readers on other threads (ctl_peer_port). */
+	struct ctl_http *peer;
+	pthread_mutex_t peer_lock;
 	/* dhcp-disable per origin, as Kea's NetworkState: [0] "user", [1]
 	 * "ha-partner". DHCP is served only while no origin disables it; a
 	 * max-period timer belongs to its origin (until_s: CLOCK_MONOTONIC s,
@@ -197,9 +196,44 @@ int ctl_http_acc_start(ctl_http_acc_t **ret, int listen_fd, struct MHD_Daemon *s
 /** Stop the thread, close pending connections and the socket. NULL-safe. */
 void ctl_http_acc_stop(ctl_http_acc_t *a);
 
-/** Start / stop the HTTP listener (http.c). */
-int ctl_http_start(ctl_t *ctl, char **reterr);
-void ctl_http_stop(ctl_t *ctl);
+/* One HTTP listener (http.c): the control listener, or HA's dedicated one. */
+typedef struct ctl_http {
+	ctl_t *ctl;
+	ctl_listen_cfg_t lcfg;          /* host, port, TLS, Basic auth, body limit: own copy */
+	/* HA's dedicated listener, as Kea's CmdHttpListener: POST of commands
+	 * only, every one to this server ("service" is not looked at), the
+	 * answer in a list */
+	bool peer;
+	bool restrict_cmds;             /* restrict-commands: the partner's commands only */
+	unsigned threads;               /* libmicrohttpd threads (http-listener-threads) */
+	struct MHD_Daemon *mhd;         /* TLS or peer: the only one; plain: big pool (http-accept.c) */
+	struct MHD_Daemon *mhd_small;   /* plain control HTTP: connections with small headers */
+	struct ctl_http_acc *acc;       /* plain control HTTP: our acceptor, or NULL */
+	uint16_t port;                  /* the bound port */
+	char *tls_cert_pem;
+	char *tls_key_pem;
+	char *tls_ca_pem;
+} ctl_http_t;
+
+/** Start a listener as @lc (copied) describes; @peer: HA's dedicated one
+ *  (@restrict_cmds, @threads). 0, or negative with a malloc'd *reterr. */
+int ctl_http_start(ctl_t *ctl, const ctl_listen_cfg_t *lc, bool peer, bool restrict_cmds,
+                   unsigned threads, ctl_http_t **ret, char **reterr);
+/** Stop and free @h (waits for its requests to end: never with ctl->lock
+ *  held by the caller when @h may be serving). NULL-safe. */
+void ctl_http_stop(ctl_http_t *h);
+/** A deep copy of @src into @dst (ctl.c). 0 or -ENOMEM. */
+int ctl_listen_cfg_copy(const ctl_listen_cfg_t *src, ctl_listen_cfg_t *dst);
+
+/* HA's dedicated listener (http-peer.c), on the ctl thread. */
+/** Start, restart or stop it as the published configuration asks; unchanged
+ *  settings keep it (and its connections). 0, or negative with *reterr. */
+int ctl_peer_follow_cfg(ctl_t *ctl, char **reterr);
+/** Whether @name may be run on a restricted listener (Kea's ha_commands4_). */
+bool ctl_peer_allowed(const char *name);
+/** A POST body on the dedicated listener: Kea's CmdResponseCreator. */
+char *ctl_handle_peer(ctl_t *ctl, const char *body, size_t len, bool restrict_cmds,
+                      unsigned *ret_status);
 
 /** Write @v escaped as a Prometheus label value (prom.c). */
 void ctl_prom_label(FILE *f, const char *v);

@@ -323,7 +323,7 @@ static int dup_opt(char **dst, const char *src)
 	return *dst == NULL ? -ENOMEM : 0;
 }
 
-static int listen_cfg_copy(const ctl_listen_cfg_t *src, ctl_listen_cfg_t *dst)
+int ctl_listen_cfg_copy(const ctl_listen_cfg_t *src, ctl_listen_cfg_t *dst)
 {
 	int r = 0;
 
@@ -382,6 +382,7 @@ int ctl_new(const ctl_env_t *env, ctl_t **ret)
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
 	pthread_mutex_init(&ctl->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
+	pthread_mutex_init(&ctl->peer_lock, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &ctl->started);
 	ctl->reloaded = ctl->started;
 	if (stat_history_new(&ctl->hist) < 0) {
@@ -572,12 +573,34 @@ static void unix_follow_cfg(ctl_t *ctl, char **failed)
 	}
 }
 
+/* HA's dedicated listener after a reconfiguration; a failure is logged once
+ * (per text) and retried every round, so a port freed later is taken. */
+static void peer_follow(ctl_t *ctl, char **failed)
+{
+	char *err = NULL;
+	int r = ctl_peer_follow_cfg(ctl, &err);
+
+	if (r < 0 && (*failed == NULL || err == NULL || strcmp(*failed, err) != 0)) {
+		log_error(CTL_LOGGER, "LESSOR_HA_LISTENER_FAIL", "HA dedicated listener: %s",
+		          err != NULL ? err : strerror(-r));
+	}
+	if (r < 0) {
+		free(*failed);
+		*failed = err != NULL ? err : strdup("");
+		return;
+	}
+	free(err);
+	free(*failed);
+	*failed = NULL;
+}
+
 static void *ctl_thread(void *arg)
 {
 	ctl_t *ctl = arg;
 	unix_client_t cl[UNIX_MAX_CLIENTS];
 	struct timespec last, now;
 	_cleanup_free_ char *failed_path = NULL;
+	_cleanup_free_ char *peer_failed = NULL;
 
 	for (size_t i = 0; i < UNIX_MAX_CLIENTS; i++) {
 		cl[i] = (unix_client_t){.fd = -1};
@@ -585,6 +608,7 @@ static void *ctl_thread(void *arg)
 	clock_gettime(CLOCK_MONOTONIC, &last);
 	for (;;) {
 		unix_follow_cfg(ctl, &failed_path);
+		peer_follow(ctl, &peer_failed);
 		struct pollfd p[2 + UNIX_MAX_CLIENTS];
 		size_t map[2 + UNIX_MAX_CLIENTS];
 		size_t np = 0, nclients = 0;
@@ -702,7 +726,7 @@ int ctl_start(const ctl_env_t *env, const ctl_listen_cfg_t *cfg, ctl_t **ret, ch
 	if (r < 0) {
 		return r;
 	}
-	r = listen_cfg_copy(cfg, &ctl->lcfg);
+	r = ctl_listen_cfg_copy(cfg, &ctl->lcfg);
 	if (r < 0) {
 		goto fail;
 	}
@@ -720,17 +744,23 @@ int ctl_start(const ctl_env_t *env, const ctl_listen_cfg_t *cfg, ctl_t **ret, ch
 		         "unix domain socket bound to %s",
 		         ctl->lcfg.unix_path);
 	}
+	if (ctl->lcfg.http_host != NULL) {
+		r = ctl_http_start(ctl, &ctl->lcfg, false, false, 0, &ctl->http, reterr);
+		if (r < 0) {
+			goto fail;
+		}
+	}
+	/* HA's dedicated listener is up before DHCP4_STARTED; later the ctl
+	 * thread follows the configuration */
+	r = ctl_peer_follow_cfg(ctl, reterr);
+	if (r < 0) {
+		goto fail;
+	}
 	r = -pthread_create(&ctl->thread, NULL, ctl_thread, ctl);
 	if (r < 0) {
 		goto fail;
 	}
 	ctl->thread_running = true;
-	if (ctl->lcfg.http_host != NULL) {
-		r = ctl_http_start(ctl, reterr);
-		if (r < 0) {
-			goto fail;
-		}
-	}
 	*ret = ctl;
 	return 0;
 fail:
@@ -767,13 +797,16 @@ ctl_t *ctl_stop(ctl_t *ctl)
 	if (ctl == NULL) {
 		return NULL;
 	}
-	ctl_http_stop(ctl);
+	ctl_http_stop(ctl->http);
+	ctl->http = NULL;
 	if (ctl->thread_running) {
 		char c = 'q';
 
 		(void)!write(ctl->wake[1], &c, 1);
 		pthread_join(ctl->thread, NULL);
 	}
+	ctl_http_stop(ctl->peer);       /* the ctl thread's, which has ended */
+	ctl->peer = NULL;
 	if (ctl->unix_fd >= 0) {
 		close(ctl->unix_fd);
 		if (ctl->lcfg.unix_path != NULL) {
@@ -787,9 +820,7 @@ ctl_t *ctl_stop(ctl_t *ctl)
 	}
 	stat_history_free(ctl->hist);
 	ctl_listen_cfg_done(&ctl->lcfg);
-	free(ctl->tls_cert_pem);
-	free(ctl->tls_key_pem);
-	free(ctl->tls_ca_pem);
+	pthread_mutex_destroy(&ctl->peer_lock);
 	pthread_mutex_destroy(&ctl->lock);
 	free(ctl);
 	return NULL;

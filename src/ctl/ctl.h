@@ -193,6 +193,18 @@ void ctl_resume(ctl_t *ctl);
 /** The bound HTTP port (useful when cfg->http_port was 0), or 0 without HTTP. */
 uint16_t ctl_http_port(const ctl_t *ctl);
 
+struct cfg;
+/** Whether @cfg's HA dedicated listener (http-peer.c) can run beside the
+ *  control listener @control (NULL: none): 0, or -EADDRINUSE with a malloc'd *reterr (Kea's words)
+ *  when it wants the control listener's port. For a reload, before the
+ *  configuration is published. Any thread. */
+int ctl_peer_check(const ctl_listen_cfg_t *control, const struct cfg *cfg, char **reterr);
+/** The running control listener's settings (for ctl_peer_check), or NULL. */
+const ctl_listen_cfg_t *ctl_control_listen(const ctl_t *ctl);
+
+/** The HA dedicated listener's bound port, or 0 when none runs. Any thread. */
+uint16_t ctl_peer_port(ctl_t *ctl);
+
 /** Stop listeners and threads, close the ctl's lease connections, unlink the
  *  UNIX socket, free. NULL-safe; returns NULL. Main thread; must be called
  *  before the lease store is closed. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <unistd.h>
@@ -147,17 +148,17 @@ static bool secret_eq(const char *a, const char *b)
 	return d == 0;
 }
 
-static bool authorized(const ctl_t *ctl, struct MHD_Connection *conn)
+static bool authorized(const ctl_http_t *h, struct MHD_Connection *conn)
 {
-	const char *h =
+	const char *v =
 	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
 	char cred[1024];
 
-	if (ctl->lcfg.auth_realm == NULL) {
+	if (h->lcfg.auth_realm == NULL) {
 		return true;
 	}
-	if (h == NULL || strncasecmp(h, "Basic ", 6) != 0 ||
-	    !b64_decode(h + 6, cred, sizeof(cred))) {
+	if (v == NULL || strncasecmp(v, "Basic ", 6) != 0 ||
+	    !b64_decode(v + 6, cred, sizeof(cred))) {
 		return false;
 	}
 	char *colon = strchr(cred, ':');
@@ -166,8 +167,8 @@ static bool authorized(const ctl_t *ctl, struct MHD_Connection *conn)
 	}
 	*colon = '\0';
 	bool ok = false;
-	for (size_t i = 0; i < ctl->lcfg.n_auth_clients; i++) {
-		const ctl_auth_client_t *a = &ctl->lcfg.auth_clients[i];
+	for (size_t i = 0; i < h->lcfg.n_auth_clients; i++) {
+		const ctl_auth_client_t *a = &h->lcfg.auth_clients[i];
 
 		/* both compared every time: no early exit that times the user name */
 		bool user_ok = secret_eq(cred, a->user);
@@ -178,7 +179,7 @@ static bool authorized(const ctl_t *ctl, struct MHD_Connection *conn)
 	return ok;
 }
 
-static enum MHD_Result reply_unauthorized(const ctl_t *ctl, struct MHD_Connection *conn)
+static enum MHD_Result reply_unauthorized(const ctl_http_t *h, struct MHD_Connection *conn)
 {
 	struct MHD_Response *resp;
 	char *body = strdup("{\"result\":401,\"text\":\"Unauthorized\"}");
@@ -192,7 +193,7 @@ static enum MHD_Result reply_unauthorized(const ctl_t *ctl, struct MHD_Connectio
 		free(body);
 		return MHD_NO;
 	}
-	snprintf(hdr, sizeof(hdr), "Basic realm=\"%s\"", ctl->lcfg.auth_realm);
+	snprintf(hdr, sizeof(hdr), "Basic realm=\"%s\"", h->lcfg.auth_realm);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, hdr);
 	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_UNAUTHORIZED, resp);
@@ -263,11 +264,29 @@ int ctl_health(ctl_t *ctl, const char **ret_reason)
 
 /* ---- request handling ---- */
 
+/* HA's dedicated listener: what Kea's CmdHttpListener answers. Only a POST
+ * of JSON is a command; everything else is its 400. */
+static enum MHD_Result on_peer_request(ctl_http_t *h, struct MHD_Connection *conn,
+                                       const char *method, const http_req_t *rq)
+{
+	if (strcmp(method, "POST") != 0) {
+		return reply_json_error(conn, MHD_HTTP_BAD_REQUEST, "Bad Request");
+	}
+	if (rq->too_big) {
+		return reply_json_error(conn, MHD_HTTP_CONTENT_TOO_LARGE, "Request Entity Too Large");
+	}
+	unsigned status = MHD_HTTP_OK;
+	char *ans = ctl_handle_peer(h->ctl, rq->body != NULL ? rq->body : "", rq->len,
+	                            h->restrict_cmds, &status);
+	return reply(conn, status, ans, "application/json");
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
 {
-	ctl_t *ctl = cls;
+	ctl_http_t *h = cls;
+	ctl_t *ctl = h->ctl;
 	http_req_t *rq = *con_cls;
 
 	(void)version;
@@ -281,7 +300,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (*upload_size > 0) {
 		if (!rq->too_big) {
-			if (rq->len + *upload_size > ctl->lcfg.max_body) {
+			if (rq->len + *upload_size > h->lcfg.max_body) {
 				rq->too_big = true;
 				free(rq->body);
 				rq->body = NULL;
@@ -305,11 +324,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 
-	if (ctl->lcfg.tls_cert != NULL && ctl->lcfg.tls_cert_required && !client_cert_ok(conn)) {
+	if (h->lcfg.tls_cert != NULL && h->lcfg.tls_cert_required && !client_cert_ok(conn)) {
 		return reply_json_error(conn, MHD_HTTP_FORBIDDEN, "Forbidden");
 	}
-	if (!authorized(ctl, conn)) {
-		return reply_unauthorized(ctl, conn);
+	if (!authorized(h, conn)) {
+		return reply_unauthorized(h, conn);
+	}
+	if (h->peer) {
+		return on_peer_request(h, conn, method, rq);
 	}
 	if (strcmp(method, "GET") == 0 && strcmp(url, "/metrics") == 0) {
 		return reply(conn, MHD_HTTP_OK, ctl_metrics(ctl), "text/plain; version=0.0.4");
@@ -404,10 +426,15 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	log_debug(CTL_LOGGER, LOG_DBG_DETAIL, "LESSOR_HTTP_DIAG", "HTTP control listener: %s", buf);
 }
 
-static int cannot_start(ctl_t *ctl, char **reterr, int r)
+static int cannot_start(const ctl_http_t *h, char **reterr, int r)
 {
+	if (h->peer && reterr != NULL &&
+	    asprintf(reterr, "unable to setup TCP acceptor for listening to the incoming HTTP "
+	                     "requests: bind: %s", strerror(-r)) >= 0) {
+		return r;
+	}
 	if (reterr != NULL && asprintf(reterr, "cannot start HTTP control listener on %s port %u",
-	                               ctl->lcfg.http_host, ctl->lcfg.http_port) < 0) {
+	                               h->lcfg.http_host, h->lcfg.http_port) < 0) {
 		*reterr = NULL;
 	}
 	return r;
@@ -415,10 +442,10 @@ static int cannot_start(ctl_t *ctl, char **reterr, int r)
 
 /* One daemon with a @pool-byte connection pool; its own listening socket on
  * @ss, or none (@ss NULL: the acceptor hands it connections). */
-static struct MHD_Daemon *start_daemon(ctl_t *ctl, unsigned flags, size_t pool,
+static struct MHD_Daemon *start_daemon(ctl_http_t *h, unsigned flags, size_t pool,
                                        const struct sockaddr_storage *ss)
 {
-	struct MHD_OptionItem opts[14];
+	struct MHD_OptionItem opts[16];
 	size_t n = 0;
 
 	if (ss != NULL) {
@@ -435,32 +462,76 @@ static struct MHD_Daemon *start_daemon(ctl_t *ctl, unsigned flags, size_t pool,
 	opts[n++] =
 	        (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
-	if (ctl->tls_cert_pem != NULL) {
+	if (h->threads > 1) {
+		/* Kea's http-listener-threads: requests of several connections
+		 * (a partner's concurrent lease updates) are read and answered in
+		 * parallel; commands still run one at a time under the ctl lock */
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, h->threads, NULL};
+	}
+	if (h->tls_cert_pem != NULL) {
 		flags |= MHD_USE_TLS;
 		opts[n++] =
-		        (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, ctl->tls_cert_pem};
-		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, ctl->tls_key_pem};
-		if (ctl->tls_ca_pem != NULL && ctl->lcfg.tls_cert_required) {
+		        (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, h->tls_cert_pem};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, h->tls_key_pem};
+		if (h->tls_ca_pem != NULL && h->lcfg.tls_cert_required) {
 			/* MHD asks for and verifies a client certificate against the
 			 * trust anchor (Kea's cert-required). */
 			opts[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0,
-			                                    ctl->tls_ca_pem};
+			                                    h->tls_ca_pem};
 		}
 	}
 	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-	return MHD_start_daemon(flags, ctl->lcfg.http_port, NULL, NULL, on_request, ctl,
+	return MHD_start_daemon(flags, h->lcfg.http_port, NULL, NULL, on_request, h,
 	                        MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 }
 
-static int load_tls(ctl_t *ctl, char **reterr)
+/* A trust anchor that is a directory (Kea accepts a CA path, as the HA
+ * peers' trust-anchor may be): every certificate file in it, one PEM text. */
+static int slurp_ca_dir(const char *path, char **ret)
 {
-	int r = slurp(ctl->lcfg.tls_cert, &ctl->tls_cert_pem);
+	DIR *d = opendir(path);
+	char *buf = NULL;
+	size_t len = 0;
+	struct dirent *e;
+
+	if (d == NULL) {
+		return -errno;
+	}
+	FILE *m = open_memstream(&buf, &len);
+	while (m != NULL && (e = readdir(d)) != NULL) {
+		char *file = NULL, *text = NULL;
+
+		if (e->d_name[0] == '.' || asprintf(&file, "%s/%s", path, e->d_name) < 0) {
+			continue;
+		}
+		if (slurp(file, &text) == 0 && strstr(text, "-----BEGIN CERTIFICATE-----") != NULL) {
+			fprintf(m, "%s\n", text);
+		}
+		free(text);
+		free(file);
+	}
+	closedir(d);
+	if (m == NULL || fclose(m) != 0) {
+		free(buf);
+		return -ENOMEM;
+	}
+	*ret = buf;
+	return 0;
+}
+
+static int load_tls(ctl_http_t *h, char **reterr)
+{
+	int r = slurp(h->lcfg.tls_cert, &h->tls_cert_pem);
 
 	if (r == 0) {
-		r = slurp(ctl->lcfg.tls_key, &ctl->tls_key_pem);
+		r = slurp(h->lcfg.tls_key, &h->tls_key_pem);
 	}
-	if (r == 0 && ctl->lcfg.tls_ca != NULL) {
-		r = slurp(ctl->lcfg.tls_ca, &ctl->tls_ca_pem);
+	if (r == 0 && h->lcfg.tls_ca != NULL) {
+		struct stat st;
+
+		r = stat(h->lcfg.tls_ca, &st) == 0 && S_ISDIR(st.st_mode)
+		            ? slurp_ca_dir(h->lcfg.tls_ca, &h->tls_ca_pem)
+		            : slurp(h->lcfg.tls_ca, &h->tls_ca_pem);
 	}
 	if (r < 0 && reterr != NULL && asprintf(reterr, "cannot read TLS files: %s", strerror(-r)) < 0) {
 		*reterr = NULL;
@@ -491,79 +562,129 @@ static int listen_on(const struct sockaddr_storage *ss)
 	return fd;
 }
 
-int ctl_http_start(ctl_t *ctl, char **reterr)
+/* The listener's address as a socket address; false (and *reterr) if it is
+ * no IP literal. */
+static bool sockaddr_of(const ctl_http_t *h, struct sockaddr_storage *ss, unsigned *flags,
+                        char **reterr)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, h->lcfg.http_host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(h->lcfg.http_port);
+		return true;
+	}
+	if (inet_pton(AF_INET6, h->lcfg.http_host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(h->lcfg.http_port);
+		*flags |= MHD_USE_IPv6;
+		return true;
+	}
+	if (reterr != NULL &&
+	    asprintf(reterr, "Control-agent.http-host: '%s' is not an IP address", h->lcfg.http_host) < 0) {
+		*reterr = NULL;
+	}
+	return false;
+}
+
+/* Plain control HTTP: our acceptor in front of a small-pool and a big-pool
+ * daemon (http-accept.c). */
+static int start_accepted(ctl_http_t *h, unsigned flags, struct sockaddr_storage *ss, char **reterr)
+{
+	int fd = listen_on(ss);
+
+	h->mhd = fd >= 0 ? start_daemon(h, flags, HTTP_MAX_HEADERS, NULL) : NULL;
+	h->mhd_small = h->mhd != NULL ? start_daemon(h, flags, HTTP_SMALL_POOL, NULL) : NULL;
+	socklen_t len = sizeof(*ss);
+	if (h->mhd_small == NULL || getsockname(fd, (struct sockaddr *)ss, &len) < 0 ||
+	    ctl_http_acc_start(&h->acc, fd, h->mhd_small, h->mhd) < 0) {
+		if (fd >= 0) {
+			close(fd);
+		}
+		return cannot_start(h, reterr, fd < 0 ? fd : -EADDRINUSE);
+	}
+	h->port = ntohs(ss->ss_family == AF_INET6 ? ((struct sockaddr_in6 *)ss)->sin6_port
+	                                           : ((struct sockaddr_in *)ss)->sin_port);
+	return 0;
+}
+
+int ctl_http_start(ctl_t *ctl, const ctl_listen_cfg_t *lc, bool peer, bool restrict_cmds,
+                   unsigned threads, ctl_http_t **ret, char **reterr)
 {
 	struct sockaddr_storage ss;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	ctl_http_t *h = calloc(1, sizeof(*h));
 	int r;
 
-	memset(&ss, 0, sizeof(ss));
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	if (inet_pton(AF_INET, ctl->lcfg.http_host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(ctl->lcfg.http_port);
-	} else if (inet_pton(AF_INET6, ctl->lcfg.http_host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(ctl->lcfg.http_port);
-		flags |= MHD_USE_IPv6;
-	} else {
-		if (reterr != NULL &&
-		    asprintf(reterr, "Control-agent.http-host: '%s' is not an IP address", ctl->lcfg.http_host) < 0) {
-			*reterr = NULL;
-		}
+	*ret = NULL;
+	if (h == NULL) {
+		return -ENOMEM;
+	}
+	*h = (ctl_http_t){ .ctl = ctl, .peer = peer, .restrict_cmds = restrict_cmds, .threads = threads };
+	r = ctl_listen_cfg_copy(lc, &h->lcfg);
+	if (r < 0) {
+		ctl_http_stop(h);
+		return r;
+	}
+	/* libmicrohttpd's thread pool needs epoll (or select) */
+	flags |= threads > 1 ? MHD_USE_EPOLL : MHD_USE_POLL;
+	if (!sockaddr_of(h, &ss, &flags, reterr)) {
+		ctl_http_stop(h);
 		return -EINVAL;
 	}
-	if (ctl->lcfg.tls_cert != NULL) {
-		r = load_tls(ctl, reterr);
-		if (r < 0) {
+	if (h->lcfg.tls_cert != NULL && (r = load_tls(h, reterr)) < 0) {
+		ctl_http_stop(h);
+		return r;
+	}
+	if (h->lcfg.tls_cert != NULL || peer) {
+		/* ciphertext cannot be peeked at, and a partner's requests are
+		 * small: MHD listens itself (the peer with a small pool) */
+		int fd = listen_on(&ss);        /* the bind error, which MHD would not tell */
+
+		if (fd < 0) {
+			r = cannot_start(h, reterr, fd);
+			ctl_http_stop(h);
 			return r;
 		}
-		/* ciphertext cannot be peeked at: MHD listens itself, big pool */
-		ctl->mhd = start_daemon(ctl, flags, HTTP_MAX_HEADERS, &ss);
+		close(fd);
+		h->mhd = start_daemon(h, flags, peer ? HTTP_SMALL_POOL : HTTP_MAX_HEADERS, &ss);
+		const union MHD_DaemonInfo *di =
+		        h->mhd != NULL ? MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+		h->port = di != NULL ? di->port : 0;
+		r = h->mhd == NULL ? cannot_start(h, reterr, -EADDRINUSE) : 0;
 	} else {
-		int fd = listen_on(&ss);
-
-		ctl->mhd = fd >= 0 ? start_daemon(ctl, flags, HTTP_MAX_HEADERS, NULL) : NULL;
-		ctl->mhd_small = ctl->mhd != NULL ? start_daemon(ctl, flags, HTTP_SMALL_POOL, NULL) : NULL;
-		socklen_t len = sizeof(ss);
-		if (ctl->mhd_small == NULL || getsockname(fd, (struct sockaddr *)&ss, &len) < 0 ||
-		    ctl_http_acc_start(&ctl->acc, fd, ctl->mhd_small, ctl->mhd) < 0) {
-			if (fd >= 0) {
-				close(fd);
-			}
-			ctl_http_stop(ctl);
-			return cannot_start(ctl, reterr, -EADDRINUSE);
-		}
-		ctl->http_port = ntohs(ss.ss_family == AF_INET6 ? sin6->sin6_port : sin->sin_port);
+		r = start_accepted(h, flags, &ss, reterr);
 	}
-	return ctl->mhd == NULL ? cannot_start(ctl, reterr, -EADDRINUSE) : 0;
+	if (r < 0) {
+		ctl_http_stop(h);
+		return r;
+	}
+	*ret = h;
+	return 0;
 }
 
 uint16_t ctl_http_port(const ctl_t *ctl)
 {
-	const union MHD_DaemonInfo *di;
-
-	if (ctl == NULL || ctl->mhd == NULL) {
-		return 0;
-	}
-	if (ctl->acc != NULL) {
-		return ctl->http_port;
-	}
-	di = MHD_get_daemon_info(ctl->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	return di != NULL ? di->port : 0;
+	return ctl != NULL && ctl->http != NULL ? ctl->http->port : 0;
 }
 
-void ctl_http_stop(ctl_t *ctl)
+void ctl_http_stop(ctl_http_t *h)
 {
-	ctl_http_acc_stop(ctl->acc);    /* first: it hands connections to both */
-	ctl->acc = NULL;
-	if (ctl->mhd_small != NULL) {
-		MHD_stop_daemon(ctl->mhd_small);
-		ctl->mhd_small = NULL;
+	if (h == NULL) {
+		return;
 	}
-	if (ctl->mhd != NULL) {
-		MHD_stop_daemon(ctl->mhd);
-		ctl->mhd = NULL;
+	ctl_http_acc_stop(h->acc);    /* first: it hands connections to both */
+	if (h->mhd_small != NULL) {
+		MHD_stop_daemon(h->mhd_small);
 	}
+	if (h->mhd != NULL) {
+		MHD_stop_daemon(h->mhd);
+	}
+	ctl_listen_cfg_done(&h->lcfg);
+	free(h->tls_cert_pem);
+	free(h->tls_key_pem);
+	free(h->tls_ca_pem);
+	free(h);
 }

@@ -173,6 +173,38 @@ static int listen_cfg_from_source(const source_t *src, ctl_listen_cfg_t *lc, cha
 	return r;
 }
 
+/* The JSON path of this server's own peer url in @cfg (where the dedicated
+ * listener's address comes from). */
+static void peer_url_path(const cfg_t *cfg, char *buf, size_t len)
+{
+	json_t *libs = json_object_get(cfg->json, "hooks-libraries");
+	size_t i, lib = 0;
+	json_t *o;
+
+	json_array_foreach(libs, i, o)
+	{
+		if (json_object_get(o, "parameters") == cfg->hooks.ha_params) {
+			lib = i;
+		}
+	}
+	snprintf(buf, len, "Dhcp4.hooks-libraries[%zu].parameters.high-availability[0].peers[%zu].url",
+	         lib, cfg->ha != NULL ? cfg->ha->self : 0);
+}
+
+int server_peer_check(const cfg_t *cfg, const ctl_listen_cfg_t *control, char *err, size_t errlen)
+{
+	_cleanup_free_ char *msg = NULL;
+	int r = ctl_peer_check(control, cfg, &msg);
+
+	if (r < 0) {
+		char path[160];
+
+		peer_url_path(cfg, path, sizeof(path));
+		snprintf(err, errlen, "%s: %s", path, msg != NULL ? msg : strerror(-r));
+	}
+	return r;
+}
+
 int server_ctl_start(server_t *s)
 {
 	ctl_listen_cfg_t lc = { 0 };
@@ -187,6 +219,16 @@ int server_ctl_start(server_t *s)
 	/* Started even without a control channel or metrics push: a reload that
 	 * adds Dhcp4.control-socket opens it, as in Kea (the ctl thread follows
 	 * the published configuration). */
+	if (r == 0) {
+		const cfg_t *cfg = cfg_acquire();
+		char perr[512];
+
+		r = server_peer_check(cfg, &lc, perr, sizeof(perr));
+		cfg_release(cfg);
+		if (r < 0 && (err = strdup(perr)) == NULL) {
+			r = -ENOMEM;
+		}
+	}
 	if (r == 0) {
 		ctl_env_t env = {
 			.ud = s,

@@ -98,6 +98,10 @@ void server_hosts_free(server_t *s);
 
 /** Start the control channel the configuration in force asks for (server-ctl.c). */
 int server_ctl_start(server_t *s);
+/** Whether @cfg's HA dedicated listener can run beside the control listener
+ *  @control (NULL: none): 0, or negative with the JSON path and Kea's words
+ *  in @err. */
+int server_peer_check(const cfg_t *cfg, const ctl_listen_cfg_t *control, char *err, size_t errlen);
 
 /** Once per tick: notice a lost lease database, retry, apply on-fail (server-db.c). */
 void server_db_watch(server_t *s, const cfg_t *cfg);

@@ -241,6 +241,9 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	if (r < 0) {
 		return r;
 	}
+	if (s->ctl != NULL && (r = server_peer_check(ncfg, ctl_control_listen(s->ctl), err, errlen)) < 0) {
+		return r;
+	}
 	r = server_hosts_merge(s, ncfg, err, errlen);
 	if (r < 0) {
 		return r;

@@ -173,6 +173,22 @@ int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr)
 	return r;
 }
 
+/* A partner behind a restricted dedicated listener answers version-get with
+ * HTTP 403 (Kea's and lessor's alike): an empty batch tells a lessor (result
+ * 0) from a Kea (403 again). */
+static bool batch_probe(ha_http_t *c, const cfg_ha_t *h)
+{
+	char err[256];
+	json_t *ans = NULL, *cmd = ha_msg_command("lessor-lease4-batch", json_pack("{s:[]}", "leases"));
+	int r = cmd != NULL ? ha_http_post(c, ha_partner(h), cmd, update_timeout(h), &ans, err, sizeof(err))
+	                    : -ENOMEM;
+	bool lessor = r == 0 && ha_result(ans) == 0;
+
+	json_decref(cmd);
+	json_decref(ans);
+	return lessor;
+}
+
 void ha_negotiate(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 {
 	char err[256];
@@ -180,10 +196,12 @@ void ha_negotiate(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 	int r = cmd != NULL ? ha_http_post(c, ha_partner(h), cmd, update_timeout(h), &ans, err, sizeof(err))
 	                    : -ENOMEM;
 	const char *ext = json_string_value(json_object_get(json_object_get(ans, "arguments"), "extended"));
+	bool forbidden = r < 0 && strcmp(err, "HTTP status 403") == 0;
 
-	if (r == 0) {
+	if (r == 0 || forbidden) {
 		/* lessor's version-get names it; Kea's never does */
-		bool lessor = ha_result(ans) == 0 && ext != NULL && strstr(ext, "\nlessor ") != NULL;
+		bool lessor = forbidden ? batch_probe(c, h)
+		                        : ha_result(ans) == 0 && ext != NULL && strstr(ext, "\nlessor ") != NULL;
 
 		atomic_store(&ha->peer_batch, lessor ? HA_BATCH_YES : HA_BATCH_NO);
 		log_info(HA_LOGGER, "LESSOR_HA_PEER_BATCH", "%s: lease updates to %s go %s",
