@@ -64,8 +64,11 @@ GROUPS = {
 }
 # addresses the udp group's kernel path must reach without ARP (static neighbours); 192.0.2.2 is
 # netns cli's own address: without an entry the kernel's unicast NUD probe of it can fall into a
-# case's capture (seen in CI under load: "who-has 192.0.2.2" in udp-broadcast-discover-ignored)
+# case's capture (seen in CI under load: "who-has 192.0.2.2" in udp-broadcast-discover-ignored,
+# and in raw-guard's guarded-subnet-renew with system tests running in parallel), so every
+# group has that one; the raw groups need no other.
 NEIGHBOURS = ["192.0.2.%d" % i for i in list(range(100, 140)) + [2, 77, 78, 150]]
+OWN_NEIGHBOUR = ["192.0.2.2"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -344,8 +347,8 @@ def _teardown_topology():
         net.close()
 
 
-def _neighbours(net, on):
-    for a in NEIGHBOURS:
+def _neighbours(net, on, udp):
+    for a in NEIGHBOURS if udp else OWN_NEIGHBOUR:
         if on:
             net.run(net.srv, ["ip", "neigh", "replace", a, "lladdr", CLI_MAC, "nud", "permanent",
                               "dev", "vsrv"], check=True)
@@ -405,7 +408,7 @@ def _run_group(kind, group, tmp_root):
         _preload(os.path.join(d, "leases4.csv"), gidx, cases)
     out = {}
     try:
-        _neighbours(net, udp)
+        _neighbours(net, True, udp)
         srv.start(cfg, wait=False)
         srv.wait_log(r"DHCP4_STARTED", 30)
         # the udp group's probe: an INFORM from an address (the only thing Kea can answer)
@@ -442,8 +445,7 @@ def _run_group(kind, group, tmp_root):
         link.close()
         srv.stop()
         srv.cleanup()
-        if udp:
-            _neighbours(net, False)
+        _neighbours(net, False, udp)
     return out
 
 

@@ -346,7 +346,10 @@ def test_leases_and_statistics_survive(rig):
     r = perfdhcp(rig.net, n=n, rate=200, base_mac=base, relay=PERF_RELAY)
     assert r.all_acked(n), r
     assert all_leases() == ls0
-    assert rig.stat("pkt4-ack-sent") == st0["pkt4-ack-sent"] + n
+    # perfdhcp may resend a REQUEST on a loaded machine: every REQUEST received is ACKed
+    acks = rig.stat("pkt4-ack-sent") - st0["pkt4-ack-sent"]
+    reqs = rig.stat("pkt4-request-received") - st0["pkt4-request-received"]
+    assert acks == reqs and acks >= n, (acks, reqs, n)
 
 
 def _line_of(text, needle):
