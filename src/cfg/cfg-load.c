@@ -119,7 +119,8 @@ static int parse_globals(ld_t *ld, json_t *d4, lvl_t *gl)
 		return r;
 	}
 	if ((r = load_get_bool(ld, d4, "reservations-lookup-first", &b, NULL)) < 0 ||
-	         (r = load_get_u32(ld, d4, "parked-packet-limit", &u, NULL)) < 0 ||
+	         (r = load_get_u32(ld, d4, "parked-packet-limit", &cfg->parked_packet_limit,
+	                            &cfg->parked_packet_limit_set)) < 0 ||
 	         (r = load_get_u32(ld, d4, "statistic-default-sample-count", &u, NULL)) < 0 ||
 	         (r = load_get_u32(ld, d4, "statistic-default-sample-age", &u, NULL)) < 0) {
 		return r;

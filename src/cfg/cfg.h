@@ -285,6 +285,8 @@ typedef struct cfg {
 	bool has_server_id;             /* global option 54 */
 	uint32_t server_id;
 	char *server_tag;
+	uint32_t parked_packet_limit;   /* Kea's (0: no limit); meaningful when _set */
+	bool parked_packet_limit_set;   /* configured (else lessor's own default, ha.h) */
 	cfg_expired_t expired;
 	cfg_interfaces_t interfaces;
 	lease_store_cfg_t lease_db;     /* strings point into json */

@@ -12,11 +12,16 @@
 
 #define HA_LOGGER "kea-dhcp4.ha-hooks"  /* libdhcp_ha.so's logger */
 
-/* Parked items sent per round trip to a lessor partner (lessor-lease4-batch;
- * its receiver takes up to 1024): the whole ring, so the workers refill it
- * while a batch is on the wire. 64 capped a pair at 64 per round trip: at
- * 3000 DORA/s offered the ring overflowed (22 % of the replies dropped). */
-#define HA_BATCH_MAX HA_PARK_MAX
+/* Parked items sent per request to a lessor partner (lessor-lease4-batch;
+ * its receiver takes up to 1024): what waits in the lane, so batches grow
+ * with the load while a request is on the wire. */
+#define HA_BATCH_MAX 1024
+
+/* Lease updates in flight to the partner: one request per lane, each lane on
+ * its own kept-alive connection and thread. An address always goes to the
+ * same lane (ha_lane_of()) and a lane is first in, first out with one
+ * request at a time, so two updates of one address are never reordered. */
+#define HA_LANES 4
 
 /* Whether the partner takes lessor-lease4-batch (ha->peer_batch). */
 enum { HA_BATCH_UNKNOWN, HA_BATCH_NO, HA_BATCH_YES };
@@ -26,6 +31,23 @@ enum { HA_BATCH_UNKNOWN, HA_BATCH_NO, HA_BATCH_YES };
 typedef struct ha_http {
 	void *curl;
 } ha_http_t;
+
+/* ha_http_post()'s signature: the transport the lanes use (a seam for tests). */
+typedef int ha_post_fn(ha_http_t *c, const cfg_ha_peer_t *peer, json_t *cmd, long timeout_ms,
+                       json_t **ret, char *err, size_t errlen);
+
+/* One sender of parked lease changes (see HA_LANES). Its ring grows by
+ * doubling up to HA_PARK_CAP; ring, cap, head and n under ha->lock. */
+typedef struct ha_lane {
+	struct ha *ha;
+	pthread_t thread;
+	pthread_cond_t wake;            /* with ha->lock: parked work or stop */
+	ha_parked_t *ring;
+	size_t cap, head, n;
+	ha_parked_t *batch;             /* HA_BATCH_MAX, the lane thread's, off the ring */
+	uint64_t parked_seq, done_seq;  /* items ever parked here / finished (ha_park_flush) */
+	ha_http_t http;
+} ha_lane_t;
 
 struct ha {
 	pthread_mutex_t lock;           /* everything below up to the ring */
@@ -82,10 +104,15 @@ struct ha {
 	uint32_t max_ack_delay;         /* the configuration's, for the workers' reports */
 	uint64_t analyzed;              /* status-get "analyzed-packets" */
 
-	/* parked lease changes: a ring, HA_PARK_MAX entries */
-	ha_parked_t *ring;
-	size_t head, n;
-	ha_parked_t *batch;             /* HA_BATCH_MAX, the HA thread's, off the ring */
+	/* parked lease changes, queued in lanes (ha-lane.c) */
+	ha_lane_t lanes[HA_LANES];
+	bool lanes_running, lanes_stop;
+	pthread_cond_t lane_done;       /* with ha->lock: a lane finished a batch */
+	size_t parked;                  /* queued or in flight: Kea's parking lot size */
+	size_t park_limit;              /* parked-packet-limit in force (ha_park_limit()) */
+	uint64_t park_full;             /* replies dropped at the limit since the last warning */
+	int64_t park_full_warned_ms;
+	ha_post_fn *post;               /* ha_http_post, or a test's */
 };
 
 /** CLOCK_MONOTONIC milliseconds. */
@@ -148,10 +175,34 @@ void ha_recover_if_due(ha_t *ha, ha_http_t *c, const cfg_ha_t *h);
 /** Forget the backlog (entering or leaving communication-recovery). Lock held. */
 void ha_backlog_clear_locked(ha_t *ha);
 
-/** Take the parked items and send their updates (in batches of HA_BATCH_MAX
- *  to a lessor partner, one command per lease to Kea), then each one's reply
- *  (or drop it when its update failed). Returns how many failed. HA thread. */
-unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h);
+/** Send the updates of @n parked items (in one lessor-lease4-batch to a
+ *  lessor partner, one command per lease to Kea, and to the backups), then
+ *  each one's reply, or drop it when its update failed; releases each item's
+ *  parking space. Returns how many failed. A lane thread, owning @c. */
+unsigned ha_park_send(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, ha_parked_t *ps, size_t n);
+
+/** Release @n parking spaces (the items are sent or dropped). Any thread not
+ *  holding ha->lock. */
+void ha_park_release(ha_t *ha, size_t n);
+
+/** The lane of @addr. */
+unsigned ha_lane_of(uint32_t addr);
+
+/** The park limit for @cfg: its parked-packet-limit when configured (0: Kea's
+ *  "no limit", bounded by HA_PARK_CAP), else HA_PARK_DEFAULT. */
+size_t ha_park_limit(const cfg_t *cfg);
+
+/** Create the lanes' rings and buffers: 0 or -ENOMEM. Start / stop their
+ *  threads (stop: after the current request; what waits stays parked).
+ *  Free them (after stop). Main thread. */
+int ha_lanes_init(ha_t *ha);
+int ha_lanes_start(ha_t *ha);
+void ha_lanes_stop(ha_t *ha);
+void ha_lanes_free(ha_t *ha);
+
+/** Wait (up to @timeout_ms) until every item parked before the call is
+ *  finished. 0 or -ETIMEDOUT. Any thread but a lane's, not holding ha->lock. */
+int ha_park_flush(ha_t *ha, int64_t timeout_ms);
 
 /** Drop every parked item (HA went away). Any thread not holding ha->lock. */
 void ha_park_drop_all(ha_t *ha);

@@ -14,69 +14,19 @@
 #include "util/inaddr.h"
 #include "util/log.h"
 
-bool ha_park(ha_t *ha, const ha_parked_t *p)
-{
-	pthread_mutex_lock(&ha->lock);
-	if (ha->n >= HA_PARK_MAX) {
-		pthread_mutex_unlock(&ha->lock);
-		return false;
-	}
-	ha_parked_t *slot = &ha->ring[(ha->head + ha->n) % HA_PARK_MAX];
-	*slot = *p;
-	slot->tx.buf = slot->buf;
-	ha->n++;
-	pthread_cond_signal(&ha->wake);
-	pthread_mutex_unlock(&ha->lock);
-	return true;
-}
-
-/* Up to @max items off the ring, oldest first. */
-static size_t pop_batch(ha_t *ha, ha_parked_t *out, size_t max)
-{
-	size_t n = 0;
-
-	pthread_mutex_lock(&ha->lock);
-	for (; n < max && ha->n > 0; n++) {
-		out[n] = ha->ring[ha->head];
-		out[n].tx.buf = out[n].buf;
-		ha->head = (ha->head + 1) % HA_PARK_MAX;
-		ha->n--;
-	}
-	pthread_mutex_unlock(&ha->lock);
-	return n;
-}
-
-static bool pop(ha_t *ha, ha_parked_t *out)
-{
-	return pop_batch(ha, out, 1) == 1;
-}
-
-void ha_park_drop_all(ha_t *ha)
-{
-	ha_parked_t p;
-
-	while (pop(ha, &p)) {
-		if (p.fd >= 0) {
-			close(p.fd);
-		}
-	}
-}
-
-/* Lease4::toElement as the partner wants it: "expire" instead of "cltt". */
+/* Lease4::toElement as the partner wants it: "expire" instead of "cltt".
+ * Rewrites @l in place (the caller owns the answer it is in: no copy per
+ * lease) and returns a new reference to it. */
 static json_t *wire_lease(json_t *l)
 {
-	json_t *o = json_deep_copy(l);
-	json_t *cltt = json_object_get(o, "cltt"), *vl = json_object_get(o, "valid-lft");
+	json_t *cltt = json_object_get(l, "cltt"), *vl = json_object_get(l, "valid-lft");
 
-	if (o == NULL) {
-		return NULL;
-	}
 	if (json_is_integer(cltt) && json_is_integer(vl)) {
-		json_object_set_new(o, "expire", json_integer(json_integer_value(cltt) + json_integer_value(vl)));
+		json_object_set_new(l, "expire", json_integer(json_integer_value(cltt) + json_integer_value(vl)));
 	}
-	json_object_del(o, "cltt");
-	json_object_set_new(o, "origin", json_string("ha-partner"));
-	return o;
+	json_object_del(l, "cltt");
+	json_object_set_new(l, "origin", json_string("ha-partner"));
+	return json_incref(l);
 }
 
 /* lease4-update for a lease that is active or declined, lease4-del for one
@@ -163,7 +113,7 @@ int ha_send_lease(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr)
 	char err[256] = "";
 	json_t *ans = NULL, *cmd = lease_command(ha, addr);
 	const cfg_ha_peer_t *p = ha_partner(h);
-	int r = cmd != NULL && p != NULL ? ha_http_post(c, p, cmd, update_timeout(h), &ans, err, sizeof(err))
+	int r = cmd != NULL && p != NULL ? ha->post(c, p, cmd, update_timeout(h), &ans, err, sizeof(err))
 	                                 : -ENOMEM;
 
 	r = judge(h, p, addr, r, ans, err, sizeof(err));
@@ -193,7 +143,7 @@ void ha_negotiate(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 {
 	char err[256];
 	json_t *ans = NULL, *cmd = ha_msg_command("version-get", NULL);
-	int r = cmd != NULL ? ha_http_post(c, ha_partner(h), cmd, update_timeout(h), &ans, err, sizeof(err))
+	int r = cmd != NULL ? ha->post(c, ha_partner(h), cmd, update_timeout(h), &ans, err, sizeof(err))
 	                    : -ENOMEM;
 	const char *ext = json_string_value(json_object_get(json_object_get(ans, "arguments"), "extended"));
 	bool forbidden = r < 0 && strcmp(err, "HTTP status 403") == 0;
@@ -231,7 +181,7 @@ static int to_backups(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, uint32_t addr, 
 		if (i == h->self || p->role != CFG_HA_BACKUP) {
 			continue;
 		}
-		int b = cmd != NULL ? ha_http_post(c, p, cmd, update_timeout(h), &ans, err, sizeof(err)) : -ENOMEM;
+		int b = cmd != NULL ? ha->post(c, p, cmd, update_timeout(h), &ans, err, sizeof(err)) : -ENOMEM;
 
 		b = judge(h, p, addr, b, ans, err, sizeof(err));
 		json_decref(ans);
@@ -262,7 +212,7 @@ static bool send_batch(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, const ha_parke
 		}
 	}
 	json_t *req = list != NULL ? ha_msg_command("lessor-lease4-batch", json_pack("{s:o}", "leases", list)) : NULL;
-	int r = req != NULL && p != NULL ? ha_http_post(c, p, req, update_timeout(h), &ans, err, sizeof(err))
+	int r = req != NULL && p != NULL ? ha->post(c, p, req, update_timeout(h), &ans, err, sizeof(err))
 	                                 : -ENOMEM;
 	json_decref(req);
 	if (r == 0 && ha_result(ans) == 2) {
@@ -328,7 +278,7 @@ static int send_reply(const ha_parked_t *p)
 }
 
 /* The update's verdict @r decides the held reply (Kea: a failed update drops
- * it; the client retries). */
+ * it; the client retries). The caller releases its parking space. */
 static void finish(const cfg_ha_t *h, ha_parked_t *p, int r)
 {
 	int sr = p->has_reply && r == 0 ? send_reply(p) : 0;
@@ -342,37 +292,35 @@ static void finish(const cfg_ha_t *h, ha_parked_t *p, int r)
 	}
 }
 
-unsigned ha_park_drain(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
+unsigned ha_park_send(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, ha_parked_t *ps, size_t n)
 {
-	ha_parked_t *ps = ha->batch;
 	int res[HA_BATCH_MAX];
 	unsigned failed = 0;
-	size_t n;
 
-	while ((n = pop_batch(ha, ps, HA_BATCH_MAX)) > 0) {
-		pthread_mutex_lock(&ha->lock);
-		/* parked for the backups only, or the state changed since */
-		bool to_partner = ha_to_partner_locked(ha, h);
-		bool gone = ha->partner == HA_PARTNER_UNAVAILABLE;
-		pthread_mutex_unlock(&ha->lock);
-		/* a partner that stopped answering would hold every update for a
-		 * timeout: drop at once until a heartbeat finds it again */
-		bool batched = to_partner && !gone && atomic_load(&ha->peer_batch) == HA_BATCH_YES &&
-		               send_batch(ha, c, h, ps, n, res);
+	n = MIN(n, (size_t)HA_BATCH_MAX);
+	pthread_mutex_lock(&ha->lock);
+	/* parked for the backups only, or the state changed since */
+	bool to_partner = ha_to_partner_locked(ha, h);
+	bool gone = ha->partner == HA_PARTNER_UNAVAILABLE;
+	pthread_mutex_unlock(&ha->lock);
+	/* a partner that stopped answering would hold every update for a
+	 * timeout: drop at once until a heartbeat finds it again */
+	bool batched = to_partner && !gone && atomic_load(&ha->peer_batch) == HA_BATCH_YES &&
+	               send_batch(ha, c, h, ps, n, res);
 
-		for (size_t i = 0; i < n; i++) {
-			if (!to_partner || gone) {
-				if (!ha_backlog_add(ha, h, ps[i].addr) && ha_partner(h) != NULL) {
-					ha_note_unsent(ha);
-				}
-				res[i] = to_partner ? -EHOSTUNREACH : 0;
-			} else if (!batched) {
-				res[i] = ha_send_lease(ha, c, h, ps[i].addr);
+	for (size_t i = 0; i < n; i++) {
+		if (!to_partner || gone) {
+			if (!ha_backlog_add(ha, h, ps[i].addr) && ha_partner(h) != NULL) {
+				ha_note_unsent(ha);
 			}
-			res[i] = to_backups(ha, c, h, ps[i].addr, res[i]);
-			failed += res[i] < 0;
-			finish(h, &ps[i], res[i]);
+			res[i] = to_partner ? -EHOSTUNREACH : 0;
+		} else if (!batched) {
+			res[i] = ha_send_lease(ha, c, h, ps[i].addr);
 		}
+		res[i] = to_backups(ha, c, h, ps[i].addr, res[i]);
+		failed += res[i] < 0;
+		finish(h, &ps[i], res[i]);
 	}
+	ha_park_release(ha, n);
 	return failed;
 }

@@ -90,7 +90,7 @@ void ha_recover_if_due(ha_t *ha, ha_http_t *c, const cfg_ha_t *h)
 		return;
 	}
 	/* changes parked while the heartbeat waited join the backlog first */
-	ha_park_drain(ha, c, h);
+	(void)ha_park_flush(ha, 10000);
 	pthread_mutex_lock(&ha->lock);
 	bool overflow = ha->backlog_overflow;
 	size_t n = ha->n_backlog;

@@ -1,6 +1,6 @@
 /* The HA service: its thread, heartbeats and the state machine's rounds; see
- * ha.h. Commands are in ha-cmd.c, lease updates in ha-park.c, the sync in
- * ha-sync.c, the peer client in ha-http.c. */
+ * ha.h. Commands are in ha-cmd.c, lease updates in ha-park.c (sent by the
+ * lanes of ha-lane.c), the sync in ha-sync.c, the peer client in ha-http.c. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +14,7 @@
 #include "util/log.h"
 #include "util/macro.h"
 
-/* A round at least this often (ms): parked work is signalled, but the state
+/* A round at least this often (ms): commands are signalled, but the state
  * machine also reacts to time passing (max-response-delay). */
 #define HA_ROUND_MAX_MS 100
 /* A request that returns this much later than its timeout was stalled with
@@ -424,7 +424,7 @@ static void wait_locked(ha_t *ha, int64_t until_ms)
 	int64_t now = ha_now_ms();
 	int64_t end = MIN(until_ms, now + HA_ROUND_MAX_MS);
 
-	if (ha->stop || ha->n > 0 || end <= now) {
+	if (ha->stop || end <= now) {
 		return;
 	}
 	struct timespec ts = { .tv_sec = end / 1000, .tv_nsec = (end % 1000) * 1000000 };
@@ -451,6 +451,7 @@ static void round_once(ha_t *ha, ha_http_t *c)
 		cfg_release(cfg);
 		return;
 	}
+	ha->park_limit = ha_park_limit(cfg);
 	if (params_changed_locked(ha, cfg) || !ha->active) {
 		activate_locked(ha, h);
 	}
@@ -463,7 +464,6 @@ static void round_once(ha_t *ha, ha_http_t *c)
 	bool hb_due = heartbeats_wanted(h, ha->state) && ha_now_ms() >= ha->next_hb_ms;
 	pthread_mutex_unlock(&ha->lock);
 
-	ha_park_drain(ha, c, h);
 	if (hb_due) {
 		heartbeat(ha, c, h);
 	}
@@ -500,12 +500,11 @@ int ha_new(ha_t **ret)
 	ha_t *ha = calloc(1, sizeof(*ha));
 	pthread_condattr_t ca;
 
-	if (ha == NULL || (ha->ring = calloc(HA_PARK_MAX, sizeof(*ha->ring))) == NULL ||
-	    (ha->batch = calloc(HA_BATCH_MAX, sizeof(*ha->batch))) == NULL ||
-	    (ha->clients = calloc(HA_CLIENTS_MAX, sizeof(*ha->clients))) == NULL) {
+	if (ha == NULL || (ha->clients = calloc(HA_CLIENTS_MAX, sizeof(*ha->clients))) == NULL ||
+	    ha_lanes_init(ha) < 0) {
 		if (ha != NULL) {
-			free(ha->ring);
-			free(ha->batch);
+			ha_lanes_free(ha);
+			free(ha->clients);
 		}
 		free(ha);
 		return -ENOMEM;
@@ -524,9 +523,14 @@ int ha_new(ha_t **ret)
 int ha_start(ha_t *ha, struct ctl *ctl)
 {
 	ha->ctl = ctl;
-	int r = pthread_create(&ha->thread, NULL, ha_main, ha);
+	int r = ha_lanes_start(ha);
 
+	if (r < 0) {
+		return r;
+	}
+	r = pthread_create(&ha->thread, NULL, ha_main, ha);
 	if (r != 0) {
+		ha_lanes_stop(ha);
 		return -r;
 	}
 	ha->running = true;
@@ -536,15 +540,18 @@ int ha_start(ha_t *ha, struct ctl *ctl)
 
 void ha_stop(ha_t *ha)
 {
-	if (ha == NULL || !ha->running) {
+	if (ha == NULL) {
 		return;
 	}
-	pthread_mutex_lock(&ha->lock);
-	ha->stop = true;
-	pthread_cond_signal(&ha->wake);
-	pthread_mutex_unlock(&ha->lock);
-	pthread_join(ha->thread, NULL);
-	ha->running = false;
+	if (ha->running) {
+		pthread_mutex_lock(&ha->lock);
+		ha->stop = true;
+		pthread_cond_signal(&ha->wake);
+		pthread_mutex_unlock(&ha->lock);
+		pthread_join(ha->thread, NULL);
+		ha->running = false;
+	}
+	ha_lanes_stop(ha);      /* after the HA thread: its flush waits for them */
 	atomic_store(&ha->filter, 0u);
 }
 
@@ -558,8 +565,7 @@ ha_t *ha_free(ha_t *ha)
 	pthread_cond_destroy(&ha->wake);
 	pthread_mutex_destroy(&ha->lock);
 	json_decref(ha->params);
-	free(ha->ring);
-	free(ha->batch);
+	ha_lanes_free(ha);
 	free(ha->clients);
 	free(ha->backlog);
 	free(ha);

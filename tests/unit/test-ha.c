@@ -215,7 +215,7 @@ static void test_park_limit(void **state)
 
 	/* no thread: nothing drains the ring */
 	assert_int_equal(ha_new(&ha), 0);
-	for (int i = 0; i < HA_PARK_MAX; i++) {
+	for (int i = 0; i < HA_PARK_DEFAULT; i++) {
 		assert_true(ha_park(ha, &p));
 	}
 	assert_false(ha_park(ha, &p));
