@@ -1,7 +1,6 @@
 /* Configuration loader: Kea JSON -> cfg_t, errors with path and line. */
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +12,6 @@
 
 #include <cmocka.h>
 
-#include "cfg/cfg-current.h"
 #include "cfg/cfg-json.h"
 #include "cfg/cfg.h"
 #include "dhcp/optdef.h"
@@ -678,45 +676,6 @@ static void test_ha_params(void **state)
 	assert_int_equal(err.line, 5);
 }
 
-static void test_comments_and_locate(void **state)
-{
-	(void)state;
-	char text[] = "{ // c1 \"x\n"
-	              "  \"a\": \"http://x#y /* z */\", # c2\n"
-	              "  /* multi\n"
-	              "     line */ \"b\": [ 1,\n"
-	              "    { \"c\":\n"
-	              "      \"v\" } ]\n"
-	              "}\n";
-	size_t len = strlen(text);
-
-	cfg_json_strip_comments(text, len);
-	assert_int_equal(strlen(text), len);
-	assert_non_null(strstr(text, "\"http://x#y /* z */\""));
-	assert_null(strstr(text, "c1"));
-	assert_null(strstr(text, "c2"));
-	assert_null(strstr(text, "multi"));
-	json_error_t je;
-	json_t *j = json_loads(text, 0, &je);
-	assert_non_null(j);
-	json_decref(j);
-	assert_int_equal(cfg_json_locate(text, len, "a"), 2);
-	assert_int_equal(cfg_json_locate(text, len, "b"), 4);
-	assert_int_equal(cfg_json_locate(text, len, "b[0]"), 4);
-	assert_int_equal(cfg_json_locate(text, len, "b[1]"), 5);
-	assert_int_equal(cfg_json_locate(text, len, "b[1].c"), 6);
-	/* missing components: deepest found */
-	assert_int_equal(cfg_json_locate(text, len, "b[7]"), 4);
-	assert_int_equal(cfg_json_locate(text, len, "b[1].nope"), 5);
-	assert_int_equal(cfg_json_locate("", 0, "a"), 0);
-	/* a scalar value on the line after its key: the value's line */
-	const char *t2 = "{\"a\":\n 5, \"b\":\n {\n}}";
-	assert_int_equal(cfg_json_locate(t2, strlen(t2), "a"), 2);
-	/* an object value opened below its key: the key's line */
-	assert_int_equal(cfg_json_locate(t2, strlen(t2), "b"), 2);
-	assert_int_equal(cfg_json_locate("{\"a\": [1, {", 11, "a[1].b"), 1);
-}
-
 /* 829 subnets, 14,404 reservations (the production scale) load fast. */
 static char *big_config(void)
 {
@@ -786,63 +745,6 @@ static void test_scale(void **state)
 	free(text);
 }
 
-/* Readers hammer acquire/release while the main thread publishes new
- * snapshots: ASan flags any use of a freed snapshot. */
-static cfg_t *tiny(uint32_t valid)
-{
-	char buf[512];
-	snprintf(buf, sizeof(buf), "{\"Dhcp4\": {" BASE ", \"valid-lifetime\": %u, \"subnet4\": [{\"id\": 1, \"subnet\": \"10.0.0.0/24\"}]}}", valid);
-	return load_ok(buf);
-}
-
-static volatile int stop_readers;
-
-static void *reader(void *arg)
-{
-	unsigned long *seen = arg;
-
-	while (!__atomic_load_n(&stop_readers, __ATOMIC_RELAXED)) {
-		const cfg_t *c = cfg_acquire();
-		if (c != NULL) {
-			*seen += c->subnets[0].lft.valid >= 100;
-		}
-		cfg_release(c);
-	}
-	return NULL;
-}
-
-static void test_current(void **state)
-{
-	(void)state;
-	pthread_t th[3];
-	unsigned long seen[3] = { 0 };
-
-	assert_null(cfg_acquire());
-	cfg_release(NULL);
-	cfg_publish(tiny(100));
-	const cfg_t *held = cfg_acquire();
-	assert_non_null(held);
-	assert_int_equal(held->subnets[0].lft.valid, 100);
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(pthread_create(&th[i], NULL, reader, &seen[i]), 0);
-	}
-	for (uint32_t v = 101; v < 160; v++) {
-		cfg_publish(tiny(v));
-	}
-	__atomic_store_n(&stop_readers, 1, __ATOMIC_RELAXED);
-	for (int i = 0; i < 3; i++) {
-		pthread_join(th[i], NULL);
-	}
-	/* the old snapshot stays valid while held */
-	assert_int_equal(held->subnets[0].lft.valid, 100);
-	cfg_release(held);
-	const cfg_t *now = cfg_acquire();
-	assert_int_equal(now->subnets[0].lft.valid, 159);
-	cfg_release(now);
-	cfg_publish(NULL);
-	assert_null(cfg_acquire());
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -857,9 +759,7 @@ int main(void)
 		cmocka_unit_test(test_option_spaces),
 		cmocka_unit_test(test_noop_keys_kept),
 		cmocka_unit_test(test_ha_params),
-		cmocka_unit_test(test_comments_and_locate),
 		cmocka_unit_test(test_scale),
-		cmocka_unit_test(test_current),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
