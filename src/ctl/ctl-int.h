@@ -222,7 +222,7 @@ int ctl_http_start(ctl_t *ctl, const ctl_listen_cfg_t *lc, bool peer, bool restr
 /** Stop and free @h (waits for its requests to end: never with ctl->lock
  *  held by the caller when @h may be serving). NULL-safe. */
 void ctl_http_stop(ctl_http_t *h);
-/** A deep copy of @src into @dst (ctl.c). 0 or -ENOMEM. */
+/** A deep copy of @src into @dst (ctl-listen.c). 0 or -ENOMEM. */
 int ctl_listen_cfg_copy(const ctl_listen_cfg_t *src, ctl_listen_cfg_t *dst);
 
 /* HA's dedicated listener (http-peer.c), on the ctl thread. */
