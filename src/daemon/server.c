@@ -386,7 +386,6 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 	return 0;
 }
 
-
 /* -c: a path, an http(s):// URL or s3://bucket/key; remote sources are polled
  * every 300 s unless --config-poll / LESSOR_CONFIG_POLL says otherwise. */
 static int server_source_open(server_t *s)

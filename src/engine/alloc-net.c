@@ -6,7 +6,6 @@
 #include "engine/alloc-int.h"
 #include "cfg/subnet.h"
 
-
 net_iter_t alloc_net_iter(const alloc_req_t *req, const cfg_subnet4_t *first)
 {
 	return (net_iter_t){.req = req, .first = first};

@@ -74,7 +74,6 @@ bool dhcp4_accept_options_sane(const exch_t *x)
 	return true;
 }
 
-
 /* Kea acceptDirectRequest(): relayed and unicast traffic is accepted; a
  * broadcast from a directly connected client only if a subnet exists for it;
  * an INFORM with neither ciaddr nor a source address has nowhere to go. */

@@ -23,7 +23,6 @@ typedef struct merge {
 	unsigned ncols;
 } merge_t;
 
-
 static merge_slot_t *merge_find(merge_t *m, uint32_t addr)
 {
 	size_t i = hash_u32(addr) & (m->cap - 1);

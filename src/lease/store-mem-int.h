@@ -81,7 +81,6 @@ struct mem_store {
 	void *userdata;
 };
 
-
 static inline const uint8_t *ml_hw(const mlease_t *m)
 {
 	return m->data;

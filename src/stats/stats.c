@@ -170,7 +170,6 @@ stat_subnet_id_t stats_subnet_of(stat_id_t id)
 	}
 }
 
-
 static stats_subnet_table_t *table_new(uint32_t cap)
 {
 	stats_subnet_table_t *t =
