@@ -32,6 +32,7 @@ import time
 
 import pytest
 
+import standin_http
 from conftest import (PYTHON, Server, base_config, lessor_only, missing, need_tools,
                       perfdhcp, probe_offer)
 
@@ -305,33 +306,14 @@ def test_s3_env_credentials(netpair, tmp_path, procs):
         bad.cleanup()
 
 
-CREDS_SERVER = r"""
-import http.server, json, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        with open(sys.argv[2], "a") as f:
-            f.write("%s %s\n" % (self.path, self.headers.get("Authorization")))
-        body = json.dumps({"AccessKeyId": "S3RVER", "SecretAccessKey": "S3RVER",
-                           "Token": "task-token", "Expiration": "2099-01-01T00:00:00Z"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a):
-        pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-"""
-
-
 def test_s3_task_role_credentials(netpair, tmp_path, procs):
     lessor_only("Kea has no configuration source")
     sock = str(tmp_path / "ctl.sock")
     s3rver(netpair, tmp_path, procs)
     s3_put(netpair, "standby.json", json.dumps(config(tmp_path, tag="one", sock=sock)), tmp_path)
     seen = tmp_path / "creds.log"
-    procs.append(netpair.popen(netpair.srv, [PYTHON, "-c", CREDS_SERVER, str(CREDS_PORT),
-                                             str(seen)]))
+    procs.append(standin_http.start(netpair, netpair.srv, "aws-creds", "127.0.0.1", CREDS_PORT,
+                                    log=seen))
     wait_port(netpair, CREDS_PORT)
     env = dict(S3_ENV, AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:%d/v2/credentials/x"
                % CREDS_PORT, AWS_CONTAINER_AUTHORIZATION_TOKEN="secret-auth")
@@ -350,40 +332,6 @@ def test_s3_task_role_credentials(netpair, tmp_path, procs):
         srv.cleanup()
 
 
-IMDS_SERVER = r"""
-import http.server, json, sys
-class H(http.server.BaseHTTPRequestHandler):
-    def log(self):
-        with open(sys.argv[2], "a") as f:
-            f.write("%s %s %s\n" % (self.command, self.path,
-                                    self.headers.get("X-aws-ec2-metadata-token")))
-    def reply(self, code, body):
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def do_PUT(self):
-        self.log()
-        ok = self.path == "/latest/api/token" and \
-            self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
-        self.reply(200 if ok else 400, b"imds-token")
-    def do_GET(self):
-        self.log()
-        if self.headers.get("X-aws-ec2-metadata-token") != "imds-token":
-            return self.reply(401, b"")
-        base = "/latest/meta-data/iam/security-credentials/"
-        if self.path == base:
-            return self.reply(200, b"lessor-role\n")
-        if self.path == base + "lessor-role":
-            return self.reply(200, json.dumps({"Code": "Success", "AccessKeyId": "S3RVER",
-                              "SecretAccessKey": "S3RVER", "Token": "t"}).encode())
-        self.reply(404, b"")
-    def log_message(self, *a):
-        pass
-http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-"""
-
-
 def test_s3_instance_metadata_credentials(netpair, tmp_path, procs):
     """IMDSv2 (token, role, credentials) on an endpoint the test serves
     (AWS_EC2_METADATA_SERVICE_ENDPOINT), never 169.254.169.254."""
@@ -392,8 +340,8 @@ def test_s3_instance_metadata_credentials(netpair, tmp_path, procs):
     s3rver(netpair, tmp_path, procs)
     s3_put(netpair, "imds.json", json.dumps(config(tmp_path, tag="imds", sock=sock)), tmp_path)
     seen = tmp_path / "imds.log"
-    procs.append(netpair.popen(netpair.srv, [PYTHON, "-c", IMDS_SERVER, str(CREDS_PORT),
-                                             str(seen)]))
+    procs.append(standin_http.start(netpair, netpair.srv, "imds", "127.0.0.1", CREDS_PORT,
+                                    log=seen))
     wait_port(netpair, CREDS_PORT)
     env = dict(S3_ENV, AWS_EC2_METADATA_DISABLED="false",
                AWS_EC2_METADATA_SERVICE_ENDPOINT="http://127.0.0.1:%d/" % CREDS_PORT)

@@ -23,6 +23,7 @@ import time
 import pytest
 
 import conftest
+import standin_http
 from conftest import NEW_MAC, by_hwaddr, mac_seq, need_tools
 from ha_pair import (ADDRS, HA_IF, PORTS, PRIMARY_ADDR, STANDBY_ADDR, StandbyNet, command, dora,
                      ha_state, pair_config, start_half, wait_states)
@@ -442,33 +443,6 @@ def test_wrong_password(pair):
 
 # --- clock skew ---------------------------------------------------------------------------------
 
-FAKE_PARTNER = r"""
-import json, sys, time
-from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, HTTPServer
-addr, port, skew = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-class H(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    def do_POST(self):
-        cmd = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["command"]
-        if cmd == "ha-heartbeat":
-            ans = {"result": 0, "text": "HA peer status returned.",
-                   "arguments": {"date-time": formatdate(time.time() + skew, usegmt=True),
-                                 "scopes": [], "state": "waiting", "unsent-update-count": 0}}
-        else:
-            ans = {"result": 3, "text": "nothing here"}
-        body = json.dumps([ans]).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a):
-        pass
-HTTPServer((addr, port), H).serve_forever()
-"""
-
-
 @pytest.mark.parametrize("kind", ["lessor", "kea"])
 @pytest.mark.parametrize("skew", [40, 120])
 def test_clock_skew(pair, kind, skew):
@@ -478,9 +452,8 @@ def test_clock_skew(pair, kind, skew):
     serves the default scopes). lessor and Kea 2.2 on the same stand-in."""
     if kind == "kea":
         need_tools("kea-dhcp4")
-    fake = pair.net.popen(pair.sb.srv, [conftest.PYTHON, "-c", FAKE_PARTNER, ADDRS["standby"],
-                                        str(PORTS["standby"]), str(skew)],
-                          stdin=subprocess.DEVNULL)
+    fake = standin_http.start(pair.net, pair.sb.srv, "ha-partner", ADDRS["standby"],
+                              PORTS["standby"], arg=skew)
     try:
         primary = start_half(pair.tmp, pair.net, "primary", kind, pair.made)
         if skew > 60:
