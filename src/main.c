@@ -44,6 +44,9 @@ static void usage(FILE *f)
 	        "     read them again this often (a change made by SQL shows after at most\n"
 	        "     that long); default 0 = look them up for every packet, as Kea does;\n"
 	        "     also LESSOR_HOSTS_POLL)\n"
+	        "  --query-max-age ms: drop a query that waited longer than this in the\n"
+	        "     receive queue, so that an overloaded server keeps answering fresh ones\n"
+	        "     (default %d; 0 = never)\n"
 	        "  -t file: check the configuration file syntax and exit\n"
 	        "  -T file: check the configuration file doing extra checks and exit\n"
 	        "  -p number: specify non-standard server port number 1-65535 (useful for testing only)\n"
@@ -53,7 +56,7 @@ static void usage(FILE *f)
 	        "  -u user, --user user: run as this user once the sockets are bound, keeping only\n"
 	        "     CAP_NET_BIND_SERVICE and (dhcp-socket-type raw) CAP_NET_RAW\n"
 	        "  -h, --help: print this help and exit\n",
-	        LESSOR_VERSION_STRING, LESSOR_KEA_COMPAT);
+	        LESSOR_VERSION_STRING, LESSOR_KEA_COMPAT, SERVER_QUERY_MAX_AGE_MS);
 }
 
 static void version_extended(void)
@@ -205,6 +208,7 @@ int main(int argc, char **argv)
 		{ "control-agent", required_argument, NULL, 'a' },
 		{ "config-poll", required_argument, NULL, 'C' },
 		{ "hosts-poll", required_argument, NULL, 'H' },
+		{ "query-max-age", required_argument, NULL, 'Q' },
 		{ "user", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +218,7 @@ int main(int argc, char **argv)
 		.commit_window_us = commit_window_from_env(),
 		.config_poll_s = -1,
 		.hosts_poll_s = -1,
+		.query_max_age_ms = SERVER_QUERY_MAX_AGE_MS,
 		/* per-worker iterative cursors: no shared cache line, but the
 		 * address order depends on which worker read a packet */
 		.alloc_per_worker = getenv("LESSOR_ALLOC_PER_WORKER") != NULL &&
@@ -271,6 +276,16 @@ int main(int argc, char **argv)
 				return EXIT_FAIL;
 			}
 			break;
+		case 'Q': {
+			long ms;
+			if (parse_long(optarg, 0, SERVER_QUERY_MAX_AGE_MAX_MS, &ms) < 0) {
+				fprintf(stderr, "--query-max-age must be 0-%d milliseconds: %s\n",
+				        SERVER_QUERY_MAX_AGE_MAX_MS, optarg);
+				return EXIT_FAIL;
+			}
+			opts.query_max_age_ms = (unsigned)ms;
+			break;
+		}
 		case 'd':
 			opts.debug = true;
 			break;

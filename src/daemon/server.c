@@ -313,6 +313,7 @@ static int server_apply(server_t *s, cfg_t *ncfg, const cfg_t *ocfg, char *err, 
 				.hosts_lost = &s->hosts_lost,
 				.ha = s->ha,
 				.commit_window_us = s->opts.commit_window_us,
+				.max_age_ms = s->opts.query_max_age_ms,
 				.steer_by_chaddr = store_is_sql(&ncfg->lease_db),
 				/* SQL stores: workers' batch transactions that insert
 				 * neighbouring addresses deadlock (InnoDB gap locks) and

@@ -31,6 +31,8 @@ typedef struct server_opts {
 	                                 * (SERVER_CONFIG_POLL_DEFAULT_S for URLs, never for files) */
 	int hosts_poll_s;               /* --hosts-poll: > 0 caches the hosts databases and
 	                                 * reads them again this often; 0 = per packet */
+	unsigned query_max_age_ms;      /* --query-max-age: drop queries that waited longer in
+	                                 * the receive queue; 0 = never (SERVER_QUERY_MAX_AGE_MS) */
 	bool alloc_per_worker;          /* per-worker address cursors (LESSOR_ALLOC_PER_WORKER=1) */
 	int64_t alloc_spread;           /* SQL stores: where this server's cursors start in each
 	                                 * worker's share of a pool, as a fraction of 2^32
@@ -39,6 +41,10 @@ typedef struct server_opts {
 
 #define SERVER_CONFIG_POLL_DEFAULT_S 300
 #define SERVER_HOSTS_POLL_DEFAULT_S 0
+/* Default of --query-max-age: why a limit at all, and why this one, in
+ * docs/architecture.md ("Overload"). */
+#define SERVER_QUERY_MAX_AGE_MS 1000
+#define SERVER_QUERY_MAX_AGE_MAX_MS 30000
 
 typedef struct server server_t;
 

@@ -24,15 +24,14 @@
  * its batch, long before 256 newer direct queries can push it out. */
 #define WORKER_L2SRC_MAX 256
 
-/* A query that waited longer than this in the socket's queue is dropped
- * unanswered (counted in pkt4-receive-drop). Under overload (per-packet SQL
+/* A query that waited longer than --query-max-age in the socket's queue is
+ * dropped unanswered (counted in pkt4-receive-drop). Under overload (per-packet SQL
  * host lookups at ~1,000/s, the 8 MiB queue holding thousands of queries) the
  * queue otherwise grows until every reply comes later than its client waits
  * (perfdhcp: 2 s here, 1 s by default; a client's first retransmission: ~4 s,
  * RFC 2131 4.1) and the server answers no one. Dropping the stale ones keeps
  * the server answering fresh queries at its capacity, as Kea does with its
  * short queue. Ages above WORKER_STALE_MAX_MS are a clock step, not a wait. */
-#define WORKER_STALE_MS 1000
 #define WORKER_STALE_MAX_MS 60000
 
 /* One receive slot and the reply built for it. */
@@ -50,6 +49,7 @@ struct worker {
 	uint16_t client_port;
 	unsigned batch;
 	unsigned commit_window_us;
+	unsigned max_age_ms;            /* --query-max-age, 0 = never drop */
 	int fd;
 	int raw_fd;                     /* -1: no packet socket (udp type or no CAP_NET_RAW) */
 	int l2_fd;                      /* copies of direct queries (their source MAC), or -1 */

@@ -66,6 +66,7 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 	/* the window gathers writes for one sync; a store whose writes are
 	 * durable at once would only hold its replies back */
 	w->commit_window_us = wc->store->writes_durable ? 0 : wc->commit_window_us;
+	w->max_age_ms = wc->max_age_ms;
 	w->fd = -1;
 	w->raw_fd = -1;
 	w->l2_fd = -1;
@@ -202,24 +203,31 @@ static bool iface_allowed(const cfg_t *cfg, const sock_iface_t *ifc, uint32_t *r
 
 /* ---- the loop ---- */
 
-/* Whether a query waited so long in the receive queue that its client has
- * given up on this copy (see WORKER_STALE_MS). */
-static bool query_stale(const sock_meta_t *meta)
+/* The wall clock in ns (the kernel's receive stamps are CLOCK_REALTIME). */
+static int64_t realtime_ns(void)
 {
 	struct timespec ts;
-	int64_t age_ms;
 
-	if (meta->rx_ns == 0 || clock_gettime(CLOCK_REALTIME, &ts) < 0) {
-		return false;
-	}
-	age_ms = ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec - meta->rx_ns) / 1000000;
-	return age_ms > WORKER_STALE_MS && age_ms < WORKER_STALE_MAX_MS;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* Process received slots [from, to) of the batch; replies are appended to
- * w->tx from index n_tx on. Returns the new reply count. */
+/* Whether a query waited so long in the receive queue that its client has
+ * likely given up on this copy (--query-max-age, see worker-int.h). @now_ns
+ * is read once per receive batch: a batch takes far less than the limit. */
+static bool query_stale(const worker_t *w, const sock_meta_t *meta, int64_t now_ns)
+{
+	if (w->max_age_ms == 0 || meta->rx_ns == 0) {
+		return false;
+	}
+	int64_t age_ms = (now_ns - meta->rx_ns) / 1000000;
+	return age_ms > (int64_t)w->max_age_ms && age_ms < WORKER_STALE_MAX_MS;
+}
+
+/* Process received slots [from, to) of the batch, received at @rx_now_ns;
+ * replies are appended to w->tx from index n_tx on. Returns the new reply count. */
 static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsigned to,
-                             unsigned n_tx)
+                             unsigned n_tx, int64_t rx_now_ns)
 {
 	const cfg_t *cfg = ctx->cfg;
 	time_t now = (time_t)ctx->now;
@@ -252,12 +260,12 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 			stats_inc(w->stats, STAT_PKT4_RECEIVE_DROP);
 			continue;
 		}
-		if (query_stale(&meta)) {
+		if (query_stale(w, &meta, rx_now_ns)) {
 			stats_inc(w->stats, STAT_PKT4_RECEIVED);
 			stats_inc(w->stats, STAT_PKT4_RECEIVE_DROP);
 			log_debug(LOGGER_PACKETS, LOG_DBG_DETAIL, "LESSOR_PACKET_STALE",
-			          "dropped a query that waited more than %d ms in the receive queue",
-			          WORKER_STALE_MS);
+			          "dropped a query that waited more than %u ms in the receive queue",
+			          w->max_age_ms);
 			continue;
 		}
 
@@ -409,6 +417,7 @@ static unsigned ha_hand_over(worker_t *w, unsigned filter, unsigned n_tx)
 static void batch_process(worker_t *w, unsigned n)
 {
 	const cfg_t *cfg = cfg_acquire();
+	int64_t rx_now_ns = realtime_ns();
 	int r;
 
 	if (cfg == NULL) {
@@ -423,7 +432,7 @@ static void batch_process(worker_t *w, unsigned n)
 		.hosts = w->hosts,
 		.stats = w->stats,
 		.arena = &w->arena,
-		.now = (int64_t)time(NULL),
+		.now = rx_now_ns / 1000000000,
 		.rand_state = w->rand_state,
 		.allocator = w->allocator,
 		.dhcp_disabled = w->dhcp_disabled != NULL &&
@@ -431,7 +440,7 @@ static void batch_process(worker_t *w, unsigned n)
 		.ha_filter = ha_filter(w->ha),
 	};
 	w->n_ha_dropped = 0;
-	unsigned n_tx = batch_handle(w, &ctx, 0, n, 0);
+	unsigned n_tx = batch_handle(w, &ctx, 0, n, 0, rx_now_ns);
 
 	/* Group commit window: a batch that changed leases waits up to
 	 * WORKER_COMMIT_WINDOW_US for more requests, so that one fdatasync covers
@@ -450,7 +459,7 @@ static void batch_process(worker_t *w, unsigned n)
 			if (m <= 0) {
 				break;
 			}
-			n_tx = batch_handle(w, &ctx, n, n + (unsigned)m, n_tx);
+			n_tx = batch_handle(w, &ctx, n, n + (unsigned)m, n_tx, realtime_ns());
 			n += (unsigned)m;
 		}
 	}

@@ -47,6 +47,7 @@ typedef struct worker_cfg {
 	_Atomic bool *hosts_lost;       /* set when a hosts database is lost; may be NULL */
 	struct ha *ha;                  /* the HA service (ha_filter, ha_park); may be NULL */
 	unsigned commit_window_us;      /* group commit window, 0 = sync each batch at once */
+	unsigned max_age_ms;            /* queries older than this are dropped, 0 = never */
 	bool steer_by_chaddr;           /* spread clients over the workers (SQL stores) */
 	struct allocator_shared *alloc_shared; /* shared address cursors; NULL = the worker's own */
 	uint32_t alloc_spread;          /* own cursors start this fraction (/2^32) further on */

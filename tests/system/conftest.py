@@ -634,9 +634,10 @@ PERF_NEVER = 1000000000
 
 
 def perfdhcp(net, n, clients=None, rate=200, base_mac=None, period=None, wait_s=1,
-             extra=(), timeout=None, relay=RELAY_ADDR, server_addr=SRV_ADDR):
+             extra=(), timeout=None, relay=RELAY_ADDR, server_addr=SRV_ADDR, drop_s=2):
     """Relayed DORA from the cli namespace: perfdhcp as relay RELAY (10.0.0.2) -> SERVER_ADDR
-    (192.0.2.1). N exchanges over CLIENTS distinct MACs (default N) starting at BASE_MAC."""
+    (192.0.2.1). N exchanges over CLIENTS distinct MACs (default N) starting at BASE_MAC.
+    A reply later than DROP_S seconds counts as lost (perfdhcp -d)."""
     (pd,) = need_tools("perfdhcp")
     clients = n if clients is None else clients
     # A second -n (REQUESTs) that is never reached: perfdhcp ends its -W wait as soon as the
@@ -646,7 +647,7 @@ def perfdhcp(net, n, clients=None, rate=200, base_mac=None, period=None, wait_s=
     # which it now and then does (N + 1 OFFERs + N - 1 ACKs). Now it always waits out -W
     # after the last DISCOVER (test_harness.py).
     argv = [pd, "-4", "-l", relay, "-r", str(rate), "-R", str(clients), "-n", str(n),
-            "-n", str(PERF_NEVER), "-d", "2", "-W", str(int(wait_s * 1000000))]
+            "-n", str(PERF_NEVER), "-d", str(drop_s), "-W", str(int(wait_s * 1000000))]
     if base_mac:
         argv += ["-b", "mac=" + base_mac]
     if period:
