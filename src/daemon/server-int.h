@@ -24,6 +24,19 @@
 #define SERVER_SQL_WORKERS_PER_CORE 4
 #define SERVER_WORKER_SHARDS(s) ((s)->stats.n_shards - 3)
 
+/* What the watchdog saw of one worker at the last tick (server-watchdog.c). */
+typedef struct server_wd_seen {
+	const worker_t *w;
+	uint64_t beats;                 /* worker_beats() then */
+	int64_t moved_ms;               /* monotonic ms when the count last changed */
+} server_wd_seen_t;
+
+typedef struct server_wd {
+	server_wd_seen_t *seen;         /* [n], one per worker */
+	unsigned n;
+	bool stuck;                     /* a worker is stuck and it was logged */
+} server_wd_t;
+
 /* The lease database's connection state (server-db.c). */
 typedef struct server_db {
 	bool lost;                      /* the loss was seen and logged */
@@ -56,7 +69,8 @@ struct server {
 	ha_t *ha;                       /* the HA service (idle without libdhcp_ha.so) */
 	push_t *push;                   /* metrics push thread (lessor-metrics), NULL without ctl */
 	source_t *src;                  /* where -c points: file, URL or s3:// */
-	bool watchdog;                  /* systemd's WATCHDOG_USEC is set: ping every tick */
+	uint64_t watchdog_usec;         /* systemd's WATCHDOG_USEC, 0 = no watchdog */
+	server_wd_t wd;                 /* worker progress seen by the watchdog */
 	allocator_shared_t *alloc_shared; /* the workers' address cursors, NULL = per worker */
 	uint32_t alloc_spread;          /* this server's own place in every pool (SQL stores) */
 	_Atomic bool dhcp_disabled;     /* dhcp-disable in force (workers read it per batch) */
@@ -93,6 +107,12 @@ void server_hosts_applied(server_t *s);
 /** Housekeeping: re-read the hosts databases every --hosts-poll seconds and
  *  reconfigure with the running configuration when they changed. */
 void server_hosts_poll(server_t *s, const cfg_t *cfg, int64_t mono);
+
+/** Housekeeping: WATCHDOG=1 when the watchdog is on and every worker has made
+ *  progress within half its interval (server-watchdog.c). */
+void server_watchdog_tick(server_t *s);
+/** Free what the watchdog keeps. */
+void server_watchdog_done(server_t *s);
 /** Free the hosts state (server_free). */
 void server_hosts_free(server_t *s);
 

@@ -487,7 +487,7 @@ int server_start(server_t *s)
 	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
 	timerfd_settime(s->timer_fd, 0, &its, NULL);
 	s->last_reclaim = s->last_flush = mono_s();
-	s->watchdog = notify_watchdog_usec() > 0;
+	s->watchdog_usec = notify_watchdog_usec();
 
 	const cfg_t *c = cfg_acquire();
 	log_info(LOGGER_DHCP4, "DHCP4_MULTI_THREADING_INFO", "enabled: %s, number of threads: %u, queue size: %u",
@@ -680,9 +680,7 @@ static void housekeeping(server_t *s)
 		}
 	}
 
-	if (s->watchdog) {
-		(void)notify_send("WATCHDOG=1");        /* once a second; WATCHDOG_USEC >= 2 s */
-	}
+	server_watchdog_tick(s);        /* once a second; WATCHDOG_USEC >= 2 s */
 
 	server_hosts_poll(s, cfg, mono);
 
@@ -756,6 +754,7 @@ server_t *server_free(server_t *s)
 	workers_free(s->workers, s->n_workers);
 	s->workers = NULL;
 	s->n_workers = 0;
+	server_watchdog_done(s);
 	s->alloc_shared = allocator_shared_free(s->alloc_shared);
 	s->ha = ha_free(s->ha);         /* after the workers that park into it */
 	if (s->hk_conn != NULL) {

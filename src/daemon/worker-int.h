@@ -71,6 +71,8 @@ struct worker {
 	bool started;
 	atomic_bool stop;
 	_Atomic uint64_t send_fail;
+	_Atomic uint64_t beats;         /* loop iterations (worker_beats) */
+	const char *test_hang_path;     /* LESSOR_TEST_HANG_WORKER named this worker (environ) */
 
 	sock_ifaces_t ifs;
 	time_t ifs_loaded;

@@ -67,6 +67,13 @@ int worker_new(const worker_cfg_t *wc, worker_t **ret, char *reterr, size_t errl
 	 * durable at once would only hold its replies back */
 	w->commit_window_us = wc->store->writes_durable ? 0 : wc->commit_window_us;
 	w->max_age_ms = wc->max_age_ms;
+	/* test-only (test_privdrop.test_watchdog_worker_stuck), "ID:PATH": worker
+	 * ID hangs at its first batch once PATH exists, as a deadlocked one would */
+	const char *hang = getenv("LESSOR_TEST_HANG_WORKER");
+	char *end = NULL;
+	if (hang != NULL && strtoul(hang, &end, 10) == wc->id && *end == ':') {
+		w->test_hang_path = end + 1;
+	}
 	w->fd = -1;
 	w->raw_fd = -1;
 	w->l2_fd = -1;
@@ -414,8 +421,24 @@ static unsigned ha_hand_over(worker_t *w, unsigned filter, unsigned n_tx)
 	return keep;
 }
 
+/* LESSOR_TEST_HANG_WORKER: once its file exists, no progress until asked to
+ * stop. Returns whether it hung. */
+static bool test_hang(worker_t *w)
+{
+	if (access(w->test_hang_path, F_OK) < 0) {
+		return false;
+	}
+	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
+		usleep(10000);
+	}
+	return true;
+}
+
 static void batch_process(worker_t *w, unsigned n)
 {
+	if (unlikely(w->test_hang_path != NULL) && test_hang(w)) {
+		return;
+	}
 	const cfg_t *cfg = cfg_acquire();
 	int64_t rx_now_ns = realtime_ns();
 	int r;
@@ -490,6 +513,7 @@ static void *worker_main(void *arg)
 	unsigned errors = 0;
 
 	while (!atomic_load_explicit(&w->stop, memory_order_relaxed)) {
+		atomic_fetch_add_explicit(&w->beats, 1, memory_order_relaxed);
 		msgs_arm(w);
 		/* Blocks for the first datagram (up to SO_RCVTIMEO), then takes what
 		 * is already queued, up to a batch. */
@@ -578,6 +602,11 @@ worker_t *worker_free(worker_t *w)
 	free(w->slots);
 	free(w);
 	return NULL;
+}
+
+uint64_t worker_beats(const worker_t *w)
+{
+	return atomic_load_explicit(&((worker_t *)w)->beats, memory_order_relaxed);
 }
 
 uint64_t worker_send_failures(const worker_t *w)

@@ -75,6 +75,10 @@ void worker_request_stop(worker_t *w);
 worker_t *worker_free(worker_t *w);
 DEFINE_FREEP(worker_t, worker_free)
 
+/** Loop iterations so far: a heartbeat for the watchdog (an idle worker
+ *  iterates every WORKER_RCVTIMEO_MS). Any thread. */
+uint64_t worker_beats(const worker_t *w);
+
 /** Replies that could not be sent (sendmsg/packet socket errors). Any thread. */
 uint64_t worker_send_failures(const worker_t *w);
 /** true when the raw (packet socket) path is available. */

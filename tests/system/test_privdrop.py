@@ -10,6 +10,10 @@
 - test_watchdog: with WATCHDOG_USEC (systemd's WatchdogSec) set, WATCHDOG=1 arrives about once
   a second while serving, after the privilege drop; with a WATCHDOG_PID that is not lessor's
   (the variable was meant for another process) none arrives.
+- test_watchdog_worker_stuck: a packet worker that stops making progress (the test-only
+  LESSOR_TEST_HANG_WORKER=1:FILE hangs worker 1 at its first batch once FILE exists, as a
+  deadlock would) stops the pings while the main thread runs on (LESSOR_WORKER_STUCK), so
+  systemd would restart lessor.
 - test_unknown_user: `-u` with a user that does not exist exits 1 before serving.
 - test_systemd_unit: contrib/systemd/lessor.service passes `systemd-analyze verify` without a
   word (unknown keys and bad values are only warnings there, so any output fails), with the
@@ -26,7 +30,7 @@ import subprocess
 import time
 
 from conftest import (CLI_IF, RELAY_ADDR, SRC, SRV_ADDR, base_config, lessor_only, need_tools,
-                      perfdhcp, server_binary)
+                      perfdhcp, probe_offer, server_binary)
 from test_probe import probe
 
 CAP_NET_BIND_SERVICE = 10
@@ -50,7 +54,7 @@ def task_status(pid):
     return out
 
 
-def start_dropped(server, tmp_path, socket_type, **env):
+def start_dropped(server, tmp_path, socket_type, workers=None, **env):
     lessor_only("Kea has no -u")
     nobody = 65534
     open_tree_to(tmp_path, nobody)
@@ -58,10 +62,14 @@ def start_dropped(server, tmp_path, socket_type, **env):
     ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     ns.bind(nsock)
     os.chmod(nsock, 0o666)     # as /run/systemd/notify: the dropped process must reach it
-    ns.settimeout(20)
+    ns.settimeout(60)          # READY=1 once serving; slow at high load (20 s once was not enough)
     server.env_extra.update(env, NOTIFY_SOCKET=nsock)
     server.extra_args = ["-u", "nobody"]
-    server.start(base_config(tmp_path, socket_type=socket_type))
+    cfg = base_config(tmp_path, socket_type=socket_type)
+    if workers is not None:
+        cfg["Dhcp4"]["multi-threading"] = {"enable-multi-threading": True,
+                                           "thread-pool-size": workers}
+    server.start(cfg)
     assert b"READY=1" in ns.recv(4096)
     return ns
 
@@ -159,6 +167,29 @@ def test_watchdog_other_pid(server, tmp_path):
         got = notifications(ns, 2.5)
         assert not any(d == b"WATCHDOG=1" for _, d in got), got
         server.stop_clean()
+    finally:
+        ns.close()
+
+
+def test_watchdog_worker_stuck(server, tmp_path):
+    hang = tmp_path / "hang"
+    ns = start_dropped(server, tmp_path, "udp", workers=1, WATCHDOG_USEC="3000000",
+                       LESSOR_TEST_HANG_WORKER="1:%s" % hang)
+    try:
+        got = notifications(ns, 12, until=lambda out: sum(d == b"WATCHDOG=1" for _, d in out) >= 2)
+        assert sum(d == b"WATCHDOG=1" for _, d in got) >= 2, "pinged while the worker runs"
+        hang.write_text("")
+        assert not probe_offer(server.net, timeout=2), "worker 1 (the only one) hangs on it"
+        server.wait_log(r"LESSOR_WORKER_STUCK packet worker 1 has made no progress", timeout=15)
+        ns.setblocking(False)       # drop the pings sent before the hang was seen
+        try:
+            while ns.recv(4096):
+                pass
+        except BlockingIOError:
+            pass
+        after = notifications(ns, 4)  # longer than WATCHDOG_USEC: systemd would act
+        assert not any(d == b"WATCHDOG=1" for _, d in after), after
+        server.stop_clean()         # a hung worker still stops when asked
     finally:
         ns.close()
 
