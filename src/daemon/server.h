@@ -42,8 +42,10 @@ typedef struct server_opts {
 #define SERVER_CONFIG_POLL_DEFAULT_S 300
 #define SERVER_HOSTS_POLL_DEFAULT_S 0
 /* Default of --query-max-age: why a limit at all, and why this one, in
- * docs/architecture.md ("Overload"). */
-#define SERVER_QUERY_MAX_AGE_MS 1000
+ * docs/architecture.md (the overload figures): the longest wait after which
+ * the reply still precedes a client's first retransmission (RFC 2131 4.1: 4 s
+ * +- 1 s, so 3 s at the earliest), with a second left for the batch. */
+#define SERVER_QUERY_MAX_AGE_MS 2000
 #define SERVER_QUERY_MAX_AGE_MAX_MS 30000
 
 typedef struct server server_t;

@@ -28,8 +28,8 @@
  * dropped unanswered (counted in pkt4-receive-drop). Under overload (per-packet SQL
  * host lookups at ~1,000/s, the 8 MiB queue holding thousands of queries) the
  * queue otherwise grows until every reply comes later than its client waits
- * (perfdhcp: 2 s here, 1 s by default; a client's first retransmission: ~4 s,
- * RFC 2131 4.1) and the server answers no one. Dropping the stale ones keeps
+ * (perfdhcp: 2 s here, 1 s by default; a client's first retransmission: 4 s
+ * +- 1 s, RFC 2131 4.1) and the server answers no one. Dropping the stale ones keeps
  * the server answering fresh queries at its capacity, as Kea does with its
  * short queue. Ages above WORKER_STALE_MAX_MS are a clock step, not a wait. */
 #define WORKER_STALE_MAX_MS 60000
