@@ -303,6 +303,9 @@ static unsigned batch_handle(worker_t *w, dhcp4_ctx_t *ctx, unsigned from, unsig
 		dhcp4_tx_t *tx = &w->tx[n_tx];
 		*tx = (dhcp4_tx_t){ .buf = s->tx + SOCK_IPUDP_HDR_LEN };
 		arena_reset(&w->arena);
+		/* every reply of the batch waits for its sync; the last packet
+		 * before it (no commit window to follow) may carry the sync */
+		lease_conn_batch_hint(w->conn, i + 1 == to && w->commit_window_us == 0);
 		r = dhcp4_process(ctx, &rx, tx, &verdict);
 		arena_reset(&w->arena);
 		if (r < 0) {

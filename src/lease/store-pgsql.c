@@ -15,6 +15,7 @@
 
 struct sql_db {
 	PGconn *pg;
+	bool async;                     /* the session's synchronous_commit is off */
 	size_t n_params[_SQL_STMT_MAX];
 	bool pq_ready[SQL_PQUERY_MAX];  /* hosts lookups prepared (pg_pquery) */
 	char err[512];
@@ -54,7 +55,7 @@ static int res_fail(sql_db_t *db, PGresult *res)
 	return r;
 }
 
-static int pg_run(sql_db_t *db, const char *sql)
+static int pg_exec_simple(sql_db_t *db, const char *sql)
 {
 	PGresult *res = PQexec(db->pg, sql);
 	ExecStatusType st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
@@ -64,6 +65,20 @@ static int pg_run(sql_db_t *db, const char *sql)
 	}
 	PQclear(res);
 	return 0;
+}
+
+/* BEGIN / COMMIT ...: a COMMIT must wait for its flush, so a session left
+ * asynchronous by pg_exec_async is put back first. */
+static int pg_run(sql_db_t *db, const char *sql)
+{
+	if (db->async) {
+		int r = pg_exec_simple(db, "SET synchronous_commit TO on");
+		if (r < 0) {
+			return r;
+		}
+		db->async = false;
+	}
+	return pg_exec_simple(db, sql);
 }
 
 static int pg_connect(const lease_store_cfg_t *cfg, sql_db_t **ret, char **reterr)
@@ -278,6 +293,180 @@ static void pg_bind(pg_params_t *p, const sql_val_t *v, size_t n)
 	}
 }
 
+/* ---- asynchronous commits (see sql_driver_t.exec_async) ----
+ *
+ * A write commits with the session's synchronous_commit off: its COMMIT
+ * releases its locks (lease4_stat's row for the subnet, taken by Kea's
+ * trigger) without waiting for the WAL flush, so writers of one subnet no
+ * longer queue behind each other's fsync. Before any reply that depends on
+ * it, one statement committed synchronously makes the log durable up to its
+ * own commit record, which lies after every earlier commit of the server:
+ * a transactional logical message (a WAL record any user may write, read by
+ * no one unless a logical decoding client asks for messages), committed with
+ * synchronous_commit on for that transaction alone. */
+#define PG_FLUSH_SQL "SELECT set_config('synchronous_commit', 'on', true), " \
+                     "pg_logical_emit_message(true, 'lessor', '')"
+#define PG_PIPE_MAX 3                   /* statements in one pipeline */
+
+/* The statements of one round trip in pipeline mode, and their outcomes. */
+typedef struct pg_pipe {
+	const char *sql[PG_PIPE_MAX];   /* text, or NULL: the prepared write */
+	size_t n;
+	int ok[PG_PIPE_MAX];            /* 1 done, 0 not reached, < 0 failed */
+	int rows;                       /* the prepared write's rows affected */
+} pg_pipe_t;
+
+static bool pg_pipe_send(sql_db_t *db, pg_pipe_t *pp, const char *name, const pg_params_t *p,
+                         int n)
+{
+	for (size_t i = 0; i < pp->n; i++) {
+		int ok = pp->sql[i] != NULL
+		                 ? PQsendQueryParams(db->pg, pp->sql[i], 0, NULL, NULL, NULL, NULL, 0)
+		                 : PQsendQueryPrepared(db->pg, name, n, p->vals, p->lens, p->fmts, 0);
+		if (ok != 1) {
+			return false;
+		}
+	}
+	return PQpipelineSync(db->pg) == 1;
+}
+
+/* Read the pipeline's results up to its sync point. */
+static int pg_pipe_collect(sql_db_t *db, pg_pipe_t *pp)
+{
+	size_t q = 0;
+	int r = 0;
+
+	/* bounded: a broken connection may answer NULL for ever */
+	for (int guard = 0; guard < 4 * PG_PIPE_MAX + 4; guard++) {
+		PGresult *res = PQgetResult(db->pg);
+		if (res == NULL) {
+			if (PQstatus(db->pg) == CONNECTION_BAD) {
+				break;
+			}
+			q++;            /* the end of one statement's results */
+			continue;
+		}
+		ExecStatusType es = PQresultStatus(res);
+		if (es == PGRES_PIPELINE_SYNC) {
+			PQclear(res);
+			return r;
+		}
+		if (q >= pp->n) {
+			PQclear(res);
+			continue;
+		}
+		if (es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK) {
+			pp->ok[q] = 1;
+			if (pp->sql[q] == NULL) {
+				pp->rows = atoi(PQcmdTuples(res));
+			}
+			PQclear(res);
+		} else if (es == PGRES_PIPELINE_ABORTED) {
+			pp->ok[q] = -EIO;
+			PQclear(res);
+		} else {
+			pp->ok[q] = res_fail(db, res);
+			r = r < 0 ? r : pp->ok[q];
+		}
+	}
+	return res_fail(db, NULL);
+}
+
+/* Send @pp (its prepared write @st with @v) in one round trip. 0 when every
+ * statement ran (pp->ok, pp->rows say how each did), or the first error. */
+static int pg_pipe_run(sql_db_t *db, pg_pipe_t *pp, sql_stmt_t st, const sql_val_t *v, size_t n)
+{
+	char name[16];
+	pg_params_t p;
+	int r;
+
+	assert_return(n == db->n_params[st] && n <= SQL_PARAMS_MAX && pp->n <= PG_PIPE_MAX, -EINVAL);
+	pg_bind(&p, v, n);
+	snprintf(name, sizeof(name), "lessor%d", (int)st);
+	if (PQenterPipelineMode(db->pg) != 1) {
+		return res_fail(db, NULL);
+	}
+	r = pg_pipe_send(db, pp, name, &p, (int)n) ? pg_pipe_collect(db, pp) : res_fail(db, NULL);
+	if (PQexitPipelineMode(db->pg) != 1) {
+		/* results left unread: the connection is unusable */
+		snprintf(db->err, sizeof(db->err), "pipeline not finished: %s", PQerrorMessage(db->pg));
+		db->err[strcspn(db->err, "\n")] = '\0';
+		return -ENOTCONN;
+	}
+	return r;
+}
+
+/* A write as the session's commit mode @async demands, with the SET that
+ * switches it in the same round trip when it differs, then the flush if
+ * @flush. Returns the write's rows affected. */
+static int pg_write(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, bool async,
+                    bool flush, bool *ret_flushed)
+{
+	pg_pipe_t pp = { .rows = 0 };
+	size_t w;
+
+	if (db->async != async) {
+		pp.sql[pp.n++] = async ? "SET synchronous_commit TO off" : "SET synchronous_commit TO on";
+	}
+	w = pp.n;
+	pp.sql[pp.n++] = NULL;
+	if (flush) {
+		pp.sql[pp.n++] = PG_FLUSH_SQL;
+	}
+	int r = pg_pipe_run(db, &pp, st, v, n);
+	if (w > 0 && pp.ok[0] == 1) {
+		db->async = async;
+	}
+	if (ret_flushed != NULL) {
+		*ret_flushed = flush && pp.ok[pp.n - 1] == 1;
+	}
+	if (pp.ok[w] != 1) {
+		return r < 0 ? r : -EIO;
+	}
+	return pp.rows;
+}
+
+static int pg_exec_async(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, bool flush,
+                         bool *ret_flushed)
+{
+	*ret_flushed = false;
+	return pg_write(db, st, v, n, true, flush, ret_flushed);
+}
+
+static int pg_flush(sql_db_t *db)
+{
+	return pg_exec_simple(db, PG_FLUSH_SQL);
+}
+
+/* Whether PG_FLUSH_SQL works here and leaves the log flushed past its own
+ * record (pg_logical_emit_message returns that record's position). */
+static int pg_async_check(sql_db_t *db, char **reterr)
+{
+	char sql[128];
+	PGresult *res = PQexec(db->pg, PG_FLUSH_SQL);
+	int r = -EIO;
+
+	if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 &&
+	    !PQgetisnull(res, 0, 1)) {
+		snprintf(sql, sizeof(sql), "SELECT pg_current_wal_flush_lsn() >= '%.40s'::pg_lsn",
+		         PQgetvalue(res, 0, 1));
+		PQclear(res);
+		res = PQexec(db->pg, sql);
+		if (res != NULL && PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+			r = strcmp(PQgetvalue(res, 0, 0), "t") == 0 ? 0 : -EIO;
+		}
+	}
+	if (r < 0 && reterr != NULL) {
+		const char *m = res != NULL ? PQresultErrorMessage(res) : PQerrorMessage(db->pg);
+		if (asprintf(reterr, "%.*s", (int)strcspn(m, "\n"),
+		             m[0] != '\0' ? m : "the log was not flushed past the message") < 0) {
+			*reterr = NULL;
+		}
+	}
+	PQclear(res);
+	return r;
+}
+
 static int pg_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, sql_row_t *rows,
                    size_t max)
 {
@@ -285,6 +474,10 @@ static int pg_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *v, size_t n, sq
 	pg_params_t p;
 
 	assert_return(n == db->n_params[st] && n <= SQL_PARAMS_MAX, -EINVAL);
+	if (rows == NULL && db->async) {
+		/* a write that must be durable when it returns */
+		return pg_write(db, st, v, n, false, false, NULL);
+	}
 	pg_bind(&p, v, n);
 	snprintf(name, sizeof(name), "lessor%d", (int)st);
 	PGresult *res = PQexecPrepared(db->pg, name, (int)n, p.vals, p.lens, p.fmts, 0);
@@ -385,6 +578,7 @@ static const sql_dialect_t pg_dialect = {
 	.hex_out = "encode(%s, 'hex')",
 	/* a transaction-scoped advisory lock per address, key space 'LESS' */
 	.addr_guard = "pg_try_advisory_xact_lock(1279611731, (%s::BIGINT - 2147483648)::INT4)",
+	.subnet_col = "subnet_id + 0",
 };
 
 /* Kea 2.2 (13.0) and Kea 2.4 (18.0); lease4.pool_id since 17.0. */
@@ -404,6 +598,9 @@ const sql_driver_t sql_pgsql_driver = {
 	.version = pg_version,
 	.prepare = pg_prepare,
 	.exec = pg_exec,
+	.exec_async = pg_exec_async,
+	.flush = pg_flush,
+	.async_check = pg_async_check,
 	.run = pg_run,
 	.stats = pg_stats,
 	.query = pg_query,

@@ -33,6 +33,12 @@ void sql_conn_log_error(sql_conn_t *c, const char *what, int r)
 
 void sql_conn_drop(sql_conn_t *c)
 {
+	/* whether the server still holds what it committed asynchronously on
+	 * this connection is unknown: no flush elsewhere can vouch for it */
+	if (c->unflushed) {
+		c->flush_lost = true;
+		c->unflushed = false;
+	}
 	if (c->db != NULL) {
 		conn_store(c)->drv->disconnect(c->db);
 		c->db = NULL;
@@ -136,6 +142,7 @@ int sql_reconnect(lease_conn_t *lc, unsigned n, unsigned max, unsigned wait_ms)
 	if (r == 0) {
 		if (first) {
 			sql_log_schema(s);
+			sql_check_async(s, c->db);
 			atomic_store(&s->unchecked, false);
 		}
 		atomic_store(&s->down_logged, false);

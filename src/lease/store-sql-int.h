@@ -28,6 +28,7 @@ typedef struct sql_store {
 	 * sql_reconnect() connects until it has checked it */
 	_Atomic bool unchecked;
 	bool txn_writes;                /* batch writes in one transaction (LESSOR_SQL_TXN=1) */
+	_Atomic bool async_commit;      /* batch writes commit asynchronously, sync flushes */
 } sql_store_t;
 
 typedef struct sql_conn {
@@ -35,6 +36,11 @@ typedef struct sql_conn {
 	sql_db_t *db;                   /* NULL: not connected (reconnect on use) */
 	bool in_txn;
 	bool txn_failed;                /* the server dropped the transaction */
+	/* batch_hint until sync: writes commit asynchronously; @batch_last:
+	 * each carries the flush */
+	bool batch, batch_last;
+	bool unflushed;                 /* an asynchronous commit awaits the flush */
+	bool flush_lost;                /* ... and its connection was lost: sync fails */
 	/* The last get_by_addr's answer, for a repeat of it as the very next
 	 * statement (see sql_get_by_addr) */
 	bool last_valid;
@@ -77,4 +83,5 @@ int sql_conn_ensure(sql_conn_t *c);
  * after an open without the database (retry-on-startup) */
 int sql_check_version(sql_store_t *s, sql_db_t *db, char **reterr);
 void sql_log_schema(const sql_store_t *s);
+void sql_check_async(sql_store_t *s, sql_db_t *db);
 void sql_conn_free(sql_conn_t *c);

@@ -65,6 +65,30 @@ static int write_begin(sql_conn_t *c)
 	return conn_store(c)->txn_writes ? txn_begin(c) : 0;
 }
 
+/* What a statement's failure @r means. A duplicate key is an answer on MySQL
+ * (the statement alone is undone). On PostgreSQL the INSERT's own address
+ * conflict is ON CONFLICT DO NOTHING, so a unique violation comes from
+ * elsewhere, e.g. two transactions' lease4_stat triggers creating the same
+ * (subnet, state) row (Kea's triggers race there too), and it aborts the
+ * transaction. */
+static int stmt_result(sql_conn_t *c, sql_stmt_t st, int r)
+{
+	if (r == -EEXIST && conn_store(c)->drv->dialect->dollar_params) {
+		r = -EIO;
+	}
+	if (r < 0 && r != -EEXIST) {
+		if (r != -ENOTCONN) {
+			sql_conn_log_error(c, sql_stmt_template(st), r);
+		}
+		/* PostgreSQL aborts the transaction on any error, MySQL on a
+		 * deadlock: either way the batch cannot be committed whole. */
+		if (c->in_txn) {
+			c->txn_failed = true;
+		}
+	}
+	return r;
+}
+
 /* Run @st. Outside a transaction a lost connection is retried once on a new
  * one, unless @st writes: whether the write committed before the connection
  * went is unknown, and running it again could give the client a second
@@ -95,25 +119,45 @@ static int run_stmt(sql_conn_t *c, sql_stmt_t st, const sql_val_t *v, size_t n, 
 			}
 		}
 	}
-	/* A duplicate key is an answer on MySQL (the statement alone is undone).
-	 * On PostgreSQL the INSERT's own address conflict is ON CONFLICT DO
-	 * NOTHING, so a unique violation comes from elsewhere, e.g. two
-	 * transactions' lease4_stat triggers creating the same (subnet, state)
-	 * row (Kea's triggers race there too), and it aborts the transaction. */
-	if (r == -EEXIST && s->drv->dialect->dollar_params) {
-		r = -EIO;
-	}
-	if (r < 0 && r != -EEXIST) {
-		if (r != -ENOTCONN) {
-			sql_conn_log_error(c, sql_stmt_template(st), r);
-		}
-		/* PostgreSQL aborts the transaction on any error, MySQL on a
-		 * deadlock: either way the batch cannot be committed whole. */
-		if (c->in_txn) {
-			c->txn_failed = true;
-		}
-	}
+	r = stmt_result(c, st, r);
 	return r == -ENOTCONN && once ? -EIO : r;
+}
+
+/* A lease write. Inside a worker's batch (sql_batch_hint) on a store with
+ * asynchronous commits, its commit does not wait for the log flush: the lock
+ * on the subnet's lease4_stat row (Kea's trigger) lasts the statement, not
+ * an fsync, so the workers and servers writing to one subnet stop queueing
+ * behind each other's flushes, and sql_sync flushes once for the batch (the
+ * database shares that flush among concurrent ones). The batch's last
+ * packet carries the flush in its write's own round trip: a packet alone in
+ * its batch waits no longer than with a synchronous commit. A write whose
+ * connection is lost is not sent again (see run_stmt). */
+static int write_stmt(sql_conn_t *c, sql_stmt_t st, const sql_val_t *v, size_t n)
+{
+	sql_store_t *s = conn_store(c);
+	bool flushed = false;
+	int r;
+
+	if (!c->batch || c->in_txn || !atomic_load_explicit(&s->async_commit, memory_order_relaxed)) {
+		return run_stmt(c, st, v, n, NULL, 0);
+	}
+	c->last_valid = false;
+	r = sql_conn_ensure(c);
+	if (r < 0) {
+		return r;
+	}
+	r = s->drv->exec_async(c->db, st, v, n, c->batch_last, &flushed);
+	if (r >= 0) {
+		/* a flush that failed after the write is tried again by sync */
+		c->unflushed = !flushed;
+		return r;
+	}
+	if (r == -ENOTCONN) {
+		sql_conn_log_error(c, sql_stmt_template(st), r);
+		sql_conn_drop(c);
+		return -EIO;
+	}
+	return stmt_result(c, st, r);
 }
 
 /* Convert fetched rows, skipping (and counting, logging) unreadable ones. */
@@ -283,7 +327,7 @@ int sql_add(lease_conn_t *lc, const lease4_t *l)
 	sql_row_from_lease(l, &row);
 	size_t n = sql_row_params(&row, true, s->has_pool, v);
 	n = guard_param(s, l->addr, v, n);
-	r = run_stmt(c, SQL_INSERT, v, n, NULL, 0);
+	r = write_stmt(c, SQL_INSERT, v, n);
 	if (r == 0) {
 		return -EEXIST;         /* ON CONFLICT DO NOTHING */
 	}
@@ -309,7 +353,7 @@ int sql_update(lease_conn_t *lc, const lease4_t *old, const lease4_t *l)
 	v[n++] = sql_v_time(sql_lease_expire(old));
 	v[n++] = sql_v_int(old->state);
 	n = guard_param(s, old->addr, v, n);
-	r = run_stmt(c, SQL_UPDATE, v, n, NULL, 0);
+	r = write_stmt(c, SQL_UPDATE, v, n);
 	if (r == 0) {
 		return -ESTALE;         /* changed or deleted since it was read */
 	}
@@ -326,11 +370,46 @@ int sql_del(lease_conn_t *lc, const lease4_t *old)
 	if (r < 0) {
 		return r;
 	}
-	r = run_stmt(c, SQL_DELETE, v, n, NULL, 0);
+	r = write_stmt(c, SQL_DELETE, v, n);
 	if (r == 0) {
 		return -ESTALE;
 	}
 	return r < 0 ? r : 0;
+}
+
+void sql_batch_hint(lease_conn_t *lc, bool last)
+{
+	sql_conn_t *c = to_conn(lc);
+
+	c->batch = true;
+	c->batch_last = last;
+}
+
+/* Make the batch's asynchronous commits durable (see write_stmt). */
+static int flush_commits(sql_conn_t *c)
+{
+	sql_store_t *s = conn_store(c);
+	int r;
+
+	if (c->flush_lost) {
+		c->flush_lost = false;
+		log_error(LOGGER_DHCPSRV, "LESSOR_SQL_FLUSH_LOST", "%s connection lost before its "
+		          "lease writes were flushed: their replies are not sent", s->drv->name);
+		return -EIO;
+	}
+	if (!c->unflushed) {
+		return 0;
+	}
+	c->unflushed = false;
+	r = s->drv->flush(c->db);
+	if (r < 0) {
+		sql_conn_log_error(c, "flush", r);
+		if (r == -ENOTCONN) {
+			sql_conn_drop(c);
+		}
+		return -EIO;
+	}
+	return 0;
 }
 
 int sql_sync(lease_conn_t *lc)
@@ -341,8 +420,10 @@ int sql_sync(lease_conn_t *lc)
 	int r;
 
 	c->last_valid = false;
-	if (!c->in_txn) {
-		return 0;
+	c->batch = c->batch_last = false;
+	r = flush_commits(c);
+	if (r < 0 || !c->in_txn) {
+		return r;
 	}
 	c->in_txn = false;
 	if (c->txn_failed) {
@@ -583,6 +664,31 @@ static int open_detached(sql_store_t *s, lease_store_t **ret_store, char **reter
 	return 0;
 }
 
+/* Asynchronous commits with one flush per batch (write_stmt) where the
+ * driver has them and the server lets this user flush; LESSOR_SQL_ASYNC=0
+ * or LESSOR_SQL_TXN=1 turn them off. At open, or at the first connection of
+ * a store opened without one (retry-on-startup). */
+void sql_check_async(sql_store_t *s, sql_db_t *db)
+{
+	const char *env = getenv("LESSOR_SQL_ASYNC");
+	char *why = NULL;
+
+	if (s->drv->exec_async == NULL || s->txn_writes || (env != NULL && strcmp(env, "0") == 0)) {
+		return;
+	}
+	bool on = s->drv->async_check(db, &why) == 0;
+	atomic_store(&s->async_commit, on);
+	if (on) {
+		log_info(LOGGER_DHCPSRV, "LESSOR_SQL_ASYNC_COMMIT", "%s lease writes commit "
+		         "asynchronously, one log flush per batch before its replies", s->drv->name);
+	} else {
+		log_warn(LOGGER_DHCPSRV, "LESSOR_SQL_SYNC_COMMIT", "%s cannot flush the log on "
+		         "demand (%s): every lease write waits for its own flush", s->drv->name,
+		         why != NULL ? why : "unknown reason");
+	}
+	free(why);
+}
+
 int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
                    const lease_store_cfg_t *cfg, lease_store_t **ret_store, char **reterr)
 {
@@ -622,6 +728,9 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 		if (r < 0) {
 			set_err(reterr, r, "preparing statements failed: %s", drv->error(db));
 		}
+	}
+	if (r == 0) {
+		sql_check_async(s, db);
 	}
 	if (r < 0) {
 		if (db != NULL) {

@@ -105,6 +105,9 @@ typedef struct sql_dialect {
 	 * is false while another transaction holds the address, so that
 	 * INSERT/UPDATE/DELETE skip it instead of waiting; NULL = none */
 	const char *addr_guard;
+	/* the subnet column in lookups by client identifier, NULL = subnet_id
+	 * (see SQL_IN_SUBNET in store-sql-row.c) */
+	const char *subnet_col;
 } sql_dialect_t;
 
 /** Render statement @st for @d; @has_pool: the schema has lease4.pool_id. */
@@ -139,6 +142,17 @@ typedef struct sql_driver {
 	 * the rows fetched, or the rows affected for writes. */
 	int (*exec)(sql_db_t *db, sql_stmt_t st, const sql_val_t *params, size_t n_params,
 	            sql_row_t *rows, size_t max);
+	/* Asynchronous commits, NULL where the database has none. exec_async
+	 * runs write @st so that its commit does not wait for the log flush
+	 * (its locks go at once), then with @flush makes every commit so far
+	 * durable, all in one round trip; *ret_flushed tells whether that
+	 * flush was done. Returns the rows affected. exec (writes) and run
+	 * commit synchronously again. flush makes every commit so far durable;
+	 * async_check says at connect whether flush works on this server. */
+	int (*exec_async)(sql_db_t *db, sql_stmt_t st, const sql_val_t *params, size_t n_params,
+	                  bool flush, bool *ret_flushed);
+	int (*flush)(sql_db_t *db);
+	int (*async_check)(sql_db_t *db, char **reterr);
 	/* BEGIN / COMMIT / ROLLBACK or any other statement without result */
 	int (*run)(sql_db_t *db, const char *sql);
 	/* A one-off text-protocol SELECT (hosts-database reads): @row per row.
@@ -173,7 +187,7 @@ int sql_store_open(const sql_driver_t *drv, const lease_store_ops_t *ops,
 	.get_expired = sql_get_expired, .get_page = sql_get_page, \
 	.count = sql_count, .wipe = sql_wipe, .compact = NULL,    \
 	.get_reclaimed = sql_get_reclaimed, .lost = sql_lost,       \
-	.reconnect = sql_reconnect
+	.reconnect = sql_reconnect, .batch_hint = sql_batch_hint
 
 void sql_store_close(lease_store_t *ls);
 bool sql_lost(lease_store_t *ls);
@@ -192,6 +206,7 @@ int sql_add(lease_conn_t *c, const lease4_t *l);
 int sql_update(lease_conn_t *c, const lease4_t *old, const lease4_t *l);
 int sql_del(lease_conn_t *c, const lease4_t *old);
 int sql_sync(lease_conn_t *c);
+void sql_batch_hint(lease_conn_t *c, bool last);
 int sql_get_expired(lease_conn_t *c, int64_t now, lease4_t *out, size_t max);
 int sql_get_reclaimed(lease_conn_t *c, int64_t before, lease4_t *out, size_t max);
 int sql_get_page(lease_conn_t *c, uint32_t after, lease4_t *out, size_t max);

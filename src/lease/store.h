@@ -137,12 +137,19 @@ typedef struct lease_store_ops {
 	 * DHCPSRV_<DB>_LEASE_DB_RECONNECT_* lines (the next one @wait_ms away,
 	 * or none left). 0 when connected, -ENOTCONN. NULL with lost. */
 	int (*reconnect)(lease_conn_t *c, unsigned n, unsigned max, unsigned wait_ms);
+	/* From now until the next sync, no reply that depends on a write leaves
+	 * before that sync returned (the worker's batch): a write may then be
+	 * made durable by the sync rather than by itself. @last: no further
+	 * packet is processed before that sync, so the writes from now on may
+	 * carry it. May be NULL. */
+	void (*batch_hint)(lease_conn_t *c, bool last);
 } lease_store_ops_t;
 
 struct lease_store {
 	const lease_store_ops_t *ops;
-	/* every write is durable when it returns (SQL writes autocommit), so a
-	 * sync has nothing to wait for and a batch gains nothing by waiting */
+	/* a batch gains nothing by waiting for more packets before its sync:
+	 * every write is durable when it returns (SQL writes autocommit), or
+	 * the database itself shares one log flush among concurrent commits */
 	bool writes_durable;
 	/* rows skipped as unreadable since the store opened (SQL: each read of
 	 * one; memfile: at load) */
@@ -243,4 +250,12 @@ static inline int lease_del(lease_conn_t *c, const lease4_t *old)
 static inline int lease_conn_sync(lease_conn_t *c)
 {
 	return c->store->ops->sync(c);
+}
+
+/** See lease_store_ops_t.batch_hint. */
+static inline void lease_conn_batch_hint(lease_conn_t *c, bool last)
+{
+	if (c->store->ops->batch_hint != NULL) {
+		c->store->ops->batch_hint(c, last);
+	}
 }

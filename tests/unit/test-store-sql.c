@@ -27,6 +27,12 @@ static const sql_dialect_t pg = {
 	.insert_suffix = " ON CONFLICT (address) DO NOTHING", .addr_guard = "g(%s)",
 };
 
+static const sql_dialect_t pgn = {
+	.dollar_params = true, .time_in = "to_timestamp(%s)",
+	.time_out = "EXTRACT(EPOCH FROM expire)::BIGINT", .insert_suffix = "",
+	.subnet_col = "subnet_id + 0",
+};
+
 static void mk(lease4_t *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -138,6 +144,12 @@ static void test_render(void **state)
 	assert_int_equal(sql_render(SQL_GET_EXPIRED, &my, true, sql, sizeof(sql)), 2);
 	assert_non_null(strstr(sql, "WHERE state != 2 AND valid_lifetime != 4294967295 AND "
 	                       "expire < FROM_UNIXTIME(?) ORDER BY expire ASC LIMIT ?"));
+	/* identifier lookups: the subnet column as the dialect spells it */
+	assert_int_equal(sql_render(SQL_GET_HWADDR, &my, true, sql, sizeof(sql)), 2);
+	assert_non_null(strstr(sql, "WHERE hwaddr = ? AND subnet_id = ? ORDER BY"));
+	assert_int_equal(sql_render(SQL_GET_CLIENT, &pgn, true, sql, sizeof(sql)), 4);
+	assert_non_null(strstr(sql, "WHERE client_id = $1 AND subnet_id + 0 = $2 ORDER BY"));
+	assert_non_null(strstr(sql, "WHERE hwaddr = $3 AND subnet_id + 0 = $4 ORDER BY"));
 	assert_int_equal(sql_render(SQL_WIPE_ALL, &my, true, sql, sizeof(sql)), 0);
 	assert_int_equal(sql_render(SQL_INSERT, &my, true, sql, 20), -ENOBUFS);
 	for (int st = 0; st < _SQL_STMT_MAX; st++) {
@@ -197,6 +209,8 @@ static struct {
 	sql_row_t row;
 	sql_row_t client_rows[2];       /* what SQL_GET_CLIENT returns */
 	int n_client_rows;
+	int flush_fail;                 /* next flush returns this (once) */
+	int check_fail;                 /* async_check returns this */
 } fk;
 
 static void fk_log(const char *what)
@@ -278,6 +292,36 @@ static const char *fk_error(sql_db_t *db)
 	return "fake error";
 }
 
+static int fk_exec_async(sql_db_t *db, sql_stmt_t st, const sql_val_t *params, size_t n_params,
+                         bool flush, bool *ret_flushed)
+{
+	char what[16];
+	int r = fk_exec(db, st, params, n_params, NULL, 0);
+
+	/* rename the entry fk_exec just logged: "insert~" = asynchronous */
+	snprintf(what, sizeof(what), "%s%s", fk.log[fk.n - 1], flush ? "+flush" : "~");
+	snprintf(fk.log[fk.n - 1], sizeof(fk.log[0]), "%s", what);
+	*ret_flushed = flush && r >= 0;
+	return r;
+}
+
+static int fk_flush(sql_db_t *db)
+{
+	int r = fk.flush_fail;
+
+	(void)db;
+	fk_log("flush");
+	fk.flush_fail = 0;
+	return r;
+}
+
+static int fk_async_check(sql_db_t *db, char **reterr)
+{
+	(void)db;
+	(void)reterr;
+	return fk.check_fail;
+}
+
 static const int fk_versions[][2] = { { 14, 0 } };
 static const sql_driver_t fk_drv = {
 	.name = "Fake", .log_db = "FAKE_DB", .log_fatal = "FAKE_FATAL",
@@ -286,19 +330,34 @@ static const sql_driver_t fk_drv = {
 	.version = fk_version, .prepare = fk_prepare, .exec = fk_exec, .run = fk_run,
 	.error = fk_error,
 };
+static const sql_driver_t fk_drv_async = {
+	.name = "Fake", .log_db = "FAKE_DB", .log_fatal = "FAKE_FATAL",
+	.log_reconnect_fail = "FAKE_RECONNECT", .dialect = &pg, .versions = fk_versions,
+	.n_versions = 1, .pool_since = 19, .connect = fk_connect, .disconnect = fk_disconnect,
+	.version = fk_version, .prepare = fk_prepare, .exec = fk_exec, .run = fk_run,
+	.error = fk_error, .exec_async = fk_exec_async, .flush = fk_flush,
+	.async_check = fk_async_check,
+};
 static const lease_store_ops_t fk_ops = { .type = "fake", SQL_STORE_OPS_COMMON };
 
-static lease_conn_t *fk_open(lease_store_t **ret_store)
+static lease_conn_t *fk_open_on(const sql_driver_t *drv, int check_fail,
+                                lease_store_t **ret_store)
 {
 	lease_store_cfg_t cfg = { .type = "fake", .name = "kea" };
 	lease_conn_t *c = NULL;
 	char *err = NULL;
 
 	memset(&fk, 0, sizeof(fk));
-	assert_int_equal(sql_store_open(&fk_drv, &fk_ops, &cfg, ret_store, &err), 0);
+	fk.check_fail = check_fail;
+	assert_int_equal(sql_store_open(drv, &fk_ops, &cfg, ret_store, &err), 0);
 	assert_int_equal(sql_conn_open(*ret_store, &c), 0);
 	fk.n = 0;
 	return c;
+}
+
+static lease_conn_t *fk_open(lease_store_t **ret_store)
+{
+	return fk_open_on(&fk_drv, 0, ret_store);
 }
 
 static void fk_expect(const char *const *want, int n)
@@ -428,6 +487,89 @@ static void test_get_by_client(void **state)
 	sql_store_close(ls);
 }
 
+/* Inside a batch, writes commit asynchronously and the batch's last packet
+ * carries the flush; a batch whose last packet wrote nothing flushes at
+ * sync. Outside a batch every write is synchronous. */
+static void test_async_batch(void **state)
+{
+	(void)state;
+	lease_store_t *ls;
+	lease_conn_t *c = fk_open_on(&fk_drv_async, 0, &ls);
+	lease4_t l;
+
+	mk(&l);
+	sql_batch_hint(c, false);
+	assert_int_equal(sql_add(c, &l), 0);
+	sql_batch_hint(c, true);
+	assert_int_equal(sql_update(c, &l, &l), 0);
+	assert_int_equal(sql_sync(c), 0);
+	fk_expect((const char *const[]){ "insert~", "update+flush" }, 2);
+	fk.n = 0;
+	sql_batch_hint(c, false);
+	assert_int_equal(sql_add(c, &l), 0);
+	sql_batch_hint(c, true);
+	assert_int_equal(sql_sync(c), 0);
+	/* the sync ended the batch: a write now is synchronous */
+	assert_int_equal(sql_add(c, &l), 0);
+	assert_int_equal(sql_sync(c), 0);
+	fk_expect((const char *const[]){ "insert~", "flush", "insert" }, 3);
+	/* a failed flush fails the sync, whose replies then stay unsent */
+	fk.n = 0;
+	sql_batch_hint(c, false);
+	assert_int_equal(sql_add(c, &l), 0);
+	fk.flush_fail = -EIO;
+	assert_int_equal(sql_sync(c), -EIO);
+	assert_int_equal(sql_sync(c), 0);
+	fk_expect((const char *const[]){ "insert~", "flush" }, 2);
+	sql_conn_close(c);
+	sql_store_close(ls);
+}
+
+/* A connection lost after an asynchronous commit: a flush on the new one
+ * cannot vouch for it (the server may have restarted), so sync fails. */
+static void test_async_lost(void **state)
+{
+	(void)state;
+	lease_store_t *ls;
+	lease_conn_t *c = fk_open_on(&fk_drv_async, 0, &ls);
+	lease4_t l, got;
+
+	mk(&l);
+	sql_batch_hint(c, false);
+	assert_int_equal(sql_add(c, &l), 0);
+	fk.exec_fail = -ENOTCONN;       /* a read, retried on a new connection */
+	assert_int_equal(sql_get_by_addr(c, l.addr + 1, &got), -ENOENT);
+	assert_int_equal(sql_sync(c), -EIO);
+	fk_expect((const char *const[]){ "insert~", "get_addr", "get_addr" }, 3);
+	/* the write itself on a lost connection: not sent again, its packet fails */
+	fk.n = 0;
+	sql_batch_hint(c, true);
+	fk.exec_fail = -ENOTCONN;
+	assert_int_equal(sql_add(c, &l), -EIO);
+	assert_int_equal(sql_sync(c), 0);
+	fk_expect((const char *const[]){ "insert+flush" }, 1);
+	sql_conn_close(c);
+	sql_store_close(ls);
+}
+
+/* A server that cannot flush on demand (privilege, function): every write
+ * stays synchronous, batch or not. */
+static void test_async_unavailable(void **state)
+{
+	(void)state;
+	lease_store_t *ls;
+	lease_conn_t *c = fk_open_on(&fk_drv_async, -EIO, &ls);
+	lease4_t l;
+
+	mk(&l);
+	sql_batch_hint(c, true);
+	assert_int_equal(sql_add(c, &l), 0);
+	assert_int_equal(sql_sync(c), 0);
+	fk_expect((const char *const[]){ "insert" }, 1);
+	sql_conn_close(c);
+	sql_store_close(ls);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +582,9 @@ int main(void)
 		cmocka_unit_test(test_write_autocommits),
 		cmocka_unit_test(test_repeat_read),
 		cmocka_unit_test(test_get_by_client),
+		cmocka_unit_test(test_async_batch),
+		cmocka_unit_test(test_async_lost),
+		cmocka_unit_test(test_async_unavailable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
