@@ -288,10 +288,22 @@ static json_t *lease_parse(const cfg_t *cfg, json_t *args, lease4_t *ret, bool *
 	return NULL;
 }
 
-/* Sync @c unless it is a batch's @shared connection (the batch syncs once). */
-static int sync_own(lease_conn_t *c, const lease_conn_t *shared)
+_Thread_local lease_conn_t **ctl_sync_later;
+
+/* Make the change durable: nothing on a batch's @shared connection (the batch
+ * syncs once); on the dedicated listener (ctl_sync_later set) the command's
+ * own connection is handed over unsynced, to be synced after the ctl lock is
+ * released; else sync *@own now. */
+static int sync_own(lease_conn_t **own, const lease_conn_t *shared)
 {
-	return c == shared ? 0 : lease_conn_sync(c);
+	if (shared != NULL) {
+		return 0;
+	}
+	if (ctl_sync_later != NULL && *ctl_sync_later == NULL) {
+		*ctl_sync_later = TAKE_PTR(*own);
+		return 0;
+	}
+	return lease_conn_sync(*own);
 }
 
 /* lease4-add / lease4-update on @shared (a batch's, not synced here) or on a
@@ -336,7 +348,7 @@ static json_t *add_or_update(ctl_t *ctl, lease_conn_t *shared, json_t *args, boo
 			return ctl_answer(CTL_RESULT_ERROR, NULL, "IPv4 lease already exists.");
 		}
 		if (r == 0) {
-			r = sync_own(c, shared);
+			r = sync_own(&own, shared);
 		}
 		if (r < 0) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
@@ -348,7 +360,7 @@ static json_t *add_or_update(ctl_t *ctl, lease_conn_t *shared, json_t *args, boo
 	if (r == -ENOENT && force) {
 		r = lease_add(c, &l);
 		if (r == 0) {
-			r = sync_own(c, shared);
+			r = sync_own(&own, shared);
 		}
 		if (r < 0) {
 			return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
@@ -367,7 +379,7 @@ static json_t *add_or_update(ctl_t *ctl, lease_conn_t *shared, json_t *args, boo
 		        abuf);
 	}
 	if (r == 0) {
-		r = sync_own(c, shared);
+		r = sync_own(&own, shared);
 	}
 	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
@@ -462,7 +474,7 @@ static json_t *del_on(ctl_t *ctl, lease_conn_t *shared, json_t *args)
 		return ctl_answer(CTL_RESULT_EMPTY, NULL, "IPv4 lease not found.");
 	}
 	if (r == 0) {
-		r = sync_own(c, shared);
+		r = sync_own(&own, shared);
 	}
 	if (r < 0) {
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));

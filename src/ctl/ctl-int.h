@@ -33,6 +33,10 @@ struct ctl {
 	 * readers on other threads (ctl_peer_port). */
 	struct ctl_http *peer;
 	pthread_mutex_t peer_lock;
+	/* Held (read) by a dedicated-listener thread that syncs a lease change
+	 * after releasing @lock; ctl_set_store() takes it (write) before the
+	 * store may close. */
+	pthread_rwlock_t store_rw;
 	/* dhcp-disable per origin, as Kea's NetworkState: [0] "user", [1]
 	 * "ha-partner". DHCP is served only while no origin disables it; a
 	 * max-period timer belongs to its origin (until_s: CLOCK_MONOTONIC s,
@@ -138,6 +142,12 @@ json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args);
  *  made but not synced (the batch syncs once before it answers). */
 json_t *ctl_lease4_update_on(ctl_t *ctl, lease_conn_t *c, json_t *args);
 json_t *ctl_lease4_del_on(ctl_t *ctl, lease_conn_t *c, json_t *args);
+/** Set (per thread) around one command on the dedicated listener: lease4-add,
+ *  lease4-update and lease4-del leave their connection in *ctl_sync_later
+ *  unsynced instead of syncing it under the ctl lock; the listener syncs it
+ *  once the lock is released, so concurrent updates from a Kea partner (one
+ *  lease per request) share one fdatasync (lfile's group commit). */
+extern _Thread_local lease_conn_t **ctl_sync_later;
 /* cmd-lease-batch.c: lessor's own, between two lessor HA peers */
 json_t *ctl_cmd_lessor_lease4_batch(ctl_t *ctl, json_t *args);
 /* lease commands for features lessor does not have (cmd-lease6.c): answered

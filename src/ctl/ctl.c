@@ -41,6 +41,7 @@ int ctl_new(const ctl_env_t *env, ctl_t **ret)
 	pthread_mutex_init(&ctl->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	pthread_mutex_init(&ctl->peer_lock, NULL);
+	pthread_rwlock_init(&ctl->store_rw, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &ctl->started);
 	ctl->reloaded = ctl->started;
 	if (stat_history_new(&ctl->hist) < 0) {
@@ -449,7 +450,10 @@ void ctl_set_store(ctl_t *ctl, lease_store_t *store)
 		return;
 	}
 	pthread_mutex_lock(&ctl->lock);
+	/* no listener thread still syncs on the old store */
+	pthread_rwlock_wrlock(&ctl->store_rw);
 	ctl->env.store = store;
+	pthread_rwlock_unlock(&ctl->store_rw);
 	pthread_mutex_unlock(&ctl->lock);
 }
 
@@ -482,6 +486,7 @@ ctl_t *ctl_stop(ctl_t *ctl)
 	stat_history_free(ctl->hist);
 	ctl_listen_cfg_done(&ctl->lcfg);
 	pthread_mutex_destroy(&ctl->peer_lock);
+	pthread_rwlock_destroy(&ctl->store_rw);
 	pthread_mutex_destroy(&ctl->lock);
 	free(ctl);
 	return NULL;

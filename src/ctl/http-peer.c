@@ -60,9 +60,28 @@ char *ctl_handle_peer(ctl_t *ctl, const char *body, size_t len, bool restrict_cm
 		*ret_status = 403;
 		return strdup("{ \"result\": 403, \"text\": \"Forbidden\" }");
 	}
+	lease_conn_t *later = NULL;
+
 	pthread_mutex_lock(&ctl->lock);
+	ctl_sync_later = &later;
 	json_t *ans = ctl_dispatch_locked(ctl, req);
+	ctl_sync_later = NULL;
+	if (later != NULL) {
+		pthread_rwlock_rdlock(&ctl->store_rw);
+	}
 	pthread_mutex_unlock(&ctl->lock);
+	if (later != NULL) {
+		/* durable before the answer leaves, but outside the lock: the other
+		 * listener threads' changes join this fdatasync */
+		int r = lease_conn_sync(later);
+
+		lease_conn_close(later);
+		pthread_rwlock_unlock(&ctl->store_rw);
+		if (r < 0) {
+			json_decref(ans);
+			ans = ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));
+		}
+	}
 	/* emulateAgentResponse(): the answer in a list, as the agent's */
 	json_t *out = ans != NULL ? json_pack("[o]", ans) : NULL;
 	char *text = out != NULL ? json_dumps(out, JSON_COMPACT) : NULL;

@@ -12,7 +12,9 @@ per rate; after a pair's run, how many of the primary's leases the standby lacks
 time: SIGKILL of the primary to the standby's first ACK (heartbeat-delay 1000 ms,
 max-response-delay 5000 ms, max-unacked-clients 0, as set here). Measures, never asserts.
 `-k lessor-lessor` (ids: single server, primary-standby) picks one run, BENCH_RATES=3000 the
-rates."""
+rates. BENCH_DEDICATED=N puts lessor on HA's dedicated listener with N threads (else its
+control listener serves the peer URL), BENCH_CLIENT_THREADS=M gives the servers M HA client
+threads (Kea's http-client-threads: how many lease updates a Kea primary has in flight)."""
 import json, os, subprocess, time, pytest
 from conftest import PERF_BASE_MAC, perfdhcp, need_tools
 from ha_pair import ADDRS, PORTS, PRIMARY_ADDR, StandbyNet, command, start_half, wait_states, pair_config
@@ -89,7 +91,10 @@ def check_pair(net, made):
 # multi-threading on, as ha_pair.py configures it) or "agent" (kea-ctrl-agent on the peer URL,
 # forwarding to kea-dhcp4's UNIX control socket, no HA multi-threading: the deployment's way)
 KEA_LISTENER = os.environ.get("BENCH_HA_KEA_LISTENER", "dedicated")
-HA_BENCH = {"heartbeat-delay": 1000, "max-response-delay": 5000, "pool": "10.0.16.0 - 10.0.255.255"}
+HA_BENCH = {"heartbeat-delay": 1000, "max-response-delay": 5000, "pool": "10.0.16.0 - 10.0.255.255",
+            "client_threads": int(os.environ.get("BENCH_CLIENT_THREADS", "1"))}
+if os.environ.get("BENCH_DEDICATED"):
+    HA_BENCH["dedicated"] = int(os.environ["BENCH_DEDICATED"])
 
 def start_kea_agent_half(tmp_path, net, me, made, agents):
     """MY Kea half behind kea-ctrl-agent: kea-dhcp4 with a UNIX control socket, the agent on

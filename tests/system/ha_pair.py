@@ -47,6 +47,9 @@ def pair_config(tmpdir, me, kind="lessor", **over):
     lessor serves its peer URL with its own HTTP listener (a Control-agent object); Kea 2.2
     with HA's dedicated listener inside kea-dhcp4 (multi-threading on)."""
     pool = over.pop("pool", None)
+    # lessor on HA's dedicated listener too (Kea's is always), with these listener threads
+    dedicated = over.pop("dedicated", None)
+    client_threads = over.pop("client_threads", 1)
     ha = over.pop("ha", None) or ha_params(me, **over)
     cfg = base_config(tmpdir, interfaces=[IFS[me]])
     if pool:
@@ -55,13 +58,14 @@ def pair_config(tmpdir, me, kind="lessor", **over):
     d4["hooks-libraries"] = [
         {"library": HOOKS + "/libdhcp_lease_cmds.so"},
         {"library": HOOKS + "/libdhcp_ha.so", "parameters": {"high-availability": [ha]}}]
-    if kind == "kea":
+    if kind == "kea" or dedicated is not None:
         d4["multi-threading"] = {"enable-multi-threading": True, "thread-pool-size": 2,
                                  "packet-queue-size": 64}
         ha["multi-threading"] = {"enable-multi-threading": True,
                                  "http-dedicated-listener": True,
-                                 "http-listener-threads": 1, "http-client-threads": 1}
-    else:
+                                 "http-listener-threads": dedicated if dedicated is not None else 1,
+                                 "http-client-threads": client_threads}
+    if kind == "lessor" and dedicated is None:
         cfg["Control-agent"] = {"http-host": ADDRS[me], "http-port": PORTS[me]}
     return cfg
 
