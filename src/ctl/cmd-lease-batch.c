@@ -75,7 +75,14 @@ json_t *ctl_cmd_lessor_lease4_batch(ctl_t *ctl, json_t *args)
 			return NULL;
 		}
 	}
-	r = lease_conn_sync(c);
+	if (ctl_sync_later != NULL && *ctl_sync_later == NULL) {
+		/* the dedicated listener syncs it after the ctl lock, beside the
+		 * other lanes' batches, and fails the whole answer if that fails */
+		*ctl_sync_later = TAKE_PTR(c);
+		r = 0;
+	} else {
+		r = lease_conn_sync(c);
+	}
 	if (r < 0) {
 		json_decref(results);
 		return ctl_answer(CTL_RESULT_ERROR, NULL, "%s", strerror(-r));

@@ -143,7 +143,7 @@ json_t *ctl_cmd_lease4_wipe(ctl_t *ctl, json_t *args);
 json_t *ctl_lease4_update_on(ctl_t *ctl, lease_conn_t *c, json_t *args);
 json_t *ctl_lease4_del_on(ctl_t *ctl, lease_conn_t *c, json_t *args);
 /** Set (per thread) around one command on the dedicated listener: lease4-add,
- *  lease4-update and lease4-del leave their connection in *ctl_sync_later
+ *  lease4-update, lease4-del and lessor-lease4-batch leave their connection in *ctl_sync_later
  *  unsynced instead of syncing it under the ctl lock; the listener syncs it
  *  once the lock is released, so concurrent updates from a Kea partner (one
  *  lease per request) share one fdatasync (lfile's group commit). */
