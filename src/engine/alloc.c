@@ -34,8 +34,10 @@ static int find_client_lease_one(const alloc_req_t *req, lease4_t *ret_lease,
 	    !s->match_client_id || c->hwaddr_len == 0) {
 		return -EOPNOTSUPP;
 	}
+	/* the hint's lease, read in the same round trip, answers the
+	 * requested-address checks that follow */
 	int r = lease_get_by_client(req->conn, s->id, c->client_id, c->client_id_len, c->hwaddr,
-	                            c->hwaddr_len, ret_lease, &r_cid, &by_hw, &r_hw);
+	                            c->hwaddr_len, req->hint, ret_lease, &r_cid, &by_hw, &r_hw);
 	if (r < 0) {
 		return r;
 	}

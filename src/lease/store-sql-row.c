@@ -93,18 +93,24 @@ int sql_row_to_lease(const sql_row_t *row, lease4_t *ret, char *why, size_t why_
  * leading column is the identifier (a client's few rows). */
 #define SQL_IN_SUBNET "%N = ?"
 
+/* The client-id's and the hwaddr's newest lease in one statement */
+#define SQL_BY_CLIENT                                                                     \
+	"(" SQL_SELECT " WHERE client_id = ? AND " SQL_IN_SUBNET " ORDER BY expire DESC LIMIT 1) " \
+	"UNION ALL (" SQL_SELECT " WHERE hwaddr = ? AND " SQL_IN_SUBNET                            \
+	" ORDER BY expire DESC LIMIT 1)"
+
 /* Tokens: ? parameter, %T time parameter, %E expire as epoch seconds, %P the
- * pool_id column (or 0), %N the subnet column of identifier lookups, %C ", pool_id", %V ", ?" and %Q ", pool_id = ?" when
- * the schema has pool_id, %X the dialect's insert suffix; with the dialect's
- * address guard (one more parameter, the address again): %S "SELECT " (else
+ * pool_id column (or 0), %N the subnet column of identifier lookups, %C
+ * ", pool_id", %V ", ?" and %Q ", pool_id = ?" when the schema has pool_id,
+ * %X the dialect's insert suffix; with the dialect's address guard (one more
+ * parameter, the address again): %S "SELECT " (else
  * "VALUES ("), %R " WHERE guard" (else ")"), %G " AND guard" (else nothing). */
 static const char *const templates[_SQL_STMT_MAX] = {
 	[SQL_GET_ADDR] = SQL_SELECT " WHERE address = ?",
 	[SQL_GET_HWADDR] = SQL_SELECT " WHERE hwaddr = ? AND " SQL_IN_SUBNET " ORDER BY expire DESC LIMIT 1",
 	[SQL_GET_CLIENT_ID] = SQL_SELECT " WHERE client_id = ? AND " SQL_IN_SUBNET " ORDER BY expire DESC LIMIT 1",
-	[SQL_GET_CLIENT] = "(" SQL_SELECT " WHERE client_id = ? AND " SQL_IN_SUBNET " ORDER BY expire DESC "
-	                   "LIMIT 1) UNION ALL (" SQL_SELECT " WHERE hwaddr = ? AND " SQL_IN_SUBNET
-	                   " ORDER BY expire DESC LIMIT 1)",
+	[SQL_GET_CLIENT] = SQL_BY_CLIENT,
+	[SQL_GET_CLIENT_ADDR] = SQL_BY_CLIENT " UNION ALL (" SQL_SELECT " WHERE address = ?)",
 	[SQL_INSERT] = "INSERT INTO lease4 (address, hwaddr, client_id, valid_lifetime, expire, "
 	               "subnet_id, fqdn_fwd, fqdn_rev, hostname, state, user_context%C) "
 	               "%S?, ?, ?, ?, %T, ?, ?, ?, ?, ?, ?%V%R%X",

@@ -197,19 +197,31 @@ static int get_one(lease_conn_t *lc, sql_stmt_t st, const sql_val_t *v, size_t n
 	return rows_to_leases(c, &row, 1, ret) == 1 ? 0 : bad;
 }
 
+/* Remember @addr's lease (@r 0, or -ENOENT) for the reads that follow. */
+static void remember_addr(sql_conn_t *c, uint32_t addr, int r, const lease4_t *l)
+{
+	c->last_valid = true;
+	c->last_r = r;
+	c->last_addr = addr;
+	if (r == 0) {
+		c->last = *l;
+	}
+}
+
 /* A REQUEST reads its address twice in a row (whether the client may have it,
- * then the compare-and-swap's read in the allocator): the second read is
- * answered with the first's row, one round trip less per exchange. Only the
- * very next statement may reuse it (any other statement, a write or a sync
- * forgets it), so the answer is no staler than the engine's own copy, and
- * the write that follows is a compare-and-swap on it anyway. */
+ * then the compare-and-swap's read in the allocator), after the client lookup
+ * that read it already (sql_get_by_client's @addr): these reads are answered
+ * with that row, two round trips less per exchange. Only reads of that
+ * address with no other statement in between may reuse it (any other
+ * statement, a write or a sync forgets it), so the answer is no staler than
+ * the engine's own copy, and the write that follows is a compare-and-swap on
+ * it anyway. */
 int sql_get_by_addr(lease_conn_t *lc, uint32_t addr, lease4_t *ret)
 {
 	sql_conn_t *c = to_conn(lc);
 	sql_val_t v[] = { sql_v_int(addr) };
 
 	if (c->last_valid && c->last_addr == addr) {
-		c->last_valid = false;
 		if (c->last_r == 0) {
 			*ret = c->last;
 		}
@@ -218,12 +230,7 @@ int sql_get_by_addr(lease_conn_t *lc, uint32_t addr, lease4_t *ret)
 	/* an unreadable row still holds its address: never "free" */
 	int r = get_one(lc, SQL_GET_ADDR, v, ARRAY_SIZE(v), ret, -EBADMSG);
 	if (r == 0 || r == -ENOENT) {
-		c->last_valid = true;
-		c->last_r = r;
-		c->last_addr = addr;
-		if (r == 0) {
-			c->last = *ret;
-		}
+		remember_addr(c, addr, r, ret);
 	}
 	return r;
 }
@@ -266,14 +273,17 @@ static size_t guard_param(const sql_store_t *s, uint32_t addr, sql_val_t *v, siz
 	return n;
 }
 
-/* The newest of @n leases whose client-id (@by_cid) or hwaddr is @id, or -1. */
-static int newest_with(const lease4_t *l, int n, bool by_cid, const uint8_t *id, size_t len)
+/* The newest of @n leases in @subnet_id whose client-id (@by_cid) or hwaddr
+ * is @id, or -1. */
+static int newest_with(const lease4_t *l, int n, uint32_t subnet_id, bool by_cid,
+                       const uint8_t *id, size_t len)
 {
 	int best = -1;
 
 	for (int i = 0; i < n; i++) {
 		bool match = by_cid ? l[i].client_id_len == len && memcmp(l[i].client_id, id, len) == 0
 		                    : l[i].hwaddr_len == len && memcmp(l[i].hwaddr, id, len) == 0;
+		match = match && l[i].subnet_id == subnet_id;
 		if (match && (best < 0 || sql_lease_expire(&l[i]) > sql_lease_expire(&l[best]))) {
 			best = i;
 		}
@@ -281,27 +291,56 @@ static int newest_with(const lease4_t *l, int n, bool by_cid, const uint8_t *id,
 	return best;
 }
 
-/* The client-id and the hwaddr lookups of an exchange in one statement. Each
- * half returns its newest row, so the newest returned row matching an
- * identifier is that half's answer, whatever order the rows come in. */
+/* @addr's answer among the @n_raw rows of SQL_GET_CLIENT_ADDR (any row with
+ * that address is that address's one row, whichever half found it), for the
+ * reads that follow; nothing when its row was unreadable (get_by_addr then
+ * asks again and says -EBADMSG). */
+static void remember_fetched(sql_conn_t *c, uint32_t addr, const sql_row_t *raw, int n_raw,
+                             const lease4_t *got, int n)
+{
+	bool raw_has = false;
+
+	for (int i = 0; i < n_raw; i++) {
+		raw_has |= raw[i].address == addr;
+	}
+	for (int i = 0; i < n; i++) {
+		if (got[i].addr == addr) {
+			remember_addr(c, addr, 0, &got[i]);
+			return;
+		}
+	}
+	if (!raw_has) {
+		remember_addr(c, addr, -ENOENT, NULL);
+	}
+}
+
+/* The client-id and the hwaddr lookups of an exchange in one statement, and
+ * with @addr that address's row. Each identifier's half returns its newest
+ * row, so the newest returned row of the subnet matching an identifier is
+ * that half's answer, whatever order the rows come in (the address's row,
+ * if it matches, is one its half saw too). */
 int sql_get_by_client(lease_conn_t *lc, uint32_t subnet_id, const uint8_t *cid, size_t cid_len,
-                      const uint8_t *hw, size_t hw_len, lease4_t *ret_cid, int *ret_cid_r,
-                      lease4_t *ret_hw, int *ret_hw_r)
+                      const uint8_t *hw, size_t hw_len, uint32_t addr, lease4_t *ret_cid,
+                      int *ret_cid_r, lease4_t *ret_hw, int *ret_hw_r)
 {
 	sql_conn_t *c = to_conn(lc);
 	sql_val_t v[] = { sql_v_bytes(cid, cid_len), sql_v_int(subnet_id), sql_v_bytes(hw, hw_len),
-	                  sql_v_int(subnet_id) };
-	sql_row_t rows[2];
-	lease4_t got[2];
+	                  sql_v_int(subnet_id), sql_v_int(addr) };
+	sql_row_t rows[3];
+	lease4_t got[3];
 
 	assert_return(cid_len > 0 && hw_len > 0, -EINVAL);
-	int r = run_stmt(c, SQL_GET_CLIENT, v, ARRAY_SIZE(v), rows, ARRAY_SIZE(rows));
+	int r = addr != 0 ? run_stmt(c, SQL_GET_CLIENT_ADDR, v, 5, rows, 3)
+	                  : run_stmt(c, SQL_GET_CLIENT, v, 4, rows, 2);
 	if (r < 0) {
 		return r;
 	}
 	int n = rows_to_leases(c, rows, r, got);
-	int i = newest_with(got, n, true, cid, cid_len);
-	int k = newest_with(got, n, false, hw, hw_len);
+	if (addr != 0) {
+		remember_fetched(c, addr, rows, r, got, n);
+	}
+	int i = newest_with(got, n, subnet_id, true, cid, cid_len);
+	int k = newest_with(got, n, subnet_id, false, hw, hw_len);
 	*ret_cid_r = i < 0 ? -ENOENT : 0;
 	*ret_hw_r = k < 0 ? -ENOENT : 0;
 	if (i >= 0) {

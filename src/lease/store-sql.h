@@ -57,6 +57,7 @@ typedef enum sql_stmt {
 	SQL_GET_HWADDR,
 	SQL_GET_CLIENT_ID,
 	SQL_GET_CLIENT,                 /* SQL_GET_CLIENT_ID UNION ALL SQL_GET_HWADDR */
+	SQL_GET_CLIENT_ADDR,            /* SQL_GET_CLIENT UNION ALL SQL_GET_ADDR */
 	SQL_INSERT,
 	SQL_UPDATE,
 	SQL_DELETE,
@@ -200,8 +201,8 @@ int sql_get_by_hwaddr(lease_conn_t *c, uint32_t subnet_id, const uint8_t *hw, si
 int sql_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
                          size_t cid_len, lease4_t *ret);
 int sql_get_by_client(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid, size_t cid_len,
-                      const uint8_t *hw, size_t hw_len, lease4_t *ret_cid, int *ret_cid_r,
-                      lease4_t *ret_hw, int *ret_hw_r);
+                      const uint8_t *hw, size_t hw_len, uint32_t addr, lease4_t *ret_cid,
+                      int *ret_cid_r, lease4_t *ret_hw, int *ret_hw_r);
 int sql_add(lease_conn_t *c, const lease4_t *l);
 int sql_update(lease_conn_t *c, const lease4_t *old, const lease4_t *l);
 int sql_del(lease_conn_t *c, const lease4_t *old);

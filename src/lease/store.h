@@ -99,11 +99,13 @@ typedef struct lease_store_ops {
 	                        size_t cid_len, lease4_t *ret);
 	/* Both of the above at once (one round trip to a database): *ret_cid
 	 * gets get_by_client_id's answer (0 / -ENOENT in *ret_cid_r), *ret_hw
-	 * get_by_hwaddr's. Returns 0 or a backend error. NULL: the engine asks
-	 * the two separately. */
+	 * get_by_hwaddr's. With @addr != 0 the same round trip reads that
+	 * address's lease too, for get_by_addr(@addr) calls that follow with
+	 * nothing else in between (a REQUEST's requested address). Returns 0 or
+	 * a backend error. NULL: the engine asks the two separately. */
 	int (*get_by_client)(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
-	                     size_t cid_len, const uint8_t *hw, size_t hw_len, lease4_t *ret_cid,
-	                     int *ret_cid_r, lease4_t *ret_hw, int *ret_hw_r);
+	                     size_t cid_len, const uint8_t *hw, size_t hw_len, uint32_t addr,
+	                     lease4_t *ret_cid, int *ret_cid_r, lease4_t *ret_hw, int *ret_hw_r);
 
 	/* -EEXIST if the address is already leased: the caller picks another one. */
 	int (*add)(lease_conn_t *c, const lease4_t *lease);
@@ -222,14 +224,14 @@ static inline int lease_get_by_client_id(lease_conn_t *c, uint32_t subnet_id, co
 /** ops->get_by_client, or -EOPNOTSUPP for a store without it. */
 static inline int lease_get_by_client(lease_conn_t *c, uint32_t subnet_id, const uint8_t *cid,
                                       size_t cid_len, const uint8_t *hw, size_t hw_len,
-                                      lease4_t *ret_cid, int *ret_cid_r, lease4_t *ret_hw,
-                                      int *ret_hw_r)
+                                      uint32_t addr, lease4_t *ret_cid, int *ret_cid_r,
+                                      lease4_t *ret_hw, int *ret_hw_r)
 {
 	if (c->store->ops->get_by_client == NULL) {
 		return -EOPNOTSUPP;
 	}
-	return c->store->ops->get_by_client(c, subnet_id, cid, cid_len, hw, hw_len, ret_cid,
-	                                    ret_cid_r, ret_hw, ret_hw_r);
+	return c->store->ops->get_by_client(c, subnet_id, cid, cid_len, hw, hw_len, addr,
+	                                    ret_cid, ret_cid_r, ret_hw, ret_hw_r);
 }
 
 static inline int lease_add(lease_conn_t *c, const lease4_t *l)

@@ -207,7 +207,7 @@ static struct {
 	int exec_fail;                  /* next exec returns this (once), 0 = none */
 	bool have_row;                  /* SQL_GET_ADDR finds row */
 	sql_row_t row;
-	sql_row_t client_rows[2];       /* what SQL_GET_CLIENT returns */
+	sql_row_t client_rows[3];       /* what SQL_GET_CLIENT(_ADDR) returns */
 	int n_client_rows;
 	int flush_fail;                 /* next flush returns this (once) */
 	int check_fail;                 /* async_check returns this */
@@ -256,6 +256,7 @@ static int fk_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *params, size_t 
 	static const char *names[_SQL_STMT_MAX] = {
 		[SQL_GET_ADDR] = "get_addr", [SQL_GET_HWADDR] = "get_hw",
 		[SQL_INSERT] = "insert", [SQL_UPDATE] = "update", [SQL_GET_CLIENT] = "get_client",
+		[SQL_GET_CLIENT_ADDR] = "get_client_addr",
 	};
 	(void)db;
 	(void)params;
@@ -271,7 +272,7 @@ static int fk_exec(sql_db_t *db, sql_stmt_t st, const sql_val_t *params, size_t 
 		rows[0] = fk.row;
 		return 1;
 	}
-	if (st == SQL_GET_CLIENT) {
+	if (st == SQL_GET_CLIENT || st == SQL_GET_CLIENT_ADDR) {
 		assert_true((size_t)fk.n_client_rows <= max);
 		memcpy(rows, fk.client_rows, sizeof(fk.client_rows[0]) * (size_t)fk.n_client_rows);
 		return fk.n_client_rows;
@@ -414,13 +415,13 @@ static void test_repeat_read(void **state)
 	assert_int_equal(got.addr, l.addr);
 	assert_string_equal(got.hostname, "host-a");
 	fk_expect((const char *const[]){ "get_addr" }, 1);
-	/* only once: a third read goes to the server */
+	/* a third read too: still nothing in between */
 	assert_int_equal(sql_get_by_addr(c, l.addr, &got), 0);
-	fk_expect((const char *const[]){ "get_addr", "get_addr" }, 2);
+	fk_expect((const char *const[]){ "get_addr" }, 1);
 	/* a write between the reads */
 	assert_int_equal(sql_update(c, &l, &l), 0);
 	assert_int_equal(sql_get_by_addr(c, l.addr, &got), 0);
-	fk_expect((const char *const[]){ "get_addr", "get_addr", "update", "get_addr" }, 4);
+	fk_expect((const char *const[]){ "get_addr", "update", "get_addr" }, 3);
 	/* a sync between the reads; a not-found answer is reused too */
 	fk.have_row = false;
 	fk.n = 0;
@@ -432,6 +433,11 @@ static void test_repeat_read(void **state)
 	/* another address */
 	assert_int_equal(sql_get_by_addr(c, l.addr + 1, &got), -ENOENT);
 	fk_expect((const char *const[]){ "get_addr", "get_addr", "get_addr" }, 3);
+	/* a lookup by client in between */
+	fk.n = 0;
+	assert_int_equal(sql_get_by_hwaddr(c, 7, l.hwaddr, l.hwaddr_len, &got), -ENOENT);
+	assert_int_equal(sql_get_by_addr(c, l.addr + 1, &got), -ENOENT);
+	fk_expect((const char *const[]){ "get_hw", "get_addr" }, 2);
 	sql_conn_close(c);
 	sql_store_close(ls);
 }
@@ -456,7 +462,7 @@ static void test_get_by_client(void **state)
 		sql_row_from_lease(order == 0 ? &b : &a, &fk.client_rows[1]);
 		fk.n_client_rows = 2;
 		assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
-		                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+		                                   a.hwaddr_len, 0, &got_cid, &r_cid, &got_hw, &r_hw), 0);
 		assert_int_equal(r_cid, 0);
 		assert_int_equal(got_cid.addr, a.addr);
 		assert_int_equal(r_hw, 0);
@@ -466,23 +472,83 @@ static void test_get_by_client(void **state)
 	sql_row_from_lease(&a, &fk.client_rows[0]);
 	sql_row_from_lease(&a, &fk.client_rows[1]);
 	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
-	                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+	                                   a.hwaddr_len, 0, &got_cid, &r_cid, &got_hw, &r_hw), 0);
 	assert_int_equal(got_cid.addr, a.addr);
 	assert_int_equal(got_hw.addr, a.addr);
 	/* only the hwaddr half finds a row */
 	fk.n_client_rows = 1;
 	sql_row_from_lease(&b, &fk.client_rows[0]);
 	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
-	                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+	                                   a.hwaddr_len, 0, &got_cid, &r_cid, &got_hw, &r_hw), 0);
 	assert_int_equal(r_cid, -ENOENT);
 	assert_int_equal(r_hw, 0);
 	assert_int_equal(got_hw.addr, b.addr);
 	/* nothing */
 	fk.n_client_rows = 0;
 	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
-	                                   a.hwaddr_len, &got_cid, &r_cid, &got_hw, &r_hw), 0);
+	                                   a.hwaddr_len, 0, &got_cid, &r_cid, &got_hw, &r_hw), 0);
 	assert_int_equal(r_cid, -ENOENT);
 	assert_int_equal(r_hw, -ENOENT);
+	sql_conn_close(c);
+	sql_store_close(ls);
+}
+
+/* A REQUEST's client lookup reads the requested address in the same round
+ * trip: its reads of that address that follow are answered from it, found
+ * (by whichever half) or not; a row of another subnet matching the client's
+ * identifier is no answer to the client lookup. */
+static void test_get_by_client_addr(void **state)
+{
+	(void)state;
+	lease_store_t *ls;
+	lease_conn_t *c = fk_open(&ls);
+	lease4_t a, other, got, got_cid, got_hw;
+	int r_cid, r_hw;
+
+	mk(&a);
+	mk(&other);             /* the requested address: held by the same client-id elsewhere */
+	other.addr = a.addr + 9;
+	other.subnet_id = 8;
+	other.cltt = a.cltt + 100;
+	sql_row_from_lease(&a, &fk.client_rows[0]);
+	sql_row_from_lease(&other, &fk.client_rows[1]);
+	fk.n_client_rows = 2;
+	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+	                                   a.hwaddr_len, other.addr, &got_cid, &r_cid, &got_hw,
+	                                   &r_hw), 0);
+	assert_int_equal(r_cid, 0);
+	assert_int_equal(got_cid.addr, a.addr);
+	assert_int_equal(got_hw.addr, a.addr);
+	assert_int_equal(sql_get_by_addr(c, other.addr, &got), 0);
+	assert_int_equal(got.subnet_id, 8);
+	assert_int_equal(sql_get_by_addr(c, other.addr, &got), 0);
+	/* the client's own row at the requested address */
+	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+	                                   a.hwaddr_len, a.addr, &got_cid, &r_cid, &got_hw,
+	                                   &r_hw), 0);
+	assert_int_equal(sql_get_by_addr(c, a.addr, &got), 0);
+	assert_int_equal(got.subnet_id, 7);
+	fk_expect((const char *const[]){ "get_client_addr", "get_client_addr" }, 2);
+	/* no row at the requested address: free, without asking again */
+	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+	                                   a.hwaddr_len, a.addr + 50, &got_cid, &r_cid, &got_hw,
+	                                   &r_hw), 0);
+	assert_int_equal(sql_get_by_addr(c, a.addr + 50, &got), -ENOENT);
+	/* another address is asked for */
+	assert_int_equal(sql_get_by_addr(c, a.addr + 51, &got), -ENOENT);
+	fk_expect((const char *const[]){ "get_client_addr", "get_client_addr", "get_client_addr",
+	                                 "get_addr" }, 4);
+	/* an unreadable row at the address: asked again (and -EBADMSG there) */
+	fk.n = 0;
+	sql_row_from_lease(&other, &fk.client_rows[0]);
+	fk.client_rows[0].truncated = true;
+	fk.n_client_rows = 1;
+	assert_int_equal(sql_get_by_client(c, 7, a.client_id, a.client_id_len, a.hwaddr,
+	                                   a.hwaddr_len, other.addr, &got_cid, &r_cid, &got_hw,
+	                                   &r_hw), 0);
+	assert_int_equal(r_cid, -ENOENT);
+	assert_int_equal(sql_get_by_addr(c, other.addr, &got), -ENOENT);  /* the fake has no row */
+	fk_expect((const char *const[]){ "get_client_addr", "get_addr" }, 2);
 	sql_conn_close(c);
 	sql_store_close(ls);
 }
@@ -582,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_write_autocommits),
 		cmocka_unit_test(test_repeat_read),
 		cmocka_unit_test(test_get_by_client),
+		cmocka_unit_test(test_get_by_client_addr),
 		cmocka_unit_test(test_async_batch),
 		cmocka_unit_test(test_async_lost),
 		cmocka_unit_test(test_async_unavailable),
