@@ -90,3 +90,26 @@ json_t *ctl_cmd_lessor_lease4_batch(ctl_t *ctl, json_t *args)
 	return ctl_answer(CTL_RESULT_SUCCESS, json_pack("{s:o}", "results", results),
 	                  "%zu leases applied", json_array_size(list));
 }
+
+json_t *ctl_lease4_get_many(ctl_t *ctl, const uint32_t *addrs, size_t n)
+{
+	_cleanup_(lease_conn_closep) lease_conn_t *c = NULL;
+	json_t *out = json_array();
+
+	pthread_mutex_lock(&ctl->lock);
+	int r = out != NULL && ctl->env.store != NULL ? lease_conn_open(ctl->env.store, &c) : -ENOMEM;
+	for (size_t i = 0; r == 0 && i < n; i++) {
+		lease4_t l;
+		int g = lease_get_by_addr(c, addrs[i], &l);
+		json_t *j = g == 0 ? ctl_lease4_json(&l) : g == -ENOENT ? json_null() : NULL;
+
+		/* a lease that cannot be read is no reason to tell the partner to delete it */
+		r = j != NULL && json_array_append_new(out, j) == 0 ? 0 : -EIO;
+	}
+	pthread_mutex_unlock(&ctl->lock);
+	if (r < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}

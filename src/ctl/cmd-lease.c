@@ -21,7 +21,7 @@
 DEFINE_FREEP(const cfg_t, cfg_release)
 
 /* Kea's Lease4::toElement() (2.2: no pool-id). */
-static json_t *lease_json(const lease4_t *l)
+json_t *ctl_lease4_json(const lease4_t *l)
 {
 	char addr[INADDR_STRLEN];
 	char hw[3 * DHCP_HWADDR_MAX + 1];
@@ -452,7 +452,7 @@ json_t *ctl_cmd_lease4_get(ctl_t *ctl, json_t *args)
 	if (!found) {
 		return ctl_answer(CTL_RESULT_EMPTY, NULL, "Lease not found.");
 	}
-	return ctl_answer(CTL_RESULT_SUCCESS, lease_json(&l), "IPv4 lease found.");
+	return ctl_answer(CTL_RESULT_SUCCESS, ctl_lease4_json(&l), "IPv4 lease found.");
 }
 
 /* lease4-del on @shared (a batch's, not synced here) or on its own connection. */
@@ -517,7 +517,7 @@ static int scan(lease_conn_t *c, uint32_t after, size_t limit, lease_filter_fn k
 			if (keep != NULL && !keep(&page[i], ud)) {
 				continue;
 			}
-			json_t *j = lease_json(&page[i]);
+			json_t *j = ctl_lease4_json(&page[i]);
 			if (j == NULL || json_array_append_new(list, j) < 0) {
 				return -ENOMEM;
 			}

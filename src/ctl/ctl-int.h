@@ -148,6 +148,8 @@ json_t *ctl_lease4_del_on(ctl_t *ctl, lease_conn_t *c, json_t *args);
  *  once the lock is released, so concurrent updates from a Kea partner (one
  *  lease per request) share one fdatasync (lfile's group commit). */
 extern _Thread_local lease_conn_t **ctl_sync_later;
+/** Kea's Lease4::toElement() of @l (new reference; NULL on OOM). */
+json_t *ctl_lease4_json(const lease4_t *l);
 /* cmd-lease-batch.c: lessor's own, between two lessor HA peers */
 json_t *ctl_cmd_lessor_lease4_batch(ctl_t *ctl, json_t *args);
 /* lease commands for features lessor does not have (cmd-lease6.c): answered

@@ -156,6 +156,13 @@ char *ctl_handle_http(ctl_t *ctl, const char *body, size_t len, unsigned *ret_st
  *  Any thread; recursive inside an env callback. */
 json_t *ctl_call(ctl_t *ctl, json_t *req);
 
+/** The leases at @addrs (host order) as lease4-get's "arguments" would give
+ *  them, in order, json null where there is none: one lock, one lease
+ *  connection for all (the HA lanes' batches; lease4-get per lease cost a
+ *  command's JSON round trip each). NULL when the store cannot be read or on
+ *  OOM. Any thread, as ctl_call(). */
+json_t *ctl_lease4_get_many(ctl_t *ctl, const uint32_t *addrs, size_t n);
+
 /** Prometheus text exposition (format 0.0.4) of every statistic, malloc'd. */
 char *ctl_metrics(ctl_t *ctl);
 

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl/ctl.h"
 #include "ha/ha-int.h"
 #include "util/inaddr.h"
 #include "util/log.h"
@@ -29,33 +30,40 @@ static json_t *wire_lease(json_t *l)
 	return json_incref(l);
 }
 
-/* lease4-update for a lease that is active or declined, lease4-del for one
+/* lease4-update for a lease @l (lease4-get's arguments, rewritten in place;
+ * NULL or json null: none) that is active or declined, lease4-del for one
  * that is gone or reclaimed. NULL on OOM. */
-static json_t *lease_command(ha_t *ha, uint32_t addr)
+static json_t *lease_command_of(json_t *l, uint32_t addr)
 {
 	char a[INADDR_STRLEN];
-	json_t *ans = ha_local(ha, "lease4-get", json_pack("{s:s}", "ip-address", inaddr_fmt(addr, a)));
-	json_t *l = ha_result(ans) == 0 ? json_object_get(ans, "arguments") : NULL;
 	json_t *st = json_object_get(l, "state");
 	json_t *cltt = json_object_get(l, "cltt"), *vl = json_object_get(l, "valid-lft");
 	bool live = json_is_integer(st) &&
 	            ((json_integer_value(st) == 0 && json_is_integer(cltt) && json_is_integer(vl) &&
 	              json_integer_value(cltt) + json_integer_value(vl) > (json_int_t)time(NULL)) ||
 	             json_integer_value(st) == 1);
-	json_t *cmd;
 
+	inaddr_fmt(addr, a);
 	if (live) {
 		json_t *w = wire_lease(l);
 
 		if (w != NULL) {
 			json_object_set_new(w, "force-create", json_true());
 		}
-		cmd = ha_msg_command("lease4-update", w);
-	} else {
-		json_t *w = l != NULL ? wire_lease(l) : json_pack("{s:s, s:s}", "ip-address", a, "origin", "ha-partner");
-
-		cmd = ha_msg_command("lease4-del", w);
+		return ha_msg_command("lease4-update", w);
 	}
+	json_t *w = json_is_object(l) ? wire_lease(l) : json_pack("{s:s, s:s}", "ip-address", a, "origin", "ha-partner");
+
+	return ha_msg_command("lease4-del", w);
+}
+
+/* The command for @addr as the store has it now. NULL on OOM. */
+static json_t *lease_command(ha_t *ha, uint32_t addr)
+{
+	char a[INADDR_STRLEN];
+	json_t *ans = ha_local(ha, "lease4-get", json_pack("{s:s}", "ip-address", inaddr_fmt(addr, a)));
+	json_t *cmd = lease_command_of(ha_result(ans) == 0 ? json_object_get(ans, "arguments") : NULL, addr);
+
 	json_decref(ans);
 	return cmd;
 }
@@ -201,9 +209,17 @@ static bool send_batch(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, const ha_parke
 	char err[256] = "";
 	const cfg_ha_peer_t *p = ha_partner(h);
 	json_t *list = json_array(), *ans = NULL;
+	uint32_t addrs[HA_BATCH_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		addrs[i] = ps[i].addr;
+	}
+	/* every lease of the batch in one ctl call (else lease4-get each) */
+	json_t *leases = ha->ctl != NULL ? ctl_lease4_get_many(ha->ctl, addrs, n) : NULL;
 
 	for (size_t i = 0; list != NULL && i < n; i++) {
-		json_t *cmd = lease_command(ha, ps[i].addr);
+		json_t *cmd = leases != NULL ? lease_command_of(json_array_get(leases, i), ps[i].addr)
+		                             : lease_command(ha, ps[i].addr);
 
 		json_object_del(cmd, "service");
 		if (cmd == NULL || json_array_append_new(list, cmd) < 0) {
@@ -211,6 +227,7 @@ static bool send_batch(ha_t *ha, ha_http_t *c, const cfg_ha_t *h, const ha_parke
 			list = NULL;
 		}
 	}
+	json_decref(leases);
 	json_t *req = list != NULL ? ha_msg_command("lessor-lease4-batch", json_pack("{s:o}", "leases", list)) : NULL;
 	int r = req != NULL && p != NULL ? ha->post(c, p, req, update_timeout(h), &ans, err, sizeof(err))
 	                                 : -ENOMEM;
