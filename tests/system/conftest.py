@@ -701,10 +701,18 @@ class Capture:
         self.proc = None
 
     def __enter__(self):
+        self.start()
+        return self.wait_live()
+
+    def start(self):
+        """Start tshark without waiting (several captures can then start at once)."""
         (self.tshark,) = need_tools("tshark")
         self.proc = self.net.popen(self.ns, [self.tshark, "-n", "-i", self.iface, "-f", self.bpf,
                                              "-w", self.pcap],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def wait_live(self):
+        """Wait until the capture started by start() is live."""
         deadline = time.monotonic() + 20
         buf = ""
         while "Capturing on" not in buf:  # printed once dumpcap is live

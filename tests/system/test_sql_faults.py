@@ -29,16 +29,14 @@ import time
 import pytest
 
 from conftest import SERVER_KIND, Capture, CLI_IF, mac_seq, need_tools, perfdhcp
-from test_sql_lease import attach_db, by_hw, command, db, dbsrv, sql_config  # noqa: F401
+from test_sql_lease import attach_db, by_hw, command, db, dbsrv, sql_config, wire  # noqa: F401
 
 RECONNECT = {"max-reconnect-tries": 100, "reconnect-wait-time": 300,
              "on-fail": "serve-retry-continue"}
 
 
 def _wire_acks(cap):
-    out = cap.read("dhcp.option.dhcp == 5", "-n", "-T", "fields", "-E", "occurrence=f",
-                   "-e", "dhcp.hw.mac_addr", "-e", "dhcp.ip.your")
-    return {tuple(ln.lower().split("\t")) for ln in out.splitlines() if "\t" in ln}
+    return wire(cap)[1]
 
 
 def _start(make_server, db, **lease_db_extra):

@@ -152,15 +152,42 @@ def by_hw(dbs):
     return out
 
 
+SERVE_ROUNDS = 3
+
+
 def serve(srv, dbs, n, base_mac):
-    # Kea 2.2 on a SQL database answers a few hundred DORA/s here (one packet at a time)
-    r = perfdhcp(srv.net, n=n, rate=50 if srv.kind == "kea" else 200, base_mac=base_mac, wait_s=2)
-    assert r.all_acked(n), "%s ACKed %d of %d (%d DISCOVERs)\n%r" % (
-        srv.kind, r.acks, n, r.discovers, r)
+    """N clients from BASE_MAC get a lease; {hwaddr: address} of them from lease4.
+
+    Under load (15+ on the 2 cores) perfdhcp itself loses exchanges: it read 150 OFFERs and
+    sent only 115 REQUESTs in one CI run, the server having answered everything it was sent.
+    So perfdhcp gives an exchange 5 s (-d) instead of 2, and the clients it did not complete
+    run again, up to SERVE_ROUNDS rounds of the same N clients (those already served renew
+    and must keep their address). The test still fails when a client never gets its row, or
+    a served client moves, or a round saw more ACKs than clients in lease4; the rounds are
+    printed."""
     want = set(mac_seq(base_mac, n))
-    got = {hw: a for hw, a in by_hw(dbs).items() if hw in want}
-    assert len(got) == n, "%d of %d clients in lease4" % (len(got), n)
-    return got
+    seen, rounds = {}, []
+    for _ in range(SERVE_ROUNDS):
+        # Kea 2.2 on a SQL database answers a few hundred DORA/s here (one packet at a time)
+        r = perfdhcp(srv.net, n=n, rate=50 if srv.kind == "kea" else 200, base_mac=base_mac,
+                     wait_s=2, drop_s=5)
+        got = {hw: a for hw, a in by_hw(dbs).items() if hw in want}
+        moved = {hw: (seen[hw], a) for hw, a in got.items() if hw in seen and seen[hw] != a}
+        assert not moved, "clients moved between rounds: %s" % moved
+        # every ACK perfdhcp saw is a client with its row (perfdhcp -n N may start one
+        # exchange more than N, for a client it already served)
+        assert r.acks - max(0, r.discovers - n) <= len(got), \
+            "%d ACKs but %d of the clients in lease4\n%r" % (r.acks, len(got), r)
+        seen = got
+        rounds.append("%d DISCOVERs %d OFFERs %d REQUESTs %d ACKs -> %d of %d in lease4" % (
+            r.discovers, r.offers, r.requests, r.acks, len(got), n))
+        if r.all_acked(n) and len(got) == n:
+            break
+    if len(rounds) > 1:
+        print("%s serve(%d): %s" % (srv.kind, n, "; ".join(rounds)))
+    assert len(seen) == n, "%d of %d clients in lease4 after %d rounds: %s" % (
+        len(seen), n, len(rounds), "; ".join(rounds))
+    return seen
 
 
 def command(srv, cmd, **args):
@@ -289,15 +316,20 @@ def test_bad_password_refused_without_echo(make_server, db):
     assert "wrong-secret" not in r.stdout, r.stdout
 
 
-def _acks(cap):
-    out = cap.read("dhcp.option.dhcp == 5", "-n", "-T", "fields", "-E", "occurrence=f",
+def wire(cap):
+    """One pass over the capture (each tshark run costs 1-2 s under load): the count of DHCP
+    messages per type (option 53) and the (chaddr, yiaddr) of every ACK."""
+    out = cap.read("dhcp", "-n", "-T", "fields", "-E", "occurrence=f", "-e", "dhcp.option.dhcp",
                    "-e", "dhcp.hw.mac_addr", "-e", "dhcp.ip.your")
-    return {tuple(ln.lower().split("\t")) for ln in out.splitlines() if "\t" in ln}
-
-
-def _count(cap, msg_type):
-    """DHCP messages of MSG_TYPE (option 53) in the capture."""
-    return len(cap.read("dhcp.option.dhcp == %d" % msg_type, "-n").strip().splitlines())
+    counts, acks = {}, set()
+    for ln in out.lower().splitlines():
+        f = ln.split("\t")
+        if len(f) != 3 or not f[0].isdigit():
+            continue
+        counts[int(f[0])] = counts.get(int(f[0]), 0) + 1
+        if f[0] == "5" and f[1] and f[2]:
+            acks.add((f[1], f[2]))
+    return counts, acks
 
 
 def _conflicts(srv):
@@ -320,13 +352,17 @@ def _servers_round(nets, tmp_path, db, subnets, spreads, macs, n, tag):
             if spreads[i] is not None:
                 srv.env_extra["LESSOR_ALLOC_SPREAD"] = spreads[i]
             servers.append(srv)
-            srv.start(sql_config(srv, db, subnets=subnets))
-        results, caps = [None] * len(nets), []
-        for i, net in enumerate(nets):
-            caps.append(Capture(net, net.cli, CLI_IF, "udp port 67",
-                                tmp_path / ("%s-c%d.pcap" % (tag, i))))
-            caps[-1].__enter__()
+            srv.start(sql_config(srv, db, subnets=subnets), wait=False)
+        for srv in servers:             # started together, waited for together
+            srv.wait_ready()
+        results = [None] * len(nets)
+        caps = [Capture(net, net.cli, CLI_IF, "udp port 67", tmp_path / ("%s-c%d.pcap" % (tag, i)))
+                for i, net in enumerate(nets)]
         try:
+            for c in caps:
+                c.start()
+            for c in caps:
+                c.wait_live()
             def run(i):
                 results[i] = perfdhcp(nets[i], n=n, rate=100, base_mac=macs[i], wait_s=2)
             ts = [threading.Thread(target=run, args=(i,)) for i in range(len(nets))]
@@ -336,20 +372,20 @@ def _servers_round(nets, tmp_path, db, subnets, spreads, macs, n, tag):
                 t.join(120)
         finally:
             for c in caps:
-                c.__exit__(None, None, None)
-        naks = 0
+                if c.proc is not None:
+                    c.__exit__(None, None, None)
+        naks, acks = 0, set()
         for i, r in enumerate(results):
             assert r is not None and r.discovers >= n, "server %d: %r" % (i, r)
             # counted on the wire: a loaded machine delays some answers past perfdhcp's
             # wait, which it then counts as drops; a lost batch would be missing here
             # and show as an ERROR line (checked below)
-            nak = _count(caps[i], 6)
-            ack = _count(caps[i], 5)
-            req = _count(caps[i], 3)
+            counts, a = wire(caps[i])
+            acks |= a
+            nak, ack, req = counts.get(6, 0), counts.get(5, 0), counts.get(3, 0)
             assert ack + nak >= req, "server %d left REQUESTs unanswered: %d ACKs + %d " \
                 "NAKs of %d\n%r" % (i, ack, nak, req, r)
             naks += nak
-        acks = set().union(*(_acks(c) for c in caps))
         holders = {}
         for mac, ip in acks:
             holders.setdefault(ip, set()).add(mac)
@@ -393,8 +429,7 @@ def test_two_servers_one_pool(netpair, tmp_path, db):
             srv = attach_db(Server(nets[i], d), db)
             try:
                 srv.start(sql_config(srv, db, subnets=subnets))
-                r = perfdhcp(nets[i], n=n, rate=100, base_mac=macs[i], wait_s=2)
-                assert r.all_acked(n), "second round at server %d: %r" % (i, r)
+                serve(srv, db, n, macs[i])
                 srv.stop_clean()
             finally:
                 srv.cleanup()

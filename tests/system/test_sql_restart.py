@@ -18,7 +18,7 @@ import pytest
 
 from conftest import (CLI_IF, RELAY_ADDR, SERVER_KIND, SRV_ADDR, Capture, lessor_only,
                       need_tools)
-from test_sql_lease import (_acks, attach_db, db, db_rows, dbsrv, n_rows_and_restart,  # noqa: F401
+from test_sql_lease import (attach_db, db, db_rows, dbsrv, n_rows_and_restart, wire,  # noqa: F401
                             sql_config)
 
 
@@ -48,7 +48,7 @@ def test_kill9_under_load_loses_no_acked_row(make_server, db, tmp_path):  # noqa
         finally:
             out, _ = perf.communicate(timeout=clients / rate + 30)
 
-    acked = _acks(cap)
+    acked = wire(cap)[1]
     assert len(acked) > 50, "too few ACKs captured before kill -9 (%d):\n%s" % (len(acked), out)
     assert len(acked) < clients, "kill -9 came after the run ended:\n" + out
     rows = {(hw, a) for a, hw, state, _ in db_rows(db) if state == 0}
