@@ -257,8 +257,9 @@ def test_retry_on_startup(make_server, db, on_fail):
         assert srv.alive(), srv.log_since_start()[-3000:]
         time.sleep(max(0.0, 3.0 - (time.monotonic() - t0)))
     finally:
+        # before the restart: the server may connect before db.restart() sees it ready
+        up = srv.log_offset()
         db.restart()
-    up = srv.log_offset()
     srv.wait_log(r"DHCP4_DB_RECONNECT_SUCCEEDED database connection recovered", timeout=30,
                  since=up)
     srv.wait_log(r"LESSOR_SQL_SCHEMA", timeout=1, since=up)
