@@ -133,9 +133,15 @@ class MariaDB(_DbServer):
         os.makedirs(self.dir, exist_ok=True)
         self.datadir = os.path.join(self.dir, "data")
         self.socket = os.path.join(self.dir, "mysqld.sock")
+        # a temporary directory of its own: bootstraps running at once in the shared /tmp
+        # failed now and then ("Could not remove temporary table '/tmp/#sql-temptable-...'",
+        # "Unknown table 'mysql.tmp_user_sys'": 1 of 3 started together here, 0 of 4 with this)
+        self.tmpdir = os.path.join(self.dir, "tmp")
+        os.makedirs(self.tmpdir, exist_ok=True)
         _chown_tree(self.dir, "mysql")
         subprocess.run(["mariadb-install-db", "--no-defaults", "--user=mysql",
-                        "--datadir=" + self.datadir, "--auth-root-authentication-method=normal"],
+                        "--datadir=" + self.datadir, "--tmpdir=" + self.tmpdir,
+                        "--auth-root-authentication-method=normal"],
                        check=True, timeout=120, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         self._launch()
@@ -143,6 +149,7 @@ class MariaDB(_DbServer):
     def _launch(self):
         logf = open(self.log, "a")
         argv = ["/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", "--datadir=" + self.datadir,
+                "--tmpdir=" + self.tmpdir,
                 "--socket=" + self.socket, "--port=%d" % self.port, "--bind-address=127.0.0.1",
                 "--pid-file=" + os.path.join(self.dir, "mysqld.pid"),
                 "--innodb-flush-log-at-trx-commit=1", "--skip-name-resolve",
