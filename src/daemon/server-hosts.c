@@ -53,13 +53,24 @@ static int fetch_all(const cfg_t *cfg, json_t **ret, char *err, size_t errlen)
 }
 
 /* Per-packet mode: every hosts database must answer now (Kea opens its host
- * data sources at configuration and refuses one it cannot reach). */
-static int per_packet(cfg_t *ncfg, char *err, size_t errlen)
+ * data sources at configuration and refuses one it cannot reach), unless it
+ * has retry-on-startup (Kea 2.4+): then it counts as lost, and the reconnect
+ * loop of server-db.c takes over (workers answer no packet that needs it). */
+static int per_packet(server_t *s, cfg_t *ncfg, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < ncfg->n_hosts_dbs; i++) {
 		char desc[512], *msg = NULL;
 		int r = hostdb_check(&ncfg->hosts_dbs[i], &msg);
 
+		if (r < 0 && ncfg->hosts_dbs[i].retry_on_startup) {
+			log_info(LOGGER_HOSTS, "DHCPSRV_HOST_MGR_DB_OPEN_CONNECTION_WITH_RETRY_FAILED",
+			         "Failed to connect to database: %s with error: %s",
+			         lease_store_cfg_describe(&ncfg->hosts_dbs[i], desc, sizeof(desc)),
+			         msg != NULL ? msg : strerror(-r));
+			free(msg);
+			atomic_store(&s->hosts_lost, true);
+			continue;
+		}
 		if (r < 0) {
 			snprintf(err, errlen, "hosts database %s: %s",
 			         lease_store_cfg_describe(&ncfg->hosts_dbs[i], desc, sizeof(desc)),
@@ -90,7 +101,7 @@ int server_hosts_merge(server_t *s, cfg_t *ncfg, char *err, size_t errlen)
 		return 0;
 	}
 	if (s->opts.hosts_poll_s <= 0) {
-		return per_packet(ncfg, err, errlen);
+		return per_packet(s, ncfg, err, errlen);
 	}
 	if (s->hosts_prefetched != NULL) {
 		arr = json_incref(s->hosts_prefetched);
